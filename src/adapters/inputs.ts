@@ -1,0 +1,73 @@
+// Opens the replay's input files as lazy record streams. Validation happens line by line as the
+// engine pulls, so the first bad line stops the replay before anything is written.
+
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
+import { ConfigError, IoError } from "../domain/errors.js";
+import type { BrokerEvent, JournalRecord } from "../domain/records.js";
+import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
+import type { InputFileMeta } from "../report/meta.js";
+import { LineReader } from "./lines.js";
+
+export interface RecordStream<T> extends Iterable<T> {
+  /** Name, hash and line count: complete once the stream has been read to its end. */
+  meta(): InputFileMeta;
+}
+
+function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number) => T): RecordStream<T> {
+  const reader = new LineReader(path, source, lineBytesMax);
+  return {
+    *[Symbol.iterator]() {
+      for (const { text, line } of reader) yield parse(text, line);
+    },
+    meta: () => ({ name: basename(path), sha256: reader.sha256(), lines: reader.lines }),
+  };
+}
+
+export function openJournal(path: string, config: Config): RecordStream<JournalRecord> {
+  return recordStream(path, "journal", config.lineBytesMax, parseJournalLine);
+}
+
+export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> {
+  return recordStream(path, "broker", config.lineBytesMax, parseBrokerLine);
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly file: InputFileMeta | null;
+  readonly hash: string;
+  readonly effective: Record<string, unknown>;
+}
+
+/** Reads and resolves the config (all defaults when no file is named). Errors are ConfigError (exit 2). */
+export function loadConfig(path: string | undefined): LoadedConfig {
+  let raw: unknown = {};
+  let file: InputFileMeta | null = null;
+  if (path !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      throw new IoError(`cannot read config file: ${(err as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config ${basename(path)}: not valid JSON (${(err as Error).message})`);
+    }
+    file = { name: basename(path), sha256: sha256Hex(text), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+  }
+  const config = resolveConfig(raw);
+  const effective = configToJson(config);
+  return { config, file, hash: sha256Hex(canonicalJson(effective)), effective };
+}
+
+export function defaultConfigText(): string {
+  return JSON.stringify(DEFAULT_CONFIG_JSON, null, 2);
+}

@@ -1,0 +1,35 @@
+// Maps the typed errors of src/domain/errors.ts to messages and exit codes (CONTRACT §2).
+
+import { basename } from "node:path";
+import { ConfigError, DataError, IoError } from "../domain/errors.js";
+import { EXIT } from "./exit-codes.js";
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0   healthy (or proof passed)
+  1   a proof criterion failed
+  2   usage or config error
+  3   artifacts written, but the kill switch is engaged: manual intervention required
+  65  bad input data (the message names file:line, the field and what was expected);
+      no artifacts are written and an existing output folder is left untouched
+  74  I/O or persistence error`;
+
+/** Prints a typed error and returns its exit code; anything else (a bug, a failed assertion) is rethrown. */
+export function reportFailure(err: unknown, files: Readonly<Record<string, string>> = {}): number {
+  if (err instanceof DataError) {
+    const file = files[err.source] ?? err.source;
+    process.stderr.write(`recon-proof: bad input: ${err.describe(basename(file))}\n`);
+    process.stderr.write(`  no artifacts were written.\n`);
+    return EXIT.dataError;
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`recon-proof: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof IoError) {
+    process.stderr.write(`recon-proof: ${err.message}\n`);
+    return EXIT.ioError;
+  }
+  // A bug or a broken invariant, not bad input: crash loudly with the stack.
+  throw err;
+}

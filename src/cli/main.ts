@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// recon-proof's command line. Thin: parse arguments, call the shell functions, map typed errors to
+// the exit codes of CONTRACT §2. The only place that calls process.exit.
+
+import { Command, CommanderError } from "commander";
+import { defaultConfigText } from "../adapters/inputs.js";
+import { EXIT } from "./exit-codes.js";
+import { EXIT_CODES_HELP, reportFailure } from "./errors.js";
+import { runReplay } from "./run-replay.js";
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("recon-proof")
+    .description("Deterministic replay and proof harness: an engine's decision journal against a broker's event log.")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .exitOverride();
+
+  program
+    .command("replay")
+    .description("Replay one journal against one broker log and write trades.csv, reconcile-report.json, summary.txt and metrics.txt into --out.")
+    .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines, CONTRACT §3)")
+    .requiredOption("--broker <file>", "the broker's event log (JSON Lines, CONTRACT §3)")
+    .option("--config <file>", "config JSON; any field left out takes the default shown below")
+    .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
+    .addHelpText("after", `
+Config defaults (a config file overrides any of these keys; unknown keys are an error):
+${defaultConfigText().replace(/^/gm, "  ")}
+
+Notes:
+  - Events are replayed in event time: by timestamp, then journal before broker, then line.
+  - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
+${EXIT_CODES_HELP}
+
+Example:
+  recon-proof replay --journal fixtures/healthy/journal.jsonl \\
+    --broker fixtures/healthy/broker.jsonl --config fixtures/healthy/config.json --out artifacts/healthy`)
+    .action((opts: { journal: string; broker: string; config?: string; out: string }) => {
+      try {
+        const outcome = runReplay(opts);
+        const t = outcome.report.totals;
+        process.stderr.write(
+          `recon-proof: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+          (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
+        setExit(outcome.exitCode);
+      } catch (err) {
+        setExit(reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }));
+      }
+    });
+
+  return program;
+}
+
+function main(argv: readonly string[]): number {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    program.parse(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw err;
+  }
+  return code;
+}
+
+process.exitCode = main(process.argv);

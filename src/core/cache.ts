@@ -1,0 +1,93 @@
+// The order-id cache: the engine's memory of which client order ids it has sent, the one piece of
+// engine state that survives a restart (CONTRACT §4). The logic lives here, in memory and pure;
+// every change is also queued as a CacheOp so that the shell can write it through to SQLite.
+
+import type { Dec } from "../domain/decimal.js";
+import { DataError } from "../domain/errors.js";
+import type { Side } from "../domain/records.js";
+
+export type CacheStatus = "sent" | "pending_fill" | "closed";
+
+export interface CacheEntry {
+  readonly clientOrderId: string;
+  readonly decisionId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly size: Dec;
+  readonly refPrice: Dec;
+  /** Units the engine had recorded as filled when it last wrote the entry. */
+  readonly filledQty: Dec;
+  /** Event time (ms since epoch) after which the id may be used again. */
+  readonly ttlUtcMs: number;
+  readonly status: CacheStatus;
+}
+
+export type CacheOp =
+  | { readonly op: "put"; readonly entry: CacheEntry }
+  | { readonly op: "purge"; readonly clientOrderIds: readonly string[] };
+
+export class OrderIdCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private pending: CacheOp[] = [];
+  entriesWritten = 0;
+  entriesPurged = 0;
+
+  constructor(initial: readonly CacheEntry[], private readonly entriesMax: number) {
+    for (const e of initial) this.entries.set(e.clientOrderId, e);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(clientOrderId: string): CacheEntry | undefined {
+    return this.entries.get(clientOrderId);
+  }
+
+  /** The entry if it still reserves its id at `nowMs`. */
+  live(clientOrderId: string, nowMs: number): CacheEntry | undefined {
+    const e = this.entries.get(clientOrderId);
+    return e !== undefined && e.ttlUtcMs > nowMs ? e : undefined;
+  }
+
+  /** Records a newly sent order. `line` only serves the error if the cache_entries_max limit is hit. */
+  recordSent(entry: CacheEntry, line: number): void {
+    if (!this.entries.has(entry.clientOrderId) && this.entries.size >= this.entriesMax) {
+      throw new DataError("journal", line, "client_order_id",
+        `at most cache_entries_max=${this.entriesMax} live order ids (raise it in the config)`);
+    }
+    this.entriesWritten += 1;
+    this.write(entry);
+  }
+
+  /** Moves an existing entry forward; an id the engine never sent has no entry and stays absent. */
+  update(clientOrderId: string, status: CacheStatus, filledQty: Dec): void {
+    const e = this.entries.get(clientOrderId);
+    if (e === undefined) return;
+    if (e.status === status && e.filledQty === filledQty) return;
+    // Closed is final: a late report never reopens an id the engine has finished with.
+    if (e.status === "closed" && status !== "closed") return;
+    this.write({ ...e, status, filledQty });
+  }
+
+  /** Drops entries whose TTL has passed; runs at every (re)start. Returns how many went. */
+  purgeExpired(nowMs: number): number {
+    const expired = [...this.entries.values()].filter((e) => e.ttlUtcMs <= nowMs).map((e) => e.clientOrderId).sort();
+    for (const id of expired) this.entries.delete(id);
+    if (expired.length > 0) this.pending.push({ op: "purge", clientOrderIds: expired });
+    this.entriesPurged += expired.length;
+    return expired.length;
+  }
+
+  /** Hands the queued writes to the shell (write-through after every replay step). */
+  drainOps(): CacheOp[] {
+    const ops = this.pending;
+    this.pending = [];
+    return ops;
+  }
+
+  private write(entry: CacheEntry): void {
+    this.entries.set(entry.clientOrderId, entry);
+    this.pending.push({ op: "put", entry });
+  }
+}

@@ -1,0 +1,38 @@
+// Event-time merge of the two logs. The order is defined, not incidental: by timestamp (to the
+// nanosecond), then journal before broker (the engine decides, then the broker answers), then by
+// line. Each file must itself be in time order; a line that goes back in time is a data error and
+// is never silently re-sorted (CONTRACT §3).
+
+import { DataError } from "../domain/errors.js";
+import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
+import { compareInstants, type Instant } from "../domain/time.js";
+
+function* inTimeOrder<T extends InputRecord>(records: Iterable<T>): Generator<T> {
+  let previous: Instant | undefined;
+  for (const r of records) {
+    if (previous !== undefined && compareInstants(r.ts, previous) < 0) {
+      throw new DataError(r.src, r.line, "ts", `a time at or after the previous line's ${previous.text} (each file must be in time order)`, r.ts.text);
+    }
+    previous = r.ts;
+    yield r;
+  }
+}
+
+export function* mergeByEventTime(
+  journal: Iterable<JournalRecord>,
+  broker: Iterable<BrokerEvent>,
+): Generator<InputRecord> {
+  const j = inTimeOrder(journal)[Symbol.iterator]();
+  const b = inTimeOrder(broker)[Symbol.iterator]();
+  let nj = j.next();
+  let nb = b.next();
+  while (!nj.done || !nb.done) {
+    if (nb.done || (!nj.done && compareInstants(nj.value.ts, nb.value.ts) <= 0)) {
+      yield nj.value as JournalRecord;
+      nj = j.next();
+    } else {
+      yield nb.value;
+      nb = b.next();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Slippage of a fill against the price the engine saw when it decided (implementation shortfall),
+// in pips, signed so that positive is worse for the engine. Sessions bucket fills by UTC hour.
+
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import type { Config, SlippagePreset } from "../domain/config.js";
+import type { Side } from "../domain/records.js";
+import type { SlippageCell } from "../domain/report.js";
+
+/** Paying more on a buy, or receiving less on a sell, is positive (worse). */
+export function slippagePips(side: Side, price: Dec, refPrice: Dec, pip: Dec): Dec {
+  const diff = side === "buy" ? D.sub(price, refPrice) : D.sub(refPrice, price);
+  return D.div(diff, pip);
+}
+
+/** For limit orders: how far inside the limit the fill came, in pips (positive is better). */
+export function limitImprovementPips(side: Side, price: Dec, limit: Dec, pip: Dec): Dec {
+  const diff = side === "buy" ? D.sub(limit, price) : D.sub(price, limit);
+  return D.div(diff, pip);
+}
+
+export function sessionOf(config: Config, hour: number): string {
+  const name = config.sessionOfHour[hour];
+  if (name === undefined) throw new Error(`invariant: no session for UTC hour ${hour}`);
+  return name;
+}
+
+export function findPreset(config: Config, symbol: string, session: string): SlippagePreset | undefined {
+  return config.slippagePresets.find((p) => p.symbol === symbol && p.session === session);
+}
+
+interface CellAcc {
+  fills: number;
+  presetHits: number;
+  breaches: number;
+  presetPips: Dec | null;
+  values: Dec[];
+  sum: Dec;
+}
+
+/** Per (symbol, session) statistics for the report. */
+export class SlippageBook {
+  private readonly cells = new Map<string, CellAcc>();
+
+  record(symbol: string, session: string, pips: Dec, preset: SlippagePreset | undefined, breach: boolean): void {
+    const key = `${symbol}\u0000${session}`;
+    let c = this.cells.get(key);
+    if (c === undefined) {
+      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, values: [], sum: D.ZERO };
+      this.cells.set(key, c);
+    }
+    c.fills += 1;
+    if (preset !== undefined) c.presetHits += 1;
+    if (breach) c.breaches += 1;
+    c.values.push(pips);
+    c.sum = D.add(c.sum, pips);
+  }
+
+  cellsSorted(): SlippageCell[] {
+    return [...this.cells.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, c]) => {
+        const [symbol, session] = key.split("\u0000") as [string, string];
+        const sorted = [...c.values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return {
+          symbol, session, fills: c.fills, presetPips: c.presetPips, presetHits: c.presetHits, breaches: c.breaches,
+          meanPips: D.div(c.sum, D.decFromInt(c.fills)),
+          p50Pips: nearestRank(sorted, 50),
+          p95Pips: nearestRank(sorted, 95),
+          maxPips: sorted[sorted.length - 1]!,
+        };
+      });
+  }
+}
+
+/** Nearest-rank percentile: always one of the observed values, so it needs no interpolation rule. */
+function nearestRank(sorted: readonly Dec[], p: number): Dec {
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}

@@ -1,0 +1,247 @@
+// The replay's configuration (CONTRACT §3): every field has a default, and `replay --help` prints the
+// defaults from DEFAULT_CONFIG_JSON so the help can never drift from the code. Unknown keys are a
+// config error: a misspelt `reconcile_interval_s` silently ignored would change a proof's meaning.
+
+import { type Dec, decFromNumber, sign, toPlain as decToText } from "./decimal.js";
+import { ConfigError } from "./errors.js";
+import { normalizeSymbol } from "./symbol.js";
+
+export type OrphanPolicy = "alert" | "flatten";
+export type OpenPositionsPolicy = "RESUME" | "CLOSE_ALL" | "EMERGENCY_EXIT";
+
+export interface SessionDef {
+  readonly name: string;
+  /** Inclusive UTC hour. */
+  readonly startHour: number;
+  /** Exclusive UTC hour (24 closes the day). */
+  readonly endHour: number;
+}
+
+export interface SlippagePreset {
+  readonly symbol: string;
+  readonly session: string;
+  readonly maxSlippagePips: Dec;
+}
+
+export interface Config {
+  readonly idempotencyTtlMs: number;
+  /** Per-symbol TTL overrides (venues differ in how long a client order id stays reserved). */
+  readonly idempotencyTtlMsBySymbol: ReadonlyMap<string, number>;
+  readonly reconcileIntervalMs: number;
+  readonly inFlightGraceMs: number;
+  /** How close in time an unmatched broker order must be to an engine order to be named a candidate. */
+  readonly signatureMatchWindowMs: number;
+  readonly driftToleranceUnits: Dec;
+  readonly driftTolerancePips: Dec;
+  readonly pipSizes: ReadonlyMap<string, Dec>;
+  /** sessionOfHour[h] is the session name of UTC hour h. */
+  readonly sessions: readonly SessionDef[];
+  readonly sessionOfHour: readonly string[];
+  readonly slippagePresets: readonly SlippagePreset[];
+  readonly dailyLossCap: Dec | undefined;
+  /** Sorted by symbol. */
+  readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
+  readonly orphanPolicy: OrphanPolicy;
+  readonly openPositionsPolicy: OpenPositionsPolicy;
+  readonly emergencyExitLossThreshold: Dec | undefined;
+  readonly lineBytesMax: number;
+  readonly eventsMax: number;
+  readonly cacheEntriesMax: number;
+  readonly reportListItemsMax: number;
+}
+
+/** The defaults, in the JSON shape a config file uses. */
+export const DEFAULT_CONFIG_JSON = {
+  idempotency_ttl_ms: 172_800_000,
+  idempotency_ttl_ms_by_symbol: {},
+  reconcile_interval_ms: 300_000,
+  in_flight_grace_ms: 10_000,
+  signature_match_window_ms: 300_000,
+  drift_tolerance_units: 0,
+  drift_tolerance_pips: 0.5,
+  pip_sizes: {},
+  sessions: [
+    { name: "asia", start_hour: 0, end_hour: 7 },
+    { name: "eu", start_hour: 7, end_hour: 13 },
+    { name: "us", start_hour: 13, end_hour: 21 },
+    { name: "overnight", start_hour: 21, end_hour: 24 },
+  ],
+  slippage_presets: [],
+  limits: { daily_loss_cap: null, symbol_caps: {} },
+  recovery: { orphan_policy: "alert", open_positions_policy: "RESUME", emergency_exit_loss_threshold: null },
+  line_bytes_max: 1_048_576,
+  events_max: 100_000_000,
+  cache_entries_max: 1_000_000,
+  report_list_items_max: 10_000,
+} as const;
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(obj: Json, allowed: readonly string[], where: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`config: unknown key "${where}${key}" (known: ${allowed.join(", ")})`);
+    }
+  }
+}
+
+function wholeMs(value: unknown, field: string, minimum: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+    throw new ConfigError(`config: "${field}" must be a whole number of milliseconds >= ${minimum}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function count(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`config: "${field}" must be a whole number >= 1, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function decimal(value: unknown, field: string, allowZero: boolean): Dec {
+  const dec = typeof value === "number" ? decFromNumber(value) : undefined;
+  if (dec === undefined || sign(dec) < 0 || (!allowZero && sign(dec) === 0)) {
+    throw new ConfigError(`config: "${field}" must be a number ${allowZero ? ">= 0" : "> 0"}, got ${JSON.stringify(value)}`);
+  }
+  return dec;
+}
+
+function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: string) => T): Map<string, T> {
+  if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object keyed by symbol`);
+  const out = new Map<string, T>();
+  for (const key of Object.keys(value).sort()) out.set(normalizeSymbol(key), read(value[key], `${field}.${key}`));
+  return out;
+}
+
+/** Checks that the sessions cover every UTC hour exactly once, naming the hours that do not. */
+function sessionTable(value: unknown): { sessions: SessionDef[]; byHour: string[] } {
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError(`config: "sessions" must be a non-empty array`);
+  const owners: string[][] = Array.from({ length: 24 }, () => []);
+  const sessions = value.map((s, i): SessionDef => {
+    if (!isObject(s)) throw new ConfigError(`config: "sessions[${i}]" must be an object`);
+    checkKeys(s, ["name", "start_hour", "end_hour"], `sessions[${i}].`);
+    const { name, start_hour: start, end_hour: end } = s;
+    if (typeof name !== "string" || name === "") throw new ConfigError(`config: "sessions[${i}].name" must be a non-empty string`);
+    const ok = (h: unknown, lo: number, hi: number) => typeof h === "number" && Number.isInteger(h) && h >= lo && h <= hi;
+    if (!ok(start, 0, 23) || !ok(end, 1, 24) || (end as number) <= (start as number)) {
+      throw new ConfigError(`config: session "${name}" needs 0 <= start_hour < end_hour <= 24, got ${JSON.stringify(start)}..${JSON.stringify(end)}`);
+    }
+    for (let h = start as number; h < (end as number); h++) owners[h]!.push(name);
+    return { name, startHour: start as number, endHour: end as number };
+  });
+  const gaps = owners.flatMap((o, h) => (o.length === 0 ? [h] : []));
+  const overlaps = owners.flatMap((o, h) => (o.length > 1 ? [`${h} (${o.join(", ")})`] : []));
+  if (gaps.length > 0) throw new ConfigError(`config: sessions leave UTC hours ${gaps.join(", ")} in no session`);
+  if (overlaps.length > 0) throw new ConfigError(`config: sessions overlap at UTC hours ${overlaps.join("; ")}`);
+  return { sessions, byHour: owners.map((o) => o[0]!) };
+}
+
+/** Builds the effective config from a parsed config file (or {} for all defaults). */
+export function resolveConfig(input: unknown): Config {
+  if (!isObject(input)) throw new ConfigError("config: the file must hold one JSON object");
+  const d = DEFAULT_CONFIG_JSON;
+  checkKeys(input, Object.keys(d), "");
+  const get = <K extends keyof typeof d>(k: K): unknown => (input[k] === undefined ? d[k] : input[k]);
+
+  const limits = get("limits");
+  if (!isObject(limits)) throw new ConfigError(`config: "limits" must be an object`);
+  checkKeys(limits, ["daily_loss_cap", "symbol_caps"], "limits.");
+  const recovery = get("recovery");
+  if (!isObject(recovery)) throw new ConfigError(`config: "recovery" must be an object`);
+  checkKeys(recovery, ["orphan_policy", "open_positions_policy", "emergency_exit_loss_threshold"], "recovery.");
+  const orphanPolicy = recovery["orphan_policy"] ?? d.recovery.orphan_policy;
+  if (orphanPolicy !== "alert" && orphanPolicy !== "flatten") {
+    throw new ConfigError(`config: "recovery.orphan_policy" must be "alert" or "flatten", got ${JSON.stringify(orphanPolicy)}`);
+  }
+  const openPolicy = recovery["open_positions_policy"] ?? d.recovery.open_positions_policy;
+  if (openPolicy !== "RESUME" && openPolicy !== "CLOSE_ALL" && openPolicy !== "EMERGENCY_EXIT") {
+    throw new ConfigError(`config: "recovery.open_positions_policy" must be CLOSE_ALL, RESUME or EMERGENCY_EXIT, got ${JSON.stringify(openPolicy)}`);
+  }
+  const threshold = recovery["emergency_exit_loss_threshold"];
+  if (openPolicy === "EMERGENCY_EXIT" && (threshold === undefined || threshold === null)) {
+    throw new ConfigError(`config: EMERGENCY_EXIT needs "recovery.emergency_exit_loss_threshold" (a loss in quote currency)`);
+  }
+
+  const { sessions, byHour } = sessionTable(get("sessions"));
+  const presetsRaw = get("slippage_presets");
+  if (!Array.isArray(presetsRaw)) throw new ConfigError(`config: "slippage_presets" must be an array`);
+  const sessionNames = new Set(sessions.map((s) => s.name));
+  const seen = new Set<string>();
+  const slippagePresets = presetsRaw.map((p, i): SlippagePreset => {
+    if (!isObject(p)) throw new ConfigError(`config: "slippage_presets[${i}]" must be an object`);
+    checkKeys(p, ["symbol", "session", "max_slippage_pips"], `slippage_presets[${i}].`);
+    if (typeof p["symbol"] !== "string" || typeof p["session"] !== "string" || !sessionNames.has(p["session"])) {
+      throw new ConfigError(`config: "slippage_presets[${i}]" needs a symbol and a session among ${[...sessionNames].join(", ")}`);
+    }
+    const symbol = normalizeSymbol(p["symbol"]);
+    const key = `${symbol}|${p["session"]}`;
+    if (seen.has(key)) throw new ConfigError(`config: two slippage presets for ${symbol} in session ${p["session"]}`);
+    seen.add(key);
+    return { symbol, session: p["session"], maxSlippagePips: decimal(p["max_slippage_pips"], `slippage_presets[${i}].max_slippage_pips`, true) };
+  });
+
+  const lossCap = limits["daily_loss_cap"];
+  return {
+    idempotencyTtlMs: wholeMs(get("idempotency_ttl_ms"), "idempotency_ttl_ms", 1),
+    idempotencyTtlMsBySymbol: symbolMap(get("idempotency_ttl_ms_by_symbol"), "idempotency_ttl_ms_by_symbol", (v, f) => wholeMs(v, f, 1)),
+    reconcileIntervalMs: wholeMs(get("reconcile_interval_ms"), "reconcile_interval_ms", 1000),
+    inFlightGraceMs: wholeMs(get("in_flight_grace_ms"), "in_flight_grace_ms", 0),
+    signatureMatchWindowMs: wholeMs(get("signature_match_window_ms"), "signature_match_window_ms", 0),
+    driftToleranceUnits: decimal(get("drift_tolerance_units"), "drift_tolerance_units", true),
+    driftTolerancePips: decimal(get("drift_tolerance_pips"), "drift_tolerance_pips", true),
+    pipSizes: symbolMap(get("pip_sizes"), "pip_sizes", (v, f) => decimal(v, f, false)),
+    sessions,
+    sessionOfHour: byHour,
+    slippagePresets,
+    dailyLossCap: lossCap === undefined || lossCap === null ? undefined : decimal(lossCap, "limits.daily_loss_cap", true),
+    symbolCaps: [...symbolMap(limits["symbol_caps"] ?? {}, "limits.symbol_caps", (v, f) => decimal(v, f, true))],
+    orphanPolicy,
+    openPositionsPolicy: openPolicy,
+    emergencyExitLossThreshold: threshold === undefined || threshold === null ? undefined
+      : decimal(threshold, "recovery.emergency_exit_loss_threshold", true),
+    lineBytesMax: count(get("line_bytes_max"), "line_bytes_max"),
+    eventsMax: count(get("events_max"), "events_max"),
+    cacheEntriesMax: count(get("cache_entries_max"), "cache_entries_max"),
+    reportListItemsMax: count(get("report_list_items_max"), "report_list_items_max"),
+  };
+}
+
+/** The effective config in file shape, keys in a fixed order: what the config hash is taken over. */
+export function configToJson(c: Config): Record<string, unknown> {
+  const num = (d: Dec) => Number(decToText(d));
+  return {
+    idempotency_ttl_ms: c.idempotencyTtlMs,
+    idempotency_ttl_ms_by_symbol: Object.fromEntries(c.idempotencyTtlMsBySymbol),
+    reconcile_interval_ms: c.reconcileIntervalMs,
+    in_flight_grace_ms: c.inFlightGraceMs,
+    signature_match_window_ms: c.signatureMatchWindowMs,
+    drift_tolerance_units: num(c.driftToleranceUnits),
+    drift_tolerance_pips: num(c.driftTolerancePips),
+    pip_sizes: Object.fromEntries([...c.pipSizes].map(([k, v]) => [k, num(v)])),
+    sessions: c.sessions.map((s) => ({ name: s.name, start_hour: s.startHour, end_hour: s.endHour })),
+    slippage_presets: c.slippagePresets.map((p) => ({ symbol: p.symbol, session: p.session, max_slippage_pips: num(p.maxSlippagePips) })),
+    limits: {
+      daily_loss_cap: c.dailyLossCap === undefined ? null : num(c.dailyLossCap),
+      symbol_caps: Object.fromEntries(c.symbolCaps.map(([k, v]) => [k, num(v)])),
+    },
+    recovery: {
+      orphan_policy: c.orphanPolicy,
+      open_positions_policy: c.openPositionsPolicy,
+      emergency_exit_loss_threshold: c.emergencyExitLossThreshold === undefined ? null : num(c.emergencyExitLossThreshold),
+    },
+    line_bytes_max: c.lineBytesMax,
+    events_max: c.eventsMax,
+    cache_entries_max: c.cacheEntriesMax,
+    report_list_items_max: c.reportListItemsMax,
+  };
+}
+
+
+export function ttlMsFor(c: Config, symbol: string): number {
+  return c.idempotencyTtlMsBySymbol.get(symbol) ?? c.idempotencyTtlMs;
+}

@@ -1,0 +1,69 @@
+// The two kinds of error. Bad input is expected and reported (typed errors below, each mapped to an
+// exit code by the CLI). A broken invariant is a bug: `assert` throws an AssertionFailure that no one
+// catches, so the process dies loudly instead of writing artifacts from a corrupt state.
+
+export type InputSource = "journal" | "broker" | "config" | "cache" | string;
+
+/** A record in an input file is malformed or breaks a rule of the input format (exit 65). */
+export class DataError extends Error {
+  constructor(
+    readonly source: InputSource,
+    readonly line: number,
+    readonly field: string,
+    readonly expected: string,
+    readonly got?: string,
+  ) {
+    super(
+      `line ${line}: field "${field}": expected ${expected}` + (got === undefined ? "" : `, got ${got}`),
+    );
+    this.name = "DataError";
+  }
+
+  /** "journal.jsonl:12: field ..." once the shell knows which file the source was. */
+  describe(fileName: string): string {
+    return `${fileName}:${this.line}: field "${this.field}": expected ${this.expected}` +
+      (this.got === undefined ? "" : `, got ${this.got}`);
+  }
+}
+
+/** The configuration or the command line is wrong (exit 2). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reading or writing failed below us: disk, permissions, a database that will not open (exit 74). */
+export class IoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IoError";
+  }
+}
+
+export class AssertionFailure extends Error {
+  constructor(message: string) {
+    super(`invariant violated: ${message}`);
+    this.name = "AssertionFailure";
+  }
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionFailure(message);
+}
+
+/** Renders a value from an input for an error message: short, and safe to print on a terminal. */
+export function preview(value: unknown): string {
+  let text: string;
+  if (value === undefined) text = "nothing";
+  else if (typeof value === "string") text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
+}

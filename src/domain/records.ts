@@ -1,0 +1,136 @@
+// The canonical input records (CONTRACT §3) after validation. Everything past the boundary trusts
+// these types: quantities are positive exact decimals, sides are buy|sell, symbols are normalized.
+
+import type { Dec } from "./decimal.js";
+import type { Instant } from "./time.js";
+
+export type Side = "buy" | "sell";
+export type Source = "journal" | "broker";
+
+interface Base {
+  /** 1-based line number in its file: the evidence pointer carried into findings. */
+  readonly line: number;
+  readonly ts: Instant;
+}
+
+export interface SnapshotOrder {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly filledQty: Dec;
+  readonly refPrice: Dec;
+}
+
+export interface PositionLine {
+  readonly symbol: string;
+  /** Signed: negative is short. */
+  readonly qty: Dec;
+  readonly avgPrice: Dec;
+}
+
+export interface SnapshotRecord extends Base {
+  readonly src: "journal";
+  readonly type: "snapshot";
+  readonly openOrders: readonly SnapshotOrder[];
+  readonly positions: readonly PositionLine[];
+}
+
+export interface DecisionRecord extends Base {
+  readonly src: "journal";
+  readonly type: "decision";
+  readonly decisionId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly refPrice: Dec;
+  readonly strategy: string | undefined;
+  readonly orderType: "market" | "limit";
+  readonly limitPrice: Dec | undefined;
+}
+
+export interface CancelRequestRecord extends Base {
+  readonly src: "journal";
+  readonly type: "cancel_request";
+  readonly clientOrderId: string;
+}
+
+export interface RestartRecord extends Base {
+  readonly src: "journal";
+  readonly type: "restart";
+  readonly reason: string;
+}
+
+export type JournalRecord = SnapshotRecord | DecisionRecord | CancelRequestRecord | RestartRecord;
+
+interface BrokerBase extends Base {
+  readonly src: "broker";
+  readonly eventId: string;
+  /** Canonical text of the whole record (sorted keys): two deliveries of one event compare equal. */
+  readonly fingerprint: string;
+}
+
+export interface OrderAcceptedEvent extends BrokerBase {
+  readonly type: "order_accepted";
+  readonly clientOrderId: string;
+  readonly brokerOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+}
+
+export interface FillEvent extends BrokerBase {
+  readonly type: "fill";
+  readonly clientOrderId: string | undefined;
+  readonly brokerOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly price: Dec;
+  readonly fee: Dec;
+}
+
+export interface OrderCancelledEvent extends BrokerBase {
+  readonly type: "order_cancelled";
+  readonly brokerOrderId: string;
+  readonly reason: string | undefined;
+}
+
+export interface OrderRejectedEvent extends BrokerBase {
+  readonly type: "order_rejected";
+  readonly clientOrderId: string;
+  readonly reason: string | undefined;
+}
+
+export interface PositionSnapshotEvent extends BrokerBase {
+  readonly type: "position_snapshot";
+  readonly positions: readonly PositionLine[];
+}
+
+export interface LimitsSnapshotEvent extends BrokerBase {
+  readonly type: "limits_snapshot";
+  readonly dailyLossCap: Dec;
+  /** Sorted by symbol. */
+  readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
+}
+
+export interface ConnectionEvent extends BrokerBase {
+  readonly type: "disconnect" | "reconnect";
+}
+
+export type BrokerEvent =
+  | OrderAcceptedEvent
+  | FillEvent
+  | OrderCancelledEvent
+  | OrderRejectedEvent
+  | PositionSnapshotEvent
+  | LimitsSnapshotEvent
+  | ConnectionEvent;
+
+export type InputRecord = JournalRecord | BrokerEvent;
+
+/** "journal:12" — how findings point at the records they rest on. */
+export function evidenceRef(r: { src: Source; line: number }): string {
+  return `${r.src}:${r.line}`;
+}

@@ -1,0 +1,218 @@
+// What a replay produces, before it is rendered to the four artifacts. Plain data: the renderers in
+// src/report turn it into bytes, and nothing here knows about files.
+
+import type { Dec } from "./decimal.js";
+import type { Side } from "./records.js";
+
+export type Severity = "info" | "warning" | "critical";
+
+export type FindingKind =
+  | "stale_local_order"
+  | "orphan_broker_order"
+  | "position_drift"
+  | "fill_caught_by_reconcile"
+  | "partial_fill_caught_by_reconcile"
+  | "order_state_caught_by_reconcile"
+  | "order_relinked_from_cache"
+  | "stale_order_cancelled"
+  | "in_flight_order"
+  | "cancel_request_unknown_order"
+  | "overfill"
+  | "broker_limit_mismatch"
+  | "symbol_cap_breach"
+  | "daily_loss_breach";
+
+export type AlertName =
+  | "ALERT_RECONCILE_DIVERGENCE"
+  | "ALERT_RECONCILE_FAILED"
+  | "ALERT_IDEMPOTENCY_PERSISTENCE_FAILED"
+  | "ALERT_SLIPPAGE_PRESET_MISSING"
+  | "ALERT_BROKER_LIMIT_MISMATCH";
+
+export type ReconcileTrigger = "startup" | "restart" | "interval" | "reconnect" | "end";
+
+export type Detail = Record<string, string | number | boolean | null | string[]>;
+
+export interface Finding {
+  readonly findingId: string;
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  readonly ts: string;
+  readonly reconcileId: string | null;
+  readonly clientOrderId: string | null;
+  readonly brokerOrderId: string | null;
+  readonly symbol: string | null;
+  readonly detail: Detail;
+  /** Input records the finding rests on, as "journal:LINE" / "broker:LINE". */
+  readonly evidence: readonly string[];
+}
+
+export interface Alert {
+  readonly alertId: string;
+  readonly alert: AlertName;
+  readonly ts: string;
+  readonly reconcileId: string | null;
+  readonly decisionId: string | null;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly detail: Detail;
+}
+
+export type StagedActionKind = "cancel_order" | "flatten_position" | "close_position" | "review_position";
+
+export interface StagedAction {
+  readonly actionId: string;
+  readonly action: StagedActionKind;
+  readonly ts: string;
+  readonly reconcileId: string;
+  readonly symbol: string;
+  readonly clientOrderId: string | null;
+  readonly brokerOrderId: string | null;
+  readonly side: Side | null;
+  readonly qty: Dec | null;
+  readonly reason: string;
+}
+
+export interface AmbiguousMatch {
+  readonly reconcileId: string;
+  readonly ts: string;
+  readonly brokerOrderId: string | null;
+  readonly brokerClientOrderId: string | null;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly candidates: readonly string[];
+}
+
+export interface ReconcileRun {
+  readonly reconcileId: string;
+  readonly ts: string;
+  readonly trigger: ReconcileTrigger;
+  readonly status: "ok" | "failed";
+  readonly failure: string | null;
+  readonly durationMs: number;
+  readonly counts: {
+    readonly staleLocalOrders: number;
+    readonly orphanBrokerOrders: number;
+    readonly driftingSymbols: number;
+    readonly fillsCaught: number;
+    readonly staleOrdersCancelled: number;
+    readonly inFlightOrders: number;
+    readonly ambiguousMatches: number;
+  };
+  readonly maxDriftPips: Dec;
+  readonly maxDriftUnits: Dec;
+}
+
+export interface TradeRow {
+  readonly ts: string;
+  readonly decisionId: string;
+  readonly clientOrderId: string;
+  readonly brokerOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly price: Dec;
+  readonly refPrice: Dec | undefined;
+  readonly slippagePips: Dec | undefined;
+  readonly session: string;
+  readonly fee: Dec;
+  readonly realizedPnl: Dec;
+  readonly source: "stream" | "reconcile";
+}
+
+export interface SkippedDecision {
+  readonly decisionId: string;
+  readonly clientOrderId: string;
+  readonly ts: string;
+  readonly line: number;
+  /** Why it was not sent: a live cache entry (with its status) or the kill switch. */
+  readonly reason: string;
+}
+
+export interface SlippageCell {
+  readonly symbol: string;
+  readonly session: string;
+  readonly fills: number;
+  readonly presetPips: Dec | null;
+  readonly presetHits: number;
+  readonly breaches: number;
+  readonly meanPips: Dec;
+  readonly p50Pips: Dec;
+  readonly p95Pips: Dec;
+  readonly maxPips: Dec;
+}
+
+export interface PositionView {
+  readonly symbol: string;
+  readonly engineQty: Dec;
+  readonly engineAvgPrice: Dec;
+  readonly brokerQty: Dec;
+  readonly brokerAvgPrice: Dec;
+}
+
+export interface CacheView {
+  readonly ok: boolean;
+  readonly failure: string | null;
+  readonly entriesLoaded: number;
+  readonly entriesWritten: number;
+  readonly entriesPurged: number;
+  readonly liveEntries: number;
+  readonly duplicatesSkipped: number;
+}
+
+export interface Totals {
+  readonly stale: number;
+  readonly orphan: number;
+  readonly driftPips: Dec;
+  readonly driftUnits: Dec;
+  readonly cacheOk: boolean;
+  readonly killSwitch: boolean;
+  readonly duplicatesSkipped: number;
+  readonly duplicateDeliveries: number;
+  readonly fillsCaughtByReconcile: number;
+  readonly staleOrdersCancelled: number;
+  readonly blockedDecisions: number;
+  readonly slippageBreaches: number;
+  readonly alerts: number;
+  readonly realizedPnl: Dec;
+  readonly ordersSent: number;
+  readonly fills: number;
+  readonly reconcileRuns: number;
+  readonly reconcileFailures: number;
+  readonly journalRecords: number;
+  readonly brokerEvents: number;
+  readonly unreconciledFills: number;
+}
+
+export interface BrokerLimitsMirror {
+  readonly ts: string;
+  readonly dailyLossCap: Dec;
+  readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
+}
+
+/** A report list cut at report_list_items_max keeps its first items and says how many it left out. */
+export interface Capped<T> {
+  readonly items: readonly T[];
+  readonly omitted: number;
+}
+
+export interface Report {
+  readonly runs: Capped<ReconcileRun>;
+  readonly lastRun: ReconcileRun | undefined;
+  readonly findings: Capped<Finding>;
+  readonly alerts: Capped<Alert>;
+  /** Alerts raised per name, over the whole replay (the list above may be capped). */
+  readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;
+  readonly stagedActions: Capped<StagedAction>;
+  readonly ambiguousMatches: Capped<AmbiguousMatch>;
+  readonly skippedDecisions: Capped<SkippedDecision>;
+  readonly blockedDecisions: Capped<SkippedDecision>;
+  readonly trades: readonly TradeRow[];
+  readonly positions: readonly PositionView[];
+  readonly realizedPnlBySymbol: ReadonlyArray<readonly [string, Dec]>;
+  readonly slippage: readonly SlippageCell[];
+  readonly brokerLimits: BrokerLimitsMirror | null;
+  readonly cache: CacheView;
+  readonly killSwitch: { readonly engaged: boolean; readonly engagedAt: string | null; readonly reasons: readonly string[] };
+  readonly totals: Totals;
+}

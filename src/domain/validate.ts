@@ -1,0 +1,256 @@
+// Validation at the boundary: one JSON line in, one typed record out, or a DataError that names the
+// line, the field and what was expected. Unknown fields are kept out of the typed record and ignored
+// (CONTRACT §3); an unknown `type` is an error.
+
+import { type Dec, decFromNumber, parseDec, sign } from "./decimal.js";
+import { DataError, preview } from "./errors.js";
+import type {
+  BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
+} from "./records.js";
+import { normalizeSymbol } from "./symbol.js";
+import { type Instant, parseInstant } from "./time.js";
+
+type Json = Record<string, unknown>;
+
+export const JOURNAL_TYPES = ["snapshot", "decision", "cancel_request", "restart"] as const;
+export const BROKER_TYPES = [
+  "order_accepted", "fill", "order_cancelled", "order_rejected",
+  "position_snapshot", "limits_snapshot", "disconnect", "reconnect",
+] as const;
+
+/** Reads typed fields out of one parsed object, raising DataError with the field's path. */
+class FieldReader {
+  constructor(
+    private readonly src: Source,
+    private readonly line: number,
+    private readonly obj: Json,
+    private readonly path: string = "",
+  ) {}
+
+  private fail(field: string, expected: string, value: unknown): never {
+    throw new DataError(this.src, this.line, this.path + field, expected, preview(value));
+  }
+
+  private present(field: string): unknown {
+    const value = this.obj[field];
+    if (value === undefined || value === null) {
+      throw new DataError(this.src, this.line, this.path + field, "a value (the field is required)", "nothing");
+    }
+    return value;
+  }
+
+  has(field: string): boolean {
+    return this.obj[field] !== undefined && this.obj[field] !== null;
+  }
+
+  string(field: string): string {
+    const value = this.present(field);
+    if (typeof value !== "string" || value.length === 0) this.fail(field, "a non-empty string", value);
+    return value;
+  }
+
+  optionalString(field: string): string | undefined {
+    return this.has(field) ? this.string(field) : undefined;
+  }
+
+  /** Accepts a JSON number or a decimal string (brokers send both), exactly. */
+  decimal(field: string, rule: "positive" | "non-negative" | "any"): Dec {
+    const value = this.present(field);
+    let dec: Dec | undefined;
+    if (typeof value === "number") dec = decFromNumber(value);
+    else if (typeof value === "string") dec = parseDec(value.trim());
+    const wanted = rule === "positive" ? "a positive number" : rule === "non-negative" ? "a number >= 0" : "a number";
+    if (dec === undefined) this.fail(field, `${wanted} (at most 10 decimal places)`, value);
+    if (rule === "positive" && sign(dec) <= 0) this.fail(field, wanted, value);
+    if (rule === "non-negative" && sign(dec) < 0) this.fail(field, wanted, value);
+    return dec;
+  }
+
+  optionalDecimal(field: string, rule: "positive" | "non-negative" | "any"): Dec | undefined {
+    return this.has(field) ? this.decimal(field, rule) : undefined;
+  }
+
+  side(field: string): Side {
+    const value = this.present(field);
+    if (value !== "buy" && value !== "sell") this.fail(field, `"buy" or "sell"`, value);
+    return value;
+  }
+
+  symbol(field: string): string {
+    const raw = this.string(field);
+    const symbol = normalizeSymbol(raw);
+    if (!/^[A-Z0-9.\-]+$/.test(symbol)) this.fail(field, "an instrument name such as EURUSD, EUR_USD or EUR/USD", raw);
+    return symbol;
+  }
+
+  instant(field: string): Instant {
+    const value = this.present(field);
+    const instant = typeof value === "string" ? parseInstant(value) : undefined;
+    if (instant === undefined) {
+      this.fail(field, "an RFC 3339 UTC timestamp such as 2025-10-20T14:30:22.123456789Z", value);
+    }
+    return instant;
+  }
+
+  array(field: string): FieldReader[] {
+    const value = this.present(field);
+    if (!Array.isArray(value)) this.fail(field, "an array", value);
+    return value.map((item, i) => {
+      const itemPath = `${this.path}${field}[${i}]`;
+      if (!isObject(item)) {
+        throw new DataError(this.src, this.line, itemPath, "an object", preview(item));
+      }
+      return new FieldReader(this.src, this.line, item, itemPath + ".");
+    });
+  }
+
+  object(field: string): Json {
+    const value = this.present(field);
+    if (!isObject(value)) this.fail(field, "an object", value);
+    return value;
+  }
+
+  oneOf<T extends string>(field: string, allowed: readonly T[], fallback: T): T {
+    if (!this.has(field)) return fallback;
+    const value = this.obj[field];
+    if (typeof value !== "string" || !allowed.includes(value as T)) {
+      this.fail(field, `one of ${allowed.map((a) => `"${a}"`).join(", ")}`, value);
+    }
+    return value as T;
+  }
+
+  get lineNo(): number {
+    return this.line;
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** JSON text of a value with object keys sorted at every depth: equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
+  if (isObject(value)) {
+    const keys = Object.keys(value).sort();
+    return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(value[k])).join(",") + "}";
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function parseObject(src: Source, line: number, text: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new DataError(src, line, "(line)", "one JSON object per line", (err as Error).message);
+  }
+  if (!isObject(value)) throw new DataError(src, line, "(line)", "a JSON object", preview(value));
+  return value;
+}
+
+function positionLines(r: FieldReader, field: string): PositionLine[] {
+  return r.array(field).map((p) => ({
+    symbol: p.symbol("symbol"),
+    qty: p.decimal("qty", "any"),
+    avgPrice: p.decimal("avg_price", "non-negative"),
+  }));
+}
+
+function snapshotOrders(r: FieldReader): SnapshotOrder[] {
+  return r.array("open_orders").map((o) => {
+    const qty = o.decimal("qty", "positive");
+    const filledQty = o.has("filled_qty") ? o.decimal("filled_qty", "non-negative") : (0n as Dec);
+    if (filledQty > qty) {
+      throw new DataError("journal", o.lineNo, "open_orders[].filled_qty", "at most the order's qty", undefined);
+    }
+    return {
+      clientOrderId: o.string("client_order_id"),
+      symbol: o.symbol("symbol"),
+      side: o.side("side"),
+      qty,
+      filledQty,
+      refPrice: o.decimal("ref_price", "positive"),
+    };
+  });
+}
+
+function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string[]): string {
+  const type = obj["type"];
+  if (typeof type !== "string" || !allowed.includes(type)) {
+    throw new DataError(src, r.lineNo, "type", `one of ${allowed.join(", ")}`, preview(type));
+  }
+  return type;
+}
+
+export function parseJournalLine(text: string, line: number): JournalRecord {
+  const obj = parseObject("journal", line, text);
+  const r = new FieldReader("journal", line, obj);
+  const type = typeOf(r, obj, "journal", JOURNAL_TYPES);
+  const base = { src: "journal" as const, line, ts: r.instant("ts") };
+  switch (type) {
+    case "snapshot":
+      return { ...base, type, openOrders: r.has("open_orders") ? snapshotOrders(r) : [],
+        positions: r.has("positions") ? positionLines(r, "positions") : [] };
+    case "decision": {
+      const orderType = r.oneOf("order_type", ["market", "limit"] as const, "market");
+      const limitPrice = r.optionalDecimal("limit_price", "positive");
+      if (orderType === "limit" && limitPrice === undefined) {
+        throw new DataError("journal", line, "limit_price", "a positive number for a limit order", "nothing");
+      }
+      return {
+        ...base, type,
+        decisionId: r.string("decision_id"),
+        clientOrderId: r.string("client_order_id"),
+        symbol: r.symbol("symbol"),
+        side: r.side("side"),
+        qty: r.decimal("qty", "positive"),
+        refPrice: r.decimal("ref_price", "positive"),
+        strategy: r.optionalString("strategy"),
+        orderType,
+        limitPrice,
+      };
+    }
+    case "cancel_request":
+      return { ...base, type, clientOrderId: r.string("client_order_id") };
+    default:
+      return { ...base, type: "restart", reason: r.optionalString("reason") ?? "unspecified" };
+  }
+}
+
+export function parseBrokerLine(text: string, line: number): BrokerEvent {
+  const obj = parseObject("broker", line, text);
+  const r = new FieldReader("broker", line, obj);
+  const type = typeOf(r, obj, "broker", BROKER_TYPES);
+  const base = {
+    src: "broker" as const, line, ts: r.instant("ts"),
+    eventId: r.string("event_id"), fingerprint: canonicalJson(obj),
+  };
+  switch (type) {
+    case "order_accepted":
+      return { ...base, type, clientOrderId: r.string("client_order_id"),
+        brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"),
+        side: r.side("side"), qty: r.decimal("qty", "positive") };
+    case "fill":
+      return { ...base, type, clientOrderId: r.optionalString("client_order_id"),
+        brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"), side: r.side("side"),
+        qty: r.decimal("qty", "positive"), price: r.decimal("price", "positive"),
+        fee: r.optionalDecimal("fee", "non-negative") ?? (0n as Dec) };
+    case "order_cancelled":
+      return { ...base, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason") };
+    case "order_rejected":
+      return { ...base, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
+    case "position_snapshot":
+      return { ...base, type, positions: positionLines(r, "positions") };
+    case "limits_snapshot": {
+      const capsObj = r.object("symbol_caps");
+      const caps = new FieldReader("broker", line, capsObj, "symbol_caps.");
+      const symbolCaps = Object.keys(capsObj)
+        .map((k) => [normalizeSymbol(k), caps.decimal(k, "non-negative")] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return { ...base, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
+    }
+    default:
+      return { ...base, type: type as "disconnect" | "reconnect" };
+  }
+}

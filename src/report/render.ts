@@ -1,0 +1,24 @@
+// Renders a Report into the four artifacts: pure functions from data to strings.
+
+import type { Report } from "../domain/report.js";
+import type { RunMeta } from "./meta.js";
+import { renderMetrics } from "./metrics.js";
+import { renderReportJson } from "./report-json.js";
+import { renderSummary } from "./summary.js";
+import { renderTradesCsv } from "./trades-csv.js";
+
+export interface RenderedArtifacts {
+  readonly "trades.csv": string;
+  readonly "reconcile-report.json": string;
+  readonly "summary.txt": string;
+  readonly "metrics.txt": string;
+}
+
+export function renderArtifacts(report: Report, meta: RunMeta): RenderedArtifacts {
+  return {
+    "trades.csv": renderTradesCsv(report.trades),
+    "reconcile-report.json": renderReportJson(report, meta),
+    "summary.txt": renderSummary(report),
+    "metrics.txt": renderMetrics(report),
+  };
+}

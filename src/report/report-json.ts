@@ -1,0 +1,179 @@
+// reconcile-report.json (CONTRACT §5). Objects are built key by key in a fixed order (JSON.stringify
+// keeps insertion order), decimals are strings so no reader re-rounds them, 2-space indent, LF,
+// trailing newline.
+
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import type { Alert, AmbiguousMatch, Capped, Finding, ReconcileRun, Report, SkippedDecision, StagedAction } from "../domain/report.js";
+import type { RunMeta } from "./meta.js";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const plain = (d: Dec): string => D.toPlain(d);
+const optPlain = (d: Dec | null | undefined): string | null => (d === null || d === undefined ? null : D.toPlain(d));
+
+function capped<T>(list: Capped<T>, render: (item: T) => unknown): { items: unknown[]; omitted: number } {
+  return { items: list.items.map(render), omitted: list.omitted };
+}
+
+const run = (r: ReconcileRun) => ({
+  reconcile_id: r.reconcileId,
+  ts: r.ts,
+  trigger: r.trigger,
+  status: r.status,
+  failure: r.failure,
+  duration_seconds: Number((r.durationMs / 1000).toFixed(3)),
+  counts: {
+    stale_local_orders: r.counts.staleLocalOrders,
+    orphan_broker_orders: r.counts.orphanBrokerOrders,
+    drifting_symbols: r.counts.driftingSymbols,
+    fills_caught: r.counts.fillsCaught,
+    stale_orders_cancelled: r.counts.staleOrdersCancelled,
+    in_flight_orders: r.counts.inFlightOrders,
+    ambiguous_matches: r.counts.ambiguousMatches,
+  },
+  max_drift_pips: D.toFixed(r.maxDriftPips, 1),
+  max_drift_units: plain(r.maxDriftUnits),
+});
+
+const finding = (f: Finding) => ({
+  finding_id: f.findingId,
+  kind: f.kind,
+  severity: f.severity,
+  ts: f.ts,
+  reconcile_id: f.reconcileId,
+  client_order_id: f.clientOrderId,
+  broker_order_id: f.brokerOrderId,
+  symbol: f.symbol,
+  detail: f.detail,
+  evidence: f.evidence,
+});
+
+const alert = (a: Alert) => ({
+  alert_id: a.alertId,
+  alert: a.alert,
+  ts: a.ts,
+  reconcile_id: a.reconcileId,
+  decision_id: a.decisionId,
+  counts: a.counts,
+  detail: a.detail,
+});
+
+const action = (s: StagedAction) => ({
+  action_id: s.actionId,
+  action: s.action,
+  status: "staged",
+  ts: s.ts,
+  reconcile_id: s.reconcileId,
+  symbol: s.symbol,
+  client_order_id: s.clientOrderId,
+  broker_order_id: s.brokerOrderId,
+  side: s.side,
+  qty: optPlain(s.qty),
+  reason: s.reason,
+});
+
+const ambiguous = (m: AmbiguousMatch) => ({
+  reconcile_id: m.reconcileId,
+  ts: m.ts,
+  broker_order_id: m.brokerOrderId,
+  broker_client_order_id: m.brokerClientOrderId,
+  symbol: m.symbol,
+  side: m.side,
+  qty: plain(m.qty),
+  candidates: m.candidates,
+});
+
+const skipped = (s: SkippedDecision) => ({
+  decision_id: s.decisionId,
+  client_order_id: s.clientOrderId,
+  ts: s.ts,
+  evidence: `journal:${s.line}`,
+  reason: s.reason,
+});
+
+export function renderReportJson(report: Report, meta: RunMeta): string {
+  const t = report.totals;
+  const doc = {
+    schema_version: REPORT_SCHEMA_VERSION,
+    tool: "recon-proof",
+    inputs: {
+      journal: meta.journal,
+      broker: meta.broker,
+      config: meta.configFile,
+      config_hash: meta.configHash,
+    },
+    config: meta.effectiveConfig,
+    verdict: t.killSwitch ? "manual_intervention_required" : "healthy",
+    kill_switch: {
+      engaged: report.killSwitch.engaged,
+      engaged_at: report.killSwitch.engagedAt,
+      reasons: report.killSwitch.reasons,
+    },
+    totals: {
+      stale: t.stale,
+      orphan: t.orphan,
+      drift_pips: D.toFixed(t.driftPips, 1),
+      drift_units: plain(t.driftUnits),
+      cache_ok: t.cacheOk,
+      kill_switch: t.killSwitch ? 1 : 0,
+      duplicates_skipped: t.duplicatesSkipped,
+      duplicate_deliveries: t.duplicateDeliveries,
+      fills_caught_by_reconcile: t.fillsCaughtByReconcile,
+      stale_orders_cancelled: t.staleOrdersCancelled,
+      blocked_decisions: t.blockedDecisions,
+      slippage_breaches: t.slippageBreaches,
+      alerts: t.alerts,
+      realized_pnl: D.toFixed(t.realizedPnl, 2),
+      orders_sent: t.ordersSent,
+      fills: t.fills,
+      unreconciled_fills: t.unreconciledFills,
+      reconcile_runs: t.reconcileRuns,
+      reconcile_failures: t.reconcileFailures,
+      journal_records: t.journalRecords,
+      broker_events: t.brokerEvents,
+    },
+    cache: {
+      ok: report.cache.ok,
+      failure: report.cache.failure,
+      entries_loaded: report.cache.entriesLoaded,
+      entries_written: report.cache.entriesWritten,
+      entries_purged: report.cache.entriesPurged,
+      live_entries: report.cache.liveEntries,
+      duplicates_skipped: report.cache.duplicatesSkipped,
+    },
+    reconcile_runs: capped(report.runs, run),
+    findings: capped(report.findings, finding),
+    alerts: capped(report.alerts, alert),
+    staged_actions: capped(report.stagedActions, action),
+    ambiguous_matches: capped(report.ambiguousMatches, ambiguous),
+    duplicate_decisions: capped(report.skippedDecisions, skipped),
+    blocked_decisions: capped(report.blockedDecisions, skipped),
+    positions: report.positions.map((p) => ({
+      symbol: p.symbol,
+      engine_qty: plain(p.engineQty),
+      engine_avg_price: plain(p.engineAvgPrice),
+      broker_qty: plain(p.brokerQty),
+      broker_avg_price: plain(p.brokerAvgPrice),
+    })),
+    realized_pnl_by_symbol: report.realizedPnlBySymbol.map(([symbol, pnl]) => ({ symbol, realized_pnl: D.toFixed(pnl, 2) })),
+    slippage: report.slippage.map((c) => ({
+      symbol: c.symbol,
+      session: c.session,
+      fills: c.fills,
+      preset_max_pips: optPlain(c.presetPips),
+      preset_hits: c.presetHits,
+      breaches: c.breaches,
+      mean_pips: D.toFixed(c.meanPips, 2),
+      p50_pips: D.toFixed(c.p50Pips, 1),
+      p95_pips: D.toFixed(c.p95Pips, 1),
+      max_pips: D.toFixed(c.maxPips, 1),
+    })),
+    broker_limits: report.brokerLimits === null ? null : {
+      ts: report.brokerLimits.ts,
+      daily_loss_cap: plain(report.brokerLimits.dailyLossCap),
+      symbol_caps: Object.fromEntries(report.brokerLimits.symbolCaps.map(([s, v]) => [s, plain(v)])),
+    },
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}

@@ -1,0 +1,34 @@
+// summary.txt (CONTRACT §5): the first line is the one the proof workflow greps; then one
+// key=value per line, in a fixed order.
+
+import * as D from "../domain/decimal.js";
+import type { Report } from "../domain/report.js";
+
+export function renderSummary(report: Report): string {
+  const t = report.totals;
+  const lines = [
+    `reconcile_summary stale=${t.stale} orphan=${t.orphan} drift=${D.toFixed(t.driftPips, 1)} cache_ok=${t.cacheOk}`,
+    `kill_switch=${t.killSwitch ? 1 : 0}`,
+    `kill_switch_reasons=${report.killSwitch.reasons.join(",")}`,
+    `duplicates_skipped=${t.duplicatesSkipped}`,
+    `duplicate_deliveries=${t.duplicateDeliveries}`,
+    `fills_caught_by_reconcile=${t.fillsCaughtByReconcile}`,
+    `stale_orders_cancelled=${t.staleOrdersCancelled}`,
+    `drift_units=${D.toPlain(t.driftUnits)}`,
+    `blocked_decisions=${t.blockedDecisions}`,
+    `slippage_breaches=${t.slippageBreaches}`,
+    `alerts=${t.alerts}`,
+    `realized_pnl=${D.toFixed(t.realizedPnl, 2)}`,
+    `orders_sent=${t.ordersSent}`,
+    `fills=${t.fills}`,
+    `unreconciled_fills=${t.unreconciledFills}`,
+    `reconcile_runs=${t.reconcileRuns}`,
+    `reconcile_failures=${t.reconcileFailures}`,
+    `cache_entries_written=${report.cache.entriesWritten}`,
+    `cache_entries_live=${report.cache.liveEntries}`,
+    `cache_entries_purged=${report.cache.entriesPurged}`,
+    `journal_records=${t.journalRecords}`,
+    `broker_events=${t.brokerEvents}`,
+  ];
+  return lines.join("\n") + "\n";
+}

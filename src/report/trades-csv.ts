@@ -1,0 +1,66 @@
+// trades.csv (CONTRACT §5): one row per reconciled fill, fixed columns, LF, RFC 4180 quoting.
+// Ops open this in spreadsheets, so a text cell from the logs that a spreadsheet would run as a
+// formula (leading = + - @ tab CR) is neutralized with a leading apostrophe, as OWASP recommends
+// (csv-stringify's escape_formulas). Numbers are passed as exact decimals (bigint), which the
+// escape leaves alone, so a negative P&L stays a number.
+
+import { stringify } from "csv-stringify/sync";
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import type { TradeRow } from "../domain/report.js";
+
+export const TRADES_COLUMNS = [
+  "ts", "decision_id", "client_order_id", "broker_order_id", "symbol", "side", "qty", "price", "ref_price",
+  "slippage_pips", "session", "fee", "realized_pnl", "source",
+] as const;
+
+/** Decimal places per numeric column; undefined means plain (exact, trailing zeros dropped). */
+const FIXED_PLACES: Partial<Record<(typeof TRADES_COLUMNS)[number], number>> = {
+  slippage_pips: 1,
+  realized_pnl: 2,
+};
+
+function formatDecimal(value: bigint, column: string | number | undefined): string {
+  const places = FIXED_PLACES[column as keyof typeof FIXED_PLACES];
+  return places === undefined ? D.toPlain(value as Dec) : D.toFixed(value as Dec, places);
+}
+
+function record(row: TradeRow): Record<string, string | bigint> {
+  return {
+    ts: row.ts,
+    decision_id: row.decisionId,
+    client_order_id: row.clientOrderId,
+    broker_order_id: row.brokerOrderId,
+    symbol: row.symbol,
+    side: row.side,
+    qty: row.qty,
+    price: row.price,
+    ref_price: row.refPrice ?? "",
+    slippage_pips: row.slippagePips ?? "",
+    session: row.session,
+    fee: row.fee,
+    realized_pnl: row.realizedPnl,
+    source: row.source,
+  };
+}
+
+const OPTIONS = {
+  columns: [...TRADES_COLUMNS],
+  record_delimiter: "\n",
+  escape_formulas: true,
+  cast: { bigint: (value: bigint, ctx: { column?: string | number }) => formatDecimal(value, ctx.column) },
+};
+
+export function renderTradesHeader(): string {
+  return TRADES_COLUMNS.join(",") + "\n";
+}
+
+/** Rows only (no header): the shell appends these to the file as the replay goes. */
+export function renderTradeRows(rows: readonly TradeRow[]): string {
+  if (rows.length === 0) return "";
+  return stringify(rows.map(record), { ...OPTIONS, header: false });
+}
+
+export function renderTradesCsv(rows: readonly TradeRow[]): string {
+  return renderTradesHeader() + renderTradeRows(rows);
+}
