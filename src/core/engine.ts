@@ -78,6 +78,15 @@ interface TruthOrder {
   terminalSeen: boolean;
 }
 
+/**
+ * The broker has shown an order accepted and not yet finished. An order known only from its fills
+ * (no accept in the log) has no known size, so the log cannot say it is still working: it is
+ * settled once its fills are accounted for, and re-opened by any later event about it.
+ */
+function provenLive(b: TruthOrder): boolean {
+  return b.status === "live" && b.qty !== undefined;
+}
+
 export interface EngineOptions {
   /** sha256 of the effective config, quoted in broker-limit mismatch alerts. */
   readonly configHash: string;
@@ -211,7 +220,13 @@ export class Engine {
 
   /** Ends the replay: completes a pending startup, runs the final reconciliation, builds the report. */
   finish(): Report {
-    if (this.lastTs === undefined) throw new DataError("journal", 0, "(file)", "at least one record in the journal or broker log");
+    // A proof over nothing must not pass: both logs must say something.
+    if (this.brokerEvents === 0) {
+      throw new DataError("broker", 0, "(file)", "at least one broker event (an empty broker log proves nothing)", "an empty log");
+    }
+    if (this.journalRecords === 0 || this.lastTs === undefined) {
+      throw new DataError("journal", 0, "(file)", "at least one journal record (the engine never started)", "an empty journal");
+    }
     if (this.phase === "starting") this.completeStartup(this.lastTs);
     if (this.phase === "running") this.reconcile("end", this.lastTs, 0);
     return this.buildReport();
@@ -304,16 +319,13 @@ export class Engine {
       const known = coid === undefined ? undefined
         : (this.orders.get(coid)?.filledQty ?? this.cache.get(coid)?.filledQty);
       let cum = D.ZERO;
-      let changed = false;
       for (const f of b.fills) {
         cum = D.add(cum, f.ev.qty);
-        const isKnown = known !== undefined && cum <= known;
-        if (f.knownToEngine !== isKnown) changed = true;
-        f.knownToEngine = isKnown;
+        f.knownToEngine = known !== undefined && cum <= known;
       }
-      if (changed || b.status === "live") this.unsettled.add(b.key);
       b.terminalSeen = false;
-      if (b.status !== "live") this.unsettled.add(b.key);
+      // The new engine run has seen none of it: the startup reconciliation looks at every order.
+      this.unsettled.add(b.key);
     }
   }
 
@@ -657,7 +669,7 @@ export class Engine {
         : b.brokerOrderId !== undefined ? this.orders.get(this.engineBrokerIds.get(b.brokerOrderId) ?? "\u0000") : undefined;
       if (e !== undefined) this.catchUp(e, b, id, at, c);
       else this.reportOrphan(b, id, at, c);
-      const settled = b.status !== "live" && b.fills.every((f) => f.rowEmitted && (f.knownToEngine || e === undefined));
+      const settled = !provenLive(b) && b.fills.every((f) => f.rowEmitted && (f.knownToEngine || e === undefined));
       if (settled) this.unsettled.delete(key);
     }
   }
@@ -697,7 +709,7 @@ export class Engine {
 
   private reportOrphan(b: TruthOrder, id: string, at: Instant, c: RunCounters): void {
     const unreported = b.fills.filter((f) => !f.rowEmitted);
-    if (b.status !== "live" && unreported.length === 0) return;
+    if (!provenLive(b) && unreported.length === 0) return;
     for (const f of unreported) this.emitTrade(f, undefined, f.seenLive ? "stream" : "reconcile");
     c.orphan += 1;
     if (b.orphanReported) return;
@@ -724,7 +736,7 @@ export class Engine {
       this.stageAction("flatten_position", at, id, b.symbol, b.clientOrderId ?? null, b.brokerOrderId ?? null,
         b.side === "buy" ? "sell" : "buy", b.cumFilled, "orphan_broker_order: flatten the position it opened");
     }
-    if (this.config.orphanPolicy === "flatten" && b.status === "live") {
+    if (this.config.orphanPolicy === "flatten" && provenLive(b)) {
       this.stageAction("cancel_order", at, id, b.symbol, b.clientOrderId ?? null, b.brokerOrderId ?? null,
         null, null, "orphan_broker_order: cancel the live order");
     }

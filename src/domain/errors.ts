@@ -21,7 +21,8 @@ export class DataError extends Error {
 
   /** "journal.jsonl:12: field ..." once the shell knows which file the source was. */
   describe(fileName: string): string {
-    return `${fileName}:${this.line}: field "${this.field}": expected ${this.expected}` +
+    const where = this.line > 0 ? `${fileName}:${this.line}` : `${fileName} (whole file)`;
+    return `${where}: field "${this.field}": expected ${this.expected}` +
       (this.got === undefined ? "" : `, got ${this.got}`);
   }
 }
