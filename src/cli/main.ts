@@ -7,6 +7,7 @@ import { defaultConfigText } from "../adapters/inputs.js";
 import { EXIT } from "./exit-codes.js";
 import { EXIT_CODES_HELP, reportFailure } from "./errors.js";
 import { runReplay } from "./run-replay.js";
+import { registerProof } from "./commands/proof.js";
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -48,6 +49,7 @@ Example:
       }
     });
 
+  registerProof(program, setExit);
   return program;
 }
 
