@@ -2,7 +2,7 @@
 // engine pulls, so the first bad line stops the replay before anything is written.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
 import { ConfigError, IoError } from "../domain/errors.js";
@@ -32,6 +32,24 @@ export function openJournal(path: string, config: Config): RecordStream<JournalR
 
 export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> {
   return recordStream(path, "broker", config.lineBytesMax, parseBrokerLine);
+}
+
+/** sha256 of a file's bytes, read in chunks (never the whole file in memory). */
+export function hashFile(path: string): string {
+  const hash = createHash("sha256");
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    throw new IoError(`cannot open ${basename(path)}: ${(err as Error).message}`);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 export function sha256Hex(data: string | Buffer): string {

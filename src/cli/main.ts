@@ -8,6 +8,7 @@ import { EXIT } from "./exit-codes.js";
 import { EXIT_CODES_HELP, reportFailure } from "./errors.js";
 import { runReplay } from "./run-replay.js";
 import { registerProof } from "./commands/proof.js";
+import { registerCache } from "./commands/cache.js";
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -23,6 +24,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines, CONTRACT §3)")
     .requiredOption("--broker <file>", "the broker's event log (JSON Lines, CONTRACT §3)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
+    .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
@@ -36,12 +38,12 @@ ${EXIT_CODES_HELP}
 Example:
   recon-proof replay --journal fixtures/healthy/journal.jsonl \\
     --broker fixtures/healthy/broker.jsonl --config fixtures/healthy/config.json --out artifacts/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; out: string }) => {
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string }) => {
       try {
         const outcome = runReplay(opts);
         const t = outcome.report.totals;
         process.stderr.write(
-          `recon-proof: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
           (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
         setExit(outcome.exitCode);
       } catch (err) {
@@ -50,6 +52,7 @@ Example:
     });
 
   registerProof(program, setExit);
+  registerCache(program, setExit);
   return program;
 }
 

@@ -1,11 +1,12 @@
 // The imperative shell around one replay: read -> compute -> render -> write.
 
 import { renderArtifacts } from "../report/render.js";
-import { openBroker, openJournal, loadConfig } from "../adapters/inputs.js";
+import { hashFile, openBroker, openJournal, loadConfig, sha256Hex } from "../adapters/inputs.js";
 import { checkOutDir, writeArtifactSet } from "../adapters/artifacts.js";
+import { SqliteCacheStore } from "../adapters/cache-store.js";
 import { replay } from "../core/replay.js";
-import type { Report } from "../domain/report.js";
-import type { TradeRow } from "../domain/report.js";
+import type { CacheEntry } from "../core/cache.js";
+import type { Report, TradeRow } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 
@@ -13,12 +14,16 @@ export interface ReplayArgs {
   readonly journal: string;
   readonly broker: string;
   readonly config?: string | undefined;
+  /** SQLite order-id cache; absent means a fresh in-memory cache. */
+  readonly cache?: string | undefined;
   readonly out: string;
 }
 
 export interface ReplayOutcome {
   readonly exitCode: number;
   readonly report: Report;
+  /** True when this run continued one that was killed part way (same inputs, same cache). */
+  readonly resumed: boolean;
 }
 
 /** Runs one replay and writes its artifacts. Throws typed errors for bad input (nothing written). */
@@ -27,23 +32,44 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
   checkOutDir(args.out);
   const journal = openJournal(args.journal, loaded.config);
   const broker = openBroker(args.broker, loaded.config);
+
+  let store: SqliteCacheStore | null = null;
+  let cacheEntries: readonly CacheEntry[] = [];
+  let cacheFailure: string | null = null;
+  let resumed = false;
+  if (args.cache !== undefined) {
+    // A replay is identified by what it reads: the same inputs and config resume the same run.
+    const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
+    const opened = SqliteCacheStore.open(args.cache, runKey);
+    ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = opened);
+  }
+
   const progress = new Progress("replay");
   const trades: TradeRow[] = [];
-  const report = replay(loaded.config, journal, broker,
-    { configHash: loaded.hash, cacheEntries: [], cacheFailure: null },
-    {
+  let steps = 0;
+  let report: Report;
+  try {
+    report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure }, {
       afterStep: (engine, _record, index) => {
-        const rows = engine.drainTrades();
-        for (const row of rows) trades.push(row);
+        steps = index + 1;
+        const ops = engine.drainCacheOps();
+        store?.apply(index, ops);
+        for (const row of engine.drainTrades()) trades.push(row);
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
+      beforeReport: (engine) => store?.apply(steps, engine.drainCacheOps()),
     });
-  progress.done();
+  } catch (err) {
+    store?.abort();
+    throw err;
+  } finally {
+    progress.done();
+  }
   const meta = {
     journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
     configHash: loaded.hash, effectiveConfig: loaded.effective,
   };
-  const allTrades = trades.concat(report.trades);
-  writeArtifactSet(args.out, renderArtifacts({ ...report, trades: allTrades }, meta));
-  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report };
+  writeArtifactSet(args.out, renderArtifacts({ ...report, trades: trades.concat(report.trades) }, meta));
+  store?.commit();
+  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
 }

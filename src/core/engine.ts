@@ -133,6 +133,7 @@ export class Engine {
   private nextDueMs: number | undefined;
   private lastTs: Instant | undefined;
   private recordsSeen = 0;
+  private ended = false;
   private journalRecords = 0;
   private brokerEvents = 0;
 
@@ -218,8 +219,8 @@ export class Engine {
     }
   }
 
-  /** Ends the replay: completes a pending startup, runs the final reconciliation, builds the report. */
-  finish(): Report {
+  /** Ends the replay: completes a pending startup and runs the final reconciliation. */
+  reconcileAtEnd(): void {
     // A proof over nothing must not pass: both logs must say something.
     if (this.brokerEvents === 0) {
       throw new DataError("broker", 0, "(file)", "at least one broker event (an empty broker log proves nothing)", "an empty log");
@@ -229,6 +230,12 @@ export class Engine {
     }
     if (this.phase === "starting") this.completeStartup(this.lastTs);
     if (this.phase === "running") this.reconcile("end", this.lastTs, 0);
+    this.ended = true;
+  }
+
+  /** Builds the report; the replay must have ended (reconcileAtEnd). */
+  finish(): Report {
+    assert(this.ended, "the final reconciliation runs before the report is built");
     return this.buildReport();
   }
 
@@ -248,7 +255,7 @@ export class Engine {
     switch (rec.type) {
       case "restart":
         if (this.phase === "starting") this.completeStartup(rec.ts);
-        this.beginStart(rec.ts, this.phase === "not_started" ? "startup" : "restart");
+        this.beginStart(rec.ts, "restart");
         return;
       case "snapshot":
         if (this.phase === "not_started") this.beginStart(rec.ts, "startup");

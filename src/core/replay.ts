@@ -11,6 +11,8 @@ import { mergeByEventTime } from "./merge.js";
 export interface ReplayHooks {
   /** Called after each record is applied, with the engine to drain. `index` counts from 0. */
   readonly afterStep?: (engine: Engine, record: InputRecord, index: number) => void;
+  /** Called once after the final reconciliation, before the report is built (last cache writes). */
+  readonly beforeReport?: (engine: Engine) => void;
 }
 
 export const IN_MEMORY_CACHE: Omit<EngineOptions, "configHash"> = { cacheEntries: [], cacheFailure: null };
@@ -29,5 +31,7 @@ export function replay(
     hooks.afterStep?.(engine, record, index);
     index += 1;
   }
+  engine.reconcileAtEnd();
+  hooks.beforeReport?.(engine);
   return engine.finish();
 }
