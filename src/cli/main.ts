@@ -9,6 +9,7 @@ import { EXIT_CODES_HELP, reportFailure } from "./errors.js";
 import { runReplay } from "./run-replay.js";
 import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
+import { registerGen } from "./commands/gen.js";
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -53,6 +54,7 @@ Example:
 
   registerProof(program, setExit);
   registerCache(program, setExit);
+  registerGen(program, setExit);
   return program;
 }
 

@@ -50,6 +50,12 @@ export class OrderIdCache {
     return e !== undefined && e.ttlUtcMs > nowMs ? e : undefined;
   }
 
+  /** Entries the engine still counts as working (sent or part-filled), in id order. */
+  openEntries(): CacheEntry[] {
+    return [...this.entries.values()].filter((e) => e.status !== "closed")
+      .sort((a, b) => (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0));
+  }
+
   /** Records a newly sent order. `line` only serves the error if the cache_entries_max limit is hit. */
   recordSent(entry: CacheEntry, line: number): void {
     if (!this.entries.has(entry.clientOrderId) && this.entries.size >= this.entriesMax) {

@@ -311,6 +311,11 @@ export class Engine {
   private completeStartup(ts: Instant): void {
     assert(this.phase === "starting" && this.startingSince !== undefined, "startup completes only while starting");
     this.phase = "running";
+    // Orders the cache still counts as working are the engine's, even if the snapshot forgot them:
+    // re-link them so reconciliation can find them filled, cancelled, or missing at the broker.
+    for (const entry of this.cache.openEntries()) {
+      if (!this.orders.has(entry.clientOrderId)) this.engineOrderFor(entry.clientOrderId, ts, this.nextRunId());
+    }
     this.recomputeKnownFills();
     this.reconcile(this.startTrigger, ts, ts.ms - this.startingSince.ms);
   }
@@ -622,8 +627,13 @@ export class Engine {
     }
   }
 
+  /** The id the next reconciliation run will get. */
+  private nextRunId(): string {
+    return `R${String(this.runs.total + 1).padStart(5, "0")}`;
+  }
+
   private reconcile(trigger: ReconcileTrigger, at: Instant, durationMs: number): void {
-    const id = `R${String(this.runs.total + 1).padStart(5, "0")}`;
+    const id = this.nextRunId();
     this.nextDueMs = at.ms + this.config.reconcileIntervalMs;
     const c: RunCounters = {
       stale: 0, orphan: 0, drifting: 0, fillsCaught: 0, staleCancelled: 0, inFlight: 0, ambiguous: 0,

@@ -2,7 +2,8 @@
 // printing one PASS/FAIL line per criterion, exactly as the CI workflow prints them.
 
 import type { Command } from "commander";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
@@ -33,7 +34,7 @@ export function proveScenario(dir: string, artifactsRoot: string): { name: strin
   try {
     exitCode = runReplay({
       journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"),
-      config: existsSync(config) ? config : undefined, out,
+      config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out,
     }).exitCode;
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
@@ -41,6 +42,15 @@ export function proveScenario(dir: string, artifactsRoot: string): { name: strin
   }
   const artifacts = exitCode === EXIT.dataError ? {} : readArtifactSet(out);
   return { name, results: verifyArtifacts(artifacts, expect, exitCode) };
+}
+
+/** A scenario may ship a cache.db; the replay gets a scratch copy so the committed file never changes. */
+function scratchCopyOfCache(dir: string): string | undefined {
+  const shipped = join(dir, "cache.db");
+  if (!existsSync(shipped)) return undefined;
+  const copy = join(mkdtempSync(join(tmpdir(), "recon-proof-cache-")), "cache.db");
+  copyFileSync(shipped, copy);
+  return copy;
 }
 
 function printResults(name: string, results: readonly CheckResult[]): number {
@@ -60,6 +70,7 @@ expect.txt, one criterion per line ('#' starts a comment):
   <artifact>: !<text>    the artifact must not contain it
   exit: N                the replay's exit code (default 0)
 artifact is one of trades.csv, reconcile-report.json, summary.txt, metrics.txt.
+A scenario folder may also hold cache.db: the replay then runs with --cache on a scratch copy of it.
 
 Built-in criteria (the M8 rules), checked for every scenario:
   - summary.txt starts with "reconcile_summary stale=.. orphan=.. drift=.. cache_ok=.."

@@ -1,0 +1,548 @@
+// A seeded scenario generator: a trading day (or many) of an engine and its broker, with faults
+// injected on request. Pure: one seed drives every choice (pure-rand's xoroshiro128+), so the same
+// seed gives the same bytes. Each fault leaves a ground truth (what reconciliation must find)
+// beside the scenario, so the generator is also the oracle of the property tests.
+
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import { applyFill, FLAT, type Position } from "../core/position.js";
+
+export const FAULTS = [
+  "drop-ack", "duplicate-delivery", "disconnect", "orphan", "lost-order",
+  "price-drift", "unit-drift", "crash-restart", "corrupt-cache",
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+/** Faults that engage the kill switch; they are injected at the end of the log, after the last decision. */
+const TERMINAL_FAULTS: ReadonlySet<Fault> = new Set(["orphan", "lost-order", "price-drift", "unit-drift"]);
+
+export interface ExpectedFinding {
+  readonly kind: string;
+  readonly client_order_id?: string;
+  readonly symbol?: string;
+}
+
+export interface GroundTruth {
+  readonly seed: number;
+  readonly events: number;
+  readonly faults: readonly Fault[];
+  readonly kill_switch: boolean;
+  readonly cache_ok: boolean;
+  /** Findings reconciliation must report (kind plus the id or symbol it concerns). */
+  readonly findings: readonly ExpectedFinding[];
+  readonly duplicate_deliveries: number;
+  readonly duplicates_skipped: number;
+}
+
+export interface GeneratedScenario {
+  readonly journal: readonly string[];
+  readonly broker: readonly string[];
+  readonly config: Record<string, unknown>;
+  readonly truth: GroundTruth;
+  /** expect.txt derived from the truth, so a generated scenario is also a proof. */
+  readonly expect: string;
+  /** Bytes of a deliberately corrupt cache file when the corrupt-cache fault is on. */
+  readonly corruptCache: string | null;
+}
+
+interface Instrument {
+  readonly symbol: string;
+  readonly brokerSymbol: string;
+  readonly pipettes: number; // price in integer pipettes (1/10 pip)
+  readonly pipetteSize: Dec;
+}
+
+const INSTRUMENTS: readonly Instrument[] = [
+  { symbol: "EURUSD", brokerSymbol: "EUR_USD", pipettes: 108_500, pipetteSize: D.parseDec("0.00001")! },
+  { symbol: "GBPUSD", brokerSymbol: "GBP/USD", pipettes: 133_500, pipetteSize: D.parseDec("0.00001")! },
+  { symbol: "USDJPY", brokerSymbol: "USD_JPY", pipettes: 150_250, pipetteSize: D.parseDec("0.001")! },
+];
+
+const START_MS = Date.UTC(2025, 9, 20, 0, 0, 0);
+const RECONCILE_INTERVAL_MS = 300_000;
+
+type Obj = Record<string, unknown>;
+
+interface Pending {
+  readonly t: number;
+  readonly seq: number;
+  readonly make: () => Obj | null;
+}
+
+interface OpenOrder {
+  readonly coid: string;
+  readonly decisionId: string;
+  readonly inst: Instrument;
+  readonly side: "buy" | "sell";
+  readonly qty: number;
+  readonly refPrice: Dec;
+  filledSeen: number;
+  closed: boolean;
+}
+
+class Rng {
+  private readonly gen;
+  constructor(seed: number) {
+    this.gen = xoroshiro128plus(seed);
+  }
+  int(lo: number, hi: number): number {
+    return uniformInt(this.gen, lo, hi);
+  }
+  chance(percent: number): boolean {
+    return this.int(0, 99) < percent;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)]!;
+  }
+  hex(n: number): string {
+    let s = "";
+    for (let i = 0; i < n; i++) s += "0123456789abcdef"[this.int(0, 15)];
+    return s;
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function compact(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+}
+
+const price = (inst: Instrument, pipettes: number): string => D.toPlain(D.mul(D.decFromInt(pipettes), inst.pipetteSize));
+
+export interface GenerateOptions {
+  readonly seed: number;
+  readonly events: number;
+  readonly faults: readonly Fault[];
+}
+
+/** Generates one scenario. `events` is the target number of journal + broker lines (at least 20). */
+export function generateScenario(opts: GenerateOptions): GeneratedScenario {
+  return new Generator(opts).run();
+}
+
+class Generator {
+  private readonly rng: Rng;
+  private readonly faults: ReadonlySet<Fault>;
+  private now = START_MS;
+  private readonly journal: string[] = [];
+  private readonly broker: string[] = [];
+  private readonly pending: Pending[] = [];
+  private pendingSeq = 0;
+  private eventSeq = 0;
+  private orderSeq = 0;
+  private decisionSeq = 0;
+  private readonly mid = new Map<string, number>();
+  /** The broker's positions, as its fills move them. */
+  private readonly positions = new Map<string, Position>();
+  /** The engine's idea of its positions: the broker's, less fills it has not seen. */
+  private readonly enginePositions = new Map<string, Position>();
+  private readonly open = new Map<string, OpenOrder>();
+  private connected = true;
+  /** Event time of the engine's last reconciliation, to keep disconnects clear of the next one. */
+  private lastReconcileMs = START_MS;
+  private readonly findings: ExpectedFinding[] = [];
+  private duplicateDeliveries = 0;
+  private duplicatesSkipped = 0;
+  private lastDecision: Obj | null = null;
+  private crashDone = false;
+  private lastBrokerMs = START_MS;
+  /** Orders the broker has shown something of (an accept, fill or reject). */
+  private readonly brokerSeen = new Set<string>();
+
+  constructor(private readonly opts: GenerateOptions) {
+    this.rng = new Rng(opts.seed);
+    this.faults = new Set(opts.faults);
+    for (const i of INSTRUMENTS) this.mid.set(i.symbol, i.pipettes);
+  }
+
+  run(): GeneratedScenario {
+    const target = Math.max(20, this.opts.events);
+    const terminal = [...this.faults].filter((f) => TERMINAL_FAULTS.has(f));
+    const reserve = terminal.length * 6 + 4;
+    this.emitJournal({ type: "snapshot", ts: iso(this.now), open_orders: [], positions: [] });
+    this.emitBroker({ type: "position_snapshot", positions: [] }, this.now);
+    let nextSnapshotMs = this.now + 3_600_000;
+    while (this.lineCount() < target - reserve) {
+      this.advance(this.rng.int(200, 20_000));
+      if (this.now >= nextSnapshotMs && this.connected) {
+        this.scheduleSnapshot(this.now);
+        nextSnapshotMs = this.now + 3_600_000;
+      }
+      if (this.faults.has("corrupt-cache")) {
+        // With its cache unreadable the engine may not trade: the broker only reports positions.
+        this.scheduleSnapshot(this.now);
+        continue;
+      }
+      const roll = this.rng.int(0, 999);
+      if (roll < 4 && this.connected && this.restartSafe()) this.restart("deploy", true);
+      else if (roll < 12 && this.faults.has("disconnect") && this.connected) this.disconnectWindow();
+      else if (roll < 14 && this.faults.has("crash-restart") && this.connected && !this.crashDone) this.crashRestart();
+      else this.decide();
+    }
+    this.advance(30_000);
+    this.flushAll();
+    for (const f of terminal) this.injectTerminal(f);
+    this.advance(15_000);
+    this.flushAll();
+    this.scheduleSnapshot(this.now);
+    this.flushAll();
+    return this.finish();
+  }
+
+  private lineCount(): number {
+    return this.journal.length + this.broker.length + this.pending.length;
+  }
+
+  // ------------------------------------------------------------ time and emission
+
+  private advance(ms: number): void {
+    const until = this.now + ms;
+    this.flushUntil(until);
+    this.now = until;
+    while (this.lastReconcileMs + RECONCILE_INTERVAL_MS <= this.now) this.lastReconcileMs += RECONCILE_INTERVAL_MS;
+  }
+
+  private flushUntil(t: number): void {
+    this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    while (this.pending.length > 0 && this.pending[0]!.t <= t) {
+      const p = this.pending.shift()!;
+      const obj = p.make();
+      if (obj !== null) this.emitBroker(obj, p.t);
+    }
+  }
+
+  private flushAll(): void {
+    this.flushUntil(Number.MAX_SAFE_INTEGER);
+    this.now = Math.max(this.now, this.lastBrokerMs);
+  }
+
+  /** Emits a broker event now, after everything scheduled before it, so the log stays in time order. */
+  private emitBrokerAt(obj: Obj, t: number): void {
+    this.flushUntil(t);
+    this.emitBroker(obj, t);
+  }
+
+  private schedule(t: number, make: () => Obj | null): void {
+    this.pending.push({ t, seq: this.pendingSeq++, make });
+  }
+
+  private emitJournal(obj: Obj): void {
+    this.journal.push(JSON.stringify(obj));
+  }
+
+  private emitBroker(obj: Obj, t: number): void {
+    if (typeof obj["client_order_id"] === "string") this.brokerSeen.add(obj["client_order_id"]);
+    this.eventSeq += 1;
+    this.lastBrokerMs = Math.max(this.lastBrokerMs, t);
+    const line = JSON.stringify({ type: obj["type"], ts: iso(t),
+      event_id: `EV-${String(this.eventSeq).padStart(8, "0")}`, ...obj });
+    this.broker.push(line);
+    if (this.faults.has("duplicate-delivery") && this.rng.chance(2)) {
+      this.broker.push(line);
+      this.duplicateDeliveries += 1;
+    }
+  }
+
+  // ------------------------------------------------------------ the engine's decisions
+
+  private decide(): void {
+    const inst = this.rng.pick(INSTRUMENTS);
+    const pos = this.positions.get(inst.symbol) ?? FLAT;
+    // Lean against the position so it stays bounded.
+    const side: "buy" | "sell" = D.sign(pos.qty) > 0 ? (this.rng.chance(65) ? "sell" : "buy")
+      : D.sign(pos.qty) < 0 ? (this.rng.chance(65) ? "buy" : "sell") : (this.rng.chance(50) ? "buy" : "sell");
+    const qty = this.rng.int(1, 50) * 1000;
+    const mid = this.walk(inst);
+    const refPrice = D.parseDec(price(inst, mid))!;
+    this.decisionSeq += 1;
+    const coid = `GEN::${this.rng.pick(["lsg", "orb", "mr"])}::${inst.symbol}::${compact(this.now)}::${this.rng.hex(8)}`;
+    const isLimit = this.rng.chance(20);
+    const limitPipettes = side === "buy" ? mid - this.rng.int(0, 30) : mid + this.rng.int(0, 30);
+    const decision: Obj = {
+      type: "decision", ts: iso(this.now), decision_id: `D-${String(this.decisionSeq).padStart(7, "0")}`,
+      client_order_id: coid, symbol: inst.symbol, side, qty, ref_price: price(inst, mid),
+      strategy: coid.split("::")[1], order_type: isLimit ? "limit" : "market",
+      ...(isLimit ? { limit_price: price(inst, limitPipettes) } : {}),
+    };
+    this.emitJournal(decision);
+    this.lastDecision = decision;
+    const order: OpenOrder = { coid, decisionId: decision["decision_id"] as string, inst, side, qty, refPrice, filledSeen: 0, closed: false };
+    this.open.set(coid, order);
+    const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
+    let t = this.now + this.rng.int(40, 200);
+    if (this.rng.chance(3)) {
+      this.schedule(t, () => this.closeOrder(order, { type: "order_rejected", client_order_id: coid, reason: "INSUFFICIENT_MARGIN" }));
+      return;
+    }
+    const rests = isLimit && this.rng.chance(50);
+    // Only an order that fills may lose its accept: its fills still carry the client order id. A
+    // resting order's cancel names only the broker's id, which then nothing would tie to the engine.
+    if (rests || !(this.faults.has("drop-ack") && this.rng.chance(10))) {
+      this.schedule(t, () => ({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }));
+    }
+    if (rests) {
+      // The limit rests; the engine cancels it a little later.
+      const cancelAt = t + this.rng.int(5_000, 120_000);
+      this.scheduleCancel(order, bid, cancelAt);
+      return;
+    }
+    let left = qty;
+    const parts = this.rng.int(1, 3);
+    for (let i = 0; i < parts; i++) {
+      const q = i === parts - 1 ? left : Math.max(1000, Math.floor(left / (parts - i) / 1000) * 1000);
+      left -= q;
+      t += this.rng.int(20, 1_500);
+      const slip = this.rng.int(-3, 6) * (side === "buy" ? 1 : -1);
+      const px = isLimit ? limitPipettes : mid + slip;
+      this.schedule(t, () => this.fill(order, bid, q, price(inst, px), D.toFixed(D.mul(D.decFromInt(q), D.parseDec("0.00002")!), 2)));
+      if (left <= 0) break;
+    }
+  }
+
+  private scheduleCancel(order: OpenOrder, bid: string, at: number): void {
+    // The engine's cancel request is journaled at `at`; the broker confirms shortly after.
+    const journalAt = at;
+    this.schedule(journalAt, () => {
+      if (!order.closed) this.journal.push(JSON.stringify({ type: "cancel_request", ts: iso(journalAt), client_order_id: order.coid }));
+      return null;
+    });
+    this.schedule(at + this.rng.int(50, 300), () => (order.closed ? null : this.closeOrder(order, { type: "order_cancelled", broker_order_id: bid, reason: "CLIENT_REQUEST" })));
+  }
+
+  private closeOrder(order: OpenOrder, obj: Obj): Obj {
+    order.closed = true;
+    this.open.delete(order.coid);
+    return obj;
+  }
+
+  private fill(order: OpenOrder, bid: string, qty: number, px: string, fee: string): Obj {
+    const q = D.decFromInt(qty);
+    const p = D.parseDec(px)!;
+    this.positions.set(order.inst.symbol, applyFill(this.positions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
+    if (this.connected) {
+      order.filledSeen += qty;
+      this.enginePositions.set(order.inst.symbol, applyFill(this.enginePositions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
+    } else {
+      this.findings.push({ kind: "caught_by_reconcile", client_order_id: order.coid });
+      this.pendingCatch.push({ order, q, p, qty });
+    }
+    if (order.filledSeen >= order.qty || this.totalScheduledFilled(order, qty)) {
+      order.closed = true;
+      this.open.delete(order.coid);
+    }
+    return { type: "fill", client_order_id: order.coid, broker_order_id: bid, symbol: order.inst.brokerSymbol, side: order.side, qty, price: px, fee };
+  }
+
+  private readonly filledTotal = new Map<string, number>();
+  private totalScheduledFilled(order: OpenOrder, qty: number): boolean {
+    const total = (this.filledTotal.get(order.coid) ?? 0) + qty;
+    this.filledTotal.set(order.coid, total);
+    return total >= order.qty;
+  }
+
+  /** Fills the engine missed while disconnected: it learns them at the reconciliation on reconnect. */
+  private pendingCatch: Array<{ order: OpenOrder; q: Dec; p: Dec; qty: number }> = [];
+
+  private catchUp(): void {
+    for (const c of this.pendingCatch) {
+      c.order.filledSeen += c.qty;
+      this.enginePositions.set(c.order.inst.symbol, applyFill(this.enginePositions.get(c.order.inst.symbol) ?? FLAT, c.order.side, c.q, c.p).pos);
+    }
+    this.pendingCatch = [];
+  }
+
+  private walk(inst: Instrument): number {
+    const next = (this.mid.get(inst.symbol) ?? inst.pipettes) + this.rng.int(-8, 8);
+    this.mid.set(inst.symbol, next);
+    return next;
+  }
+
+  private scheduleSnapshot(t: number): void {
+    this.schedule(t, () => ({ type: "position_snapshot", positions: this.positionLines(this.positions, true) }));
+  }
+
+  private positionLines(book: ReadonlyMap<string, Position>, brokerNames: boolean): Obj[] {
+    return INSTRUMENTS.filter((i) => !D.isZero((book.get(i.symbol) ?? FLAT).qty)).map((i) => {
+      const p = book.get(i.symbol)!;
+      return { symbol: brokerNames ? i.brokerSymbol : i.symbol, qty: D.toPlain(p.qty), avg_price: D.toPlain(p.avgPrice) };
+    });
+  }
+
+  // ------------------------------------------------------------ restarts and faults
+
+  /** A snapshot order the broker has shown nothing of would be stale at once: wait for its first event. */
+  private restartSafe(): boolean {
+    return [...this.open.values()].every((o) => o.closed || this.brokerSeen.has(o.coid));
+  }
+
+  /** A restart: the journal records it and the engine's snapshot; a re-emitted decision is skipped. */
+  private restart(reason: string, reemit: boolean): void {
+    this.flushUntil(this.now);
+    const ts = iso(this.now);
+    this.emitJournal({ type: "restart", ts, reason });
+    this.emitJournal({
+      type: "snapshot", ts,
+      open_orders: [...this.open.values()].filter((o) => !o.closed).map((o) => ({
+        client_order_id: o.coid, symbol: o.inst.symbol, side: o.side, qty: o.qty, filled_qty: o.filledSeen, ref_price: D.toPlain(o.refPrice),
+      })),
+      positions: this.positionLines(this.enginePositions, false),
+    });
+    this.lastReconcileMs = this.now;
+    if (reemit && this.lastDecision !== null) {
+      this.advance(1);
+      this.emitJournal({ ...this.lastDecision, ts: iso(this.now) });
+      this.duplicatesSkipped += 1;
+    }
+  }
+
+  /** Time until the engine's next scheduled reconciliation, which a disconnect must not overlap. */
+  private msToNextReconcile(): number {
+    return this.lastReconcileMs + RECONCILE_INTERVAL_MS - this.now;
+  }
+
+  private disconnectWindow(): void {
+    const room = this.msToNextReconcile() - 2_000;
+    if (room < 5_000) return;
+    this.flushUntil(this.now);
+    this.emitBroker({ type: "disconnect" }, this.now);
+    this.connected = false;
+    this.advance(this.rng.int(2_000, Math.min(room, 90_000)));
+    this.flushUntil(this.now);
+    this.connected = true;
+    this.emitBroker({ type: "reconnect" }, this.now);
+    this.lastReconcileMs = this.now;
+    this.catchUp();
+  }
+
+  /**
+   * The engine dies with an order in flight: the broker sees the session drop, fills the order while
+   * nobody listens, and the engine restarts. Its snapshot lacks the fill; the cache proves the fill
+   * was never processed, so reconciliation catches it.
+   */
+  private crashRestart(): void {
+    const room = this.msToNextReconcile() - 5_000;
+    if (room < 10_000) return;
+    this.crashDone = true;
+    const inst = this.rng.pick(INSTRUMENTS);
+    const side = this.rng.chance(50) ? "buy" as const : "sell" as const;
+    const mid = this.walk(inst);
+    this.decisionSeq += 1;
+    const coid = `GEN::crash::${inst.symbol}::${compact(this.now)}::${this.rng.hex(8)}`;
+    const qty = this.rng.int(1, 20) * 1000;
+    const order: OpenOrder = { coid, decisionId: `D-${String(this.decisionSeq).padStart(7, "0")}`, inst, side, qty,
+      refPrice: D.parseDec(price(inst, mid))!, filledSeen: 0, closed: false };
+    this.flushUntil(this.now);
+    this.emitJournal({ type: "decision", ts: iso(this.now), decision_id: order.decisionId, client_order_id: coid,
+      symbol: inst.symbol, side, qty, ref_price: price(inst, mid) });
+    this.open.set(coid, order);
+    const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
+    this.emitBrokerAt({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }, this.now + 50);
+    this.now += 100;
+    this.emitBrokerAt({ type: "disconnect" }, this.now);
+    this.connected = false;
+    this.now += 200;
+    this.flushUntil(this.now);
+    this.emitBroker(this.fill(order, bid, qty, price(inst, mid), "0"), this.now);
+    this.now += 1_000;
+    this.flushUntil(this.now);
+    this.emitJournal({ type: "restart", ts: iso(this.now), reason: "crash" });
+    this.emitBroker({ type: "reconnect" }, this.now);
+    this.connected = true;
+    this.now += 1;
+    this.flushUntil(this.now);
+    // The snapshot is the engine's belief: the order open, unfilled, and positions without the fill.
+    this.emitJournal({ type: "snapshot", ts: iso(this.now),
+      open_orders: [{ client_order_id: coid, symbol: inst.symbol, side, qty, filled_qty: 0, ref_price: price(inst, mid) }],
+      positions: this.positionLines(this.enginePositions, false) });
+    this.lastReconcileMs = this.now;
+    this.catchUp();
+  }
+
+  private injectTerminal(f: Fault): void {
+    this.advance(this.rng.int(1_000, 5_000));
+    const inst = this.rng.pick(INSTRUMENTS);
+    const mid = this.walk(inst);
+    switch (f) {
+      case "orphan": {
+        const coid = `MANUAL-${this.rng.hex(6)}`;
+        const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
+        const qty = this.rng.int(1, 10) * 1000;
+        const side = this.rng.chance(50) ? "buy" as const : "sell" as const;
+        this.emitBrokerAt({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }, this.now);
+        const q = D.decFromInt(qty);
+        const p = D.parseDec(price(inst, mid))!;
+        this.positions.set(inst.symbol, applyFill(this.positions.get(inst.symbol) ?? FLAT, side, q, p).pos);
+        this.emitBrokerAt({ type: "fill", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty, price: price(inst, mid), fee: "0" }, this.now + 10);
+        this.findings.push({ kind: "orphan_broker_order", client_order_id: coid });
+        this.findings.push({ kind: "position_drift", symbol: inst.symbol });
+        return;
+      }
+      case "lost-order": {
+        const coid = `GEN::lost::${inst.symbol}::${compact(this.now)}::${this.rng.hex(8)}`;
+        this.decisionSeq += 1;
+        this.emitJournal({ type: "decision", ts: iso(this.now), decision_id: `D-${String(this.decisionSeq).padStart(7, "0")}`,
+          client_order_id: coid, symbol: inst.symbol, side: "buy", qty: 1000, ref_price: price(inst, mid) });
+        this.findings.push({ kind: "stale_local_order", client_order_id: coid });
+        return;
+      }
+      case "price-drift":
+      case "unit-drift": {
+        // The engine restarts with a snapshot that disagrees with the broker for one symbol.
+        const wrong = new Map(this.enginePositions);
+        const cur = wrong.get(inst.symbol) ?? FLAT;
+        const shifted: Position = f === "unit-drift"
+          ? { qty: D.add(cur.qty, D.decFromInt(1000)), avgPrice: D.isZero(cur.qty) ? D.parseDec(price(inst, mid))! : cur.avgPrice }
+          : D.isZero(cur.qty)
+            ? { qty: D.decFromInt(1000), avgPrice: D.parseDec(price(inst, mid))! }
+            : { qty: cur.qty, avgPrice: D.add(cur.avgPrice, D.mul(D.decFromInt(30), inst.pipetteSize)) };
+        wrong.set(inst.symbol, shifted);
+        const ts = iso(this.now);
+        this.emitJournal({ type: "restart", ts, reason: `generated ${f}` });
+        this.emitJournal({ type: "snapshot", ts, open_orders: [], positions: this.positionLines(wrong, false) });
+        this.findings.push({ kind: "position_drift", symbol: inst.symbol });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private finish(): GeneratedScenario {
+    const corrupt = this.faults.has("corrupt-cache");
+    const caught = this.findings.filter((f) => f.kind === "caught_by_reconcile");
+    const findings: ExpectedFinding[] = this.findings.filter((f) => f.kind !== "caught_by_reconcile");
+    for (const id of new Set(caught.map((c) => c.client_order_id))) findings.push({ kind: "caught_by_reconcile", client_order_id: id! });
+    const killSwitch = corrupt || [...this.faults].some((f) => TERMINAL_FAULTS.has(f));
+    const truth: GroundTruth = {
+      seed: this.opts.seed, events: this.journal.length + this.broker.length, faults: [...this.faults].sort(),
+      kill_switch: killSwitch, cache_ok: !corrupt, findings,
+      duplicate_deliveries: this.duplicateDeliveries,
+      duplicates_skipped: corrupt ? 0 : this.duplicatesSkipped,
+    };
+    const expect = [
+      `# generated: seed ${this.opts.seed}, ${truth.events} events, faults: ${truth.faults.join(",") || "none"}`,
+      `exit: ${killSwitch ? 3 : 0}`,
+      `summary.txt: kill_switch=${killSwitch ? 1 : 0}`,
+      `summary.txt: cache_ok=${corrupt ? "false" : "true"}`,
+      `summary.txt: duplicate_deliveries=${truth.duplicate_deliveries}`,
+      ...(corrupt ? [] : [`summary.txt: duplicates_skipped=${truth.duplicates_skipped}`]),
+      ...findings.filter((f) => f.kind !== "caught_by_reconcile").map((f) =>
+        `reconcile-report.json: "kind": "${f.kind}"`),
+      ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1`] : []),
+      ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 `] : []),
+    ];
+    return {
+      journal: this.journal, broker: this.broker,
+      config: {
+        reconcile_interval_ms: RECONCILE_INTERVAL_MS,
+        slippage_presets: INSTRUMENTS.flatMap((i) => ["asia", "eu", "us", "overnight"].map((session) => ({ symbol: i.symbol, session, max_slippage_pips: 5 }))),
+      },
+      truth, expect: expect.join("\n") + "\n",
+      corruptCache: corrupt ? "SQLite format 3\u0000" + "this is not a cache ".repeat(40) : null,
+    };
+  }
+}
