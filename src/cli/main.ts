@@ -10,6 +10,7 @@ import { runReplay } from "./run-replay.js";
 import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
+import { registerReport } from "./commands/report.js";
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -55,6 +56,7 @@ Example:
   registerProof(program, setExit);
   registerCache(program, setExit);
   registerGen(program, setExit);
+  registerReport(program, setExit);
   return program;
 }
 

@@ -686,9 +686,25 @@ export class Engine {
         : b.brokerOrderId !== undefined ? this.orders.get(this.engineBrokerIds.get(b.brokerOrderId) ?? "\u0000") : undefined;
       if (e !== undefined) this.catchUp(e, b, id, at, c);
       else this.reportOrphan(b, id, at, c);
-      const settled = !provenLive(b) && b.fills.every((f) => f.rowEmitted && (f.knownToEngine || e === undefined));
-      if (settled) this.unsettled.delete(key);
+      // Settled: finished at the broker (as far as the log shows), every fill accounted for, and the
+      // engine's order (if any) finished too — a part-filled order known only from fills is not.
+      const settled = !provenLive(b) && (e === undefined || !OPEN_STATUSES.has(e.status)) &&
+        b.fills.every((f) => f.rowEmitted && (f.knownToEngine || e === undefined));
+      if (settled) this.forgetTruthOrder(b);
     }
+  }
+
+  /**
+   * A finished broker order the engine has fully accounted for is dropped, so memory follows the
+   * working orders, not the length of the log. A later event about it starts a fresh record, which
+   * the cache ties back to the decision. (The cost: a restart snapshot that wrongly lists such an
+   * order as open sees no broker record of it, and reports it stale rather than filled.)
+   */
+  private forgetTruthOrder(b: TruthOrder): void {
+    this.unsettled.delete(b.key);
+    this.truth.delete(b.key);
+    if (b.brokerOrderId !== undefined && this.truthByBrokerId.get(b.brokerOrderId) === b) this.truthByBrokerId.delete(b.brokerOrderId);
+    if (b.clientOrderId !== undefined && this.truthByCoid.get(b.clientOrderId) === b) this.truthByCoid.delete(b.clientOrderId);
   }
 
   private catchUp(e: EngineOrder, b: TruthOrder, id: string, at: Instant, c: RunCounters): void {
@@ -979,7 +995,9 @@ export class Engine {
   }
 
   private buildReport(): Report {
-    const unreconciled = [...this.truth.values()].reduce((n, b) => n + b.fills.filter((f) => !f.rowEmitted).length, 0);
+    // Fills neither written to trades.csv nor already known to the engine (e.g. from the cache of
+    // an earlier run): what a reconciliation that could not reach the broker left behind.
+    const unreconciled = [...this.truth.values()].reduce((n, b) => n + b.fills.filter((f) => !f.rowEmitted && !f.knownToEngine).length, 0);
     const symbols = [...new Set([...this.enginePositions.keys(), ...this.truthPositions.keys()])].sort();
     const positions = symbols.map((symbol) => {
       const mine = this.enginePositions.get(symbol) ?? FLAT;

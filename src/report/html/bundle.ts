@@ -1,0 +1,54 @@
+// From the artifacts' text to the bundle the page is rendered from. Pure: the adapter reads the files
+// and hands their text here; every problem is a DataError naming the file, line and field.
+
+import { DataError, preview } from "../../domain/errors.js";
+import type { ArtifactBundle, ArtifactFile } from "./model.js";
+import { checkReportDoc, REPORT_JSON_NAME, sectionLineFinder, type ReportDoc } from "./report-doc.js";
+import { parseTradesCsv } from "./trades.js";
+
+export const SUMMARY_NAME = "summary.txt";
+/** The artifacts the report reads; metrics.txt repeats summary figures and is not needed. */
+export const REPORT_INPUTS = [REPORT_JSON_NAME, "trades.csv", SUMMARY_NAME] as const;
+
+export interface ArtifactTexts {
+  readonly name: string;
+  readonly reportJson: string;
+  readonly tradesCsv: string;
+  readonly summaryTxt: string;
+  readonly files: readonly ArtifactFile[];
+}
+
+/** JSON.parse with the failure mapped to a line of the file, when V8 says where it stopped. */
+export function parseJsonText(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    const line = pos === null ? 1 : text.slice(0, Number(pos[1])).split("\n").length;
+    throw new DataError(source, line, "(json)", "well-formed JSON", preview(message));
+  }
+}
+
+export function parseReportJsonText(text: string): ReportDoc {
+  const value = parseJsonText(text, REPORT_JSON_NAME);
+  return checkReportDoc(value, { source: REPORT_JSON_NAME, lineOf: sectionLineFinder(text) });
+}
+
+function summaryFirstLine(text: string): string {
+  const first = text.split("\n", 1)[0] ?? "";
+  if (!/^reconcile_summary stale=\d+ orphan=\d+ drift=-?\d+\.\d cache_ok=(true|false)$/.test(first)) {
+    throw new DataError(SUMMARY_NAME, 1, "(first line)", "reconcile_summary stale=<int> orphan=<int> drift=<pips> cache_ok=<true|false>", preview(first));
+  }
+  return first;
+}
+
+export function parseArtifactSet(t: ArtifactTexts): ArtifactBundle {
+  return {
+    name: t.name,
+    doc: parseReportJsonText(t.reportJson),
+    trades: parseTradesCsv(t.tradesCsv),
+    summaryLine: summaryFirstLine(t.summaryTxt),
+    files: t.files,
+  };
+}

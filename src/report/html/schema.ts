@@ -1,0 +1,90 @@
+// A tiny structural validator for the artifacts' JSON. Each checker returns the value typed or throws
+// a DataError naming the field path and what was expected, so a hand-edited or truncated
+// reconcile-report.json is refused with a message rather than half-rendered.
+
+import { DataError, preview } from "../../domain/errors.js";
+import { parseInstant } from "../../domain/time.js";
+
+export interface Where {
+  readonly source: string;
+  /** Best-effort line of a field path in the source text (1 when unknown). */
+  readonly lineOf: (path: string) => number;
+}
+
+export type Check<T> = (value: unknown, path: string, where: Where) => T;
+export type Checked<C> = C extends Check<infer T> ? T : never;
+
+function fail(where: Where, path: string, expected: string, value: unknown): never {
+  throw new DataError(where.source, where.lineOf(path), path, expected, preview(value));
+}
+
+export const str: Check<string> = (v, p, w) => (typeof v === "string" ? v : fail(w, p, "a string", v));
+export const bool: Check<boolean> = (v, p, w) => (typeof v === "boolean" ? v : fail(w, p, "true or false", v));
+export const num: Check<number> = (v, p, w) => (typeof v === "number" && Number.isFinite(v) ? v : fail(w, p, "a number", v));
+export const int: Check<number> = (v, p, w) =>
+  (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : fail(w, p, "a non-negative integer", v));
+
+/** An RFC 3339 UTC timestamp, as every event time in the artifacts is. */
+export const timestamp: Check<string> = (v, p, w) =>
+  (typeof v === "string" && parseInstant(v) !== undefined ? v : fail(w, p, "an RFC 3339 UTC timestamp", v));
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+/** Decimals are strings in the artifact so no reader re-rounds them; we keep them as text. */
+export const decText: Check<string> = (v, p, w) =>
+  (typeof v === "string" && DECIMAL_TEXT.test(v) ? v : fail(w, p, "a decimal string such as \"-12.50\"", v));
+
+/** A number that may also arrive as a decimal string (config values are written as JSON numbers). */
+export const numOrDec: Check<string> = (v, p, w) =>
+  (typeof v === "number" && Number.isFinite(v) ? String(v) : decText(v, p, w));
+
+export function literal<const T extends string | number>(...allowed: T[]): Check<T> {
+  return (v, p, w) => ((allowed as unknown[]).includes(v) ? (v as T) : fail(w, p, allowed.map((a) => JSON.stringify(a)).join(" or "), v));
+}
+
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (v, p, w) => (v === null ? null : check(v, p, w));
+}
+
+/** A field that older or hand-made artifacts may leave out. */
+export function optional<T>(check: Check<T>, fallback: T): Check<T> {
+  return (v, p, w) => (v === undefined ? fallback : check(v, p, w));
+}
+
+export function arr<T>(check: Check<T>): Check<T[]> {
+  return (v, p, w) => {
+    if (!Array.isArray(v)) fail(w, p, "an array", v);
+    return v.map((item, i) => check(item, `${p}[${i}]`, w));
+  };
+}
+
+export function record<T>(check: Check<T>): Check<Record<string, T>> {
+  return (v, p, w) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(w, p, "an object", v);
+    const out: Record<string, T> = {};
+    for (const [k, item] of Object.entries(v)) out[k] = check(item, `${p}.${k}`, w);
+    return out;
+  };
+}
+
+type Shape = Record<string, Check<unknown>>;
+type FromShape<S extends Shape> = { [K in keyof S]: Checked<S[K]> };
+
+/** An object with at least these fields; other fields are ignored (a newer writer may add some). */
+export function obj<S extends Shape>(shape: S): Check<FromShape<S>> {
+  return (v, p, w) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(w, p, "an object", v);
+    const src = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, check] of Object.entries(shape)) out[k] = check(src[k], p === "" ? k : `${p}.${k}`, w);
+    return out as FromShape<S>;
+  };
+}
+
+/** A scalar or list of strings, as finding and alert details carry. */
+export type DetailValue = string | number | boolean | null | string[];
+export const detailValue: Check<DetailValue> = (v, p, w) => {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (Array.isArray(v)) return v.map((s, i) => str(s, `${p}[${i}]`, w));
+  return fail(w, p, "a string, number, boolean, null or list of strings", v);
+};

@@ -1,0 +1,246 @@
+// The report in a real browser (Debian's chromium through playwright-core): the verdict, tables and
+// charts are there and right, filtering works, nothing from the data runs, it reads at desk and
+// phone width, with JavaScript off and in print, and a large run loads fast. Screenshots go to
+// artifacts/screenshots/ for a human to look at.
+
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
+import { renderReportHtml } from "../../src/report/html/page.js";
+import { chart_points_max, table_rows_max } from "../../src/report/html/limits.js";
+import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const IN_CI = (process.env["CI"] ?? "") !== "";
+const SKIP = !existsSync(CHROMIUM) && !IN_CI;
+if (SKIP) console.warn(`[report-html] browser tests SKIPPED: ${CHROMIUM} is missing (run scripts/ci/install-chromium.sh). Under CI=true this is a failure.`);
+
+// Without these, Chromium tries to reach update and sync services, which this machine's closed network refuses.
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = join(ROOT, "artifacts", "screenshots");
+
+let browser: Browser;
+let parent: string;
+const pages: Record<"healthy" | "unhealthy" | "hostile", string> = { healthy: "", unhealthy: "", hostile: "" };
+const docs: Record<string, any> = {};
+
+/** Writes report.html for an artifact folder and returns its file URL. */
+function reportFor(dir: string): string {
+  const path = join(dir, "report.html");
+  writeFileSync(path, renderReportHtml(readArtifactBundle(dir)));
+  return pathToFileURL(path).href;
+}
+
+interface Watch { readonly requests: string[]; readonly errors: string[]; readonly dialogs: string[] }
+
+async function open(url: string, opts: { width?: number; js?: boolean } = {}): Promise<{ page: Page; ctx: BrowserContext; watch: Watch }> {
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, javaScriptEnabled: opts.js ?? true });
+  const page = await ctx.newPage();
+  const watch: Watch = { requests: [], errors: [], dialogs: [] };
+  page.on("request", (r) => { if (r.url() !== url) watch.requests.push(r.url()); });
+  page.on("console", (m) => { if (m.type() === "error") watch.errors.push(m.text()); });
+  page.on("pageerror", (e) => watch.errors.push(e.message));
+  page.on("dialog", (d) => { watch.dialogs.push(d.message()); void d.dismiss(); });
+  await page.goto(url, { waitUntil: "load" });
+  return { page, ctx, watch };
+}
+
+const rows = (page: Page, id: string): Promise<number> => page.locator(`#${id} tbody tr:not([hidden])`).count();
+
+/** Sum of trades.csv's realized_pnl column in cents, computed independently of the report code. */
+function csvPnl(dir: string): string {
+  const lines = readFileSync(join(dir, "trades.csv"), "utf8").trim().split("\n").slice(1);
+  let cents = 0n;
+  for (const l of lines) {
+    const cell = l.split(",").at(-2)!;
+    const [i, f = ""] = cell.replace("-", "").split(".");
+    cents += (cell.startsWith("-") ? -1n : 1n) * (BigInt(i!) * 100n + BigInt(f.padEnd(2, "0")));
+  }
+  const a = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
+}
+
+describe.skipIf(SKIP)("report.html in Chromium", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`CI is set but ${CHROMIUM} is missing: run scripts/ci/install-chromium.sh first`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    parent = tempDir("browser");
+    const dirs = {
+      healthy: replayInto(HEALTHY_SCENARIO, parent, "healthy"),
+      unhealthy: replayInto(UNHEALTHY_SCENARIO, parent, "unhealthy"),
+      hostile: hostileArtifacts(parent),
+    };
+    for (const [k, dir] of Object.entries(dirs)) {
+      pages[k as keyof typeof pages] = reportFor(dir);
+      docs[k] = { dir, json: JSON.parse(readFileSync(join(dir, "reconcile-report.json"), "utf8")) };
+    }
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (parent !== undefined) rmSync(parent, { recursive: true, force: true });
+  });
+
+  it("healthy: says Healthy, no findings, P&L chart ends at the summary's realized P&L", async () => {
+    const { page, ctx, watch } = await open(pages.healthy);
+    const json = docs["healthy"].json;
+    await expect(page.locator("#verdict h1").innerText()).resolves.toContain("Healthy");
+    expect(await page.locator("#verdict").getAttribute("data-verdict")).toBe("healthy");
+    expect(await page.locator("#findings-table").getAttribute("data-rows")).toBe("0");
+    expect(await page.locator("#kill-reasons").count()).toBe(0);
+    const final = await page.locator("#pnl-overall text.final").textContent();
+    expect(final).toBe(json.totals.realized_pnl);
+    expect(final).toBe(csvPnl(docs["healthy"].dir));
+    expect(await page.locator(".small[data-symbol]").count()).toBe(json.realized_pnl_by_symbol.length);
+    expect(await page.locator("#timeline g.run").count()).toBe(json.totals.reconcile_runs);
+    expect(await page.locator("#slippage-table td[data-symbol]").count()).toBe(json.slippage.length);
+    expect(await rows(page, "positions-table")).toBe(json.positions.length);
+    expect(await page.locator("#positions-table tr.drift").count()).toBe(0);
+    expect(await page.locator("#cache-figures").innerText()).toContain(String(json.cache.entries_written));
+    expect(await page.locator("#provenance-table").innerText()).toContain(json.inputs.journal.sha256);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.screenshot({ path: join(SHOTS, "healthy-1280.png"), fullPage: true });
+    await ctx.close();
+  });
+
+  it("unhealthy: says manual intervention with the kill-switch reasons, and lists findings, alerts and staged actions", async () => {
+    const { page, ctx, watch } = await open(pages.unhealthy);
+    const json = docs["unhealthy"].json;
+    await expect(page.locator("#verdict h1").innerText()).resolves.toContain("Manual intervention required");
+    const reasons = await page.locator("#kill-reasons li code").allTextContents();
+    expect(reasons).toEqual(json.kill_switch.reasons);
+    expect(reasons).toContain("orphan_broker_order");
+    expect(await rows(page, "findings-table")).toBe(json.findings.items.length);
+    expect(await rows(page, "alerts-table")).toBe(json.alerts.items.length);
+    expect(await rows(page, "actions-table")).toBe(json.staged_actions.items.length);
+    expect(await rows(page, "blocked-table")).toBe(json.blocked_decisions.items.length);
+    expect(await rows(page, "duplicates-table")).toBe(json.duplicate_decisions.items.length);
+    const drifting = json.positions.filter((p: any) => p.engine_qty !== p.broker_qty).length;
+    expect(await page.locator("#positions-table tr.drift").count()).toBe(drifting);
+    expect(await page.locator("#slippage-table td[data-symbol=GBPUSD][data-session=eu]").getAttribute("class")).toContain("nopreset");
+    expect(await page.locator("#slippage-table td[data-symbol=EURUSD][data-session=eu]").getAttribute("class")).toContain("h4");
+    expect(await page.locator("#timeline .kill").count()).toBe(1);
+    expect(await page.locator("#timeline path.mk.divergence").count()).toBeGreaterThan(0);
+    expect(await page.locator("#pnl-overall text.final").textContent()).toBe(csvPnl(docs["unhealthy"].dir));
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.screenshot({ path: join(SHOTS, "unhealthy-1280.png"), fullPage: true });
+    await ctx.close();
+  });
+
+  it("filters findings by severity and kind and alerts by name, and by free text", async () => {
+    const { page, ctx } = await open(pages.unhealthy);
+    const items = docs["unhealthy"].json.findings.items as Array<{ severity: string; kind: string }>;
+    const bar = page.locator('.filters[data-for="findings-table"]');
+    await expect(bar.isVisible()).resolves.toBe(true);
+    await bar.locator('select[data-key="severity"]').selectOption("critical");
+    expect(await rows(page, "findings-table")).toBe(items.filter((f) => f.severity === "critical").length);
+    await bar.locator('select[data-key="kind"]').selectOption("position_drift");
+    expect(await rows(page, "findings-table")).toBe(items.filter((f) => f.severity === "critical" && f.kind === "position_drift").length);
+    await bar.locator('select[data-key="severity"]').selectOption("");
+    await bar.locator('select[data-key="kind"]').selectOption("");
+    await bar.locator('input[data-key="*"]').fill("MANUAL::desk");
+    expect(await rows(page, "findings-table")).toBe(1);
+    expect(await bar.locator("output").textContent()).toBe(`1 of ${items.length} rows`);
+    const alerts = docs["unhealthy"].json.alerts.items as Array<{ alert: string }>;
+    await page.locator('.filters[data-for="alerts-table"] select').selectOption("ALERT_RECONCILE_DIVERGENCE");
+    expect(await rows(page, "alerts-table")).toBe(alerts.filter((a) => a.alert === "ALERT_RECONCILE_DIVERGENCE").length);
+    await ctx.close();
+  });
+
+  it("reads at phone width (390 px): no page-wide horizontal scroll, tables as labelled cards", async () => {
+    for (const name of ["healthy", "unhealthy"] as const) {
+      const { page, ctx } = await open(pages[name], { width: 390 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, name).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+      if (name === "unhealthy") {
+        const label = await page.locator("#findings-table td").first().evaluate((td) => getComputedStyle(td, "::before").content);
+        expect(label).toBe('"severity"');
+      }
+      await ctx.close();
+    }
+  });
+
+  it("works with JavaScript off: every row shown, charts drawn, no dead filter controls", async () => {
+    const { page, ctx } = await open(pages.unhealthy, { js: false });
+    expect(await rows(page, "findings-table")).toBe(docs["unhealthy"].json.findings.items.length);
+    expect(await page.locator(".filters").first().isVisible()).toBe(false);
+    expect(await page.locator("#pnl-overall path.line").getAttribute("d")).toMatch(/^M[\d.]+ [\d.]+H/);
+    expect(await page.locator("#timeline").isVisible()).toBe(true);
+    await ctx.close();
+  });
+
+  it("prints: controls hidden, every section kept, a PDF comes out", async () => {
+    const { page, ctx } = await open(pages.unhealthy);
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("nav.toc").isVisible()).toBe(false);
+    expect(await page.locator(".filters").first().isVisible()).toBe(false);
+    expect(await page.locator("#verdict").isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    writeFileSync(join(SHOTS, "unhealthy.pdf"), pdf);
+    await ctx.close();
+  });
+
+  it("hostile strings in ids, reasons and names show as text and never run", async () => {
+    for (const csp of [true, false]) {
+      // Without the page's Content-Security-Policy too: escaping alone must hold.
+      let url = pages.hostile;
+      if (!csp) {
+        const path = new URL(url).pathname.replace(/%3C|%3E|%20/g, decodeURIComponent);
+        const noCsp = join(parent, "hostile-no-csp.html");
+        writeFileSync(noCsp, readFileSync(decodeURIComponent(path), "utf8").replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ""));
+        url = pathToFileURL(noCsp).href;
+      }
+      const { page, ctx, watch } = await open(url);
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), `csp=${csp}`).toBeUndefined();
+      expect(watch.dialogs).toEqual([]);
+      expect(watch.requests).toEqual([]);
+      expect(await page.locator("img").count()).toBe(0);
+      expect(await page.locator("script").count()).toBe(1);
+      expect(await page.locator("svg[onload]").count()).toBe(0);
+      const text = await page.locator("body").innerText();
+      expect(text).toContain(HOSTILE.script);
+      expect(text).toContain(HOSTILE.img);
+      expect(text).toContain(HOSTILE.imgBare);
+      expect(await page.locator("#kill-reasons").innerText()).toContain(HOSTILE.script);
+      expect(await page.locator("#actions-table").innerText()).toContain(HOSTILE.img);
+      if (csp) await page.screenshot({ path: join(SHOTS, "hostile-1280.png"), fullPage: false });
+      // Filtering by the hostile id finds its row and still runs nothing.
+      await page.locator('.filters[data-for="findings-table"] input').fill("<script>");
+      const withScript = (docs["hostile"].json.findings.items as unknown[]).filter((f) => JSON.stringify(f).includes("<script>")).length;
+      expect(withScript).toBeGreaterThan(0);
+      expect(await rows(page, "findings-table")).toBe(withScript);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      await ctx.close();
+    }
+  });
+
+  it("a 300k-fill, 20k-run report loads fast, with downsampled charts and capped tables", async () => {
+    const { dir, pnl } = writeLargeArtifacts(join(parent, "large"), { trades: 300_000, runs: 20_000, findings: 12_000, alerts: 10_000, symbols: 16 });
+    const t0 = performance.now();
+    const url = reportFor(dir);
+    const t1 = performance.now();
+    const { page, ctx, watch } = await open(url);
+    const t2 = performance.now();
+    const paint = await page.evaluate(() => performance.getEntriesByType("navigation")[0]!.toJSON().loadEventEnd as number);
+    console.info(`[report-html] large set: generator (read+parse+render+write) ${(t1 - t0).toFixed(0)} ms; Chromium goto->load ${(t2 - t1).toFixed(0)} ms (loadEventEnd ${paint.toFixed(0)} ms)`);
+    // Guards against order-of-magnitude regressions on a loaded CI machine, not benchmarks.
+    expect(t1 - t0).toBeLessThan(15_000);
+    expect(t2 - t1).toBeLessThan(15_000);
+    expect(await page.locator("#pnl-overall text.final").textContent()).toBe(pnl);
+    expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(chart_points_max);
+    expect(await rows(page, "findings-table")).toBe(table_rows_max);
+    expect(await page.locator("#findings .note.cap").innerText()).toContain("Showing 500 of 12,000 rows");
+    // Capped findings keep the most severe.
+    expect(await page.locator('#findings-table tr[data-severity="info"]').count()).toBe(0);
+    expect(watch.errors).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, "large-1280.png"), fullPage: false });
+    await ctx.close();
+  });
+});
