@@ -18,6 +18,7 @@
 import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { crc32 } from "node:zlib";
 import type { CacheEntry, CacheOp, CacheStatus } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
 import { ConfigError, IoError } from "../domain/errors.js";
@@ -76,8 +77,9 @@ function opBody(op: CacheOp): string {
     : JSON.stringify({ op: "purge", client_order_ids: op.clientOrderIds });
 }
 
+/** CRC-32 of a change and its position: catches a torn or edited row (cheap enough to run per change). */
 function opCrc(runKey: string, seq: number, idx: number, body: string): string {
-  return createHash("sha256").update(`${runKey}|${seq}|${idx}|${body}`).digest("hex").slice(0, 16);
+  return crc32(`${runKey}|${seq}|${idx}|${body}`).toString(16).padStart(8, "0");
 }
 
 function entriesChecksum(entries: readonly EntryRow[]): string {
@@ -201,10 +203,24 @@ export class SqliteCacheStore {
     }
   }
 
-  /** The replay finished and its artifacts are written: fold its changes into the entries. */
-  commit(): void {
+  /**
+   * The replay finished and its artifacts are written: its final cache becomes the entries, and its
+   * change log is closed, in one transaction. (The final state is the fold of the logged changes —
+   * the replay is deterministic — so it is written directly rather than re-derived from the log.)
+   */
+  commit(finalEntries: readonly CacheEntry[]): void {
     try {
-      foldRun(this.db, this.runKey, "complete");
+      this.db.transaction(() => {
+        this.db.prepare("DELETE FROM entries").run();
+        const insert = this.db.prepare(`INSERT INTO entries
+          (client_order_id, decision_id, symbol, side, size, ref_price, filled_qty, ttl_utc_ms, status)
+          VALUES (@client_order_id, @decision_id, @symbol, @side, @size, @ref_price, @filled_qty, @ttl_utc_ms, @status)`);
+        for (const e of finalEntries) insert.run(entryToJson(e));
+        this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
+        this.db.prepare("UPDATE runs SET state = 'complete' WHERE run_key = ?").run(this.runKey);
+        const rows = this.db.prepare("SELECT * FROM entries").all() as EntryRow[];
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
+      })();
     } catch (err) {
       throw new IoError(`cannot commit the order-id cache: ${(err as Error).message}`);
     } finally {

@@ -15,11 +15,16 @@ Exit codes:
   74  I/O or persistence error`;
 
 /** Prints a typed error and returns its exit code; anything else (a bug, a failed assertion) is rethrown. */
-export function reportFailure(err: unknown, files: Readonly<Record<string, string>> = {}): number {
+export function reportFailure(
+  err: unknown,
+  files: Readonly<Record<string, string>> = {},
+  /** What a data error left undone, told to the user (e.g. "no artifacts were written"); null for nothing. */
+  consequence: string | null = "no artifacts were written",
+): number {
   if (err instanceof DataError) {
     const file = files[err.source] ?? err.source;
     process.stderr.write(`recon-proof: bad input: ${err.describe(basename(file))}\n`);
-    process.stderr.write(`  no artifacts were written.\n`);
+    if (consequence !== null) process.stderr.write(`  ${consequence}.\n`);
     return EXIT.dataError;
   }
   if (err instanceof ConfigError) {

@@ -11,6 +11,7 @@ import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
+import { registerImport } from "./commands/import.js";
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -57,6 +58,7 @@ Example:
   registerCache(program, setExit);
   registerGen(program, setExit);
   registerReport(program, setExit);
+  registerImport(program, setExit);
   return program;
 }
 

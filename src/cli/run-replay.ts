@@ -47,6 +47,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
   const progress = new Progress("replay");
   const trades: TradeRow[] = [];
   let steps = 0;
+  let finalEntries: readonly CacheEntry[] = [];
   let report: Report;
   try {
     report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure }, {
@@ -57,7 +58,10 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         for (const row of engine.drainTrades()) trades.push(row);
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
-      beforeReport: (engine) => store?.apply(steps, engine.drainCacheOps()),
+      beforeReport: (engine) => {
+        store?.apply(steps, engine.drainCacheOps());
+        finalEntries = engine.cacheEntries();
+      },
     });
   } catch (err) {
     store?.abort();
@@ -70,6 +74,6 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     configHash: loaded.hash, effectiveConfig: loaded.effective,
   };
   writeArtifactSet(args.out, renderArtifacts({ ...report, trades: trades.concat(report.trades) }, meta));
-  store?.commit();
+  store?.commit(finalEntries);
   return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
 }

@@ -50,6 +50,12 @@ export class OrderIdCache {
     return e !== undefined && e.ttlUtcMs > nowMs ? e : undefined;
   }
 
+  /** Every entry, in id order: the cache as a replay leaves it. */
+  allEntries(): CacheEntry[] {
+    return [...this.entries.values()]
+      .sort((a, b) => (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0));
+  }
+
   /** Entries the engine still counts as working (sent or part-filled), in id order. */
   openEntries(): CacheEntry[] {
     return [...this.entries.values()].filter((e) => e.status !== "closed")

@@ -17,6 +17,7 @@ import type {
   BrokerEvent, DecisionRecord, FillEvent, InputRecord, JournalRecord, LimitsSnapshotEvent, Side, SnapshotRecord,
 } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
+import { canonicalJson } from "../domain/validate.js";
 import type {
   Alert, AlertName, AmbiguousMatch, Capped, Detail, Finding, FindingKind, ReconcileRun, ReconcileTrigger, Report,
   Severity, SkippedDecision, StagedAction, StagedActionKind, TradeRow,
@@ -76,6 +77,11 @@ interface TruthOrder {
   orphanReported: boolean;
   /** Whether the engine's view already reflects a cancel or reject of this order. */
   terminalSeen: boolean;
+}
+
+/** Two deliveries of an event carry the same content: byte-identical, or equal once keys are sorted. */
+function sameContent(a: string, b: string): boolean {
+  return a === b || canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
 }
 
 /**
@@ -243,6 +249,11 @@ export class Engine {
     return this.cache.drainOps();
   }
 
+  /** The order-id cache as it stands (at the end of a replay: what persists for the next one). */
+  cacheEntries(): CacheEntry[] {
+    return this.cache.allEntries();
+  }
+
   drainTrades(): TradeRow[] {
     const rows = this.trades;
     this.trades = [];
@@ -385,7 +396,7 @@ export class Engine {
   private onBroker(ev: BrokerEvent): void {
     const first = this.seenEvents.get(ev.eventId);
     if (first !== undefined) {
-      if (first.fingerprint !== ev.fingerprint) {
+      if (!sameContent(first.fingerprint, ev.fingerprint)) {
         throw new DataError("broker", ev.line, "event_id",
           `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line} with different content)`,
           JSON.stringify(ev.eventId));

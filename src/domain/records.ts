@@ -67,7 +67,7 @@ export type JournalRecord = SnapshotRecord | DecisionRecord | CancelRequestRecor
 interface BrokerBase extends Base {
   readonly src: "broker";
   readonly eventId: string;
-  /** Canonical text of the whole record (sorted keys): two deliveries of one event compare equal. */
+  /** The record's line as delivered; a redelivery is compared with it (see sameContent). */
   readonly fingerprint: string;
 }
 

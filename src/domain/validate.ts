@@ -224,7 +224,7 @@ export function parseBrokerLine(text: string, line: number): BrokerEvent {
   const type = typeOf(r, obj, "broker", BROKER_TYPES);
   const base = {
     src: "broker" as const, line, ts: r.instant("ts"),
-    eventId: r.string("event_id"), fingerprint: canonicalJson(obj),
+    eventId: r.string("event_id"), fingerprint: text,
   };
   switch (type) {
     case "order_accepted":

@@ -1,0 +1,380 @@
+// Interactive Brokers TWS API messages, as recorded by client libraries → canonical broker events.
+//
+// Input: one incoming message per line with fields separated by `|` (NUL on the wire) or NUL, or a
+// recorded session YAML whose responses are `- raw: "..."` lines with `\0` separators. Only messages
+// from TWS are read (a YAML request's `raw:` is what the client sent, with clashing message ids).
+// The layout is that of current TWS servers (no version field in orderStatus / execDetails).
+//
+// Joins and quirks: commissionReport is joined to its execDetails by execId; an execId whose last
+// segment is higher (`.02`) corrects the one before it (`.01`), and only the latest is imported;
+// 1.7976931348623157E308 (Double.MAX_VALUE) means "not set"; sides are BOT/SLD on executions.
+// Execution times carry no zone ("20230224  12:04:56" is in the TWS login's zone): without --tz
+// the importer refuses (exit 2) rather than guess. openOrder / orderStatus / position carry no time
+// at all: they take the time of the nearest timed message before them (else after them, else
+// --as-of), and say so with `ts_inferred: true`.
+
+import { type Dec, div, isZero, sign } from "../../domain/decimal.js";
+import { ConfigError } from "../../domain/errors.js";
+import {
+  contentId, decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, symbolOf, toUtc,
+} from "./common.js";
+import { wallToUtc } from "./tz.js";
+
+const UNSET_DOUBLE = "1.7976931348623157E308";
+const UNSET_INTS = new Set(["2147483647", "9223372036854775807", "-2147483648"]);
+const EXEC_ID = /^[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+\.([0-9a-f]+)$/i;
+const INFO_MESSAGES: Readonly<Record<string, string>> = {
+  "9": "nextValidId", "15": "managedAccounts", "53": "openOrderEnd", "55": "execDetailsEnd", "63": "accountSummary",
+  "64": "accountSummaryEnd", "101": "completedOrder (history; executions come from execDetails)", "102": "completedOrdersEnd",
+  "1": "tickPrice", "2": "tickSize", "6": "updateAccountValue", "7": "updatePortfolio", "8": "updateAccountTime",
+  "46": "tickString", "52": "contractDataEnd", "10": "contractData", "17": "historicalData",
+};
+const LIVE_STATES = new Set(["PreSubmitted", "Submitted", "PendingSubmit", "ApiPending", "PendingCancel", "Filled"]);
+
+/** An IB number, or undefined for empty and the "not set" sentinels. */
+export function ibNumber(text: string | undefined): Dec | undefined {
+  if (text === undefined || text === "" || text.toUpperCase() === UNSET_DOUBLE.toUpperCase() || UNSET_INTS.has(text)) return undefined;
+  return decOf(text);
+}
+
+/** Splits one recorded line into a message's fields; undefined when the line holds no message. */
+export function ibFields(text: string): { fields: string[] } | { request: true } | { raw: true } | undefined {
+  const yaml = /^(\s*)(-\s+)?raw:\s*"(.*)"\s*$/.exec(text);
+  if (yaml !== null) {
+    if (yaml[2] === undefined) return { request: true };
+    const unescaped = yaml[3]!.replace(/\\(0|"|\\|n|t)/g, (_m, c: string) => (c === "0" ? "\u0000" : c === "n" ? "\n" : c === "t" ? "\t" : c));
+    return { fields: dropTerminator(unescaped.split("\u0000")) };
+  }
+  if (text.startsWith("//")) return { raw: true };
+  if (!/^\d+[|\u0000]/.test(text)) return undefined;
+  return { fields: dropTerminator(text.split(/[|\u0000]/)) };
+}
+
+function dropTerminator(fields: string[]): string[] {
+  return fields.length > 1 && fields[fields.length - 1] === "" ? fields.slice(0, -1) : fields;
+}
+
+interface OrderInfo {
+  readonly permId: string;
+  readonly coid: string;
+  readonly symbol: string;
+  readonly side: "buy" | "sell";
+  readonly qty: Dec | undefined;
+}
+
+/** A record with an optional time: untimed ones borrow a neighbour's time at the end. */
+interface Entry {
+  ts: string | undefined;
+  readonly fields: Record<string, unknown> | undefined;
+  readonly pos: Pos;
+}
+
+interface Exec {
+  readonly entry: Entry;
+  readonly execId: string;
+  readonly rev: bigint;
+}
+
+class IbImporter {
+  readonly report = new ImportReport();
+  private readonly timeline: Entry[] = [];
+  private readonly orders = new Map<string, OrderInfo>();
+  private readonly permByOrderId = new Map<string, string>();
+  private readonly acked = new Set<string>();
+  private readonly terminal = new Set<string>();
+  private readonly execs = new Map<string, Exec>();
+  private readonly commissions = new Map<string, { commission: Dec | undefined; currency: string }>();
+  private positions: Record<string, unknown>[] | undefined;
+  private positionsPos: Pos | undefined;
+  private zonelessWarned = false;
+
+  constructor(private readonly opts: ImportOptions) {}
+
+  line(text: string, pos: Pos): void {
+    const parsed = ibFields(text);
+    if (parsed === undefined) return; // YAML structure, blank or comment lines
+    if ("request" in parsed) {
+      this.report.ignore("request sent to TWS");
+      return;
+    }
+    if ("raw" in parsed) {
+      this.report.problem(pos, "a raw TWS API log line (dash-separated, binary length prefixes) is not supported: record messages with a client library");
+      return;
+    }
+    this.message(parsed.fields, pos);
+  }
+
+  private message(f: string[], pos: Pos): void {
+    const id = f[0]!;
+    switch (id) {
+      case "5": return this.openOrder(f, pos);
+      case "3": return this.orderStatus(f, pos);
+      case "4": return this.error(f, pos);
+      case "11": return this.execDetails(f, pos);
+      case "59": return this.commissionReport(f);
+      case "61": return this.position(f, pos);
+      case "62": return this.positionEnd(pos);
+      case "49": {
+        const secs = f[2] ?? f[1];
+        if (secs !== undefined && /^\d+$/.test(secs)) this.timeline.push({ ts: new Date(Number(secs) * 1000).toISOString().slice(0, 19) + "Z", fields: undefined, pos });
+        this.report.ignore("currentTime (used as a time anchor)");
+        return;
+      }
+      default:
+        this.report.ignore(`message ${id} ${INFO_MESSAGES[id] ?? "(not an order, execution or position)"}`);
+    }
+  }
+
+  private coidOf(orderRef: string | undefined, clientId: string | undefined, orderId: string | undefined): string {
+    if (orderRef !== undefined && orderRef !== "") return orderRef;
+    return `ib:${clientId ?? "?"}:${orderId ?? "?"}`;
+  }
+
+  private symbolOf(secType: string, symbol: string, currency: string, localSymbol: string): string {
+    if (secType === "CASH") return symbolOf(symbol + currency);
+    if (secType === "STK" || localSymbol === "") return symbolOf(symbol);
+    return symbolOf(localSymbol.replace(/\s+/g, ""));
+  }
+
+  private openOrder(f: string[], pos: Pos): void {
+    const [, orderId, , symbol, secType, , , , , , currency, localSymbol, , action, totalQty, , , , , , , , , orderRef, clientId, permId] = f;
+    if (permId === undefined || action === undefined || symbol === undefined || !/^\d+$/.test(permId)) {
+      this.report.problem(pos, "openOrder: unexpected layout (expected permId as field 26 and action BUY/SELL as field 14)");
+      return;
+    }
+    const side = action === "BUY" ? "buy" : action === "SELL" || action === "SSHORT" ? "sell" : undefined;
+    if (side === undefined) {
+      this.report.problem(pos, `openOrder ${orderId}: action ${JSON.stringify(action)}: expected BUY or SELL`);
+      return;
+    }
+    const info: OrderInfo = {
+      permId, coid: this.coidOf(orderRef, clientId, orderId), symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
+      side, qty: ibNumber(totalQty),
+    };
+    if (!this.orders.has(permId)) this.orders.set(permId, info);
+    if (orderId !== undefined) this.permByOrderId.set(orderId, permId);
+    if (this.acked.has(permId)) {
+      this.report.ignore("openOrder repeat (order already acknowledged)");
+      return;
+    }
+    if (info.qty === undefined || sign(info.qty) <= 0) {
+      this.report.problem(pos, `openOrder ${orderId}: totalQuantity ${JSON.stringify(totalQty)}: expected a positive quantity`);
+      return;
+    }
+    this.acked.add(permId);
+    this.timeline.push({ ts: undefined, pos, fields: {
+      type: "order_accepted", ts: "", event_id: `ib:order:${permId}:accepted`, client_order_id: info.coid, broker_order_id: permId,
+      symbol: info.symbol, side, qty: decText(info.qty), ts_inferred: true,
+    } });
+  }
+
+  private orderStatus(f: string[], pos: Pos): void {
+    const [, orderId, status, , , , permId, , , clientId] = f;
+    if (orderId !== undefined && permId !== undefined && permId !== "0") this.permByOrderId.set(orderId, permId);
+    const perm = permId !== undefined && permId !== "0" ? permId : orderId === undefined ? undefined : this.permByOrderId.get(orderId);
+    if (status === "Cancelled" || status === "ApiCancelled") return this.cancelled(perm, status, pos);
+    if (status === "Inactive") {
+      const info = perm === undefined ? undefined : this.orders.get(perm);
+      return this.rejected(perm ?? `${clientId}:${orderId}`, info?.coid ?? this.coidOf(undefined, clientId, orderId), "Inactive", pos);
+    }
+    if (status !== undefined && LIVE_STATES.has(status)) {
+      this.report.ignore(`orderStatus ${status}`);
+      return;
+    }
+    this.report.problem(pos, `orderStatus: unknown status ${JSON.stringify(status)}`);
+  }
+
+  private cancelled(perm: string | undefined, reason: string, pos: Pos): void {
+    if (perm === undefined) {
+      this.report.problem(pos, "order cancel: no permId known for this order (its openOrder / orderStatus is not in the input)");
+      return;
+    }
+    if (this.terminal.has(perm)) {
+      this.report.ignore("repeated cancel of an order");
+      return;
+    }
+    this.terminal.add(perm);
+    this.timeline.push({ ts: undefined, pos, fields: {
+      type: "order_cancelled", ts: "", event_id: `ib:order:${perm}:cancelled`, broker_order_id: perm, reason, ts_inferred: true,
+    } });
+  }
+
+  private rejected(key: string, coid: string, reason: string, pos: Pos): void {
+    if (this.terminal.has(key)) return;
+    this.terminal.add(key);
+    this.timeline.push({ ts: undefined, pos, fields: {
+      type: "order_rejected", ts: "", event_id: `ib:order:${key}:rejected`, client_order_id: coid, reason, ts_inferred: true,
+    } });
+  }
+
+  private error(f: string[], pos: Pos): void {
+    const [, , orderId, code, message] = f;
+    const perm = orderId === undefined ? undefined : this.permByOrderId.get(orderId);
+    if (code === "202") return this.cancelled(perm, `error 202: ${message ?? ""}`.trim(), pos);
+    if (code === "201") {
+      const info = perm === undefined ? undefined : this.orders.get(perm);
+      return this.rejected(perm ?? `order-${orderId}`, info?.coid ?? this.coidOf(undefined, undefined, orderId), `error 201: ${message ?? ""}`.trim(), pos);
+    }
+    this.report.ignore(`error/notice ${code}`);
+  }
+
+  private execDetails(f: string[], pos: Pos): void {
+    const [, , orderId, , symbol, secType, , , , , , currency, localSymbol, , execId, time, acct, , side, shares, price, permId, clientId, , , , orderRef] = f;
+    const rev = execId === undefined ? null : EXEC_ID.exec(execId);
+    if (rev === null || execId === undefined || (side !== "BOT" && side !== "SLD") || symbol === undefined) {
+      this.report.problem(pos, `execDetails: unexpected layout (expected execId as field 15 and side BOT/SLD as field 19, got ${JSON.stringify(execId)} / ${JSON.stringify(side)})`);
+      return;
+    }
+    const ts = this.execTime(time ?? "", pos);
+    if (ts === undefined) return;
+    const base = execId.slice(0, execId.lastIndexOf("."));
+    const perm = permId !== undefined && permId !== "0" ? permId : `${clientId}:${orderId}`;
+    const entry: Entry = { ts, pos, fields: {
+      type: "fill", ts, event_id: `ib:exec:${acct ?? ""}:${base}`, client_order_id: this.orders.get(perm)?.coid ?? this.coidOf(orderRef, clientId, orderId),
+      broker_order_id: perm, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
+      side: side === "BOT" ? "buy" : "sell", qty: shares, price, exec_id: execId,
+    } };
+    this.timeline.push(entry);
+    const revision = BigInt("0x" + rev[1]!);
+    const prior = this.execs.get(base);
+    if (prior === undefined || revision > prior.rev) {
+      if (prior !== undefined) this.report.ignore("execution superseded by its correction (.02 corrects .01)");
+      this.execs.set(base, { entry, execId, rev: revision });
+    } else {
+      this.report.ignore(revision === prior.rev ? "execution reported again (same execId)" : "execution superseded by its correction (.02 corrects .01)");
+    }
+  }
+
+  /** "20230224  12:04:56" (TWS-local: needs --tz), "… 12:04:56 US/Eastern" (named), "20230224-12:04:56" (UTC). */
+  private execTime(text: string, pos: Pos): string | undefined {
+    const m = /^(\d{4})(\d{2})(\d{2})( +|-)(\d{2}):(\d{2}):(\d{2})(?:\s+(\S+))?$/.exec(text.trim());
+    if (m === null) {
+      this.report.problem(pos, `execDetails time ${JSON.stringify(text)}: expected "yyyymmdd  hh:mm:ss" with an optional zone`);
+      return undefined;
+    }
+    const w = { y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]), h: Number(m[5]), mi: Number(m[6]), s: Number(m[7]) };
+    const zone = m[8] ?? (m[4] === "-" ? "UTC" : this.opts.tz);
+    if (zone === undefined) {
+      throw new ConfigError(`${pos.file}:${pos.line}: execution time ${JSON.stringify(text)} carries no zone (TWS writes its login's local time); ` +
+        "pass --tz with that zone, e.g. --tz America/New_York. The importer does not guess.");
+    }
+    let r: ReturnType<typeof wallToUtc>;
+    try {
+      r = wallToUtc(w, zone);
+    } catch {
+      this.report.problem(pos, `execution time zone ${JSON.stringify(zone)} is not an IANA zone`);
+      return undefined;
+    }
+    if ("nonexistent" in r) {
+      this.report.problem(pos, `execution time ${JSON.stringify(text)} does not exist in ${zone} (skipped by a daylight-saving jump)`);
+      return undefined;
+    }
+    let ms: number;
+    if ("ambiguous" in r) {
+      this.report.problem(pos, `execution time ${JSON.stringify(text)} happens twice in ${zone} (clocks set back); the earlier instant is used`);
+      ms = r.ambiguous[0];
+    } else {
+      ms = r.ms;
+    }
+    if (!this.zonelessWarned && m[8] === undefined && m[4] !== "-") {
+      this.zonelessWarned = true;
+      this.report.note(`zoneless TWS times read as ${zone} (--tz)`);
+    }
+    return new Date(ms).toISOString().slice(0, 19) + "Z";
+  }
+
+  private commissionReport(f: string[]): void {
+    const [, , execId, commission, currency] = f;
+    if (execId === undefined) return;
+    this.commissions.set(execId, { commission: ibNumber(commission), currency: currency ?? "" });
+  }
+
+  private position(f: string[], pos: Pos): void {
+    const [, , , , symbol, secType, , , , multiplier, , currency, localSymbol, , position, avgCost] = f;
+    const qty = ibNumber(position);
+    const cost = ibNumber(avgCost);
+    if (symbol === undefined || qty === undefined) {
+      this.report.problem(pos, "position: unexpected layout (expected symbol as field 5 and position as field 15)");
+      return;
+    }
+    if (this.positions === undefined) {
+      this.positions = [];
+      this.positionsPos = pos;
+    }
+    if (isZero(qty)) return;
+    // avgCost includes the contract multiplier (a future's cost per contract); the replay compares prices.
+    const mult = ibNumber(multiplier);
+    const avg = cost === undefined ? undefined : mult !== undefined && sign(mult) > 0 ? div(cost, mult) : cost;
+    this.positions.push({
+      symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""), qty: decText(qty),
+      avg_price: avg === undefined ? "0" : decText(avg),
+    });
+  }
+
+  private positionEnd(pos: Pos): void {
+    const lines = this.positions ?? [];
+    const at = this.positionsPos ?? pos;
+    this.positions = undefined;
+    this.positionsPos = undefined;
+    this.timeline.push({ ts: undefined, pos: at, fields: {
+      type: "position_snapshot", ts: "", event_id: `ib:positions:${contentId(lines)}`, positions: lines, ts_inferred: true,
+    } });
+  }
+
+  finish(): ImportResult {
+    if (this.positions !== undefined && this.positionsPos !== undefined) {
+      this.report.problem(this.positionsPos, "positions without a closing positionEnd (62): the snapshot may be incomplete and is not imported");
+    }
+    // Keep only the latest revision of each execution, with its own commission (else its base's).
+    const keep = new Set<Entry>([...this.execs.values()].map((e) => e.entry));
+    for (const e of this.execs.values()) {
+      const base = e.execId.slice(0, e.execId.lastIndexOf("."));
+      const c = this.commissions.get(e.execId) ?? [...this.commissions].find(([k]) => k.startsWith(base + "."))?.[1];
+      if (c?.commission !== undefined && sign(c.commission) > 0) {
+        e.entry.fields!["fee"] = decText(c.commission);
+        if (c.currency !== "") e.entry.fields!["fee_currency"] = c.currency;
+      }
+    }
+    const asOf = this.opts.asOf === undefined ? undefined : toUtc(this.opts.asOf);
+    // An untimed message borrows the nearest time in its own file (files may be hours apart):
+    // the last timed message before it, else the first after it, else --as-of.
+    const n = this.timeline.length;
+    const before: (string | undefined)[] = new Array(n);
+    const after: (string | undefined)[] = new Array(n);
+    for (let i = 0, last: string | undefined, file = ""; i < n; i += 1) {
+      const e = this.timeline[i]!;
+      if (e.pos.file !== file) [last, file] = [undefined, e.pos.file];
+      before[i] = last;
+      last = e.ts ?? last;
+    }
+    for (let i = n - 1, next: string | undefined, file = ""; i >= 0; i -= 1) {
+      const e = this.timeline[i]!;
+      if (e.pos.file !== file) [next, file] = [undefined, e.pos.file];
+      after[i] = next;
+      next = e.ts ?? next;
+    }
+    const records: OutRecord[] = [];
+    this.timeline.forEach((e, i) => {
+      if (e.fields === undefined) return;
+      if (e.fields["type"] === "fill" && !keep.has(e)) return;
+      let ts = e.ts;
+      if (ts === undefined) {
+        ts = before[i] ?? after[i] ?? asOf;
+      }
+      if (ts === undefined) {
+        this.report.problem(e.pos, `${String(e.fields["type"])}: IB sends no time with this message and no timed message or --as-of is available; not imported`);
+        return;
+      }
+      e.fields["ts"] = ts;
+      records.push({ ts, fields: e.fields, pos: e.pos });
+    });
+    return { records, report: this.report };
+  }
+}
+
+/** Pure: recorded IB lines in, canonical broker records and a report out. Throws ConfigError without --tz. */
+export function importIb(lines: Iterable<{ text: string; line: number; file: string }>, opts: ImportOptions = {}): ImportResult {
+  const imp = new IbImporter(opts);
+  for (const l of lines) imp.line(l.text, { file: l.file, line: l.line });
+  return imp.finish();
+}

@@ -1,0 +1,103 @@
+// The imperative shell of `recon-proof import`: read the files (streaming, line by line), hand the
+// source items to the pure importer, finish (validate, dedupe, sort) and describe what happened.
+// Writing to stdout/stderr and choosing the exit code is the CLI's job.
+
+import { basename } from "node:path";
+import { ConfigError } from "../../domain/errors.js";
+import { LineReader } from "../lines.js";
+import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
+import { importAlpaca } from "./alpaca.js";
+import { importFix } from "./fix.js";
+import { importIb } from "./ib.js";
+import { type JsonItem, scanJson } from "./json-values.js";
+import { journalFromRows, readJournalDb } from "./journal-sqlite.js";
+import { importOanda } from "./oanda.js";
+import { checkZone } from "./tz.js";
+
+export const BROKER_SOURCES = ["oanda", "alpaca", "fix", "ib"] as const;
+export const SOURCES = [...BROKER_SOURCES, "journal-sqlite"] as const;
+export type SourceKind = (typeof SOURCES)[number];
+
+/** A single source line longer than this is refused (a REST dump is usually pretty-printed). */
+export const IMPORT_LINE_BYTES_MAX = 64 * 1024 * 1024;
+/** Problems printed one per line on stderr; the rest are counted. */
+export const REPORT_LINES_MAX = 200;
+
+export interface ImportArgs {
+  readonly source: string;
+  readonly files: readonly string[];
+  readonly tz?: string | undefined;
+  readonly asOf?: string | undefined;
+}
+
+export interface ImportOutcome {
+  readonly kind: "broker" | "journal";
+  readonly finished: Finished;
+  readonly report: ImportReport;
+  readonly recordsBeforeFinish: number;
+}
+
+function* linesOf(path: string): Generator<{ text: string; line: number; file: string }> {
+  const file = basename(path);
+  for (const { text, line } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) yield { text, line, file };
+}
+
+function* jsonItemsOf(paths: readonly string[]): Generator<JsonItem> {
+  for (const path of paths) yield* scanJson(linesOf(path), basename(path));
+}
+
+function* allLines(paths: readonly string[]): Generator<{ text: string; line: number; file: string }> {
+  for (const path of paths) yield* linesOf(path);
+}
+
+/** Checks the options against the source (ConfigError, exit 2) before any file is read. */
+export function checkArgs(args: ImportArgs): SourceKind {
+  if (!(SOURCES as readonly string[]).includes(args.source)) {
+    throw new ConfigError(`unknown import source ${JSON.stringify(args.source)}: expected one of ${SOURCES.join(", ")}`);
+  }
+  const source = args.source as SourceKind;
+  if (args.files.length === 0) throw new ConfigError(`import ${source}: name at least one file`);
+  if (source === "journal-sqlite" && args.files.length !== 1) throw new ConfigError("import journal-sqlite: name exactly one database file");
+  if (args.tz !== undefined) {
+    if (source !== "ib" && source !== "journal-sqlite") throw new ConfigError(`--tz applies to ib and journal-sqlite only: ${source} times carry their zone`);
+    checkZone(args.tz);
+  }
+  if (args.asOf !== undefined && toUtc(args.asOf) === undefined) {
+    throw new ConfigError(`--as-of ${JSON.stringify(args.asOf)}: expected an RFC 3339 timestamp such as 2025-10-20T21:00:00Z`);
+  }
+  return source;
+}
+
+export function runImport(args: ImportArgs): ImportOutcome {
+  const source = checkArgs(args);
+  const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
+  let result: ImportResult;
+  switch (source) {
+    case "oanda": result = importOanda(jsonItemsOf(args.files), opts); break;
+    case "alpaca": result = importAlpaca(jsonItemsOf(args.files), opts); break;
+    case "fix": result = importFix(allLines(args.files)); break;
+    case "ib": result = importIb(allLines(args.files), opts); break;
+    case "journal-sqlite": result = journalFromRows(readJournalDb(args.files[0]!), basename(args.files[0]!), opts); break;
+  }
+  const kind = source === "journal-sqlite" ? "journal" : "broker";
+  const finished = finishRecords(result.records, kind, result.report);
+  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length };
+}
+
+/** The stderr report: every problem with its position (capped), notes, then one summary line. */
+export function describeImport(source: string, files: readonly string[], outcome: ImportOutcome, strict: boolean): string[] {
+  const out: string[] = [];
+  const { report, finished } = outcome;
+  for (const p of report.problems.slice(0, REPORT_LINES_MAX)) out.push(`recon-proof import: ${strict ? "error" : "problem"}: ${p}`);
+  if (report.problems.length > REPORT_LINES_MAX) {
+    out.push(`recon-proof import: ... and ${report.problems.length - REPORT_LINES_MAX} more (REPORT_LINES_MAX=${REPORT_LINES_MAX})`);
+  }
+  for (const n of report.notes) out.push(`recon-proof import: note: ${n}`);
+  const ignored = report.ignored.map(([k, n]) => `${k} ${n}`).join("; ");
+  const order = finished.outOfOrder === 0 ? "source in time order"
+    : `${finished.outOfOrder} record(s) out of time order in the source: output sorted stably by ts`;
+  out.push(`recon-proof import ${source}: ${finished.lines.length} ${outcome.kind} record(s) from ${files.length} file(s); ` +
+    `${report.problems.length} problem(s); ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
+    (strict && report.problems.length > 0 ? "; --strict: nothing written" : ""));
+  return out;
+}

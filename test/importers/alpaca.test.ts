@@ -1,0 +1,79 @@
+// Alpaca quirks, each on its own.
+
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseBrokerLine } from "../../src/domain/validate.js";
+import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+
+const A = join(BROKERS, "alpaca");
+const order = (o: Record<string, unknown>) => ({
+  id: "o-1", client_order_id: "C-1", symbol: "AAPL", side: "buy", qty: "10", filled_qty: "0", filled_avg_price: null,
+  status: "new", replaces: null, replaced_by: null, submitted_at: "2025-10-20T13:30:00Z", updated_at: "2025-10-20T13:30:00Z", ...o,
+});
+const frames = (...data: object[]) => writeTemp("tu.jsonl", data.map((d) => JSON.stringify({ stream: "trade_updates", data: d })).join("\n") + "\n");
+
+describe("alpaca importer", () => {
+  it("normalizes mixed Z and -04:00 offsets to UTC Z, keeping all nine fractional digits", () => {
+    const r = records(importChecked("alpaca", [join(A, "alpaca-docs", "trade_updates__fill_example__trading-api-streaming.json")]));
+    expect(r[0]).toMatchObject({ type: "fill", ts: "2022-04-19T17:45:05.024916716Z", symbol: "SOLUSD", side: "sell", qty: "1790.86", price: "105.8988475" });
+    const o = records(importChecked("alpaca", [frames(
+      { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T09:30:00.123456789-04:00" },
+    )]));
+    expect(o[0]!["ts"]).toBe("2025-10-20T13:30:00.123456789Z");
+  });
+
+  it("takes numbers as JSON numbers or strings, exactly (no float noise)", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "partial_fill", execution_id: "e1", order: order({ filled_qty: 0.1 }), qty: 0.1, price: 227.51, timestamp: "2025-10-20T13:30:01Z" },
+      { event: "fill", execution_id: "e2", order: order({ filled_qty: "0.3" }), qty: "0.2", price: "227.52", timestamp: "2025-10-20T13:30:02Z" },
+    )]));
+    expect(r.map((x) => [x["qty"], x["price"]])).toEqual([["0.1", "227.51"], ["0.2", "227.52"]]);
+  });
+
+  it("BTC/USD in orders and BTCUSD in the stream are one instrument", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "new", execution_id: "e1", order: order({ symbol: "BTC/USD", qty: "0.5" }), timestamp: "2025-10-20T13:40:00Z" },
+      { event: "fill", execution_id: "e2", order: order({ symbol: "BTCUSD", qty: "0.5", filled_qty: "0.5" }), qty: "0.5", price: "67012.5", timestamp: "2025-10-20T13:40:01Z" },
+    )]));
+    expect(r.map((x) => parseBrokerLine(JSON.stringify(x), 1)).map((e) => "symbol" in e && e.symbol)).toEqual(["BTCUSD", "BTCUSD"]);
+  });
+
+  it("replace chain: the replaced order is cancelled, the replacement keeps the original client order id and the link", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T13:30:00Z" },
+      { event: "replaced", execution_id: "e2", order: order({ status: "replaced", replaced_by: "o-2" }), timestamp: "2025-10-20T13:31:00Z" },
+      { event: "new", execution_id: "e3", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: "o-1", qty: "12" }), timestamp: "2025-10-20T13:31:00Z" },
+      { event: "fill", execution_id: "e4", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: "o-1", qty: "12", filled_qty: "12" }), qty: "12", price: "227.5", timestamp: "2025-10-20T13:32:00Z" },
+    )]));
+    expect(r[1]).toMatchObject({ type: "order_cancelled", broker_order_id: "o-1", reason: "replaced", replaced_by_broker_order_id: "o-2" });
+    expect(r[2]).toMatchObject({ type: "order_accepted", broker_order_id: "o-2", client_order_id: "C-1", replaces_broker_order_id: "o-1", qty: "12" });
+    expect(r[3]).toMatchObject({ type: "fill", broker_order_id: "o-2", client_order_id: "C-1" });
+  });
+
+  it("FILL activities (a newest-first REST listing) are sorted stably by ts, and the report says so", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-py-tests", "test_account_activities_routes__test_get_activities_for_account_max_items_and_single_request_date__0.json")]);
+    expect(o.finished.lines).toHaveLength(5);
+    expect(o.finished.outOfOrder).toBeGreaterThan(0);
+    const ts = records(o).map((x) => x["ts"] as string);
+    expect(ts[0]).toBe("2022-03-04T17:39:22.305629Z");
+  });
+
+  it("an order object's fill is used only when the input has no executions for it", () => {
+    const filled = order({ status: "filled", filled_qty: "10", filled_avg_price: "227.5", filled_at: "2025-10-20T13:30:05Z", commission: 1.25 });
+    const alone = records(importChecked("alpaca", [writeTemp("o.json", JSON.stringify(filled))]));
+    expect(alone.filter((x) => x["type"] === "fill")).toEqual([expect.objectContaining({ qty: "10", price: "227.5", fee: "1.25" })]);
+    const withExec = records(importChecked("alpaca", [writeTemp("o.json", JSON.stringify(filled)), frames(
+      { event: "fill", execution_id: "e9", order: filled, qty: "10", price: "227.49", timestamp: "2025-10-20T13:30:05Z" },
+    )]));
+    expect(withExec.filter((x) => x["type"] === "fill")).toEqual([expect.objectContaining({ event_id: "alpaca:exec:e9", price: "227.49" })]);
+  });
+
+  it("records the validator refuses (a symbol with a stray backtick) and invalid JSON are reported, not written", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-py-tests", "test_order_routes__test_get_order_by_client_id__0.json"), join(A, "alpaca-docs", "entity-example__position-crypto.json.txt")]);
+    expect(o.finished.lines).toEqual([]);
+    expect(o.report.problems).toEqual([
+      expect.stringMatching(/entity-example__position-crypto\.json\.txt:1: not valid JSON/),
+      expect.stringMatching(/test_get_order_by_client_id__0\.json:1: not imported: field "symbol".*"AAPL`"/),
+    ]);
+  });
+});

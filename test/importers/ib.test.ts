@@ -1,0 +1,65 @@
+// Interactive Brokers quirks, each on its own.
+
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/domain/errors.js";
+import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+
+const R = join(BROKERS, "ib", "rust-ibapi");
+const PLACE = join(R, "place_order_MKT_BUY_100_TSLA__openOrder_orderStatus_execDetails_commissionReport.psv");
+const EXEC = "11|-1|13|76792991|TSLA|STK||0.0|||ISLAND|USD|TSLA|NMS|00025b46.63f8f39c.01.01|20230224  12:04:56|DU1234567|ISLAND|BOT|100|196.52|1376327563|100|0|100|196.52|||||2||";
+
+describe("ib importer", () => {
+  it("refuses zoneless TWS times without --tz (exit 2), naming the line; never guesses", () => {
+    expect(() => importChecked("ib", [PLACE])).toThrow(ConfigError);
+    expect(() => importChecked("ib", [PLACE])).toThrow(/place_order_MKT_BUY_100_TSLA.*\.psv:3: execution time "20230224  12:04:56" carries no zone/);
+  });
+
+  it("reads TWS times in --tz: 12:04:56 New York in February is 17:04:56Z, in Tokyo 03:04:56Z", () => {
+    expect(records(importChecked("ib", [PLACE], { tz: "America/New_York" })).find((r) => r["type"] === "fill")!["ts"]).toBe("2023-02-24T17:04:56Z");
+    expect(records(importChecked("ib", [PLACE], { tz: "Asia/Tokyo" })).find((r) => r["type"] === "fill")!["ts"]).toBe("2023-02-24T03:04:56Z");
+  });
+
+  it("joins commissionReport by execId, BOT is buy, and the untimed openOrder takes the execution's time", () => {
+    const r = records(importChecked("ib", [PLACE], { tz: "America/New_York" }));
+    expect(r).toEqual([
+      expect.objectContaining({ type: "order_accepted", ts: "2023-02-24T17:04:56Z", ts_inferred: true, broker_order_id: "1376327563", client_order_id: "ib:100:13", qty: "100" }),
+      expect.objectContaining({ type: "fill", side: "buy", qty: "100", price: "196.52", fee: "1", fee_currency: "USD", exec_id: "00025b46.63f8f39c.01.01" }),
+    ]);
+  });
+
+  it("an execId ending .02 corrects .01: only the correction is imported, under the same event id", () => {
+    const corrected = EXEC.replace("00025b46.63f8f39c.01.01", "00025b46.63f8f39c.01.02").replace("|BOT|100|196.52|", "|SLD|100|196.55|");
+    const r = records(importChecked("ib", [writeTemp("c.psv", [EXEC, corrected].join("\n"))], { tz: "America/New_York" }));
+    expect(r).toEqual([expect.objectContaining({ type: "fill", side: "sell", price: "196.55", exec_id: "00025b46.63f8f39c.01.02", event_id: "ib:exec:DU1234567:00025b46.63f8f39c.01" })]);
+  });
+
+  it("1.7976931348623157E308 means not set: such a commission is no fee", () => {
+    const r = records(importChecked("ib", [writeTemp("u.psv", [EXEC, "59|1|00025b46.63f8f39c.01.01|1.7976931348623157E308|USD|1.7976931348623157E308|1.7976931348623157E308|||"].join("\n"))], { tz: "UTC" }));
+    expect(r[0]!["fee"]).toBeUndefined();
+  });
+
+  it("a cancel (orderStatus Cancelled + error 202) is one order_cancelled; with no time anywhere it needs --as-of", () => {
+    const f = join(R, "cancel_order__orderStatus_Cancelled_error202.psv");
+    const none = importChecked("ib", [f]);
+    expect(none.finished.lines).toEqual([]);
+    expect(none.report.problems[0]).toMatch(/cancel_order__orderStatus_Cancelled_error202\.psv:1: order_cancelled: IB sends no time/);
+    expect(records(importChecked("ib", [f], { asOf: "2025-01-02T15:00:00Z" }))).toEqual([
+      expect.objectContaining({ type: "order_cancelled", broker_order_id: "71270927", ts: "2025-01-02T15:00:00Z" }),
+    ]);
+  });
+
+  it("position ... positionEnd in a recorded session becomes one snapshot, future avgCost divided by its multiplier", () => {
+    const r = records(importChecked("ib", [join(R, "tws_interactions.yaml")]));
+    expect(r).toEqual([expect.objectContaining({
+      type: "position_snapshot", ts: "2025-07-15T19:05:07Z",
+      positions: [{ symbol: "AAPL", qty: "-110", avg_price: "201.8829709" }, { symbol: "ESU5", qty: "1", avg_price: "6302.295" }],
+    })]);
+  });
+
+  it("a raw TWS API log (dash separated) is reported line by line, not misread", () => {
+    const o = importChecked("ib", [join(R, "raw_tws_api_log__AAPL_MKT_BUY_100__2023-02-23.txt")], { tz: "UTC" });
+    expect(o.finished.lines).toEqual([]);
+    expect(o.report.problems).toHaveLength(6);
+  });
+});

@@ -1,0 +1,110 @@
+// OANDA v20 quirks, each on its own.
+
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+
+const J = join(BROKERS, "oanda", "hootnot-jupyter");
+const lines = (...objs: object[]) => writeTemp("stream.jsonl", objs.map((o) => JSON.stringify(o)).join("\n") + "\n");
+const acct = "101-004-1435156-001";
+
+describe("oanda importer", () => {
+  it("keeps nanosecond timestamps verbatim and turns signed decimal-string units into side and qty", () => {
+    const r = records(importChecked("oanda", [lines(
+      { type: "MARKET_ORDER", id: "10", batchID: "10", accountID: acct, time: "2017-03-09T13:22:13.832587780Z", instrument: "EUR_USD", units: "-2500.5", reason: "CLIENT_ORDER", clientExtensions: { id: "E-1" } },
+    )]));
+    expect(r[0]).toMatchObject({ type: "order_accepted", ts: "2017-03-09T13:22:13.832587780Z", side: "sell", qty: "2500.5", symbol: "EURUSD", client_order_id: "E-1", event_id: `oanda:${acct}:10` });
+  });
+
+  it("a real market order filled: fill at the trade price, client id from the order, tradeOpened lot", () => {
+    const r = records(importChecked("oanda", [join(J, "orders_create_market_filled.json")]));
+    expect(r.map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
+    expect(r[1]).toMatchObject({ price: "1.05563", qty: "10000", side: "buy", broker_order_id: "7578", ts: "2017-03-09T13:22:13.832587780Z" });
+  });
+
+  it("a market order cancelled at once with STOP_LOSS_ON_FILL_LOSS is a reject (real capture)", () => {
+    const r = records(importChecked("oanda", [join(J, "orders_create_market_sl_rejected_cancel_STOP_LOSS_ON_FILL_LOSS.json")]));
+    expect(r[1]).toMatchObject({ type: "order_rejected", reason: "STOP_LOSS_ON_FILL_LOSS", client_order_id: "oanda:order:7576" });
+    expect(r.some((x) => x["type"] === "order_cancelled")).toBe(false);
+  });
+
+  it("a cancel of an order created in an earlier batch stays a cancel", () => {
+    const r = records(importChecked("oanda", [join(J, "orders_cancel_limit_gtd.json")]));
+    expect(r[0]).toMatchObject({ type: "order_cancelled", broker_order_id: "8923", reason: "CLIENT_REQUEST" });
+  });
+
+  it("replace chain: CLIENT_REQUEST_REPLACED cancels the original, the replacement (replacesOrderID) keeps its client id", () => {
+    const r = records(importChecked("oanda", [lines(
+      { type: "LIMIT_ORDER", id: "2304", batchID: "2304", accountID: acct, time: "2016-10-24T21:48:18.593753865Z", instrument: "EUR_USD", units: "-100", price: "1.20000" },
+      { type: "ORDER_CLIENT_EXTENSIONS_MODIFY", id: "2305", batchID: "2305", accountID: acct, time: "2016-10-25T15:56:43.075594239Z", orderID: "2304", clientExtensionsModify: { id: "myID" } },
+      { type: "ORDER_CANCEL", id: "2306", batchID: "2306", accountID: acct, time: "2016-10-25T19:45:38.558056359Z", orderID: "2304", clientOrderID: "myID", replacedByOrderID: "2307", reason: "CLIENT_REQUEST_REPLACED" },
+      { type: "LIMIT_ORDER", id: "2307", batchID: "2306", accountID: acct, time: "2016-10-25T19:45:38.558056359Z", instrument: "EUR_USD", units: "-500000", price: "1.25000", replacesOrderID: "2304", reason: "REPLACEMENT" },
+      { type: "ORDER_FILL", id: "2308", batchID: "2308", accountID: acct, time: "2016-10-25T20:00:00.000000001Z", orderID: "2307", instrument: "EUR_USD", units: "-500000", price: "1.25000", reason: "LIMIT_ORDER" },
+    )]));
+    expect(r[0]).toMatchObject({ type: "order_accepted", broker_order_id: "2304", client_order_id: "myID" });
+    expect(r[1]).toMatchObject({ type: "order_cancelled", broker_order_id: "2304", reason: "CLIENT_REQUEST_REPLACED", replaced_by_broker_order_id: "2307" });
+    expect(r[2]).toMatchObject({ type: "order_accepted", broker_order_id: "2307", client_order_id: "myID", replaces_broker_order_id: "2304" });
+    expect(r[3]).toMatchObject({ type: "fill", broker_order_id: "2307", client_order_id: "myID", side: "sell", qty: "500000" });
+  });
+
+  it("HEARTBEAT lastTransactionID beyond what the stream delivered is reported as a gap (and is an error under --strict)", () => {
+    const o = importChecked("oanda", [lines(
+      { type: "HEARTBEAT", lastTransactionID: "7580", time: "2017-03-09T15:08:57.512620407Z" },
+      { type: "ORDER_CANCEL", id: "7581", batchID: "7581", accountID: acct, time: "2017-03-09T15:09:00.000000000Z", orderID: "7000", reason: "CLIENT_REQUEST" },
+      { type: "HEARTBEAT", lastTransactionID: "7584", time: "2017-03-09T15:09:02.594588344Z" },
+      { type: "ORDER_CANCEL", id: "7586", batchID: "7586", accountID: acct, time: "2017-03-09T15:09:03.000000000Z", orderID: "7001", reason: "CLIENT_REQUEST" },
+    )]);
+    expect(o.report.problems).toEqual([
+      expect.stringMatching(/stream\.jsonl:3: gap: HEARTBEAT lastTransactionID=7584 but the stream delivered up to 7581; transactions 7582\.\.7584 never arrived/),
+      expect.stringMatching(/stream\.jsonl:4: gap: transactions 7585\.\.7585 missing before transaction 7586/),
+    ]);
+    expect(o.finished.lines).toHaveLength(2);
+  });
+
+  it("the real heartbeat stream has no gap and no records", () => {
+    const o = importChecked("oanda", [join(J, "transactions_stream_heartbeats.jsonl")]);
+    expect(o.report.problems).toEqual([]);
+    expect(o.report.ignored).toEqual([["HEARTBEAT", 4]]);
+  });
+
+  it("commission + guaranteedExecutionFee is the fee; lots at different prices become one fill each", () => {
+    const r = records(importChecked("oanda", [lines(
+      { type: "ORDER_FILL", id: "50", batchID: "50", time: "2025-10-20T08:00:00.000000001Z", orderID: "49", clientOrderID: "C-1", instrument: "EUR_USD", units: "-300", commission: "0.25", guaranteedExecutionFee: "0.05",
+        tradesClosed: [{ tradeID: "1", units: "-100", price: "1.10010" }], tradeOpened: { tradeID: "50", units: "-200", price: "1.10000" } },
+    )]));
+    expect(r).toHaveLength(2);
+    expect(r[0]).toMatchObject({ event_id: "oanda:50:close:1", qty: "100", price: "1.10010", fee: "0.3", client_order_id: "C-1", side: "sell" });
+    expect(r[1]).toMatchObject({ event_id: "oanda:50:open:50", qty: "200", price: "1.10000" });
+    expect(r[1]!["fee"]).toBeUndefined();
+  });
+
+  it("openPositions / openTrades become position snapshots at --as-of, and are refused without it", () => {
+    const without = importChecked("oanda", [join(J, "open_positions.json")]);
+    expect(without.finished.lines).toEqual([]);
+    expect(without.report.problems[0]).toMatch(/open_positions\.json:1: open positions listing not imported: it carries no time; pass --as-of/);
+    const r = records(importChecked("oanda", [join(J, "open_positions.json"), join(J, "open_trades.json")], { asOf: "2017-03-09T16:00:00-05:00" }));
+    expect(r[0]).toMatchObject({ type: "position_snapshot", ts: "2017-03-09T21:00:00Z", positions: [{ symbol: "EURUSD", qty: "50000", avg_price: "1.05836" }] });
+    expect(r[1]).toMatchObject({ type: "position_snapshot", positions: [{ symbol: "EURUSD", qty: "50000", avg_price: "1.058362" }] });
+  });
+
+  it("re-importing the same transactions yields the same event ids, and duplicates inside one import are dropped", () => {
+    const f = join(J, "orders_create_market_filled.json");
+    const once = importChecked("oanda", [f]);
+    const twice = importChecked("oanda", [f, f]);
+    expect(twice.finished.lines).toEqual(once.finished.lines);
+    expect(twice.finished.duplicatesDropped).toBe(2);
+  });
+
+  it("a truncated stream line is reported with its line number, the rest still imports", () => {
+    const p = writeTemp("cut.jsonl", [
+      JSON.stringify({ type: "ORDER_CANCEL", id: "1", batchID: "1", time: "2025-01-01T00:00:00Z", orderID: "9", reason: "CLIENT_REQUEST" }),
+      '{"type":"ORDER_CANCEL","id":"2","time":"2025-01',
+      JSON.stringify({ type: "ORDER_CANCEL", id: "3", batchID: "3", time: "2025-01-01T00:00:02Z", orderID: "9", reason: "CLIENT_REQUEST" }),
+      JSON.stringify({ type: "SOMETHING_NEW", id: "4", time: "2025-01-01T00:00:03Z" }),
+    ].join("\n"));
+    const o = importChecked("oanda", [p]);
+    expect(o.finished.lines).toHaveLength(2);
+    expect(o.report.problems[0]).toMatch(/^cut\.jsonl:2: /);
+    expect(o.report.problems.some((x) => /cut\.jsonl:4: transaction 4: unknown transaction type "SOMETHING_NEW"/.test(x))).toBe(true);
+  });
+});
