@@ -178,6 +178,8 @@ export interface Totals {
   readonly ordersSent: number;
   readonly fills: number;
   readonly reconcileRuns: number;
+  /** Interval runs in quiet stretches that would have seen nothing new (not in reconcileRuns). */
+  readonly reconcileRunsCoalesced: number;
   readonly reconcileFailures: number;
   readonly journalRecords: number;
   readonly brokerEvents: number;

@@ -35,6 +35,7 @@ export function renderMetrics(report: Report): string {
   const t = report.totals;
   const families: Family[] = [
     { name: "engine_reconcile_runs_total", type: "counter", help: "Reconciliation runs, failed ones included.", samples: one(t.reconcileRuns) },
+    { name: "engine_reconcile_runs_coalesced_total", type: "counter", help: "Interval runs skipped in quiet stretches because they would have seen nothing new.", samples: one(t.reconcileRunsCoalesced) },
     { name: "engine_reconcile_failures_total", type: "counter", help: "Reconciliation runs that could not reach the broker.", samples: one(t.reconcileFailures) },
     { name: "engine_reconcile_last_duration_seconds", type: "gauge", help: "Event-time duration of the last reconciliation (a restart's runs from the restart record to the loaded snapshot).",
       samples: one(((report.lastRun?.durationMs ?? 0) / 1000).toFixed(3)) },

@@ -129,6 +129,7 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       fills: t.fills,
       unreconciled_fills: t.unreconciledFills,
       reconcile_runs: t.reconcileRuns,
+      reconcile_runs_coalesced: t.reconcileRunsCoalesced,
       reconcile_failures: t.reconcileFailures,
       journal_records: t.journalRecords,
       broker_events: t.brokerEvents,

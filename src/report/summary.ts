@@ -23,6 +23,7 @@ export function renderSummary(report: Report): string {
     `fills=${t.fills}`,
     `unreconciled_fills=${t.unreconciledFills}`,
     `reconcile_runs=${t.reconcileRuns}`,
+    `reconcile_runs_coalesced=${t.reconcileRunsCoalesced}`,
     `reconcile_failures=${t.reconcileFailures}`,
     `cache_entries_written=${report.cache.entriesWritten}`,
     `cache_entries_live=${report.cache.liveEntries}`,

@@ -13,7 +13,8 @@ import { renderReportHtml } from "../../src/report/html/page.js";
 import { chart_points_max, table_rows_max } from "../../src/report/html/limits.js";
 import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+// CHROMIUM_PATH lets a runner point at its own Chromium or Chrome (GitHub's Ubuntu image has google-chrome).
+const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const IN_CI = (process.env["CI"] ?? "") !== "";
 const SKIP = !existsSync(CHROMIUM) && !IN_CI;
 if (SKIP) console.warn(`[report-html] browser tests SKIPPED: ${CHROMIUM} is missing (run scripts/ci/install-chromium.sh). Under CI=true this is a failure.`);

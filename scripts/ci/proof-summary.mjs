@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Writes a scenario's proof result to the GitHub Actions job summary and raises one error
+// annotation per FAIL line. Runs after `npm ci` (which builds dist/ via the prepare script).
+//   usage: node scripts/ci/proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N [--expect FILE]
+// --results holds the output of `recon-proof proof`; --exit-code is that command's exit code.
+// Outside Actions (no GITHUB_STEP_SUMMARY) the markdown goes to stdout. It always exits 0 unless
+// its own arguments are wrong: the proof's exit code is what decides the step, not this report.
+import * as core from "@actions/core";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildJobSummary } from "../../dist/report/job-summary.js";
+
+const { values: args } = parseArgs({
+  options: {
+    name: { type: "string" },
+    artifacts: { type: "string" },
+    results: { type: "string" },
+    "exit-code": { type: "string" },
+    expect: { type: "string" },
+  },
+});
+const exitCode = Number(args["exit-code"]);
+if (!args.name || !args.artifacts || !args.results || !Number.isInteger(exitCode)) {
+  process.stderr.write("usage: proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N [--expect FILE]\n");
+  process.exit(2);
+}
+
+const readIfThere = (path) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+const summary = buildJobSummary({
+  scenario: args.name,
+  proofExitCode: exitCode,
+  proofOutput: readIfThere(args.results) ?? "",
+  summaryTxt: readIfThere(join(args.artifacts, "summary.txt")),
+  expect: args.expect && existsSync(args.expect) ? { path: args.expect, text: readFileSync(args.expect, "utf8") } : undefined,
+});
+
+for (const a of summary.annotations) {
+  core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine });
+}
+
+if (process.env.GITHUB_STEP_SUMMARY) {
+  await core.summary.addRaw(summary.markdown, true).write();
+} else {
+  process.stdout.write(summary.markdown + "\n");
+}
+
+// Plain key=value (not core.setOutput's heredoc form): the values are single tokens, and a
+// caller's workflow, or a test, can read them with grep.
+if (process.env.GITHUB_OUTPUT) {
+  appendFileSync(process.env.GITHUB_OUTPUT, `verdict=${summary.verdict}\nexit-code=${exitCode}\n`);
+}

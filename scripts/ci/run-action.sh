@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The body of the composite action (action.yml): one scenario from the caller's files, proved,
+# summarised, and the proof's exit code passed on. action.yml runs it as
+#   bash "$GITHUB_ACTION_PATH/scripts/ci/run-action.sh"
+# from the caller's workspace, with the inputs in INPUT_JOURNAL, INPUT_BROKER, INPUT_CONFIG
+# (may be empty), INPUT_EXPECT and INPUT_NAME. Input paths are relative to the working directory.
+# Writes step outputs verdict, exit-code and artifacts (the folder to upload) to GITHUB_OUTPUT.
+set -euo pipefail
+
+ACTION_PATH=${ACTION_PATH:-${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set: run this from action.yml}}
+name=${INPUT_NAME:-scenario}
+journal=${INPUT_JOURNAL:-}
+broker=${INPUT_BROKER:-}
+config=${INPUT_CONFIG:-}
+expect=${INPUT_EXPECT:-}
+
+usage_error() {
+  # An annotation, then exit 2 (usage or config error) like the CLI. The message is escaped as the
+  # workflow-command format wants, so an odd input cannot start a command of its own.
+  local msg=${1//%/%25}
+  msg=${msg//$'\r'/%0D}
+  msg=${msg//$'\n'/%0A}
+  echo "::error title=recon-proof::${msg}"
+  [ -z "${GITHUB_OUTPUT:-}" ] || printf 'verdict=none\nexit-code=2\n' >>"$GITHUB_OUTPUT"
+  exit 2
+}
+
+# The name becomes a folder and an artifact name: keep it to characters that are safe in both.
+[[ $name =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]*$ ]] || usage_error "input 'name' must use only letters, digits, '.', '_' and '-' (not first), got '${name}'"
+for input in journal broker expect; do
+  path=${!input}
+  [ -n "$path" ] || usage_error "input '${input}' is required"
+  [ -f "$path" ] || usage_error "input '${input}': no such file: ${path}"
+done
+[ -z "$config" ] || [ -f "$config" ] || usage_error "input 'config': no such file: ${config}"
+
+# A fresh folder per run, so a second use of the action in the same job cannot mix files.
+work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/recon-proof.XXXXXX")
+scenario="$work/scenarios/$name"
+artifacts="$work/artifacts"
+mkdir -p "$scenario" "$artifacts"
+cp "$journal" "$scenario/journal.jsonl"
+cp "$broker" "$scenario/broker.jsonl"
+cp "$expect" "$scenario/expect.txt"
+[ -z "$config" ] || cp "$config" "$scenario/config.json"
+[ -z "${GITHUB_OUTPUT:-}" ] || echo "artifacts=$artifacts/$name" >>"$GITHUB_OUTPUT"
+
+# The proof's output goes to the log as usual and to a file for the summary.
+results="$work/proof-output.txt"
+set +e
+node "$ACTION_PATH/dist/cli/main.js" proof --artifacts "$artifacts" "$scenario" 2>&1 | tee "$results"
+code=${PIPESTATUS[0]}
+set -e
+
+# Annotations point at the caller's expect.txt (as given), not at our copy of it.
+node "$ACTION_PATH/scripts/ci/proof-summary.mjs" --name "$name" --artifacts "$artifacts/$name" \
+  --results "$results" --exit-code "$code" --expect "$expect"
+exit "$code"
