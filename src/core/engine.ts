@@ -612,13 +612,14 @@ export class Engine {
       const preset = findPreset(this.config, ev.symbol, session);
       const breach = preset === undefined || slip > preset.maxSlippagePips;
       if (breach) this.slippageBreaches += 1;
-      this.slippage.record(ev.symbol, session, slip, preset, breach);
+      const improvement = e?.limitPrice === undefined ? undefined : limitImprovementPips(ev.side, ev.price, e.limitPrice, pip);
+      this.slippage.record(ev.symbol, session, slip, preset, breach, improvement);
       if (preset === undefined && !this.missingPresetAlerted.has(`${ev.symbol}|${session}`)) {
         this.missingPresetAlerted.add(`${ev.symbol}|${session}`);
         this.raiseAlert("ALERT_SLIPPAGE_PRESET_MISSING", ev.ts, null, e?.decisionId ?? null,
           { fills_without_preset: 1, slippage_breaches: this.slippageBreaches },
           { symbol: ev.symbol, session, client_order_id: e?.clientOrderId ?? null,
-            limit_improvement_pips: e?.limitPrice === undefined ? null : D.toFixed(limitImprovementPips(ev.side, ev.price, e.limitPrice, pip), 1) });
+            slippage_pips: D.toFixed(slip, 1) });
       }
     }
     // Reported P&L is that of reconciled fills, so summary.txt always equals the sum of trades.csv.

@@ -36,17 +36,20 @@ interface CellAcc {
   presetPips: Dec | null;
   values: Dec[];
   sum: Dec;
+  limitFills: number;
+  limitImprovementSum: Dec;
 }
 
 /** Per (symbol, session) statistics for the report. */
 export class SlippageBook {
   private readonly cells = new Map<string, CellAcc>();
 
-  record(symbol: string, session: string, pips: Dec, preset: SlippagePreset | undefined, breach: boolean): void {
+  record(symbol: string, session: string, pips: Dec, preset: SlippagePreset | undefined, breach: boolean, limitImprovement?: Dec): void {
     const key = `${symbol}\u0000${session}`;
     let c = this.cells.get(key);
     if (c === undefined) {
-      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, values: [], sum: D.ZERO };
+      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, values: [], sum: D.ZERO,
+        limitFills: 0, limitImprovementSum: D.ZERO };
       this.cells.set(key, c);
     }
     c.fills += 1;
@@ -54,6 +57,10 @@ export class SlippageBook {
     if (breach) c.breaches += 1;
     c.values.push(pips);
     c.sum = D.add(c.sum, pips);
+    if (limitImprovement !== undefined) {
+      c.limitFills += 1;
+      c.limitImprovementSum = D.add(c.limitImprovementSum, limitImprovement);
+    }
   }
 
   cellsSorted(): SlippageCell[] {
@@ -68,6 +75,8 @@ export class SlippageBook {
           p50Pips: nearestRank(sorted, 50),
           p95Pips: nearestRank(sorted, 95),
           maxPips: sorted[sorted.length - 1]!,
+          limitFills: c.limitFills,
+          meanLimitImprovementPips: c.limitFills === 0 ? null : D.div(c.limitImprovementSum, D.decFromInt(c.limitFills)),
         };
       });
   }

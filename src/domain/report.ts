@@ -140,6 +140,9 @@ export interface SlippageCell {
   readonly p50Pips: Dec;
   readonly p95Pips: Dec;
   readonly maxPips: Dec;
+  /** Fills of limit orders, and how far inside the limit they came on average (positive is better). */
+  readonly limitFills: number;
+  readonly meanLimitImprovementPips: Dec | null;
 }
 
 export interface PositionView {

@@ -169,6 +169,8 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       p50_pips: D.toFixed(c.p50Pips, 1),
       p95_pips: D.toFixed(c.p95Pips, 1),
       max_pips: D.toFixed(c.maxPips, 1),
+      limit_fills: c.limitFills,
+      mean_limit_improvement_pips: c.meanLimitImprovementPips === null ? null : D.toFixed(c.meanLimitImprovementPips, 2),
     })),
     broker_limits: report.brokerLimits === null ? null : {
       ts: report.brokerLimits.ts,

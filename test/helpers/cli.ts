@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/, compiled by `pretest`) as a user would, in a child process.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,10 +34,17 @@ export function scenarioNames(): string[] {
   return readdirSync(SCENARIOS).filter((n) => existsSync(join(SCENARIOS, n, "journal.jsonl"))).sort();
 }
 
+/** Replays a bundled scenario as `proof` does (with a scratch copy of its cache.db, if it ships one). */
 export function replayScenario(name: string, out: string, env: Record<string, string> = {}): CliResult {
   const dir = join(SCENARIOS, name);
+  const cacheArgs: string[] = [];
+  if (existsSync(join(dir, "cache.db"))) {
+    const copy = join(tempDir(), "cache.db");
+    copyFileSync(join(dir, "cache.db"), copy);
+    cacheArgs.push("--cache", copy);
+  }
   return runCli(["replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"),
-    "--config", join(dir, "config.json"), "--out", out], env);
+    "--config", join(dir, "config.json"), ...cacheArgs, "--out", out], env);
 }
 
 export const ARTIFACTS = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
