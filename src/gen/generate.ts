@@ -161,7 +161,10 @@ class Generator {
 
   run(): GeneratedScenario {
     const target = Math.max(20, this.opts.events);
-    const terminal = [...this.faults].filter((f) => TERMINAL_FAULTS.has(f));
+    // The lost order goes first: once another terminal fault engages the kill switch, a decision
+    // is blocked, never sent, and so could not be lost.
+    const terminal = [...this.faults].filter((f) => TERMINAL_FAULTS.has(f))
+      .sort((a, b) => Number(b === "lost-order") - Number(a === "lost-order"));
     const reserve = terminal.length * 6 + 4;
     this.emitJournal({ type: "snapshot", ts: iso(this.now), open_orders: [], positions: [] });
     this.emitBroker({ type: "position_snapshot", positions: [] }, this.now);

@@ -1,0 +1,44 @@
+// The laws of the replay, as fast-check properties over generated scenarios (`recon-proof gen`).
+// Budget: NUM_RUNS (default 6 per law, seconds in all); `npm run test:deep` runs many more.
+// A failure prints fast-check's seed and path, and saves the counterexample under
+// fixtures/regressions/ — test/regressions.test.ts replays every saved one.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FAULTS } from "../src/gen/generate.js";
+import { checkLaw, type LawInput, LAWS } from "./helpers/laws.js";
+
+const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 6);
+const SEED = process.env["FC_SEED"] === undefined ? undefined : Number(process.env["FC_SEED"]);
+const MAX_EVENTS = Number(process.env["MAX_EVENTS"] ?? 400);
+
+const scenario = (faults: fc.Arbitrary<string[]>) => fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  events: fc.integer({ min: 60, max: MAX_EVENTS }),
+  faults,
+  pick: fc.nat(),
+});
+const anyFaults = fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache"));
+const noFaults = fc.constant([] as string[]);
+
+function law(name: keyof typeof LAWS, arb: fc.Arbitrary<LawInput>) {
+  it(LAWS[name].title, () => checkLaw(name, arb, { numRuns: NUM_RUNS, seed: SEED }), 600_000);
+}
+
+describe("laws of the replay (fast-check over generated scenarios)", () => {
+  law("determinism", scenario(anyFaults));
+  law("duplicateDelivery", scenario(anyFaults));
+  law("sameTimestampReorder", scenario(anyFaults));
+  law("conservation", scenario(noFaults));
+  law("faultsFound", scenario(anyFaults));
+  law("nothingFoundWithoutFaults", scenario(noFaults));
+  law("crashResume", scenario(fc.subarray(["disconnect", "crash-restart", "duplicate-delivery", "drop-ack"])));
+  law("noResendWithinTtl", scenario(anyFaults));
+});
+
+describe("the laws can fail", () => {
+  it("a broken cache store that commits a run when the process dies breaks crash-resume, and the law says so", () => {
+    // The resumed run then sees its own earlier sends as someone else's and skips them as duplicates.
+    expect(() => LAWS.crashResume.check({ seed: 3, events: 200, faults: [], pick: 120 }, { commitOnCrash: true })).toThrow();
+  });
+});
