@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     results: { type: "string" },
     "exit-code": { type: "string" },
     expect: { type: "string" },
+    "artifact-name": { type: "string" },
   },
 });
 const exitCode = Number(args["exit-code"]);
@@ -39,8 +40,14 @@ for (const a of summary.annotations) {
   core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine });
 }
 
+// Link the run's artifacts (uploaded by the next step) so Ops go from the verdict to the files.
+const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
+const artifactsLink = server && repo && runId
+  ? `\nArtifacts for Ops review: [\`${args["artifact-name"] ?? `artifacts-${args.name}`}\`](${server}/${repo}/actions/runs/${runId}#artifacts) (trades.csv, reconcile-report.json, summary.txt, metrics.txt; \`recon-proof report\` turns them into report.html)\n`
+  : "";
+
 if (process.env.GITHUB_STEP_SUMMARY) {
-  await core.summary.addRaw(summary.markdown, true).write();
+  await core.summary.addRaw(summary.markdown + artifactsLink, true).write();
 } else {
   process.stdout.write(summary.markdown + "\n");
 }

@@ -127,7 +127,7 @@ export const LAWS = {
   },
 
   sameTimestampReorder: {
-    title: "reordering broker events that share a timestamp but touch different orders changes nothing",
+    title: "reordering broker events that share a timestamp but touch different orders changes nothing (but average-cost P&L, for two fills of one symbol)",
     check: (input) => {
       const s = generate(input);
       const objs = s.broker.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -151,9 +151,14 @@ export const LAWS = {
       [swapped[k], swapped[k + 1]] = [same[k + 1]!, same[k]!];
       const a = replayLines(s.journal, same, s.config);
       const b = replayLines(s.journal, swapped, s.config);
-      expect(b.artifacts["summary.txt"]).toBe(a.artifacts["summary.txt"]);
+      // Average-cost P&L is path dependent: two simultaneous fills of one symbol realize different
+      // P&L in either order (positions, findings and counts do not change). Only then is P&L left out.
+      const sameSymbol = objs[k]!["symbol"] === objs[k + 1]!["symbol"];
+      const summary = (t: string) => (sameSymbol ? t.replace(/^realized_pnl=.*\n/m, "") : t);
+      const rows = (t: string) => t.trim().split("\n").slice(1)
+        .map((r) => (sameSymbol ? r.split(",").filter((_c, i) => i !== 12).join(",") : r)).sort();
+      expect(summary(b.artifacts["summary.txt"])).toBe(summary(a.artifacts["summary.txt"]));
       expect(findingKeys(b.report)).toEqual(findingKeys(a.report));
-      const rows = (t: string) => t.trim().split("\n").slice(1).sort();
       expect(rows(b.artifacts["trades.csv"])).toEqual(rows(a.artifacts["trades.csv"]));
     },
   },
