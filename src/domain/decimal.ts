@@ -35,6 +35,7 @@ export function parseDec(text: string): Dec | undefined {
 
 /** A JSON number arrives as a double; its shortest round-trip text is what the author wrote. */
 export function decFromNumber(value: number): Dec | undefined {
+  if (Number.isSafeInteger(value)) return (BigInt(value) * SCALE) as Dec;
   if (!Number.isFinite(value)) return undefined;
   return parseDec(String(value));
 }

@@ -3,8 +3,16 @@
 
 import { type Dec, parseDec } from "./decimal.js";
 
+const normalized = new Map<string, string>();
+const SYMBOL_CACHE_ENTRIES_MAX = 10_000;
+
 export function normalizeSymbol(raw: string): string {
-  return raw.replace(/[_/]/g, "").toUpperCase();
+  let symbol = normalized.get(raw);
+  if (symbol === undefined) {
+    symbol = raw.replace(/[_/]/g, "").toUpperCase();
+    if (normalized.size < SYMBOL_CACHE_ENTRIES_MAX) normalized.set(raw, symbol);
+  }
+  return symbol;
 }
 
 const PIP_JPY = parseDec("0.01")!;

@@ -13,23 +13,33 @@ export interface Instant {
 
 const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 
+/** Midnight (ms) of each calendar day seen, or NaN for a day that does not exist (2025-02-30). */
+const dayStartMs = new Map<string, number>();
+const DAY_CACHE_ENTRIES_MAX = 100_000;
+
+function startOfDayMs(date: string, year: number, month: number, day: number): number {
+  let ms = dayStartMs.get(date);
+  if (ms !== undefined) return ms;
+  ms = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 2025-02-30 over into March; such a date is not a real day.
+  if (month < 1 || month > 12 || new Date(ms).getUTCDate() !== day) ms = NaN;
+  if (dayStartMs.size < DAY_CACHE_ENTRIES_MAX) dayStartMs.set(date, ms);
+  return ms;
+}
+
 /** Parses an RFC 3339 timestamp in UTC ('Z'). Returns undefined when malformed or out of range. */
 export function parseInstant(text: string): Instant | undefined {
   const m = RFC3339_UTC.exec(text);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  if (
-    month! < 1 || month! > 12 || day! < 1 || day! > 31 ||
-    hour! > 23 || minute! > 59 || second! > 59
-  ) {
-    return undefined;
-  }
-  const wholeMs = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-  // Date.UTC rolls 2025-02-30 over into March; such a date is not a real instant.
-  if (new Date(wholeMs).getUTCDate() !== day) return undefined;
-  const frac = (m[7] ?? "").padEnd(9, "0");
-  const fracNs = Number(frac);
-  return { ms: wholeMs + Math.floor(fracNs / 1_000_000), subNs: fracNs % 1_000_000, text };
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const dayMs = startOfDayMs(text.slice(0, 10), Number(m[1]), Number(m[2]), Number(m[3]));
+  if (Number.isNaN(dayMs)) return undefined;
+  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(9, "0"));
+  const wholeMs = dayMs + hour * 3_600_000 + minute * 60_000 + second * 1000;
+  return { ms: wholeMs + Math.floor(frac / 1_000_000), subNs: frac % 1_000_000, text };
 }
 
 export function compareInstants(a: Instant, b: Instant): number {
