@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildJobSummary } from "../../dist/report/job-summary.js";
+import { renderVerdictMarkdown } from "../../dist/report/html/verdict-markdown.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -46,10 +47,21 @@ const artifactsLink = server && repo && runId
   ? `\nArtifacts for Ops review: [\`${args["artifact-name"] ?? `artifacts-${args.name}`}\`](${server}/${repo}/actions/runs/${runId}#artifacts) (trades.csv, reconcile-report.json, summary.txt, metrics.txt; \`recon-proof report\` turns them into report.html)\n`
   : "";
 
+// The replay's own verdict (why the kill switch engaged, the key counts) under the proof's table.
+const reportText = readIfThere(join(args.artifacts, "reconcile-report.json"));
+let verdictMarkdown = "";
+if (reportText !== undefined) {
+  try {
+    verdictMarkdown = "\n" + renderVerdictMarkdown(JSON.parse(reportText), args.name);
+  } catch (err) {
+    verdictMarkdown = `\n(reconcile-report.json could not be summarized: ${String(err.message ?? err).slice(0, 200)})\n`;
+  }
+}
+
 if (process.env.GITHUB_STEP_SUMMARY) {
-  await core.summary.addRaw(summary.markdown + artifactsLink, true).write();
+  await core.summary.addRaw(summary.markdown + verdictMarkdown + artifactsLink, true).write();
 } else {
-  process.stdout.write(summary.markdown + "\n");
+  process.stdout.write(summary.markdown + verdictMarkdown + "\n");
 }
 
 // Plain key=value (not core.setOutput's heredoc form): the values are single tokens, and a

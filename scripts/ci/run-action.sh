@@ -52,6 +52,11 @@ node "$ACTION_PATH/dist/cli/main.js" proof --artifacts "$artifacts" "$scenario" 
 code=${PIPESTATUS[0]}
 set -e
 
+# The page Ops open first; written beside the four artifacts before they are uploaded.
+if [ -f "$artifacts/$name/reconcile-report.json" ]; then
+  node "$ACTION_PATH/dist/cli/main.js" report "$artifacts/$name" || true
+fi
+
 # Annotations point at the caller's expect.txt (as given), not at our copy of it.
 node "$ACTION_PATH/scripts/ci/proof-summary.mjs" --name "$name" --artifacts "$artifacts/$name" \
   --results "$results" --exit-code "$code" --expect "$expect"
