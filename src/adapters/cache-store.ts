@@ -18,6 +18,7 @@
 import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { crc32 } from "node:zlib";
 import type { CacheEntry, CacheOp, CacheStatus } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
@@ -137,7 +138,8 @@ export class SqliteCacheStore {
   /** Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown. */
   static open(path: string, runKey: string): CacheOpenResult {
     const failed = (failure: string): CacheOpenResult => ({ store: null, entries: [], failure, resuming: false });
-    if (!existsSync(path)) return failed(`cache file missing (create one with: recon-proof cache init ${path})`);
+    // File names only: the failure is written into the artifacts, which never hold a path.
+    if (!existsSync(path)) return failed(`cache file ${basename(path)} missing (create one with: recon-proof cache init)`);
     let db: Database.Database;
     try {
       db = new Database(path, { fileMustExist: true });

@@ -33,18 +33,37 @@ function buildProgram(setExit: (code: number) => void): Command {
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
 ${defaultConfigText().replace(/^/gm, "  ")}
 
+What the keys mean (durations in milliseconds of event time):
+  idempotency_ttl_ms[_by_symbol]  how long a sent client order id blocks a re-send (per symbol: overrides)
+  reconcile_interval_ms           cadence of reconciliation (also at startup, restart, reconnect, end)
+  in_flight_grace_ms              how long an order may go unseen by the broker before it is stale
+  signature_match_window_ms       time window for naming candidate matches of an orphan (never linked)
+  drift_tolerance_units / _pips   position drift allowed before it is a finding (and the kill switch)
+  pip_sizes                       per-symbol pip (default 0.01 for *JPY, else 0.0001)
+  sessions                        UTC-hour buckets for slippage presets; must cover each hour once
+  slippage_presets                [{symbol, session, max_slippage_pips}]; a fill without one is a breach
+  limits                          the engine's rails, compared with the broker's limits_snapshot
+  recovery                        orphan_policy alert|flatten; open_positions_policy RESUME|CLOSE_ALL|
+                                  EMERGENCY_EXIT (+ emergency_exit_loss_threshold) after a restart
+  line_bytes_max, events_max, cache_entries_max
+                                  named limits: exceeding one is an error (exit 65), never a silent cut
+  report_list_items_max           report lists keep their first N items and say how many they omitted
+
 Notes:
   - Events are replayed in event time: by timestamp, then journal before broker, then line.
   - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
 ${EXIT_CODES_HELP}
 
 Example:
-  recon-proof replay --journal fixtures/healthy/journal.jsonl \\
-    --broker fixtures/healthy/broker.jsonl --config fixtures/healthy/config.json --out artifacts/healthy`)
+  recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
+    --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
     .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string }) => {
       try {
         const outcome = runReplay(opts);
         const t = outcome.report.totals;
+        if (outcome.report.cache.failure !== null) {
+          process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);
+        }
         process.stderr.write(
           `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
           (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
