@@ -33,7 +33,7 @@ function dump(path: string): { entries: Array<{ client_order_id: string; status:
 
 describe("a cache that cannot be trusted engages the kill switch, and is left as it was", () => {
   const broken: Array<[string, (path: string) => void, RegExp]> = [
-    ["missing", () => undefined, /cache file missing/],
+    ["missing", () => undefined, /cache file cache\.db missing/],
     ["not a database", (p) => writeFileSync(p, "this is not sqlite ".repeat(100)), /cache (unreadable|rejected)/],
     ["truncated", (p) => { initCache(p); const db = new Database(p); db.pragma("journal_mode = DELETE"); for (let i = 0; i < 200; i++) db.prepare("INSERT INTO entries VALUES (?, 'D', 'EURUSD', 'buy', '1', '1', '0', 9999999999999, 'sent')").run(`id-${i}`); db.close(); truncateSync(p, Math.floor(statSync(p).size / 2)); }, /cache (unreadable|rejected)/],
     ["wrong schema version", (p) => { initCache(p); const db = new Database(p); db.prepare("UPDATE meta SET value = '0' WHERE key = 'schema_version'").run(); db.close(); }, /schema version 0, expected 1/],

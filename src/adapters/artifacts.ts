@@ -70,25 +70,70 @@ export function recoverInterruptedWrite(outDir: string): void {
   if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
 }
 
-export function writeArtifactSet(outDir: string, files: ArtifactSet, extra: ReadonlyMap<string, string> = new Map()): void {
-  const dir = resolve(outDir);
-  const { staging, backup } = siblings(dir);
-  try {
-    recoverInterruptedWrite(dir);
-    mkdirSync(dirname(dir), { recursive: true });
-    mkdirSync(staging);
-    for (const name of ARTIFACT_NAMES) writeDurably(join(staging, name), files[name]);
-    for (const [name, text] of extra) writeDurably(join(staging, name), text);
-    const hadDir = existsSync(dir);
-    if (hadDir) renameSync(dir, backup);
-    renameSync(staging, dir);
-    if (hadDir) {
-      carryOver(backup, dir, extra);
-      rmSync(backup, { recursive: true, force: true });
+/**
+ * Writes one artifact set. trades.csv streams into the staging folder as the replay reconciles
+ * fills (so a long replay never holds its trades in memory); the other three are written at
+ * commit, then the folder is swapped in. abort() leaves DIR exactly as it was.
+ */
+export class ArtifactSetWriter {
+  private readonly dir: string;
+  private readonly staging: string;
+  private readonly backup: string;
+  private tradesFd: number | null;
+
+  constructor(outDir: string, tradesHeader: string) {
+    this.dir = resolve(outDir);
+    ({ staging: this.staging, backup: this.backup } = siblings(this.dir));
+    try {
+      recoverInterruptedWrite(this.dir);
+      mkdirSync(dirname(this.dir), { recursive: true });
+      mkdirSync(this.staging);
+      this.tradesFd = openSync(join(this.staging, "trades.csv"), "w");
+      writeSync(this.tradesFd, tradesHeader);
+    } catch (err) {
+      throw new IoError(`cannot write artifacts to ${outDir}: ${(err as Error).message}`);
     }
-    fsyncDir(dirname(dir));
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new IoError(`cannot write artifacts to ${outDir}: ${(err as Error).message}`);
   }
+
+  appendTrades(text: string): void {
+    if (this.tradesFd === null) throw new Error("invariant: trades appended after the set was closed");
+    if (text !== "") writeSync(this.tradesFd, text);
+  }
+
+  commit(files: Readonly<Record<Exclude<(typeof ARTIFACT_NAMES)[number], "trades.csv">, string>>, extra: ReadonlyMap<string, string> = new Map()): void {
+    try {
+      this.closeTrades(true);
+      for (const name of ARTIFACT_NAMES) if (name !== "trades.csv") writeDurably(join(this.staging, name), files[name]);
+      for (const [name, text] of extra) writeDurably(join(this.staging, name), text);
+      const hadDir = existsSync(this.dir);
+      if (hadDir) renameSync(this.dir, this.backup);
+      renameSync(this.staging, this.dir);
+      if (hadDir) {
+        carryOver(this.backup, this.dir, extra);
+        rmSync(this.backup, { recursive: true, force: true });
+      }
+      fsyncDir(dirname(this.dir));
+    } catch (err) {
+      throw new IoError(`cannot write artifacts to ${this.dir}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The replay failed: nothing of this set remains, and DIR is as it was. */
+  abort(): void {
+    this.closeTrades(false);
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+
+  private closeTrades(durably: boolean): void {
+    if (this.tradesFd === null) return;
+    if (durably) fsyncSync(this.tradesFd);
+    closeSync(this.tradesFd);
+    this.tradesFd = null;
+  }
+}
+
+export function writeArtifactSet(outDir: string, files: ArtifactSet, extra: ReadonlyMap<string, string> = new Map()): void {
+  const writer = new ArtifactSetWriter(outDir, "");
+  writer.appendTrades(files["trades.csv"]);
+  writer.commit(files, extra);
 }

@@ -1,14 +1,17 @@
 // The imperative shell around one replay: read -> compute -> render -> write.
 
-import { renderArtifacts } from "../report/render.js";
+import { renderReportArtifacts } from "../report/render.js";
+import { renderTradeRows, renderTradesHeader } from "../report/trades-csv.js";
 import { hashFile, openBroker, openJournal, loadConfig, sha256Hex } from "../adapters/inputs.js";
-import { checkOutDir, writeArtifactSet } from "../adapters/artifacts.js";
+import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
 import { replay } from "../core/replay.js";
 import type { CacheEntry } from "../core/cache.js";
 import type { Report, TradeRow } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
+
+const TRADE_ROWS_PER_WRITE = 4096;
 
 export interface ReplayArgs {
   readonly journal: string;
@@ -45,7 +48,13 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
   }
 
   const progress = new Progress("replay");
-  const trades: TradeRow[] = [];
+  const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
+  // Trade rows go to disk in batches as the replay reconciles them: memory holds one batch.
+  let batch: TradeRow[] = [];
+  const flushTrades = (rows: TradeRow[]) => {
+    writer.appendTrades(renderTradeRows(rows));
+    return [] as TradeRow[];
+  };
   let steps = 0;
   let finalEntries: readonly CacheEntry[] = [];
   let report: Report;
@@ -53,9 +62,9 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure }, {
       afterStep: (engine, _record, index) => {
         steps = index + 1;
-        const ops = engine.drainCacheOps();
-        store?.apply(index, ops);
-        for (const row of engine.drainTrades()) trades.push(row);
+        store?.apply(index, engine.drainCacheOps());
+        for (const row of engine.drainTrades()) batch.push(row);
+        if (batch.length >= TRADE_ROWS_PER_WRITE) batch = flushTrades(batch);
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
       beforeReport: (engine) => {
@@ -63,17 +72,19 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         finalEntries = engine.cacheEntries();
       },
     });
+    batch = flushTrades(batch.concat(report.trades));
+    const meta = {
+      journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
+      configHash: loaded.hash, effectiveConfig: loaded.effective,
+    };
+    writer.commit(renderReportArtifacts(report, meta));
   } catch (err) {
+    writer.abort();
     store?.abort();
     throw err;
   } finally {
     progress.done();
   }
-  const meta = {
-    journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
-    configHash: loaded.hash, effectiveConfig: loaded.effective,
-  };
-  writeArtifactSet(args.out, renderArtifacts({ ...report, trades: trades.concat(report.trades) }, meta));
   store?.commit(finalEntries);
   return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
 }

@@ -34,7 +34,8 @@ interface CellAcc {
   presetHits: number;
   breaches: number;
   presetPips: Dec | null;
-  values: Dec[];
+  /** Fills per slippage rounded to the reported 0.1 pip: percentiles in memory bounded by distinct values, not fills. */
+  histogram: Map<Dec, number>;
   sum: Dec;
   limitFills: number;
   limitImprovementSum: Dec;
@@ -48,14 +49,15 @@ export class SlippageBook {
     const key = `${symbol}\u0000${session}`;
     let c = this.cells.get(key);
     if (c === undefined) {
-      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, values: [], sum: D.ZERO,
+      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, histogram: new Map(), sum: D.ZERO,
         limitFills: 0, limitImprovementSum: D.ZERO };
       this.cells.set(key, c);
     }
     c.fills += 1;
     if (preset !== undefined) c.presetHits += 1;
     if (breach) c.breaches += 1;
-    c.values.push(pips);
+    const bin = D.roundTo(pips, 1);
+    c.histogram.set(bin, (c.histogram.get(bin) ?? 0) + 1);
     c.sum = D.add(c.sum, pips);
     if (limitImprovement !== undefined) {
       c.limitFills += 1;
@@ -68,13 +70,13 @@ export class SlippageBook {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, c]) => {
         const [symbol, session] = key.split("\u0000") as [string, string];
-        const sorted = [...c.values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const bins = [...c.histogram].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         return {
           symbol, session, fills: c.fills, presetPips: c.presetPips, presetHits: c.presetHits, breaches: c.breaches,
           meanPips: D.div(c.sum, D.decFromInt(c.fills)),
-          p50Pips: nearestRank(sorted, 50),
-          p95Pips: nearestRank(sorted, 95),
-          maxPips: sorted[sorted.length - 1]!,
+          p50Pips: nearestRank(bins, c.fills, 50),
+          p95Pips: nearestRank(bins, c.fills, 95),
+          maxPips: bins[bins.length - 1]![0],
           limitFills: c.limitFills,
           meanLimitImprovementPips: c.limitFills === 0 ? null : D.div(c.limitImprovementSum, D.decFromInt(c.limitFills)),
         };
@@ -82,8 +84,16 @@ export class SlippageBook {
   }
 }
 
-/** Nearest-rank percentile: always one of the observed values, so it needs no interpolation rule. */
-function nearestRank(sorted: readonly Dec[], p: number): Dec {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
+/**
+ * Nearest-rank percentile over the rounded values: always an observed value, so it needs no
+ * interpolation rule. Rounding keeps order, so this is the exact percentile, rounded.
+ */
+function nearestRank(bins: ReadonlyArray<readonly [Dec, number]>, count: number, p: number): Dec {
+  const rank = Math.max(1, Math.ceil((p / 100) * count));
+  let seen = 0;
+  for (const [value, n] of bins) {
+    seen += n;
+    if (seen >= rank) return value;
+  }
+  throw new Error("invariant: a percentile rank within the count");
 }

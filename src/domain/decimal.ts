@@ -77,6 +77,12 @@ export function toFixed(a: Dec, places: number): string {
   return (negative ? "-" : "") + intPart + fracPart;
 }
 
+/** The value rounded to `places` fractional digits (half away from zero), still a Dec. */
+export function roundTo(a: Dec, places: number): Dec {
+  const unit = 10n ** BigInt(SCALE_DIGITS - places);
+  return (divRound(a, unit) * unit) as Dec;
+}
+
 /** Plain decimal with trailing zeros dropped: 1.0850000000 prints as "1.085", 100 as "100". */
 export function toPlain(a: Dec): string {
   const text = toFixed(a, SCALE_DIGITS);

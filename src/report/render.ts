@@ -14,11 +14,15 @@ export interface RenderedArtifacts {
   readonly "metrics.txt": string;
 }
 
-export function renderArtifacts(report: Report, meta: RunMeta): RenderedArtifacts {
+/** The three artifacts rendered from the report as a whole (trades.csv streams row by row). */
+export function renderReportArtifacts(report: Report, meta: RunMeta): Omit<RenderedArtifacts, "trades.csv"> {
   return {
-    "trades.csv": renderTradesCsv(report.trades),
     "reconcile-report.json": renderReportJson(report, meta),
     "summary.txt": renderSummary(report),
     "metrics.txt": renderMetrics(report),
   };
+}
+
+export function renderArtifacts(report: Report, meta: RunMeta): RenderedArtifacts {
+  return { "trades.csv": renderTradesCsv(report.trades), ...renderReportArtifacts(report, meta) };
 }
