@@ -14,6 +14,18 @@ Exit codes:
       no artifacts are written and an existing output folder is left untouched
   74  I/O or persistence error`;
 
+/**
+ * Runs a command's body and returns its exit code; a thrown typed error becomes its own exit code
+ * through `onError` (reportFailure unless the command needs to name its files).
+ */
+export function exitCodeOf(body: () => number, onError: (err: unknown) => number = (err) => reportFailure(err)): number {
+  try {
+    return body();
+  } catch (err) {
+    return onError(err);
+  }
+}
+
 /** Prints a typed error and returns its exit code; anything else (a bug, a failed assertion) is rethrown. */
 export function reportFailure(
   err: unknown,

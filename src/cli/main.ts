@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { defaultConfigText } from "../adapters/inputs.js";
 import { EXIT } from "./exit-codes.js";
-import { EXIT_CODES_HELP, reportFailure } from "./errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "./errors.js";
 import { runReplay } from "./run-replay.js";
 import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
@@ -57,21 +57,17 @@ ${EXIT_CODES_HELP}
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string }) => {
-      try {
-        const outcome = runReplay(opts);
-        const t = outcome.report.totals;
-        if (outcome.report.cache.failure !== null) {
-          process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);
-        }
-        process.stderr.write(
-          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
-          (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
-        setExit(outcome.exitCode);
-      } catch (err) {
-        setExit(reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }));
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string }) => setExit(exitCodeOf(() => {
+      const outcome = runReplay(opts);
+      const t = outcome.report.totals;
+      if (outcome.report.cache.failure !== null) {
+        process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);
       }
-    });
+      process.stderr.write(
+        `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+        (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
+      return outcome.exitCode;
+    }, (err) => reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }))));
 
   registerProof(program, setExit);
   registerCache(program, setExit);

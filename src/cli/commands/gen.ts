@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
-import { reportFailure } from "../errors.js";
+import { exitCodeOf } from "../errors.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
@@ -54,24 +54,20 @@ Restarts with a re-emitted decision happen in every scenario (duplicates_skipped
 Example:
   recon-proof gen --seed 7 --events 100000 --faults disconnect,orphan --out /tmp/s7
   recon-proof proof /tmp/s7`)
-    .action((opts: { seed: string; events: string; faults?: string; out: string }) => {
-      try {
-        const scenario = generateScenario({
-          seed: wholeNumber(opts.seed, "--seed", 0),
-          events: wholeNumber(opts.events, "--events", 20),
-          faults: parseFaults(opts.faults),
-        });
-        mkdirSync(opts.out, { recursive: true });
-        writeFile(opts.out, "journal.jsonl", scenario.journal.join("\n") + "\n");
-        writeFile(opts.out, "broker.jsonl", scenario.broker.join("\n") + "\n");
-        writeFile(opts.out, "config.json", JSON.stringify(scenario.config, null, 2) + "\n");
-        writeFile(opts.out, "truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
-        writeFile(opts.out, "expect.txt", scenario.expect);
-        if (scenario.corruptCache !== null) writeFile(opts.out, "cache.db", scenario.corruptCache);
-        process.stderr.write(`recon-proof: wrote ${scenario.truth.events} events (seed ${opts.seed}) to ${opts.out}\n`);
-        setExit(EXIT.ok);
-      } catch (err) {
-        setExit(reportFailure(err));
-      }
-    });
+    .action((opts: { seed: string; events: string; faults?: string; out: string }) => setExit(exitCodeOf(() => {
+      const scenario = generateScenario({
+        seed: wholeNumber(opts.seed, "--seed", 0),
+        events: wholeNumber(opts.events, "--events", 20),
+        faults: parseFaults(opts.faults),
+      });
+      mkdirSync(opts.out, { recursive: true });
+      writeFile(opts.out, "journal.jsonl", scenario.journal.join("\n") + "\n");
+      writeFile(opts.out, "broker.jsonl", scenario.broker.join("\n") + "\n");
+      writeFile(opts.out, "config.json", JSON.stringify(scenario.config, null, 2) + "\n");
+      writeFile(opts.out, "truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
+      writeFile(opts.out, "expect.txt", scenario.expect);
+      if (scenario.corruptCache !== null) writeFile(opts.out, "cache.db", scenario.corruptCache);
+      process.stderr.write(`recon-proof: wrote ${scenario.truth.events} events (seed ${opts.seed}) to ${opts.out}\n`);
+      return EXIT.ok;
+    })));
 }

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { describeImport, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, reportFailure } from "../errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
 
 const HELP = `
 Sources:
@@ -71,21 +71,12 @@ export function registerImport(program: Command, setExit: (code: number) => void
     .option("--tz <zone>", "IANA zone of times that carry none (ib TWS times, naive journal times), e.g. America/New_York")
     .option("--as-of <time>", "RFC 3339 time of listings that carry none (open positions / trades)")
     .addHelpText("after", HELP)
-    .action((source: string, files: string[], opts: ImportOpts) => {
-      try {
-        const outcome = runImport({ source, files, tz: opts.tz, asOf: opts.asOf });
-        const strict = opts.strict === true;
-        for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
-        if (strict && outcome.report.problems.length > 0) {
-          setExit(EXIT.dataError);
-          return;
-        }
-        if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
-        setExit(EXIT.ok);
-      } catch (err) {
-        const named: Record<string, string> = {};
-        for (const f of files) named[f] = f;
-        setExit(reportFailure(err, named, "nothing was written to stdout"));
-      }
-    });
+    .action((source: string, files: string[], opts: ImportOpts) => setExit(exitCodeOf(() => {
+      const outcome = runImport({ source, files, tz: opts.tz, asOf: opts.asOf });
+      const strict = opts.strict === true;
+      for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
+      if (strict && outcome.report.problems.length > 0) return EXIT.dataError;
+      if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
+      return EXIT.ok;
+    }, (err) => reportFailure(err, Object.fromEntries(files.map((f) => [f, f])), "nothing was written to stdout"))));
 }

@@ -9,7 +9,7 @@ import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
-import { reportFailure } from "../errors.js";
+import { exitCodeOf } from "../errors.js";
 import { runReplay } from "../run-replay.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
@@ -83,22 +83,18 @@ Prints one line per criterion: PASS|FAIL <scenario> <artifact>: <criterion>. Exi
 Examples:
   recon-proof proof                         # every scenario under proofs/
   recon-proof proof proofs/orphan-manual-trade`)
-    .action((dirs: string[], opts: { artifacts: string }) => {
-      try {
-        let failed = 0;
-        let criteria = 0;
-        const scenarios = scenarioDirs(dirs);
-        for (const dir of scenarios) {
-          const { name, results } = proveScenario(dir, opts.artifacts);
-          criteria += results.length;
-          failed += printResults(name, results);
-        }
-        process.stdout.write(`proof: ${scenarios.length} scenarios, ${criteria} criteria, ${failed} failed\n`);
-        setExit(failed > 0 ? EXIT.proofFailed : EXIT.ok);
-      } catch (err) {
-        setExit(reportFailure(err));
+    .action((dirs: string[], opts: { artifacts: string }) => setExit(exitCodeOf(() => {
+      let failed = 0;
+      let criteria = 0;
+      const scenarios = scenarioDirs(dirs);
+      for (const dir of scenarios) {
+        const { name, results } = proveScenario(dir, opts.artifacts);
+        criteria += results.length;
+        failed += printResults(name, results);
       }
-    });
+      process.stdout.write(`proof: ${scenarios.length} scenarios, ${criteria} criteria, ${failed} failed\n`);
+      return failed > 0 ? EXIT.proofFailed : EXIT.ok;
+    })));
 
   program
     .command("verify")
@@ -109,16 +105,12 @@ Examples:
     .addHelpText("after", `
 Example:
   recon-proof verify --artifacts artifacts/healthy --expect proofs/healthy/expect.txt`)
-    .action((opts: { artifacts: string; expect: string; exitCode?: string }) => {
-      try {
-        const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
-        const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
-        if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
-        const results = verifyArtifacts(readArtifactSet(opts.artifacts), expect, exitCode);
-        const failed = printResults(basename(opts.artifacts), results);
-        setExit(failed > 0 ? EXIT.proofFailed : EXIT.ok);
-      } catch (err) {
-        setExit(reportFailure(err));
-      }
-    });
+    .action((opts: { artifacts: string; expect: string; exitCode?: string }) => setExit(exitCodeOf(() => {
+      const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
+      const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
+      if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
+      const results = verifyArtifacts(readArtifactSet(opts.artifacts), expect, exitCode);
+      const failed = printResults(basename(opts.artifacts), results);
+      return failed > 0 ? EXIT.proofFailed : EXIT.ok;
+    })));
 }

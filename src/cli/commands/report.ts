@@ -9,7 +9,7 @@ import { IoError } from "../../domain/errors.js";
 import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max } from "../../report/html/limits.js";
 import { EXIT } from "../exit-codes.js";
-import { reportFailure } from "../errors.js";
+import { exitCodeOf } from "../errors.js";
 
 export const REPORT_HTML_NAME = "report.html";
 
@@ -53,14 +53,10 @@ Exit codes:
 Example:
   recon-proof replay --journal j.jsonl --broker b.jsonl --out artifacts/run1
   recon-proof report artifacts/run1        # then open artifacts/run1/report.html`)
-    .action((dir: string) => {
-      try {
-        const bundle = readArtifactBundle(dir);
-        const target = writeAtomically(dir, renderReportHtml(bundle));
-        process.stderr.write(`recon-proof: wrote ${target} (${bundle.doc.verdict})\n`);
-        setExit(EXIT.ok);
-      } catch (err) {
-        setExit(reportFailure(err));
-      }
-    });
+    .action((dir: string) => setExit(exitCodeOf(() => {
+      const bundle = readArtifactBundle(dir);
+      const target = writeAtomically(dir, renderReportHtml(bundle));
+      process.stderr.write(`recon-proof: wrote ${target} (${bundle.doc.verdict})\n`);
+      return EXIT.ok;
+    })));
 }
