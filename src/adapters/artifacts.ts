@@ -6,9 +6,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, IoError } from "../domain/errors.js";
+import { ARTIFACT_NAMES, type ReportArtifactName } from "../report/render.js";
 
-export const ARTIFACT_NAMES = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
-export type ArtifactSet = Readonly<Record<(typeof ARTIFACT_NAMES)[number], string>>;
 
 /** Files derived from an artifact set that a new set makes stale. */
 const DERIVED = new Set(["report.html"]);
@@ -100,7 +99,7 @@ export class ArtifactSetWriter {
     if (text !== "") writeSync(this.tradesFd, text);
   }
 
-  commit(files: Readonly<Record<Exclude<(typeof ARTIFACT_NAMES)[number], "trades.csv">, string>>, extra: ReadonlyMap<string, string> = new Map()): void {
+  commit(files: Readonly<Record<ReportArtifactName, string>>, extra: ReadonlyMap<string, string> = new Map()): void {
     try {
       this.closeTrades(true);
       for (const name of ARTIFACT_NAMES) if (name !== "trades.csv") writeDurably(join(this.staging, name), files[name]);
@@ -130,10 +129,4 @@ export class ArtifactSetWriter {
     closeSync(this.tradesFd);
     this.tradesFd = null;
   }
-}
-
-export function writeArtifactSet(outDir: string, files: ArtifactSet, extra: ReadonlyMap<string, string> = new Map()): void {
-  const writer = new ArtifactSetWriter(outDir, "");
-  writer.appendTrades(files["trades.csv"]);
-  writer.commit(files, extra);
 }

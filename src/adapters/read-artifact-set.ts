@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../domain/errors.js";
-import { type ArtifactName, VERIFIED_ARTIFACTS } from "../report/verify.js";
+import { ARTIFACT_NAMES, type ArtifactName } from "../report/render.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {
   if (!existsSync(dir)) throw new IoError(`no artifacts folder at ${dir}`);
   const out: Partial<Record<ArtifactName, string>> = {};
-  for (const name of VERIFIED_ARTIFACTS) {
+  for (const name of ARTIFACT_NAMES) {
     const path = join(dir, name);
     if (existsSync(path)) out[name] = readFileSync(path, "utf8");
   }

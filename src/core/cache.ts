@@ -26,6 +26,9 @@ export type CacheOp =
   | { readonly op: "put"; readonly entry: CacheEntry }
   | { readonly op: "purge"; readonly clientOrderIds: readonly string[] };
 
+const byClientOrderId = (a: CacheEntry, b: CacheEntry): number =>
+  (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0);
+
 export class OrderIdCache {
   private readonly entries = new Map<string, CacheEntry>();
   private pending: CacheOp[] = [];
@@ -52,14 +55,12 @@ export class OrderIdCache {
 
   /** Every entry, in id order: the cache as a replay leaves it. */
   allEntries(): CacheEntry[] {
-    return [...this.entries.values()]
-      .sort((a, b) => (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0));
+    return [...this.entries.values()].sort(byClientOrderId);
   }
 
   /** Entries the engine still counts as working (sent or part-filled), in id order. */
   openEntries(): CacheEntry[] {
-    return [...this.entries.values()].filter((e) => e.status !== "closed")
-      .sort((a, b) => (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0));
+    return this.allEntries().filter((e) => e.status !== "closed");
   }
 
   /** Records a newly sent order. `line` only serves the error if the cache_entries_max limit is hit. */

@@ -3,9 +3,7 @@
 // expect.txt adds one more. `scripts/verify.sh` is the same check in plain shell with `grep -F`.
 
 import { ConfigError } from "../domain/errors.js";
-
-export const VERIFIED_ARTIFACTS = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
-export type ArtifactName = (typeof VERIFIED_ARTIFACTS)[number];
+import { ARTIFACT_NAMES, type ArtifactName } from "./render.js";
 
 export interface Expectation {
   readonly line: number;
@@ -43,8 +41,8 @@ export function parseExpect(text: string, fileName: string): ExpectFile {
       exitCode = Number(value.trim());
       return;
     }
-    if (!(VERIFIED_ARTIFACTS as readonly string[]).includes(key) || value === "" || value === "!") {
-      throw new ConfigError(`${fileName}:${i + 1}: expected "<artifact>: <text>" or "<artifact>: !<text>" with artifact one of ${VERIFIED_ARTIFACTS.join(", ")}, or "exit: N"; got ${JSON.stringify(line)}`);
+    if (!(ARTIFACT_NAMES as readonly string[]).includes(key) || value === "" || value === "!") {
+      throw new ConfigError(`${fileName}:${i + 1}: expected "<artifact>: <text>" or "<artifact>: !<text>" with artifact one of ${ARTIFACT_NAMES.join(", ")}, or "exit: N"; got ${JSON.stringify(line)}`);
     }
     const negated = value.startsWith("!");
     expectations.push({ line: i + 1, artifact: key as ArtifactName, text: negated ? value.slice(1) : value, negated });
@@ -103,7 +101,7 @@ export function verifyArtifacts(
   results.push({ pass: actualExit === expect.exitCode, artifact: "exit", criterion: String(expect.exitCode),
     why: actualExit === expect.exitCode ? null : `exit code was ${actualExit}` });
   if (expect.exitCode === 65 || actualExit === 65) return results; // bad input: no artifacts to check
-  for (const name of VERIFIED_ARTIFACTS) {
+  for (const name of ARTIFACT_NAMES) {
     if (artifacts[name] === undefined) results.push({ pass: false, artifact: name, criterion: "exists", why: "file missing" });
   }
   results.push(...builtInChecks(artifacts, expect));
