@@ -37,6 +37,15 @@ function runAndMaybeKill(args: string[], killAfterMs: number | null): Promise<Ex
   });
 }
 
+/** Whether the replay recorded in the cache has finished (artifacts written, cache committed). */
+function runCompleted(cache: string): boolean {
+  const db = new Database(cache, { readonly: true, fileMustExist: true });
+  const running = (db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'running'").get() as { n: number }).n;
+  const complete = (db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'complete'").get() as { n: number }).n;
+  db.close();
+  return running === 0 && complete > 0;
+}
+
 /** Orders the cache recorded as sent, counted per client order id, over every run it holds. */
 function sentCounts(cache: string): Map<string, number> {
   const db = new Database(cache, { readonly: true, fileMustExist: true });
@@ -70,8 +79,10 @@ describe(`kill anywhere, then resume (seed ${SEED})`, () => {
       // Anywhere from the first records to the final writes of artifacts and cache.
       const at = uniformInt(rng, 50, Math.max(100, Math.floor(base.ms * 0.95)));
       const r = await runAndMaybeKill(replayArgs(dir, cache, out), at);
-      if (r.signal !== "SIGKILL") {
-        finished = r; // it ended before the kill: that was the resumed run
+      if (r.signal !== "SIGKILL" || runCompleted(cache)) {
+        // It ended before the kill (or the kill landed while the finished process was exiting):
+        // that was the resumed run, and running it again would be a new run over the same inputs.
+        finished = { code: r.signal === "SIGKILL" ? 0 : r.code, signal: null, ms: r.ms };
         break;
       }
       kills.push(at);
