@@ -5,8 +5,8 @@
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { ConfigError, IoError } from "../domain/errors.js";
-import { ARTIFACT_NAMES, type ReportArtifactName } from "../report/render.js";
+import { assert, ConfigError, IoError } from "../domain/errors.js";
+import { ARTIFACT_NAMES } from "../report/render.js";
 
 
 /** Files derived from an artifact set that a new set makes stale. */
@@ -46,21 +46,21 @@ export function checkOutDir(outDir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConfigError(`--out names a file, not a folder: ${outDir}`);
 }
 
-/** Moves the user's own files (anything that is not an artifact) from the old folder into the new one. */
-function carryOver(from: string, to: string, extra: ReadonlyMap<string, string>): void {
+/** Moves the user's own files (anything that is not ours) from the old folder into the new one. */
+function carryOver(from: string, to: string, owned: readonly string[]): void {
   for (const entry of readdirSync(from)) {
-    const ours = (ARTIFACT_NAMES as readonly string[]).includes(entry) || DERIVED.has(entry) || extra.has(entry);
+    const ours = owned.includes(entry) || DERIVED.has(entry);
     if (!ours && !existsSync(join(to, entry))) renameSync(join(from, entry), join(to, entry));
   }
 }
 
 /** Finishes or undoes a write that died part way, so DIR holds one complete set. */
-export function recoverInterruptedWrite(outDir: string): void {
+export function recoverInterruptedWrite(outDir: string, owned: readonly string[] = ARTIFACT_NAMES): void {
   const dir = resolve(outDir);
   const { staging, backup } = siblings(dir);
   if (existsSync(backup)) {
     if (existsSync(dir)) {
-      carryOver(backup, dir, new Map());
+      carryOver(backup, dir, owned);
       rmSync(backup, { recursive: true, force: true });
     } else {
       renameSync(backup, dir);
@@ -69,10 +69,19 @@ export function recoverInterruptedWrite(outDir: string): void {
   if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
 }
 
+/** The files of one set: one streamed as it grows, the rest written whole at commit. */
+export interface SetLayout {
+  readonly names: readonly string[];
+  readonly streamed: string;
+}
+
+export const ARTIFACT_SET: SetLayout = { names: ARTIFACT_NAMES, streamed: "trades.csv" };
+
 /**
  * Writes one artifact set. trades.csv streams into the staging folder as the replay reconciles
  * fills (so a long replay never holds its trades in memory); the other three are written at
- * commit, then the folder is swapped in. abort() leaves DIR exactly as it was.
+ * commit, then the folder is swapped in. abort() leaves DIR exactly as it was. A shard's set
+ * (groups.jsonl streamed, shard.json) is written the same way.
  */
 export class ArtifactSetWriter {
   private readonly dir: string;
@@ -80,15 +89,15 @@ export class ArtifactSetWriter {
   private readonly backup: string;
   private tradesFd: number | null;
 
-  constructor(outDir: string, tradesHeader: string) {
+  constructor(outDir: string, header: string, private readonly layout: SetLayout = ARTIFACT_SET) {
     this.dir = resolve(outDir);
     ({ staging: this.staging, backup: this.backup } = siblings(this.dir));
     try {
-      recoverInterruptedWrite(this.dir);
+      recoverInterruptedWrite(this.dir, layout.names);
       mkdirSync(dirname(this.dir), { recursive: true });
       mkdirSync(this.staging);
-      this.tradesFd = openSync(join(this.staging, "trades.csv"), "w");
-      writeSync(this.tradesFd, tradesHeader);
+      this.tradesFd = openSync(join(this.staging, layout.streamed), "w");
+      writeSync(this.tradesFd, header);
     } catch (err) {
       throw new IoError(`cannot write artifacts to ${outDir}: ${(err as Error).message}`);
     }
@@ -99,16 +108,20 @@ export class ArtifactSetWriter {
     if (text !== "") writeSync(this.tradesFd, text);
   }
 
-  commit(files: Readonly<Record<ReportArtifactName, string>>, extra: ReadonlyMap<string, string> = new Map()): void {
+  /** Writes the whole files (every name of the layout but the streamed one) and swaps the set in. */
+  commit(files: Readonly<Record<string, string>>, extra: ReadonlyMap<string, string> = new Map()): void {
+    const owned = [...this.layout.names, ...extra.keys()];
+    const whole = this.layout.names.filter((name) => name !== this.layout.streamed);
+    for (const name of whole) assert(files[name] !== undefined, `${name} is rendered before commit`);
     try {
       this.closeTrades(true);
-      for (const name of ARTIFACT_NAMES) if (name !== "trades.csv") writeDurably(join(this.staging, name), files[name]);
+      for (const name of whole) writeDurably(join(this.staging, name), files[name]!);
       for (const [name, text] of extra) writeDurably(join(this.staging, name), text);
       const hadDir = existsSync(this.dir);
       if (hadDir) renameSync(this.dir, this.backup);
       renameSync(this.staging, this.dir);
       if (hadDir) {
-        carryOver(this.backup, this.dir, extra);
+        carryOver(this.backup, this.dir, owned);
         rmSync(this.backup, { recursive: true, force: true });
       }
       fsyncDir(dirname(this.dir));

@@ -6,7 +6,9 @@ import { Command, CommanderError } from "commander";
 import { defaultConfigText } from "../adapters/inputs.js";
 import { EXIT } from "./exit-codes.js";
 import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "./errors.js";
-import { runReplay } from "./run-replay.js";
+import { runReplay, runShardReplay } from "./run-replay.js";
+import { parseShardSpec } from "../core/shard.js";
+import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
@@ -29,6 +31,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
+    .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
+    .option("--shard-by <key>", "what --shard partitions by (only `symbol`: the input formats carry no account)", "symbol")
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
 ${defaultConfigText().replace(/^/gm, "  ")}
@@ -57,7 +61,13 @@ ${EXIT_CODES_HELP}
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string }) => setExit(exitCodeOf(() => {
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string; shard?: string; shardBy: string }) => setExit(exitCodeOf(() => {
+      if (opts.shard !== undefined) {
+        const spec = parseShardSpec(opts.shard, opts.shardBy);
+        const { groups } = runShardReplay(opts, spec);
+        process.stderr.write(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)\n`);
+        return EXIT.ok;
+      }
       const outcome = runReplay(opts);
       const t = outcome.report.totals;
       if (outcome.report.cache.failure !== null) {
@@ -74,6 +84,7 @@ Example:
   registerGen(program, setExit);
   registerReport(program, setExit);
   registerImport(program, setExit);
+  registerMerge(program, setExit);
   return program;
 }
 

@@ -5,13 +5,19 @@ import { renderTradeRows, renderTradesHeader } from "../report/trades-csv.js";
 import { hashFile, openBroker, openJournal, loadConfig, sha256Hex } from "../adapters/inputs.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
-import { replay } from "../core/replay.js";
+import { replay, replayShard } from "../core/replay.js";
+import type { ShardSpec } from "../core/shard.js";
+import { ConfigError } from "../domain/errors.js";
+import {
+  renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
+} from "../report/shard-codec.js";
 import type { CacheEntry } from "../core/cache.js";
 import type { Report, TradeRow } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 
 const TRADE_ROWS_PER_WRITE = 4096;
+const GROUP_LINES_PER_WRITE = 1024;
 
 export interface ReplayArgs {
   readonly journal: string;
@@ -87,4 +93,50 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
   }
   store?.commit(finalEntries);
   return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
+}
+
+/**
+ * One shard of a sharded replay: reads both logs whole, owns its symbols, and writes shard.json and
+ * groups.jsonl into --out (atomically, like an artifact set) for `recon-proof merge`.
+ */
+export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly groups: number } {
+  if (args.cache !== undefined) {
+    throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
+  }
+  const loaded = loadConfig(args.config);
+  checkOutDir(args.out);
+  const journal = openJournal(args.journal, loaded.config);
+  const broker = openBroker(args.broker, loaded.config);
+  const progress = new Progress(`replay shard ${spec.index}/${spec.count}`);
+  const writer = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
+  let lines: string[] = [];
+  let groups = 0;
+  try {
+    const result = replayShard(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null }, spec,
+      (group) => {
+        lines.push(renderGroupLine(group));
+        groups += 1;
+        if (lines.length >= GROUP_LINES_PER_WRITE) {
+          writer.appendTrades(lines.join(""));
+          lines = [];
+        }
+      },
+      { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
+    writer.appendTrades(lines.join(""));
+    const meta = {
+      journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
+      configHash: loaded.hash, effectiveConfig: loaded.effective,
+    };
+    writer.commit({
+      [SHARD_MANIFEST_NAME]: renderShardManifest({
+        format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups,
+      }),
+    });
+    return { groups };
+  } catch (err) {
+    writer.abort();
+    throw err;
+  } finally {
+    progress.done();
+  }
 }

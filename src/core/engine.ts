@@ -19,12 +19,14 @@ import type {
 import { evidenceRef } from "../domain/records.js";
 import { canonicalJson } from "../domain/validate.js";
 import type {
-  Alert, AlertName, AmbiguousMatch, Capped, Detail, Finding, FindingKind, ReconcileRun, ReconcileTrigger, Report,
-  Severity, SkippedDecision, StagedAction, StagedActionKind, TradeRow,
+  AlertName, AmbiguousMatch, Detail, FindingKind, ReconcileRun, ReconcileTrigger, Report,
+  Severity, SkippedDecision, StagedActionKind, TradeRow,
 } from "../domain/report.js";
 import { pipSize } from "../domain/symbol.js";
 import { type Instant, instantFromMs, utcDay, utcHour } from "../domain/time.js";
 import { type CacheEntry, type CacheOp, OrderIdCache } from "./cache.js";
+import { Assembler, type EmitGroup, isEmptyGroup, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
+import { composeReport, type EngineState } from "./state.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 import { findPreset, limitImprovementPips, sessionOf, SlippageBook, slippagePips } from "./slippage.js";
 
@@ -100,6 +102,19 @@ export interface EngineOptions {
   readonly cacheEntries: readonly CacheEntry[];
   /** Why the cache could not be loaded, or null. A failure engages the kill switch at startup. */
   readonly cacheFailure: string | null;
+  /**
+   * Where emitted groups go. Absent: an internal assembler numbers them into the report (a plain
+   * replay). A shard replay writes them out instead, for `merge`.
+   */
+  readonly emit?: (group: EmitGroup) => void;
+}
+
+/** What a shard must tell `merge` so it can prove the merged result is the unsharded one. */
+export interface ShardEvidence {
+  /** The last group in which a decision was sent or skipped rather than blocked (-1: none). */
+  readonly lastUnblockedDecisionGroup: number;
+  /** Per UTC day, the lowest realized P&L seen at a limits check (days that went negative only). */
+  readonly dayPnlLows: ReadonlyArray<readonly [string, Dec]>;
 }
 
 interface RunCounters {
@@ -113,21 +128,6 @@ interface RunCounters {
   newDivergence: boolean;
   maxDriftPips: Dec;
   maxDriftUnits: Dec;
-}
-
-class CappedList<T> {
-  readonly items: T[] = [];
-  omitted = 0;
-  total = 0;
-  constructor(private readonly max: number) {}
-  push(item: T): void {
-    this.total += 1;
-    if (this.items.length < this.max) this.items.push(item);
-    else this.omitted += 1;
-  }
-  view(): Capped<T> {
-    return { items: this.items, omitted: this.omitted };
-  }
 }
 
 export class Engine {
@@ -165,16 +165,17 @@ export class Engine {
   private enginePositions = new Map<string, Position>();
   private readonly cache: OrderIdCache;
 
-  // What the report accumulates.
-  private readonly runs: CappedList<ReconcileRun>;
-  private lastRun: ReconcileRun | undefined;
-  private readonly findings: CappedList<Finding>;
-  private readonly alerts: CappedList<Alert>;
-  private readonly actions: CappedList<StagedAction>;
-  private readonly ambiguous: CappedList<AmbiguousMatch>;
-  private readonly skipped: CappedList<SkippedDecision>;
-  private readonly blocked: CappedList<SkippedDecision>;
-  private trades: TradeRow[] = [];
+  // What the report accumulates: emitted in groups (see emit.ts), plus the totals below.
+  private readonly assembler: Assembler | null;
+  private readonly emit: (group: EmitGroup) => void;
+  private groupSeq = 0;
+  private pending = emptyPending();
+  private runCount = 0;
+  private skippedCount = 0;
+  private blockedCount = 0;
+  private lastUnblockedDecisionGroup = -1;
+  private readonly dayPnlLows = new Map<string, Dec>();
+  private readonly breachesBySymbol = new Map<string, number>();
   private readonly slippage = new SlippageBook();
   private readonly missingPresetAlerted = new Set<string>();
   private slippageBreaches = 0;
@@ -192,38 +193,55 @@ export class Engine {
   private readonly capBreachOpen = new Set<string>();
   private readonly lossBreachDays = new Set<string>();
   private killEngagedAt: string | null = null;
-  private readonly killReasons: string[] = [];
+  private readonly killReasons = new Set<string>();
   private cacheFailureRaised = false;
-  private readonly alertCounts = new Map<AlertName, number>();
 
   constructor(private readonly config: Config, private readonly options: EngineOptions) {
     this.cache = new OrderIdCache(options.cacheEntries, config.cacheEntriesMax);
-    const max = config.reportListItemsMax;
-    this.runs = new CappedList(max);
-    this.findings = new CappedList(max);
-    this.alerts = new CappedList(max);
-    this.actions = new CappedList(max);
-    this.ambiguous = new CappedList(max);
-    this.skipped = new CappedList(max);
-    this.blocked = new CappedList(max);
+    if (options.emit === undefined) {
+      const assembler = new Assembler(config.reportListItemsMax);
+      this.assembler = assembler;
+      this.emit = (g) => assembler.add(g);
+    } else {
+      this.assembler = null;
+      this.emit = options.emit;
+    }
   }
 
   // ---------------------------------------------------------------- feeding records
 
   step(rec: InputRecord): void {
+    this.beginRecord(rec);
+    if (rec.src === "journal") this.onJournal(rec);
+    else if (this.firstDelivery(rec)) this.onBroker(rec);
+    this.flushGroup(null);
+  }
+
+  /**
+   * A record another shard owns: it still moves the clock (due reconciliations, the end of a
+   * startup) and its event id is still checked for redelivery, so every shard runs the same
+   * reconciliations at the same times; its content is left to its owner.
+   */
+  tick(rec: InputRecord): void {
+    this.beginRecord(rec);
+    if (rec.src === "journal") {
+      assert(rec.type === "decision" || rec.type === "cancel_request", "restarts and snapshots reach every shard");
+      this.startIfNeeded(rec.ts);
+    } else {
+      this.firstDelivery(rec);
+    }
+    this.flushGroup(null);
+  }
+
+  private beginRecord(rec: InputRecord): void {
     this.recordsSeen += 1;
     if (this.recordsSeen > this.config.eventsMax) {
       throw new DataError(rec.src, rec.line, "(line)", `at most events_max=${this.config.eventsMax} records in one replay (raise it in the config)`);
     }
     if (this.phase === "running") this.runDueReconciles(rec.ts);
     this.lastTs = rec.ts;
-    if (rec.src === "journal") {
-      this.journalRecords += 1;
-      this.onJournal(rec);
-    } else {
-      this.brokerEvents += 1;
-      this.onBroker(rec);
-    }
+    if (rec.src === "journal") this.journalRecords += 1;
+    else this.brokerEvents += 1;
   }
 
   /** Ends the replay: completes a pending startup and runs the final reconciliation. */
@@ -237,13 +255,15 @@ export class Engine {
     }
     if (this.phase === "starting") this.completeStartup(this.lastTs);
     if (this.phase === "running") this.reconcile("end", this.lastTs, 0);
+    this.flushGroup(null);
     this.ended = true;
   }
 
-  /** Builds the report; the replay must have ended (reconcileAtEnd). */
+  /** Builds the report; the replay must have ended (reconcileAtEnd). Only for a plain replay. */
   finish(): Report {
     assert(this.ended, "the final reconciliation runs before the report is built");
-    return this.buildReport();
+    assert(this.assembler !== null, "a replay that emits its groups elsewhere has no report of its own");
+    return composeReport(this.assembler.lists(), this.state(), this.assembler.drainTrades());
   }
 
   drainCacheOps(): CacheOp[] {
@@ -255,10 +275,29 @@ export class Engine {
     return this.cache.allEntries();
   }
 
+  /** Trade rows reconciled since the last drain, in report order (a plain replay only). */
   drainTrades(): TradeRow[] {
-    const rows = this.trades;
-    this.trades = [];
-    return rows;
+    assert(this.assembler !== null, "a replay that emits its groups elsewhere drains no trades");
+    return this.assembler.drainTrades();
+  }
+
+  /** What a shard hands to merge besides its groups. */
+  shardEvidence(): ShardEvidence {
+    return {
+      lastUnblockedDecisionGroup: this.lastUnblockedDecisionGroup,
+      dayPnlLows: [...this.dayPnlLows].sort(([a], [b]) => (a < b ? -1 : 1)),
+    };
+  }
+
+  // ---------------------------------------------------------------- emitted groups
+
+  /** Closes the current group (a reconcile run, or one record's handling) and hands it on. */
+  private flushGroup(run: RunRecord | null): void {
+    const p = this.pending;
+    const group: EmitGroup = { seq: this.groupSeq, run, ...p };
+    this.groupSeq += 1;
+    this.pending = emptyPending();
+    if (!isEmptyGroup(group)) this.emit(group);
   }
 
   // ---------------------------------------------------------------- journal (the engine's side)
@@ -278,11 +317,16 @@ export class Engine {
         this.completeStartup(rec.ts);
         return;
       default:
-        if (this.phase === "not_started") this.beginStart(rec.ts, "startup");
-        if (this.phase === "starting") this.completeStartup(rec.ts);
+        this.startIfNeeded(rec.ts);
         if (rec.type === "decision") this.onDecision(rec);
         else this.onCancelRequest(rec.clientOrderId, rec.ts, rec.line);
     }
+  }
+
+  /** A decision or cancel request means the engine is up: it starts, or finishes starting. */
+  private startIfNeeded(ts: Instant): void {
+    if (this.phase === "not_started") this.beginStart(ts, "startup");
+    if (this.phase === "starting") this.completeStartup(ts);
   }
 
   /** The engine (re)starts: it forgets everything but the cache, which drops expired ids. */
@@ -299,7 +343,7 @@ export class Engine {
     if (this.options.cacheFailure !== null && !this.cacheFailureRaised) {
       this.cacheFailureRaised = true;
       this.raiseAlert("ALERT_IDEMPOTENCY_PERSISTENCE_FAILED", ts, null, null, { cache_entries_loaded: 0 },
-        { failure: this.options.cacheFailure });
+        { failure: this.options.cacheFailure }, true);
       this.engageKill("cache_load_failed", ts);
     }
   }
@@ -354,17 +398,20 @@ export class Engine {
   }
 
   private onDecision(rec: DecisionRecord): void {
-    const skip = (list: CappedList<SkippedDecision>, reason: string) =>
+    const skip = (list: SkippedDecision[], reason: string) =>
       list.push({ decisionId: rec.decisionId, clientOrderId: rec.clientOrderId, ts: rec.ts.text, line: rec.line, reason });
     if (this.killEngagedAt !== null) {
-      skip(this.blocked, "kill_switch");
+      this.blockedCount += 1;
+      skip(this.pending.blocked, "kill_switch");
       return;
     }
+    this.lastUnblockedDecisionGroup = this.groupSeq;
     const open = this.orders.get(rec.clientOrderId);
     const cached = this.cache.live(rec.clientOrderId, rec.ts.ms);
     if (cached !== undefined || (open !== undefined && OPEN_STATUSES.has(open.status))) {
       // A closed entry within its TTL also blocks: an order the broker filled is never re-sent.
-      skip(this.skipped, cached !== undefined ? `cache_${cached.status}` : "open_order");
+      this.skippedCount += 1;
+      skip(this.pending.skipped, cached !== undefined ? `cache_${cached.status}` : "open_order");
       return;
     }
     const ttlUtcMs = rec.ts.ms + ttlMsFor(this.config, rec.symbol);
@@ -394,18 +441,23 @@ export class Engine {
 
   // ---------------------------------------------------------------- broker (the truth)
 
-  private onBroker(ev: BrokerEvent): void {
+  /** False for a redelivered event (counted, otherwise a no-op); a conflicting redelivery is bad input. */
+  private firstDelivery(ev: BrokerEvent): boolean {
     const first = this.seenEvents.get(ev.eventId);
-    if (first !== undefined) {
-      if (!sameContent(first.fingerprint, ev.fingerprint)) {
-        throw new DataError("broker", ev.line, "event_id",
-          `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line} with different content)`,
-          JSON.stringify(ev.eventId));
-      }
-      this.duplicateDeliveries += 1;
-      return;
+    if (first === undefined) {
+      this.seenEvents.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
+      return true;
     }
-    this.seenEvents.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
+    if (!sameContent(first.fingerprint, ev.fingerprint)) {
+      throw new DataError("broker", ev.line, "event_id",
+        `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line} with different content)`,
+        JSON.stringify(ev.eventId));
+    }
+    this.duplicateDeliveries += 1;
+    return false;
+  }
+
+  private onBroker(ev: BrokerEvent): void {
     const visible = this.phase === "running" && this.connected;
     switch (ev.type) {
       case "order_accepted": {
@@ -611,13 +663,16 @@ export class Engine {
       slip = slippagePips(ev.side, ev.price, refPrice, pip);
       const preset = findPreset(this.config, ev.symbol, session);
       const breach = preset === undefined || slip > preset.maxSlippagePips;
-      if (breach) this.slippageBreaches += 1;
+      if (breach) {
+        this.slippageBreaches += 1;
+        this.breachesBySymbol.set(ev.symbol, (this.breachesBySymbol.get(ev.symbol) ?? 0) + 1);
+      }
       const improvement = e?.limitPrice === undefined ? undefined : limitImprovementPips(ev.side, ev.price, e.limitPrice, pip);
       this.slippage.record(ev.symbol, session, slip, preset, breach, improvement);
       if (preset === undefined && !this.missingPresetAlerted.has(`${ev.symbol}|${session}`)) {
         this.missingPresetAlerted.add(`${ev.symbol}|${session}`);
         this.raiseAlert("ALERT_SLIPPAGE_PRESET_MISSING", ev.ts, null, e?.decisionId ?? null,
-          { fills_without_preset: 1, slippage_breaches: this.slippageBreaches },
+          { fills_without_preset: 1, slippage_breaches: this.breachesBySymbol.get(ev.symbol) ?? 0 },
           { symbol: ev.symbol, session, client_order_id: e?.clientOrderId ?? null,
             slippage_pips: D.toFixed(slip, 1) });
       }
@@ -625,7 +680,7 @@ export class Engine {
     // Reported P&L is that of reconciled fills, so summary.txt always equals the sum of trades.csv.
     this.realizedBySymbol.set(ev.symbol, D.add(this.realizedBySymbol.get(ev.symbol) ?? D.ZERO, tf.realizedPnl));
     this.totalRealized = D.add(this.totalRealized, tf.realizedPnl);
-    this.trades.push({
+    this.pending.trades.push({
       ts: ev.ts.text, decisionId: e?.decisionId ?? "", clientOrderId: e?.clientOrderId ?? ev.clientOrderId ?? "",
       brokerOrderId: ev.brokerOrderId, symbol: ev.symbol, side: ev.side, qty: ev.qty, price: ev.price,
       refPrice, slippagePips: slip, session, fee: ev.fee, realizedPnl: tf.realizedPnl, source,
@@ -653,7 +708,7 @@ export class Engine {
 
   /** The id the next reconciliation run will get. */
   private nextRunId(): string {
-    return `R${String(this.runs.total + 1).padStart(5, "0")}`;
+    return `R${String(this.runCount + 1).padStart(5, "0")}`;
   }
 
   private reconcile(trigger: ReconcileTrigger, at: Instant, durationMs: number): void {
@@ -666,7 +721,7 @@ export class Engine {
     if (!this.connected) {
       this.reconcileFailures += 1;
       this.raiseAlert("ALERT_RECONCILE_FAILED", at, id, null, { consecutive_failures: this.reconcileFailures },
-        { trigger, failure: "broker_unreachable" });
+        { trigger, failure: "broker_unreachable" }, true);
       this.engageKill("broker_unreachable", at);
       this.recordRun(id, at, trigger, "failed", "broker_unreachable", durationMs, c);
       return;
@@ -679,14 +734,11 @@ export class Engine {
     if (c.stale > 0) this.engageKill("stale_local_order", at);
     if (c.orphan > 0) this.engageKill("orphan_broker_order", at);
     if (c.drifting > 0) this.engageKill("position_drift", at);
-    if (c.newDivergence) {
-      this.raiseAlert("ALERT_RECONCILE_DIVERGENCE", at, id, null,
-        { stale: c.stale, orphan: c.orphan, drifting_symbols: c.drifting }, { trigger });
-    }
     this.pruneClosedOrders();
     this.recordRun(id, at, trigger, "ok", null, durationMs, c);
   }
 
+  /** Closes the run's group; a new divergence in it raises ALERT_RECONCILE_DIVERGENCE (see emit.ts). */
   private recordRun(id: string, at: Instant, trigger: ReconcileTrigger, status: "ok" | "failed", failure: string | null, durationMs: number, c: RunCounters): void {
     const run: ReconcileRun = {
       reconcileId: id, ts: at.text, trigger, status, failure, durationMs,
@@ -696,8 +748,8 @@ export class Engine {
       },
       maxDriftPips: c.maxDriftPips, maxDriftUnits: c.maxDriftUnits,
     };
-    this.runs.push(run);
-    this.lastRun = run;
+    this.runCount += 1;
+    this.flushGroup({ run, divergence: c.newDivergence });
   }
 
   /** Every broker order with news: catch missed fills and cancels, re-link from the cache, find orphans. */
@@ -777,7 +829,7 @@ export class Engine {
     const candidates = this.signatureCandidates(b, qty);
     if (candidates.length > 1) {
       c.ambiguous += 1;
-      this.ambiguous.push({ reconcileId: id, ts: at.text, brokerOrderId: b.brokerOrderId ?? null,
+      this.pending.ambiguous.push({ reconcileId: id, ts: at.text, brokerOrderId: b.brokerOrderId ?? null,
         brokerClientOrderId: b.clientOrderId ?? null, symbol: b.symbol, side: b.side, qty, candidates });
     }
     this.addFinding("orphan_broker_order", "critical", at, id, {
@@ -920,10 +972,10 @@ export class Engine {
           this.addFinding("broker_limit_mismatch", "warning", at, id, {
             clientOrderId: null, brokerOrderId: null, symbol: null,
             detail: { mismatch: m, config_hash: this.options.configHash }, evidence: [evidenceRef(lim)],
-          });
+          }, true);
         }
         this.raiseAlert("ALERT_BROKER_LIMIT_MISMATCH", at, id, null, { mismatches: mismatches.length },
-          { fields: mismatches, config_hash: this.options.configHash });
+          { fields: mismatches, config_hash: this.options.configHash }, true);
       }
     }
     for (const [symbol, cap] of this.config.symbolCaps) {
@@ -943,6 +995,7 @@ export class Engine {
     const cap = this.config.dailyLossCap;
     const day = utcDay(at);
     const dayPnl = this.realizedByDay.get(day) ?? D.ZERO;
+    if (cap !== undefined && dayPnl < (this.dayPnlLows.get(day) ?? D.ZERO)) this.dayPnlLows.set(day, dayPnl);
     if (cap !== undefined && dayPnl < D.neg(cap)) {
       this.engageKill("daily_loss_breach", at);
       if (!this.lossBreachDays.has(day)) {
@@ -993,32 +1046,33 @@ export class Engine {
 
   private addFinding(kind: FindingKind, severity: Severity, at: Instant, reconcileId: string | null, f: {
     clientOrderId: string | null; brokerOrderId: string | null; symbol: string | null; detail: Detail; evidence: string[];
-  }): void {
-    this.findings.push({
-      findingId: `F${String(this.findings.total + 1).padStart(5, "0")}`, kind, severity, ts: at.text, reconcileId,
-      clientOrderId: f.clientOrderId, brokerOrderId: f.brokerOrderId, symbol: f.symbol, detail: f.detail, evidence: f.evidence,
+  }, global = false): void {
+    this.pending.findings.push({
+      kind, severity, ts: at.text, reconcileId, clientOrderId: f.clientOrderId, brokerOrderId: f.brokerOrderId,
+      symbol: f.symbol, detail: f.detail, evidence: f.evidence, global,
     });
   }
 
   private raiseAlert(alert: AlertName, at: Instant, reconcileId: string | null, decisionId: string | null,
-    counts: Record<string, number>, detail: Detail): void {
-    this.alertCounts.set(alert, (this.alertCounts.get(alert) ?? 0) + 1);
-    this.alerts.push({ alertId: `A${String(this.alerts.total + 1).padStart(5, "0")}`, alert, ts: at.text,
-      reconcileId, decisionId, counts, detail });
+    counts: Record<string, number>, detail: Detail, global = false): void {
+    this.pending.alerts.push({ alert, ts: at.text, reconcileId, decisionId, counts, detail, global });
   }
 
   private stageAction(action: StagedActionKind, at: Instant, reconcileId: string, symbol: string, clientOrderId: string | null,
     brokerOrderId: string | null, side: Side | null, qty: Dec | null, reason: string): void {
-    this.actions.push({ actionId: `S${String(this.actions.total + 1).padStart(5, "0")}`, action, ts: at.text, reconcileId,
-      symbol, clientOrderId, brokerOrderId, side, qty, reason });
+    this.pending.actions.push({ action, ts: at.text, reconcileId, symbol, clientOrderId, brokerOrderId, side, qty, reason });
   }
 
   private engageKill(reason: string, at: Instant): void {
     if (this.killEngagedAt === null) this.killEngagedAt = at.text;
-    if (!this.killReasons.includes(reason)) this.killReasons.push(reason);
+    if (this.killReasons.has(reason)) return;
+    this.killReasons.add(reason);
+    this.pending.kills.push({ reason, ts: at.text });
   }
 
-  private buildReport(): Report {
+  /** The engine's totals and books at the end: mergeable across shards (see state.ts). */
+  state(): EngineState {
+    assert(this.ended, "the final reconciliation runs before the state is read");
     // Fills neither written to trades.csv nor already known to the engine (e.g. from the cache of
     // an earlier run): what a reconciliation that could not reach the broker left behind.
     const unreconciled = [...this.truth.values()].reduce((n, b) => n + b.fills.filter((f) => !f.rowEmitted && !f.knownToEngine).length, 0);
@@ -1028,39 +1082,33 @@ export class Engine {
       const theirs = this.truthPositions.get(symbol) ?? FLAT;
       return { symbol, engineQty: mine.qty, engineAvgPrice: mine.avgPrice, brokerQty: theirs.qty, brokerAvgPrice: theirs.avgPrice };
     });
-    const cacheOk = this.options.cacheFailure === null;
     return {
-      runs: this.runs.view(),
-      lastRun: this.lastRun,
-      findings: this.findings.view(),
-      alerts: this.alerts.view(),
-      alertCounts: [...this.alertCounts].sort(([a], [b]) => (a < b ? -1 : 1)),
-      stagedActions: this.actions.view(),
-      ambiguousMatches: this.ambiguous.view(),
-      skippedDecisions: this.skipped.view(),
-      blockedDecisions: this.blocked.view(),
-      trades: this.drainTrades(),
       positions,
       realizedPnlBySymbol: [...this.realizedBySymbol].sort(([a], [b]) => (a < b ? -1 : 1)),
       slippage: this.slippage.cellsSorted(),
       brokerLimits: this.limits === undefined ? null
         : { ts: this.limits.ts.text, dailyLossCap: this.limits.dailyLossCap, symbolCaps: this.limits.symbolCaps },
       cache: {
-        ok: cacheOk, failure: this.options.cacheFailure, entriesLoaded: this.options.cacheEntries.length,
+        ok: this.options.cacheFailure === null, failure: this.options.cacheFailure, entriesLoaded: this.options.cacheEntries.length,
         entriesWritten: this.cache.entriesWritten, entriesPurged: this.cache.entriesPurged, liveEntries: this.cache.size,
-        duplicatesSkipped: this.skipped.total,
       },
-      killSwitch: { engaged: this.killEngagedAt !== null, engagedAt: this.killEngagedAt, reasons: [...this.killReasons] },
-      totals: {
+      counts: {
         stale: this.staleDistinct.size, orphan: this.orphanDistinct.size, driftPips: this.maxDriftPips,
-        driftUnits: this.maxDriftUnits, cacheOk, killSwitch: this.killEngagedAt !== null,
-        duplicatesSkipped: this.skipped.total, duplicateDeliveries: this.duplicateDeliveries,
+        driftUnits: this.maxDriftUnits, duplicatesSkipped: this.skippedCount, blockedDecisions: this.blockedCount,
+        duplicateDeliveries: this.duplicateDeliveries,
         fillsCaughtByReconcile: this.fillsCaught, staleOrdersCancelled: this.staleCancelledCount,
-        blockedDecisions: this.blocked.total, slippageBreaches: this.slippageBreaches, alerts: this.alerts.total,
-        realizedPnl: this.totalRealized, ordersSent: this.ordersSent, fills: this.fillCount,
-        reconcileRuns: this.runs.total, reconcileRunsCoalesced: this.coalescedRuns, reconcileFailures: this.reconcileFailures,
-        journalRecords: this.journalRecords, brokerEvents: this.brokerEvents, unreconciledFills: unreconciled,
+        slippageBreaches: this.slippageBreaches, realizedPnl: this.totalRealized, ordersSent: this.ordersSent,
+        fills: this.fillCount, reconcileRuns: this.runCount, reconcileRunsCoalesced: this.coalescedRuns,
+        reconcileFailures: this.reconcileFailures, journalRecords: this.journalRecords, brokerEvents: this.brokerEvents,
+        unreconciledFills: unreconciled,
       },
     };
   }
+}
+
+function emptyPending(): {
+  findings: RawFinding[]; alerts: RawAlert[]; actions: RawAction[]; ambiguous: AmbiguousMatch[];
+  skipped: SkippedDecision[]; blocked: SkippedDecision[]; trades: TradeRow[]; kills: KillEngage[];
+} {
+  return { findings: [], alerts: [], actions: [], ambiguous: [], skipped: [], blocked: [], trades: [], kills: [] };
 }

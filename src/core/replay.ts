@@ -5,8 +5,11 @@
 import type { Config } from "../domain/config.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
 import type { Report } from "../domain/report.js";
-import { Engine, type EngineOptions } from "./engine.js";
+import type { EmitGroup } from "./emit.js";
+import { Engine, type EngineOptions, type ShardEvidence } from "./engine.js";
 import { mergeByEventTime } from "./merge.js";
+import { ShardRouter, type ShardSpec } from "./shard.js";
+import type { EngineState } from "./state.js";
 
 export interface ReplayHooks {
   /** Called after each record is applied, with the engine to drain. `index` counts from 0. */
@@ -25,13 +28,42 @@ export function replay(
   hooks: ReplayHooks = {},
 ): Report {
   const engine = new Engine(config, options);
+  drive(engine, journal, broker, null, hooks);
+  return engine.finish();
+}
+
+export interface ShardResult {
+  readonly state: EngineState;
+  readonly evidence: ShardEvidence;
+}
+
+/**
+ * One shard of a sharded replay (see shard.ts): its groups go to `emit` as they close, for
+ * `merge` to combine with the other shards'; it has no report of its own.
+ */
+export function replayShard(
+  config: Config,
+  journal: Iterable<JournalRecord>,
+  broker: Iterable<BrokerEvent>,
+  options: Omit<EngineOptions, "emit">,
+  spec: ShardSpec,
+  emit: (group: EmitGroup) => void,
+  hooks: ReplayHooks = {},
+): ShardResult {
+  const engine = new Engine(config, { ...options, emit });
+  drive(engine, journal, broker, new ShardRouter(spec), hooks);
+  return { state: engine.state(), evidence: engine.shardEvidence() };
+}
+
+function drive(engine: Engine, journal: Iterable<JournalRecord>, broker: Iterable<BrokerEvent>, router: ShardRouter | null, hooks: ReplayHooks): void {
   let index = 0;
   for (const record of mergeByEventTime(journal, broker)) {
-    engine.step(record);
+    const routed = router === null ? record : router.route(record);
+    if (routed === null) engine.tick(record);
+    else engine.step(routed);
     hooks.afterStep?.(engine, record, index);
     index += 1;
   }
   engine.reconcileAtEnd();
   hooks.beforeReport?.(engine);
-  return engine.finish();
 }

@@ -136,11 +136,16 @@ export const LAWS = {
       const idCount = new Map<string, number>();
       for (const o of objs) idCount.set(o["event_id"] as string, (idCount.get(o["event_id"] as string) ?? 0) + 1);
       const single = (o: Record<string, unknown>) => idCount.get(o["event_id"] as string) === 1;
+      // Two fills of one symbol change its average price with their order; a later position
+      // snapshot states the broker's average for the original order, so drift in pips would move.
+      const snapshotAfter = (k: number) => objs.slice(k + 2).some((o) => o["type"] === "position_snapshot");
       for (let k = 0; k + 1 < objs.length; k++) {
         if (!single(objs[k]!) || !single(objs[k + 1]!)) continue;
         const a = orderKey(objs[k]!);
         const b = orderKey(objs[k + 1]!);
-        if (a !== null && b !== null && a !== b) candidates.push(k);
+        if (a === null || b === null || a === b) continue;
+        if (objs[k]!["symbol"] === objs[k + 1]!["symbol"] && snapshotAfter(k)) continue;
+        candidates.push(k);
       }
       fc.pre(candidates.length > 0);
       const k = candidates[input.pick % candidates.length]!;

@@ -1,0 +1,38 @@
+// `recon-proof merge --out DIR SHARD_DIR...`: the shards of a sharded replay -> one artifact set.
+
+import type { Command } from "commander";
+import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { runMerge } from "../run-merge.js";
+
+export function registerMerge(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("merge")
+    .description("Combine the shard folders of a sharded replay (`replay --shard K/N`) into one artifact set, byte for byte the unsharded replay's.")
+    .argument("<shard_dirs...>", "every shard folder of one sharded replay (all N of them, any order)")
+    .requiredOption("--out <dir>", "output folder for the four artifacts; replaced atomically")
+    .addHelpText("after", `
+Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
+owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them:
+
+  for k in 1 2 3; do
+    recon-proof replay --journal J --broker B --config C --shard $k/3 --out shards/$k
+  done
+  recon-proof merge --out artifacts shards/1 shards/2 shards/3
+
+Where it is exact: every rule of CONTRACT §4 that looks at one symbol (stale, orphan, drift,
+caught fills, TTL, idempotency, slippage, symbol caps). Two rules cross symbols, and merge checks
+both; when either could have changed the result it refuses (exit 2) rather than guess:
+  - the kill switch: once engaged it blocks every symbol's decisions, so a shard that took a
+    decision after another shard's kill switch engaged would differ from the unsharded replay;
+  - the daily loss cap: checked on the day's P&L over all symbols; merge refuses when the shards'
+    worst losses of a day, added, could reach it.
+--shard cannot be combined with --cache (one cache file belongs to one replay).
+${EXIT_CODES_HELP}`)
+    .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
+      const { exitCode, report } = runMerge(dirs, opts.out);
+      const t = report.totals;
+      process.stderr.write(`recon-proof: merged ${dirs.length} shards: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+        (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
+      return exitCode;
+    }, (err) => reportFailure(err, { shards: "shards" }))));
+}

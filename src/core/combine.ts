@@ -1,0 +1,169 @@
+// Merging the shards of one sharded replay back into the unsharded result.
+//
+// Every shard emits groups numbered by the same sequence (emit.ts). Merge walks the shards' group
+// streams side by side and combines groups with the same number: a run's counts are added (drift
+// is the largest), account-wide items are kept once, per-symbol items are joined. The Assembler
+// then numbers and orders them exactly as a plain replay does.
+//
+// Sharding is exact only when nothing crosses shards. Two rules do, and merge checks both:
+//   - the kill switch: once engaged (in any shard), an unsharded replay blocks every later
+//     decision, in every symbol;
+//   - the daily loss cap: an unsharded replay checks the day's P&L summed over all symbols.
+// When either could have changed the outcome, merge refuses rather than print a result that is
+// not the unsharded one.
+
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import { ConfigError } from "../domain/errors.js";
+import type { Report, ReconcileRun, TradeRow } from "../domain/report.js";
+import { Assembler, type EmitGroup, type KillEngage, type RawAlert, type RawFinding } from "./emit.js";
+import type { ShardEvidence } from "./engine.js";
+import { composeReport, type EngineState, mergeStates, ShardMismatch } from "./state.js";
+
+function sumRuns(runs: readonly ReconcileRun[]): ReconcileRun {
+  const first = runs[0]!;
+  for (const r of runs) {
+    if (r.reconcileId !== first.reconcileId || r.ts !== first.ts || r.trigger !== first.trigger || r.status !== first.status) {
+      throw new ShardMismatch(`run ${first.reconcileId}`, `${first.ts} ${first.trigger} ${first.status}`, `${r.reconcileId} ${r.ts} ${r.trigger} ${r.status}`);
+    }
+  }
+  const total = (k: keyof ReconcileRun["counts"]) => runs.reduce((n, r) => n + r.counts[k], 0);
+  return {
+    ...first,
+    counts: {
+      staleLocalOrders: total("staleLocalOrders"), orphanBrokerOrders: total("orphanBrokerOrders"),
+      driftingSymbols: total("driftingSymbols"), fillsCaught: total("fillsCaught"),
+      staleOrdersCancelled: total("staleOrdersCancelled"), inFlightOrders: total("inFlightOrders"),
+      ambiguousMatches: total("ambiguousMatches"),
+    },
+    maxDriftPips: runs.reduce((m, r) => D.max(m, r.maxDriftPips), D.ZERO),
+    maxDriftUnits: runs.reduce((m, r) => D.max(m, r.maxDriftUnits), D.ZERO),
+  };
+}
+
+/** Account-wide items: every shard has the same ones; keep the first shard's, check the rest. */
+function accountWide<T extends RawFinding | RawAlert>(parts: ReadonlyArray<readonly T[]>, what: string, seq: number): T[] {
+  const lists = parts.map((items) => items.filter((x) => x.global));
+  const first = JSON.stringify(lists[0], (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+  for (const l of lists.slice(1)) {
+    if (JSON.stringify(l, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) !== first) {
+      throw new ShardMismatch(`${what} of group ${seq}`, "the same account-wide items in every shard", "different ones");
+    }
+  }
+  return lists[0] ?? [];
+}
+
+/** Combines the groups with one sequence number, one per shard that emitted it. */
+export function combineGroups(parts: readonly EmitGroup[], shardCount: number): EmitGroup {
+  const first = parts[0];
+  if (first === undefined) throw new Error("invariant: a group to combine");
+  if (parts.length === 1 && shardCount === 1) return first;
+  const runs = parts.map((p) => p.run);
+  let run: EmitGroup["run"] = null;
+  if (runs.some((r) => r !== null)) {
+    if (runs.some((r) => r === null) || parts.length !== shardCount) {
+      throw new ShardMismatch(`group ${first.seq}`, "a reconcile run in every shard", "a run in some shards only");
+    }
+    run = { run: sumRuns(runs.map((r) => r!.run)), divergence: runs.some((r) => r!.divergence) };
+  }
+  const kills = new Map<string, KillEngage>();
+  for (const p of parts) for (const k of p.kills) if (!kills.has(k.reason)) kills.set(k.reason, k);
+  return {
+    seq: first.seq,
+    run,
+    findings: [...accountWide(parts.map((p) => p.findings), "findings", first.seq), ...parts.flatMap((p) => p.findings.filter((f) => !f.global))],
+    alerts: [...accountWide(parts.map((p) => p.alerts), "alerts", first.seq), ...parts.flatMap((p) => p.alerts.filter((a) => !a.global))],
+    actions: parts.flatMap((p) => p.actions),
+    ambiguous: parts.flatMap((p) => p.ambiguous),
+    skipped: parts.flatMap((p) => p.skipped),
+    blocked: parts.flatMap((p) => p.blocked),
+    trades: parts.flatMap((p) => p.trades),
+    kills: [...kills.values()],
+  };
+}
+
+/**
+ * Walks the shards' group streams (each in sequence order) and yields combined groups in order.
+ * `onGroup` sees each combined group (merge uses it to find the first kill-switch engagement).
+ */
+export function* mergeGroupStreams(streams: ReadonlyArray<Iterable<EmitGroup>>): Generator<EmitGroup> {
+  const its = streams.map((s) => s[Symbol.iterator]());
+  const heads = its.map((it) => it.next());
+  const last = streams.map(() => -1);
+  for (;;) {
+    let seq = Infinity;
+    for (const h of heads) if (!h.done && h.value.seq < seq) seq = h.value.seq;
+    if (seq === Infinity) return;
+    const parts: EmitGroup[] = [];
+    for (let i = 0; i < its.length; i += 1) {
+      const h = heads[i]!;
+      if (h.done || h.value.seq !== seq) continue;
+      if (h.value.seq <= last[i]!) throw new ShardMismatch(`shard ${i + 1} group order`, `after ${last[i]}`, String(h.value.seq));
+      last[i] = h.value.seq;
+      parts.push(h.value);
+      heads[i] = its[i]!.next();
+    }
+    yield combineGroups(parts, streams.length);
+  }
+}
+
+/** Why the merged result would not be the unsharded one, or null when it is exact. */
+export function inexactness(
+  evidence: readonly ShardEvidence[],
+  firstKill: { readonly seq: number; readonly ts: string } | null,
+  dailyLossCap: Dec | undefined,
+): string | null {
+  if (firstKill !== null) {
+    for (const [i, e] of evidence.entries()) {
+      if (e.lastUnblockedDecisionGroup > firstKill.seq) {
+        return `the kill switch engaged at ${firstKill.ts}, but shard ${i + 1} still took decisions after it; ` +
+          "unsharded, the kill switch blocks every symbol's decisions";
+      }
+    }
+  }
+  if (dailyLossCap !== undefined) {
+    const lowByDay = new Map<string, Dec>();
+    for (const e of evidence) for (const [day, low] of e.dayPnlLows) lowByDay.set(day, D.add(lowByDay.get(day) ?? D.ZERO, low));
+    for (const [day, low] of [...lowByDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (low < D.neg(dailyLossCap)) {
+        return `on ${day} the shards' realized losses together (${D.toFixed(low, 2)} at worst) could reach the ` +
+          `daily loss cap ${D.toPlain(dailyLossCap)}, which an unsharded replay checks across all symbols`;
+      }
+    }
+  }
+  return null;
+}
+
+export interface ShardOutput {
+  readonly state: EngineState;
+  readonly evidence: ShardEvidence;
+  /** The shard's groups in sequence order (read lazily: a shard's groups need not fit in memory). */
+  readonly groups: Iterable<EmitGroup>;
+}
+
+/**
+ * The unsharded report from all N shards, in shard order. Trade rows go to `onTrades` as they are
+ * assembled (the report's own `trades` is empty). Throws a ConfigError when sharding was not exact.
+ */
+export function mergeShards(
+  limits: { readonly reportListItemsMax: number; readonly dailyLossCap: Dec | undefined },
+  shards: readonly ShardOutput[],
+  onTrades: (rows: TradeRow[]) => void,
+  onGroup: (count: number) => void = () => {},
+): Report {
+  const assembler = new Assembler(limits.reportListItemsMax);
+  let firstKill: { seq: number; ts: string } | null = null;
+  let groups = 0;
+  for (const group of mergeGroupStreams(shards.map((s) => s.groups))) {
+    if (firstKill === null && group.kills.length > 0) firstKill = { seq: group.seq, ts: group.kills[0]!.ts };
+    assembler.add(group);
+    if (group.trades.length > 0) onTrades(assembler.drainTrades());
+    groups += 1;
+    onGroup(groups);
+  }
+  const why = inexactness(shards.map((s) => s.evidence), firstKill, limits.dailyLossCap);
+  if (why !== null) {
+    throw new ConfigError(`these shards cannot be merged into the unsharded result: ${why}. Replay this input without --shard.`);
+  }
+  return composeReport(assembler.lists(), mergeStates(shards.map((s) => s.state)), []);
+}

@@ -1,0 +1,194 @@
+// What the engine emits, and how emissions become the report's numbered, capped lists.
+//
+// The engine does not number its findings, alerts and actions itself. It collects what one stretch
+// of the replay produced (a reconciliation run, or the handling of one input record) into an
+// EmitGroup and hands it on. Groups are numbered in a sequence that depends only on the input's
+// shape (records and reconcile runs), never on what the records contain, so every shard of a
+// sharded replay numbers its groups the same way and `merge` can line them up.
+//
+// Inside a group, items are ordered by symbol (stably: a symbol's items keep the engine's order).
+// A symbol's items all come from one shard, so the merged order equals the unsharded order.
+// Items with no symbol sort first. "Global" items (about the whole account: a failed reconcile,
+// a broker-limits mismatch) are produced identically by every shard; merge keeps one copy.
+
+import type {
+  Alert, AlertName, AmbiguousMatch, Capped, Finding, ReconcileRun, SkippedDecision, StagedAction, TradeRow,
+} from "../domain/report.js";
+
+export type RawFinding = Omit<Finding, "findingId"> & { readonly global: boolean };
+export type RawAlert = Omit<Alert, "alertId"> & { readonly global: boolean };
+export type RawAction = Omit<StagedAction, "actionId">;
+
+/** A reconciliation run, plus whether it found a new divergence (which raises an alert). */
+export interface RunRecord {
+  readonly run: ReconcileRun;
+  readonly divergence: boolean;
+}
+
+export interface KillEngage {
+  readonly reason: string;
+  readonly ts: string;
+}
+
+export interface EmitGroup {
+  /** Position in the replay's group sequence (the same in every shard). */
+  readonly seq: number;
+  readonly run: RunRecord | null;
+  readonly findings: readonly RawFinding[];
+  readonly alerts: readonly RawAlert[];
+  readonly actions: readonly RawAction[];
+  readonly ambiguous: readonly AmbiguousMatch[];
+  readonly skipped: readonly SkippedDecision[];
+  readonly blocked: readonly SkippedDecision[];
+  readonly trades: readonly TradeRow[];
+  readonly kills: readonly KillEngage[];
+}
+
+export function isEmptyGroup(g: EmitGroup): boolean {
+  return g.run === null && g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
+    g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
+    g.kills.length === 0;
+}
+
+/** Kill-switch reasons in the order the engine checks them inside one group. */
+export const KILL_REASON_ORDER: readonly string[] = [
+  "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
+  "stale_local_order", "orphan_broker_order", "position_drift",
+];
+
+function killRank(reason: string): number {
+  const i = KILL_REASON_ORDER.indexOf(reason);
+  if (i < 0) throw new Error(`invariant: a known kill-switch reason, got ${reason}`);
+  return i;
+}
+
+/** Stable sort by symbol; items without one come first. */
+export function bySymbol<T>(items: readonly T[], symbolOf: (item: T) => string | null): T[] {
+  return items
+    .map((item, i) => ({ item, i, s: symbolOf(item) ?? "" }))
+    .sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i))
+    .map((x) => x.item);
+}
+
+export const alertSymbol = (a: { readonly detail: Alert["detail"] }): string | null =>
+  typeof a.detail["symbol"] === "string" ? a.detail["symbol"] : null;
+
+/** A report list that keeps its first `max` items and counts the rest. */
+export class CappedList<T> {
+  readonly items: T[] = [];
+  omitted = 0;
+  total = 0;
+  constructor(private readonly max: number) {}
+  push(item: T): void {
+    this.total += 1;
+    if (this.items.length < this.max) this.items.push(item);
+    else this.omitted += 1;
+  }
+  view(): Capped<T> {
+    return { items: this.items, omitted: this.omitted };
+  }
+}
+
+const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(5, "0")}`;
+
+/** The report's lists as the assembler built them. */
+export interface AssembledLists {
+  readonly runs: Capped<ReconcileRun>;
+  readonly runsTotal: number;
+  readonly lastRun: ReconcileRun | undefined;
+  readonly findings: Capped<Finding>;
+  readonly alerts: Capped<Alert>;
+  readonly alertsTotal: number;
+  readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;
+  readonly stagedActions: Capped<StagedAction>;
+  readonly ambiguousMatches: Capped<AmbiguousMatch>;
+  readonly skippedDecisions: Capped<SkippedDecision>;
+  readonly skippedTotal: number;
+  readonly blockedDecisions: Capped<SkippedDecision>;
+  readonly blockedTotal: number;
+  readonly killSwitch: { readonly engaged: boolean; readonly engagedAt: string | null; readonly reasons: readonly string[] };
+}
+
+/** Numbers, orders and caps emitted groups, in group order. Used by a replay and by merge alike. */
+export class Assembler {
+  private readonly runs: CappedList<ReconcileRun>;
+  private readonly findings: CappedList<Finding>;
+  private readonly alerts: CappedList<Alert>;
+  private readonly actions: CappedList<StagedAction>;
+  private readonly ambiguous: CappedList<AmbiguousMatch>;
+  private readonly skipped: CappedList<SkippedDecision>;
+  private readonly blocked: CappedList<SkippedDecision>;
+  private readonly alertCounts = new Map<AlertName, number>();
+  private lastRun: ReconcileRun | undefined;
+  private lastSeq = -1;
+  private killEngagedAt: string | null = null;
+  private readonly killReasons: string[] = [];
+  private trades: TradeRow[] = [];
+
+  constructor(listItemsMax: number) {
+    this.runs = new CappedList(listItemsMax);
+    this.findings = new CappedList(listItemsMax);
+    this.alerts = new CappedList(listItemsMax);
+    this.actions = new CappedList(listItemsMax);
+    this.ambiguous = new CappedList(listItemsMax);
+    this.skipped = new CappedList(listItemsMax);
+    this.blocked = new CappedList(listItemsMax);
+  }
+
+  add(g: EmitGroup): void {
+    if (g.seq <= this.lastSeq) throw new Error(`invariant: groups arrive in sequence (${g.seq} after ${this.lastSeq})`);
+    this.lastSeq = g.seq;
+    if (g.run !== null) {
+      this.runs.push(g.run.run);
+      this.lastRun = g.run.run;
+    }
+    for (const f of bySymbol(g.findings, (x) => x.symbol)) {
+      const { global: _global, ...rest } = f;
+      this.findings.push({ findingId: id("F", this.findings.total + 1), ...rest });
+    }
+    const alerts: Array<Omit<Alert, "alertId">> = g.alerts.map(({ global: _global, ...rest }) => rest);
+    if (g.run?.divergence === true) alerts.push(divergenceAlert(g.run.run));
+    for (const a of bySymbol(alerts, alertSymbol)) {
+      this.alertCounts.set(a.alert, (this.alertCounts.get(a.alert) ?? 0) + 1);
+      this.alerts.push({ alertId: id("A", this.alerts.total + 1), ...a });
+    }
+    for (const a of bySymbol(g.actions, (x) => x.symbol)) this.actions.push({ actionId: id("S", this.actions.total + 1), ...a });
+    for (const m of bySymbol(g.ambiguous, (x) => x.symbol)) this.ambiguous.push(m);
+    for (const s of [...g.skipped].sort((a, b) => a.line - b.line)) this.skipped.push(s);
+    for (const s of [...g.blocked].sort((a, b) => a.line - b.line)) this.blocked.push(s);
+    for (const t of bySymbol(g.trades, (x) => x.symbol)) this.trades.push(t);
+    for (const k of [...g.kills].sort((a, b) => killRank(a.reason) - killRank(b.reason))) {
+      if (this.killEngagedAt === null) this.killEngagedAt = k.ts;
+      if (!this.killReasons.includes(k.reason)) this.killReasons.push(k.reason);
+    }
+  }
+
+  /** Trade rows assembled since the last drain, in report order. */
+  drainTrades(): TradeRow[] {
+    const rows = this.trades;
+    this.trades = [];
+    return rows;
+  }
+
+  lists(): AssembledLists {
+    return {
+      runs: this.runs.view(), runsTotal: this.runs.total, lastRun: this.lastRun,
+      findings: this.findings.view(),
+      alerts: this.alerts.view(), alertsTotal: this.alerts.total,
+      alertCounts: [...this.alertCounts].sort(([a], [b]) => (a < b ? -1 : 1)),
+      stagedActions: this.actions.view(),
+      ambiguousMatches: this.ambiguous.view(),
+      skippedDecisions: this.skipped.view(), skippedTotal: this.skipped.total,
+      blockedDecisions: this.blocked.view(), blockedTotal: this.blocked.total,
+      killSwitch: { engaged: this.killEngagedAt !== null, engagedAt: this.killEngagedAt, reasons: [...this.killReasons] },
+    };
+  }
+}
+
+function divergenceAlert(run: ReconcileRun): Omit<Alert, "alertId"> {
+  return {
+    alert: "ALERT_RECONCILE_DIVERGENCE", ts: run.ts, reconcileId: run.reconcileId, decisionId: null,
+    counts: { stale: run.counts.staleLocalOrders, orphan: run.counts.orphanBrokerOrders, drifting_symbols: run.counts.driftingSymbols },
+    detail: { trigger: run.trigger },
+  };
+}

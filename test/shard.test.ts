@@ -1,0 +1,170 @@
+// Sharding (`replay --shard K/N`) and `merge`: the merged artifacts are byte for byte the unsharded
+// replay's, or merge refuses and says which cross-symbol rule (kill switch, daily loss cap) could
+// have made them differ. Generated scenarios trade three symbols (EURUSD, GBPUSD, USDJPY); the
+// input formats carry no account, so a shard owns symbols.
+
+import fc from "fast-check";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { mergeShards } from "../src/core/combine.js";
+import { replayShard } from "../src/core/replay.js";
+import { shardOfSymbol } from "../src/core/shard.js";
+import { configToJson, resolveConfig } from "../src/domain/config.js";
+import type { TradeRow } from "../src/domain/report.js";
+import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
+import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
+import { renderArtifacts, type RenderedArtifacts } from "../src/report/render.js";
+import { parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT } from "../src/report/shard-codec.js";
+import { runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
+import { replayLines } from "./helpers/laws.js";
+
+const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 12);
+const SEED = process.env["FC_SEED"] === undefined ? undefined : Number(process.env["FC_SEED"]);
+const MAX_EVENTS = Number(process.env["MAX_EVENTS"] ?? 800);
+const ARTIFACTS = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
+
+type Merged = { ok: true; artifacts: RenderedArtifacts } | { ok: false; why: string };
+
+/** Shards a replay in memory, through the shard file format (rendered and parsed back), and merges. */
+function shardAndMerge(journal: readonly string[], broker: readonly string[], configJson: object, n: number): Merged {
+  const config = resolveConfig(configJson);
+  const meta = { journal: { name: "journal.jsonl", sha256: "-", lines: journal.length }, broker: { name: "broker.jsonl", sha256: "-", lines: broker.length },
+    configFile: null, configHash: "law", effectiveConfig: configToJson(config) };
+  const shards = [];
+  for (let k = 1; k <= n; k += 1) {
+    const lines: string[] = [];
+    const spec = { index: k, count: n, by: "symbol" as const };
+    const result = replayShard(config, journal.map((t, i) => parseJournalLine(t, i + 1)), broker.map((t, i) => parseBrokerLine(t, i + 1)),
+      { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g)));
+    const manifest = parseShardManifest(renderShardManifest({
+      format: SHARD_FORMAT, version: 1, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
+    }));
+    shards.push({ state: manifest.state, evidence: manifest.evidence, groups: lines.map((l, i) => parseGroupLine(l.trimEnd(), i + 1)) });
+  }
+  const trades: TradeRow[] = [];
+  try {
+    const report = mergeShards(config, shards, (rows) => trades.push(...rows));
+    return { ok: true, artifacts: renderArtifacts({ ...report, trades }, meta) };
+  } catch (err) {
+    return { ok: false, why: (err as Error).message };
+  }
+}
+
+describe("sharded replay + merge equals the unsharded replay (generated three-symbol scenarios)", () => {
+  it("symbols spread over the shards (the partition is not trivial)", () => {
+    expect(new Set(["EURUSD", "GBPUSD", "USDJPY"].map((s) => shardOfSymbol(s, 3))).size).toBe(3);
+    expect(new Set(["EURUSD", "GBPUSD", "USDJPY"].map((s) => shardOfSymbol(s, 2))).size).toBe(2);
+  });
+
+  it("law: merged artifacts are byte-identical, or merge refuses only when a cross-symbol rule was in play", () => {
+    let exact = 0;
+    fc.assert(fc.property(
+      fc.record({
+        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        events: fc.integer({ min: 60, max: MAX_EVENTS }),
+        faults: fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache")),
+        shards: fc.integer({ min: 1, max: 4 }),
+      }),
+      ({ seed, events, faults, shards }) => {
+        const s = generateScenario({ seed, events, faults: faults as Fault[] });
+        const whole = replayLines(s.journal, s.broker, s.config);
+        const merged = shardAndMerge(s.journal, s.broker, s.config, shards);
+        if (!merged.ok) {
+          // The only honest reasons to refuse: the kill switch blocked decisions across symbols.
+          expect(whole.report.totals.killSwitch, merged.why).toBe(true);
+          expect(merged.why).toMatch(/kill switch|daily loss cap/);
+          return;
+        }
+        exact += 1;
+        for (const name of ARTIFACTS) expect(merged.artifacts[name], name).toBe(whole.artifacts[name]);
+      },
+    ), { numRuns: NUM_RUNS, seed: SEED });
+    expect(exact).toBeGreaterThan(0);
+  }, 600_000);
+
+  it("a kill switch that blocks another symbol's decisions is refused, not merged wrong", () => {
+    const dir = join(SCENARIOS, "kill-switch-blocks-decisions");
+    const read = (f: string) => readFileSync(join(dir, f), "utf8").trimEnd().split("\n");
+    const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as object;
+    const merged = shardAndMerge(read("journal.jsonl"), read("broker.jsonl"), config, 2);
+    expect(merged.ok).toBe(false);
+    if (!merged.ok) expect(merged.why).toMatch(/kill switch engaged at .* but shard \d still took decisions after it/);
+  });
+});
+
+describe("recon-proof replay --shard / merge (CLI, files)", () => {
+  const work = tempDir("recon-proof-shard-");
+  const gen = join(work, "gen");
+  const inputs = () => ["--journal", join(gen, "journal.jsonl"), "--broker", join(gen, "broker.jsonl"), "--config", join(gen, "config.json")];
+  const shardDirs = (n: number, tag: string) => Array.from({ length: n }, (_v, i) => join(work, `${tag}-${i + 1}`));
+
+  it("three shards of a generated scenario merge into the unsharded artifacts, byte for byte", () => {
+    expect(runCli(["gen", "--seed", "42", "--events", "4000", "--faults", "disconnect,duplicate-delivery,drop-ack,crash-restart,orphan", "--out", gen]).status).toBe(0);
+    const whole = runCli(["replay", ...inputs(), "--out", join(work, "whole")]);
+    const dirs = shardDirs(3, "s");
+    for (const [i, d] of dirs.entries()) {
+      const r = runCli(["replay", ...inputs(), "--shard", `${i + 1}/3`, "--out", d]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(d).sort()).toEqual(["groups.jsonl", "shard.json"]);
+    }
+    const merged = runCli(["merge", "--out", join(work, "merged"), ...[...dirs].reverse()]);
+    expect(merged.status, merged.stderr).toBe(whole.status);
+    for (const name of ARTIFACTS) {
+      expect(readFileSync(join(work, "merged", name), "utf8"), name).toBe(readFileSync(join(work, "whole", name), "utf8"));
+    }
+  }, 120_000);
+
+  it("refuses (exit 2) when the daily loss cap could have been reached across symbols, and leaves --out as it was", () => {
+    const dir = join(SCENARIOS, "daily-loss-breach");
+    const dirs = shardDirs(3, "loss");
+    for (const [i, d] of dirs.entries()) {
+      expect(runCli(["replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", join(dir, "config.json"),
+        "--shard", `${i + 1}/3`, "--out", d]).status).toBe(0);
+    }
+    const out = join(work, "loss-out");
+    mkdirSync(out);
+    writeFileSync(join(out, "summary.txt"), "previous\n");
+    const r = runCli(["merge", "--out", out, ...dirs]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/daily loss cap 5000/);
+    expect(readdirSync(out)).toEqual(["summary.txt"]);
+    expect(readFileSync(join(out, "summary.txt"), "utf8")).toBe("previous\n");
+  });
+
+  it("names what is wrong with a shard set (exit 65): a missing shard, a foreign shard, a truncated group file", () => {
+    const dirs = shardDirs(3, "s");
+    const missing = runCli(["merge", "--out", join(work, "m1"), dirs[0]!, dirs[1]!]);
+    expect(missing.status).toBe(65);
+    expect(missing.stderr).toMatch(/shard\.count.*all 3 shards.*2 folder/);
+
+    const other = join(work, "other");
+    expect(runCli(["replay", "--journal", join(SCENARIOS, "healthy", "journal.jsonl"), "--broker", join(SCENARIOS, "healthy", "broker.jsonl"),
+      "--shard", "3/3", "--out", other]).status).toBe(0);
+    const foreign = runCli(["merge", "--out", join(work, "m2"), dirs[0]!, dirs[1]!, other]);
+    expect(foreign.status).toBe(65);
+    expect(foreign.stderr).toMatch(/meta\.journal/);
+
+    const cut = join(work, "cut");
+    mkdirSync(cut);
+    writeFileSync(join(cut, "shard.json"), readFileSync(join(dirs[2]!, "shard.json")));
+    const groups = readFileSync(join(dirs[2]!, "groups.jsonl"), "utf8").split("\n");
+    writeFileSync(join(cut, "groups.jsonl"), groups.slice(0, Math.floor(groups.length / 2)).join("\n") + "\n");
+    const truncated = runCli(["merge", "--out", join(work, "m3"), dirs[0]!, dirs[1]!, cut]);
+    expect(truncated.status).toBe(65);
+    expect(truncated.stderr).toMatch(/groups\.jsonl.*truncated/);
+    expect(existsSync(join(work, "m3"))).toBe(false);
+  }, 60_000);
+
+  it("rejects bad --shard usage (exit 2) and a folder that is not a shard (exit 74)", () => {
+    const base = ["replay", "--journal", join(SCENARIOS, "healthy", "journal.jsonl"), "--broker", join(SCENARIOS, "healthy", "broker.jsonl"), "--out", join(work, "x")];
+    expect(runCli([...base, "--shard", "4/3"]).stderr).toMatch(/K must be between 1 and N/);
+    expect(runCli([...base, "--shard", "1/3", "--shard-by", "account"]).status).toBe(2);
+    const withCache = runCli([...base, "--shard", "1/2", "--cache", join(work, "c.db")]);
+    expect(withCache.status).toBe(2);
+    expect(withCache.stderr).toMatch(/cannot be combined with --cache/);
+    const notShard = runCli(["merge", "--out", join(work, "m4"), join(SCENARIOS, "healthy")]);
+    expect(notShard.status).toBe(74);
+    expect(notShard.stderr).toMatch(/replay --shard/);
+  });
+});
