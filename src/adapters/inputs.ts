@@ -9,18 +9,18 @@ import { ConfigError, IoError } from "../domain/errors.js";
 import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import type { InputFileMeta } from "../report/meta.js";
-import { LineReader } from "./lines.js";
+import { LineReader, LineRecall } from "./lines.js";
 
 export interface RecordStream<T> extends Iterable<T> {
   /** Name, hash and line count: complete once the stream has been read to its end. */
   meta(): InputFileMeta;
 }
 
-function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number) => T): RecordStream<T> {
+function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number, offset: number) => T): RecordStream<T> {
   const reader = new LineReader(path, source, lineBytesMax);
   return {
     *[Symbol.iterator]() {
-      for (const { text, line } of reader) yield parse(text, line);
+      for (const { text, line, offset } of reader) yield parse(text, line, offset);
     },
     meta: () => ({ name: basename(path), sha256: reader.sha256(), lines: reader.lines }),
   };
@@ -30,8 +30,9 @@ export function openJournal(path: string, config: Config): RecordStream<JournalR
   return recordStream(path, "journal", config.lineBytesMax, parseJournalLine);
 }
 
-export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> {
-  return recordStream(path, "broker", config.lineBytesMax, parseBrokerLine);
+/** The broker log; each event's `pos` is its byte offset, which `recall` reads back. */
+export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
+  return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(path, "broker", config.lineBytesMax) };
 }
 
 /** sha256 of a file's bytes, read in chunks (never the whole file in memory). */

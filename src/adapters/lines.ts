@@ -12,6 +12,8 @@ export interface Line {
   readonly text: string;
   /** 1-based. */
   readonly line: number;
+  /** Byte offset of the line's first byte in the file (see LineRecall). */
+  readonly offset: number;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -51,6 +53,8 @@ export class LineReader implements Iterable<Line> {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let carry: Buffer = Buffer.alloc(0);
       let lineNo = 0;
+      let chunkOffset = 0;
+      let lineOffset = 0;
       for (;;) {
         let n: number;
         try {
@@ -70,9 +74,11 @@ export class LineReader implements Iterable<Line> {
           this.checkLength(bytes.length, lineNo);
           this.linesRead = lineNo;
           const text = decodeLine(bytes, lineNo);
-          if (text.trim() !== "") yield { text, line: lineNo };
+          if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
           start = nl + 1;
+          lineOffset = chunkOffset + start;
         }
+        chunkOffset += n;
         if (start < data.length) {
           // Copy: `chunk` is reused by the next read.
           carry = Buffer.concat([carry, data.subarray(start)]);
@@ -83,7 +89,7 @@ export class LineReader implements Iterable<Line> {
         lineNo += 1;
         this.linesRead = lineNo;
         const text = decodeLine(carry, lineNo);
-        if (text.trim() !== "") yield { text, line: lineNo };
+        if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
       }
       this.done = true;
     } finally {
@@ -103,4 +109,64 @@ function decodeLine(bytes: Buffer, lineNo: number): string {
   if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.endsWith("\r")) text = text.slice(0, -1);
   return text;
+}
+
+const RECALL_READ_BYTES = 4096;
+
+/**
+ * Reads single lines of a file again by byte offset (a redelivered broker event is compared with
+ * its first delivery this way, so the replay need not keep every line's text). The file is the
+ * one LineReader read; it must not change during the replay.
+ */
+export class LineRecall {
+  private fd: number | null = null;
+  private readonly buf = Buffer.allocUnsafe(RECALL_READ_BYTES);
+
+  constructor(private readonly path: string, private readonly source: string, private readonly lineBytesMax: number) {}
+
+  private handle(): number {
+    try {
+      this.fd ??= openSync(this.path, "r");
+    } catch (err) {
+      throw new IoError(`cannot open ${this.source} file again: ${(err as Error).message}`);
+    }
+    return this.fd;
+  }
+
+  /** The line starting at `offset`, decoded as LineReader decodes it. */
+  text(offset: number): string {
+    const fd = this.handle();
+    const parts: Buffer[] = [];
+    let length = 0;
+    for (let at = offset; length <= this.lineBytesMax;) {
+      const n = readSync(fd, this.buf, 0, RECALL_READ_BYTES, at);
+      if (n === 0) break;
+      const nl = this.buf.subarray(0, n).indexOf(NEWLINE);
+      const end = nl === -1 ? n : nl;
+      parts.push(Buffer.from(this.buf.subarray(0, end)));
+      length += end;
+      if (nl !== -1) break;
+      at += n;
+    }
+    return decodeLine(Buffer.concat(parts), offset === 0 ? 1 : 2);
+  }
+
+  /** The 1-based number of the line starting at `offset` (reads the file up to it: for errors only). */
+  line(offset: number): number {
+    const fd = this.handle();
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let newlines = 0;
+    for (let at = 0; at < offset;) {
+      const n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, offset - at), at);
+      if (n === 0) break;
+      for (let i = buf.indexOf(NEWLINE, 0); i !== -1 && i < n; i = buf.indexOf(NEWLINE, i + 1)) newlines += 1;
+      at += n;
+    }
+    return newlines + 1;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
 }

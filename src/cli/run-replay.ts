@@ -65,7 +65,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
   let finalEntries: readonly CacheEntry[] = [];
   let report: Report;
   try {
-    report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure }, {
+    report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
       afterStep: (engine, _record, index) => {
         steps = index + 1;
         store?.apply(index, engine.drainCacheOps());
@@ -89,6 +89,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     store?.abort();
     throw err;
   } finally {
+    broker.recall.close();
     progress.done();
   }
   store?.commit(finalEntries);
@@ -112,7 +113,7 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
   let lines: string[] = [];
   let groups = 0;
   try {
-    const result = replayShard(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null }, spec,
+    const result = replayShard(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
       (group) => {
         lines.push(renderGroupLine(group));
         groups += 1;
@@ -137,6 +138,7 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
     writer.abort();
     throw err;
   } finally {
+    broker.recall.close();
     progress.done();
   }
 }

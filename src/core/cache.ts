@@ -31,12 +31,16 @@ const byClientOrderId = (a: CacheEntry, b: CacheEntry): number =>
 
 export class OrderIdCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** Ids of entries not yet closed: a restart looks at these, not at the whole cache. */
+  private readonly openIds = new Set<string>();
+  /** Every entry's expiry, soonest first, so a restart's purge visits only what expired. */
+  private readonly expiries = new ExpiryHeap();
   private pending: CacheOp[] = [];
   entriesWritten = 0;
   entriesPurged = 0;
 
   constructor(initial: readonly CacheEntry[], private readonly entriesMax: number) {
-    for (const e of initial) this.entries.set(e.clientOrderId, e);
+    for (const e of initial) this.remember(e);
   }
 
   get size(): number {
@@ -60,7 +64,7 @@ export class OrderIdCache {
 
   /** Entries the engine still counts as working (sent or part-filled), in id order. */
   openEntries(): CacheEntry[] {
-    return this.allEntries().filter((e) => e.status !== "closed");
+    return [...this.openIds].map((id) => this.entries.get(id)!).sort(byClientOrderId);
   }
 
   /** Records a newly sent order. `line` only serves the error if the cache_entries_max limit is hit. */
@@ -85,8 +89,17 @@ export class OrderIdCache {
 
   /** Drops entries whose TTL has passed; runs at every (re)start. Returns how many went. */
   purgeExpired(nowMs: number): number {
-    const expired = [...this.entries.values()].filter((e) => e.ttlUtcMs <= nowMs).map((e) => e.clientOrderId).sort();
-    for (const id of expired) this.entries.delete(id);
+    const expired: string[] = [];
+    for (let top = this.expiries.peek(); top !== undefined && top.ttlUtcMs <= nowMs; top = this.expiries.peek()) {
+      this.expiries.pop();
+      // An id re-sent after it expired has a newer expiry: only a heap item that matches counts.
+      if (this.entries.get(top.clientOrderId)?.ttlUtcMs === top.ttlUtcMs) expired.push(top.clientOrderId);
+    }
+    expired.sort();
+    for (const id of expired) {
+      this.entries.delete(id);
+      this.openIds.delete(id);
+    }
     if (expired.length > 0) this.pending.push({ op: "purge", clientOrderIds: expired });
     this.entriesPurged += expired.length;
     return expired.length;
@@ -100,7 +113,63 @@ export class OrderIdCache {
   }
 
   private write(entry: CacheEntry): void {
-    this.entries.set(entry.clientOrderId, entry);
+    this.remember(entry);
     this.pending.push({ op: "put", entry });
+  }
+
+  private remember(entry: CacheEntry): void {
+    const before = this.entries.get(entry.clientOrderId);
+    if (before?.ttlUtcMs !== entry.ttlUtcMs) this.expiries.push({ ttlUtcMs: entry.ttlUtcMs, clientOrderId: entry.clientOrderId });
+    this.entries.set(entry.clientOrderId, entry);
+    if (entry.status === "closed") this.openIds.delete(entry.clientOrderId);
+    else this.openIds.add(entry.clientOrderId);
+  }
+}
+
+interface Expiry {
+  readonly ttlUtcMs: number;
+  readonly clientOrderId: string;
+}
+
+/** A binary min-heap of expiries (ties: by id, so the order never depends on insertion). */
+class ExpiryHeap {
+  private readonly items: Expiry[] = [];
+
+  private static less(a: Expiry, b: Expiry): boolean {
+    return a.ttlUtcMs < b.ttlUtcMs || (a.ttlUtcMs === b.ttlUtcMs && a.clientOrderId < b.clientOrderId);
+  }
+
+  peek(): Expiry | undefined {
+    return this.items[0];
+  }
+
+  push(item: Expiry): void {
+    const a = this.items;
+    a.push(item);
+    for (let i = a.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (!ExpiryHeap.less(a[i]!, a[parent]!)) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): Expiry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && ExpiryHeap.less(a[l]!, a[m]!)) m = l;
+      if (r < a.length && ExpiryHeap.less(a[r]!, a[m]!)) m = r;
+      if (m === i) break;
+      [a[i], a[m]] = [a[m]!, a[i]!];
+      i = m;
+    }
+    return top;
   }
 }

@@ -30,10 +30,8 @@ export interface KillEngage {
   readonly ts: string;
 }
 
-export interface EmitGroup {
-  /** Position in the replay's group sequence (the same in every shard). */
-  readonly seq: number;
-  readonly run: RunRecord | null;
+/** What one group holds besides its run. */
+export interface GroupItems {
   readonly findings: readonly RawFinding[];
   readonly alerts: readonly RawAlert[];
   readonly actions: readonly RawAction[];
@@ -44,8 +42,14 @@ export interface EmitGroup {
   readonly kills: readonly KillEngage[];
 }
 
-export function isEmptyGroup(g: EmitGroup): boolean {
-  return g.run === null && g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
+export interface EmitGroup extends GroupItems {
+  /** Position in the replay's group sequence (the same in every shard). */
+  readonly seq: number;
+  readonly run: RunRecord | null;
+}
+
+export function hasNoItems(g: GroupItems): boolean {
+  return g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
     g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
     g.kills.length === 0;
 }

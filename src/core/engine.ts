@@ -25,7 +25,7 @@ import type {
 import { pipSize } from "../domain/symbol.js";
 import { type Instant, instantFromMs, utcDay, utcHour } from "../domain/time.js";
 import { type CacheEntry, type CacheOp, OrderIdCache } from "./cache.js";
-import { Assembler, type EmitGroup, isEmptyGroup, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
+import { Assembler, type EmitGroup, hasNoItems, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
 import { composeReport, type EngineState } from "./state.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 import { findPreset, limitImprovementPips, sessionOf, SlippageBook, slippagePips } from "./slippage.js";
@@ -103,10 +103,23 @@ export interface EngineOptions {
   /** Why the cache could not be loaded, or null. A failure engages the kill switch at startup. */
   readonly cacheFailure: string | null;
   /**
+   * Reads a broker line again by its `pos`. Given, the redelivery check keeps one number per event
+   * id instead of the line's text (memory), and reads the first delivery back only when an id
+   * comes again. Absent (in-memory logs), it keeps the text.
+   */
+  readonly recallBroker?: BrokerRecall;
+  /**
    * Where emitted groups go. Absent: an internal assembler numbers them into the report (a plain
    * replay). A shard replay writes them out instead, for `merge`.
    */
   readonly emit?: (group: EmitGroup) => void;
+}
+
+export interface BrokerRecall {
+  /** The text of the broker line at `pos`. */
+  text(pos: number): string;
+  /** Its line number (only for an error message: may be slow). */
+  line(pos: number): number;
 }
 
 /** What a shard must tell `merge` so it can prove the merged result is the unsharded one. */
@@ -151,7 +164,8 @@ export class Engine {
   private readonly unsettled = new Set<string>();
   private truthPositions = new Map<string, Position>();
   private readonly lastMark = new Map<string, Dec>();
-  private readonly seenEvents = new Map<string, { fingerprint: string; line: number }>();
+  /** Every event id seen: where its first delivery can be re-read (or its text, with no recall). */
+  private readonly seenEvents = new Map<string, number | { readonly fingerprint: string; readonly line: number }>();
   private limits: LimitsSnapshotEvent | undefined;
   private limitsCheckedEventId: string | undefined;
   private readonly realizedBySymbol = new Map<string, Dec>();
@@ -293,11 +307,13 @@ export class Engine {
 
   /** Closes the current group (a reconcile run, or one record's handling) and hands it on. */
   private flushGroup(run: RunRecord | null): void {
-    const p = this.pending;
-    const group: EmitGroup = { seq: this.groupSeq, run, ...p };
+    const seq = this.groupSeq;
     this.groupSeq += 1;
+    const p = this.pending;
+    // Most records emit nothing: keep their (empty) buffers rather than allocate new ones.
+    if (run === null && hasNoItems(p)) return;
     this.pending = emptyPending();
-    if (!isEmptyGroup(group)) this.emit(group);
+    this.emit({ seq, run, ...p });
   }
 
   // ---------------------------------------------------------------- journal (the engine's side)
@@ -444,13 +460,16 @@ export class Engine {
   /** False for a redelivered event (counted, otherwise a no-op); a conflicting redelivery is bad input. */
   private firstDelivery(ev: BrokerEvent): boolean {
     const first = this.seenEvents.get(ev.eventId);
+    const recall = this.options.recallBroker;
     if (first === undefined) {
-      this.seenEvents.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
+      this.seenEvents.set(ev.eventId, recall === undefined ? { fingerprint: ev.fingerprint, line: ev.line } : ev.pos);
       return true;
     }
-    if (!sameContent(first.fingerprint, ev.fingerprint)) {
+    const firstText = typeof first === "number" ? recall!.text(first) : first.fingerprint;
+    if (!sameContent(firstText, ev.fingerprint)) {
+      const firstLine = typeof first === "number" ? recall!.line(first) : first.line;
       throw new DataError("broker", ev.line, "event_id",
-        `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line} with different content)`,
+        `a unique event_id, or a redelivery with identical content (it was first seen on line ${firstLine} with different content)`,
         JSON.stringify(ev.eventId));
     }
     this.duplicateDeliveries += 1;

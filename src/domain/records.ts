@@ -69,6 +69,11 @@ interface BrokerBase extends Base {
   readonly eventId: string;
   /** The record's line as delivered; a redelivery is compared with it (see sameContent). */
   readonly fingerprint: string;
+  /**
+   * Where the line can be read again (the shell's choice: a byte offset in the file, or the line
+   * number for in-memory logs). The redelivery check keeps this, not the text.
+   */
+  readonly pos: number;
 }
 
 export interface OrderAcceptedEvent extends BrokerBase {

@@ -51,13 +51,16 @@ export function instantFromMs(ms: number): Instant {
   return { ms, subNs: 0, text: new Date(ms).toISOString() };
 }
 
+// Every instant's text is RFC 3339 in UTC ("...Z": validated inputs, or toISOString for synthetic
+// ones), so its calendar fields can be read straight from the text, without a Date per event.
+
 export function utcHour(t: Instant): number {
-  return new Date(t.ms).getUTCHours();
+  return Number(t.text.slice(11, 13));
 }
 
 /** The UTC calendar day, "YYYY-MM-DD", for daily limits. */
 export function utcDay(t: Instant): string {
-  return new Date(t.ms).toISOString().slice(0, 10);
+  return t.text.slice(0, 10);
 }
 
 export function formatMs(ms: number): string {

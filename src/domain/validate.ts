@@ -183,14 +183,18 @@ function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string
   return type;
 }
 
+// The records are built as whole object literals (no spread of a shared base): validation is on
+// the hot path, and a literal per record type keeps V8 on fast, fixed-shape objects.
+
 export function parseJournalLine(text: string, line: number): JournalRecord {
   const obj = parseObject("journal", line, text);
   const r = new FieldReader("journal", line, obj);
   const type = typeOf(r, obj, "journal", JOURNAL_TYPES);
-  const base = { src: "journal" as const, line, ts: r.instant("ts") };
+  const src = "journal" as const;
+  const ts = r.instant("ts");
   switch (type) {
     case "snapshot":
-      return { ...base, type, openOrders: r.has("open_orders") ? snapshotOrders(r) : [],
+      return { src, line, ts, type, openOrders: r.has("open_orders") ? snapshotOrders(r) : [],
         positions: r.has("positions") ? positionLines(r, "positions") : [] };
     case "decision": {
       const orderType = r.oneOf("order_type", ["market", "limit"] as const, "market");
@@ -199,7 +203,7 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
         throw new DataError("journal", line, "limit_price", "a positive number for a limit order", "nothing");
       }
       return {
-        ...base, type,
+        src, line, ts, type,
         decisionId: r.string("decision_id"),
         clientOrderId: r.string("client_order_id"),
         symbol: r.symbol("symbol"),
@@ -212,45 +216,46 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
       };
     }
     case "cancel_request":
-      return { ...base, type, clientOrderId: r.string("client_order_id") };
+      return { src, line, ts, type, clientOrderId: r.string("client_order_id") };
     default:
-      return { ...base, type: "restart", reason: r.optionalString("reason") ?? "unspecified" };
+      return { src, line, ts, type: "restart", reason: r.optionalString("reason") ?? "unspecified" };
   }
 }
 
-export function parseBrokerLine(text: string, line: number): BrokerEvent {
+/** `pos` says where the line can be read again (see BrokerBase.pos); by default its line number. */
+export function parseBrokerLine(text: string, line: number, pos: number = line): BrokerEvent {
   const obj = parseObject("broker", line, text);
   const r = new FieldReader("broker", line, obj);
   const type = typeOf(r, obj, "broker", BROKER_TYPES);
-  const base = {
-    src: "broker" as const, line, ts: r.instant("ts"),
-    eventId: r.string("event_id"), fingerprint: text,
-  };
+  const src = "broker" as const;
+  const ts = r.instant("ts");
+  const eventId = r.string("event_id");
+  const fingerprint = text;
   switch (type) {
     case "order_accepted":
-      return { ...base, type, clientOrderId: r.string("client_order_id"),
+      return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"),
         side: r.side("side"), qty: r.decimal("qty", "positive") };
     case "fill":
-      return { ...base, type, clientOrderId: r.optionalString("client_order_id"),
+      return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.optionalString("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"), side: r.side("side"),
         qty: r.decimal("qty", "positive"), price: r.decimal("price", "positive"),
         fee: r.optionalDecimal("fee", "non-negative") ?? (0n as Dec) };
     case "order_cancelled":
-      return { ...base, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason") };
+      return { src, line, ts, eventId, fingerprint, pos, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason") };
     case "order_rejected":
-      return { ...base, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
+      return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
     case "position_snapshot":
-      return { ...base, type, positions: positionLines(r, "positions") };
+      return { src, line, ts, eventId, fingerprint, pos, type, positions: positionLines(r, "positions") };
     case "limits_snapshot": {
       const capsObj = r.object("symbol_caps");
       const caps = new FieldReader("broker", line, capsObj, "symbol_caps.");
       const symbolCaps = Object.keys(capsObj)
         .map((k) => [normalizeSymbol(k), caps.decimal(k, "non-negative")] as const)
         .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      return { ...base, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
+      return { src, line, ts, eventId, fingerprint, pos, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
     }
     default:
-      return { ...base, type: type as "disconnect" | "reconnect" };
+      return { src, line, ts, eventId, fingerprint, pos, type: type as "disconnect" | "reconnect" };
   }
 }
