@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initCache, SqliteCacheStore } from "../adapters/cache-store.js";
 import { LineReader } from "../adapters/lines.js";
+import { writeLinesAtomically } from "../adapters/write-lines.js";
 import type { CacheEntry } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
 import { generateScenario } from "../gen/generate.js";
@@ -40,8 +41,8 @@ function best(n: number, fn: () => void): number {
 function writeScenario(dir: string, events: number): void {
   const s = generateScenario({ seed: 42, events, faults: ["disconnect", "duplicate-delivery", "drop-ack"] });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "journal.jsonl"), s.journal.join("\n") + "\n");
-  writeFileSync(join(dir, "broker.jsonl"), s.broker.join("\n") + "\n");
+  writeLinesAtomically(join(dir, "journal.jsonl"), s.journal);
+  writeLinesAtomically(join(dir, "broker.jsonl"), s.broker);
   writeFileSync(join(dir, "config.json"), JSON.stringify(s.config));
 }
 

@@ -68,13 +68,17 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
       afterStep: (engine, _record, index) => {
         steps = index + 1;
-        store?.apply(index, engine.drainCacheOps());
+        // Drain even without a store: `store?.apply(..)` would skip evaluating its argument, and
+        // undrained cache changes would pile up for the whole replay.
+        const ops = engine.drainCacheOps();
+        store?.apply(index, ops);
         for (const row of engine.drainTrades()) batch.push(row);
         if (batch.length >= TRADE_ROWS_PER_WRITE) batch = flushTrades(batch);
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
       beforeReport: (engine) => {
-        store?.apply(steps, engine.drainCacheOps());
+        const ops = engine.drainCacheOps();
+        store?.apply(steps, ops);
         finalEntries = engine.cacheEntries();
       },
     });

@@ -26,6 +26,7 @@ import { pipSize } from "../domain/symbol.js";
 import { type Instant, instantFromMs, utcDay, utcHour } from "../domain/time.js";
 import { type CacheEntry, type CacheOp, OrderIdCache } from "./cache.js";
 import { Assembler, type EmitGroup, hasNoItems, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
+import { SeenIdTable } from "./seen-ids.js";
 import { composeReport, type EngineState } from "./state.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 import { findPreset, limitImprovementPips, sessionOf, SlippageBook, slippagePips } from "./slippage.js";
@@ -164,8 +165,10 @@ export class Engine {
   private readonly unsettled = new Set<string>();
   private truthPositions = new Map<string, Position>();
   private readonly lastMark = new Map<string, Dec>();
-  /** Every event id seen: where its first delivery can be re-read (or its text, with no recall). */
-  private readonly seenEvents = new Map<string, number | { readonly fingerprint: string; readonly line: number }>();
+  /** Every event id seen, and where its first delivery can be re-read (with a recall). */
+  private readonly seenIds = new SeenIdTable();
+  /** Without a recall (in-memory logs): every event id with its first delivery's text. */
+  private readonly seenTexts = new Map<string, { readonly fingerprint: string; readonly line: number }>();
   private limits: LimitsSnapshotEvent | undefined;
   private limitsCheckedEventId: string | undefined;
   private readonly realizedBySymbol = new Map<string, Dec>();
@@ -459,22 +462,34 @@ export class Engine {
 
   /** False for a redelivered event (counted, otherwise a no-op); a conflicting redelivery is bad input. */
   private firstDelivery(ev: BrokerEvent): boolean {
-    const first = this.seenEvents.get(ev.eventId);
-    const recall = this.options.recallBroker;
-    if (first === undefined) {
-      this.seenEvents.set(ev.eventId, recall === undefined ? { fingerprint: ev.fingerprint, line: ev.line } : ev.pos);
-      return true;
-    }
-    const firstText = typeof first === "number" ? recall!.text(first) : first.fingerprint;
-    if (!sameContent(firstText, ev.fingerprint)) {
-      const firstLine = typeof first === "number" ? recall!.line(first) : first.line;
+    const first = this.firstDeliveryOf(ev);
+    if (first === undefined) return true;
+    if (!sameContent(first.text, ev.fingerprint)) {
       throw new DataError("broker", ev.line, "event_id",
-        `a unique event_id, or a redelivery with identical content (it was first seen on line ${firstLine} with different content)`,
+        `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line()} with different content)`,
         JSON.stringify(ev.eventId));
     }
     this.duplicateDeliveries += 1;
     return false;
   }
+
+  /** The earlier delivery of this event's id, or undefined (and the event is remembered as the first). */
+  private firstDeliveryOf(ev: BrokerEvent): { readonly text: string; readonly line: () => number } | undefined {
+    const recall = this.options.recallBroker;
+    if (recall === undefined) {
+      const first = this.seenTexts.get(ev.eventId);
+      if (first === undefined) this.seenTexts.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
+      return first === undefined ? undefined : { text: first.fingerprint, line: () => first.line };
+    }
+    let text = "";
+    const pos = this.seenIds.find(ev.eventId, (p) => {
+      text = recall.text(p);
+      return (JSON.parse(text) as { event_id?: unknown }).event_id === ev.eventId;
+    });
+    if (pos === undefined) this.seenIds.add(ev.eventId, ev.pos);
+    return pos === undefined ? undefined : { text, line: () => recall.line(pos) };
+  }
+
 
   private onBroker(ev: BrokerEvent): void {
     const visible = this.phase === "running" && this.connected;

@@ -9,6 +9,7 @@
 
 import { ConfigError } from "../domain/errors.js";
 import type { InputRecord } from "../domain/records.js";
+import { fnv1a } from "./seen-ids.js";
 
 export type ShardKey = "symbol";
 
@@ -35,15 +36,6 @@ export function parseShardSpec(text: string, by: string): ShardSpec {
   return { index, count, by };
 }
 
-/** FNV-1a, 32 bits: a stable hash, the same on every machine and Node version. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /** The shard (1-based) that owns a symbol. */
 export function shardOfSymbol(symbol: string, count: number): number {

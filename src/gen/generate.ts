@@ -377,6 +377,17 @@ class Generator {
 
   // ------------------------------------------------------------ restarts and faults
 
+  /**
+   * A restart's snapshot states what the engine saw of the broker events emitted so far. The replay
+   * puts the journal first among records with one timestamp, so a broker event in the same
+   * millisecond as the restart would be replayed after the snapshot that already counts it: the
+   * restart moves one millisecond past the last broker event. (Found at 5 M events, where such
+   * ties happen: a fill counted twice, drift, then the kill switch.)
+   */
+  private stepPastBrokerEvents(): void {
+    if (this.lastBrokerMs >= this.now) this.now = this.lastBrokerMs + 1;
+  }
+
   /** A snapshot order the broker has shown nothing of would be stale at once: wait for its first event. */
   private restartSafe(): boolean {
     return [...this.open.values()].every((o) => o.closed || this.brokerSeen.has(o.coid));
@@ -385,6 +396,7 @@ class Generator {
   /** A restart: the journal records it and the engine's snapshot; a re-emitted decision is skipped. */
   private restart(reason: string, reemit: boolean): void {
     this.flushUntil(this.now);
+    this.stepPastBrokerEvents();
     const ts = iso(this.now);
     this.emitJournal({ type: "restart", ts, reason });
     this.emitJournal({
@@ -452,6 +464,7 @@ class Generator {
     this.emitBroker(this.fill(order, bid, qty, price(inst, mid), "0"), this.now);
     this.now += 1_000;
     this.flushUntil(this.now);
+    this.stepPastBrokerEvents();
     this.emitJournal({ type: "restart", ts: iso(this.now), reason: "crash" });
     this.emitBroker({ type: "reconnect" }, this.now);
     this.connected = true;
@@ -503,6 +516,7 @@ class Generator {
             ? { qty: D.decFromInt(1000), avgPrice: D.parseDec(price(inst, mid))! }
             : { qty: cur.qty, avgPrice: D.add(cur.avgPrice, D.mul(D.decFromInt(30), inst.pipetteSize)) };
         wrong.set(inst.symbol, shifted);
+        this.stepPastBrokerEvents();
         const ts = iso(this.now);
         this.emitJournal({ type: "restart", ts, reason: `generated ${f}` });
         this.emitJournal({ type: "snapshot", ts, open_orders: [], positions: this.positionLines(wrong, false) });

@@ -7,6 +7,7 @@ import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
 import { exitCodeOf } from "../errors.js";
+import { writeLinesAtomically } from "../../adapters/write-lines.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
@@ -61,8 +62,8 @@ Example:
         faults: parseFaults(opts.faults),
       });
       mkdirSync(opts.out, { recursive: true });
-      writeFile(opts.out, "journal.jsonl", scenario.journal.join("\n") + "\n");
-      writeFile(opts.out, "broker.jsonl", scenario.broker.join("\n") + "\n");
+      writeLinesAtomically(join(opts.out, "journal.jsonl"), scenario.journal);
+      writeLinesAtomically(join(opts.out, "broker.jsonl"), scenario.broker);
       writeFile(opts.out, "config.json", JSON.stringify(scenario.config, null, 2) + "\n");
       writeFile(opts.out, "truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
       writeFile(opts.out, "expect.txt", scenario.expect);
