@@ -119,8 +119,12 @@ export function initCache(path: string): void {
 
 export class SqliteCacheStore {
   private readonly insertOp: Database.Statement<[string, number, number, string, string]>;
-  private readonly writeStep: (seq: number, bodies: readonly string[]) => void;
+  private readonly writeSteps: (steps: ReadonlyArray<readonly [number, readonly string[]]>) => void;
   private opsWritten = 0;
+  /** Steps not yet written (only with records_per_transaction > 1). */
+  private unwritten: Array<readonly [number, readonly string[]]> = [];
+  private unwrittenRecords = 0;
+  private recordsPerTransaction = 1;
 
   private constructor(
     private readonly db: Database.Database,
@@ -130,8 +134,10 @@ export class SqliteCacheStore {
     private readonly lastLoggedSeq: number,
   ) {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
-    this.writeStep = db.transaction((seq: number, bodies: readonly string[]) => {
-      bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
+    this.writeSteps = db.transaction((steps: ReadonlyArray<readonly [number, readonly string[]]>) => {
+      for (const [seq, bodies] of steps) {
+        bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
+      }
     });
   }
 
@@ -187,6 +193,17 @@ export class SqliteCacheStore {
    * Writes the changes of input record `seq` in one transaction, or, when resuming, checks them
    * against what the interrupted run wrote for that record.
    */
+  /**
+   * Group commit: write the changes of up to `n` input records per transaction instead of one.
+   * A kill loses at most the last `n` records' changes, which the resumed replay recomputes and
+   * writes (it is deterministic), so resume stays byte-identical and no order is recorded as sent
+   * twice; what is given up is that each change is on disk before the next record is replayed.
+   */
+  setRecordsPerTransaction(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`records per cache transaction: a whole number >= 1, got ${n}`);
+    this.recordsPerTransaction = n;
+  }
+
   apply(seq: number, ops: readonly CacheOp[]): void {
     const bodies = ops.map(opBody);
     if (seq <= this.lastLoggedSeq) {
@@ -196,10 +213,19 @@ export class SqliteCacheStore {
       }
       return;
     }
-    if (bodies.length === 0) return;
+    if (bodies.length > 0) this.unwritten.push([seq, bodies]);
+    this.unwrittenRecords += 1;
+    if (this.unwrittenRecords >= this.recordsPerTransaction) this.flush();
+  }
+
+  private flush(): void {
+    const steps = this.unwritten;
+    this.unwritten = [];
+    this.unwrittenRecords = 0;
+    if (steps.length === 0) return;
     try {
-      this.writeStep(seq, bodies);
-      this.opsWritten += bodies.length;
+      this.writeSteps(steps);
+      for (const [, bodies] of steps) this.opsWritten += bodies.length;
     } catch (err) {
       throw new IoError(`cannot write the order-id cache: ${(err as Error).message}`);
     }
@@ -212,6 +238,8 @@ export class SqliteCacheStore {
    */
   commit(finalEntries: readonly CacheEntry[]): void {
     try {
+      // Changes not yet written need not be: the final entries below are their fold.
+      this.unwritten = [];
       this.db.transaction(() => {
         this.db.prepare("DELETE FROM entries").run();
         const insert = this.db.prepare(`INSERT INTO entries

@@ -8,6 +8,7 @@ import { EXIT } from "./exit-codes.js";
 import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "./errors.js";
 import { runReplay, runShardReplay } from "./run-replay.js";
 import { parseShardSpec } from "../core/shard.js";
+import { ConfigError } from "../domain/errors.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
 import { registerCache } from "./commands/cache.js";
@@ -31,6 +32,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
+    .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next", "1")
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (only `symbol`: the input formats carry no account)", "symbol")
     .addHelpText("after", `
@@ -61,14 +63,18 @@ ${EXIT_CODES_HELP}
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; out: string; shard?: string; shardBy: string }) => setExit(exitCodeOf(() => {
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch: string; out: string; shard?: string; shardBy: string }) => setExit(exitCodeOf(() => {
+      const cacheBatch = Number(opts.cacheBatch);
+      if (!/^[1-9][0-9]*$/.test(opts.cacheBatch) || cacheBatch > 1_000_000) {
+        throw new ConfigError(`--cache-batch takes a whole number of records from 1 to 1000000, got ${JSON.stringify(opts.cacheBatch)}`);
+      }
       if (opts.shard !== undefined) {
         const spec = parseShardSpec(opts.shard, opts.shardBy);
-        const { groups } = runShardReplay(opts, spec);
+        const { groups } = runShardReplay({ ...opts, cacheBatch }, spec);
         process.stderr.write(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)\n`);
         return EXIT.ok;
       }
-      const outcome = runReplay(opts);
+      const outcome = runReplay({ ...opts, cacheBatch });
       const t = outcome.report.totals;
       if (outcome.report.cache.failure !== null) {
         process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);

@@ -25,6 +25,8 @@ export interface ReplayArgs {
   readonly config?: string | undefined;
   /** SQLite order-id cache; absent means a fresh in-memory cache. */
   readonly cache?: string | undefined;
+  /** Input records whose cache changes go in one transaction (default 1: write-through per record). */
+  readonly cacheBatch?: number | undefined;
   readonly out: string;
 }
 
@@ -51,6 +53,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
     const opened = SqliteCacheStore.open(args.cache, runKey);
     ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = opened);
+    store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
   }
 
   const progress = new Progress("replay");

@@ -2,7 +2,7 @@
 // carry the gates issue 5 asks for. The validator is run on a broken file too, to show it can fail.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, tempDir } from "../helpers/cli.js";
@@ -65,6 +65,28 @@ describe("proof.yml", () => {
       for (const u of uses) expect(u, `${file}: ${u}`).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
     }
   });
+
+  it("the optional shard matrix: planned as 1..N, each shard replayed and uploaded, then merged and compared", () => {
+    expect(text).toMatch(/workflow_dispatch:\n {4}inputs:\n {6}shards:/);
+    expect(text).toContain("if: ${{ github.event_name == 'workflow_dispatch' && inputs.shards > 1 }}");
+    expect(text).toContain("shard: ${{ fromJSON(needs.shard-plan.outputs.shards) }}");
+    expect(text).toContain('bash scripts/ci/sharded-replay.sh shard "$SHARD" "$SHARDS"');
+    expect(text).toContain('bash scripts/ci/sharded-replay.sh merge "$SHARDS"');
+    const command = /^ {10}(shards=\$\(.*\))$/m.exec(text)?.[1];
+    expect(command).toBeDefined();
+    const r = spawnSync("bash", ["-c", `${command}\nprintf '%s' "$shards"`], { cwd: REPO, encoding: "utf8", env: { ...process.env, SHARDS: "3" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([1, 2, 3]);
+  });
+
+  it("scripts/ci/sharded-replay.sh: 2 shards merged equal the unsharded replay, and it says so", () => {
+    const dir = tempDir("recon-proof-sharded-");
+    symlinkSync(join(REPO, "dist"), join(dir, "dist"));
+    const r = spawnSync("bash", [join(REPO, "scripts", "ci", "sharded-replay.sh"), "local", "2"],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, GEN_EVENTS: "3000" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("sharded (2 shards) + merge: artifacts identical to the unsharded replay");
+  }, 60_000);
 
   it("the list job's command names every scenario `recon-proof proof` would run", () => {
     const command = /^ {10}(scenarios=\$\(.*\))$/m.exec(text)?.[1];
