@@ -83,6 +83,48 @@ describe("sharded replay + merge equals the unsharded replay (generated three-sy
     expect(exact).toBeGreaterThan(0);
   }, 600_000);
 
+  // Found by review: orders the logs name first without a symbol, and a limit over all symbols.
+  const SNAP = `{"type":"snapshot","ts":"2025-10-20T13:59:00Z","open_orders":[],"positions":[]}`;
+  const POS = (id: string, ts: string) => `{"type":"position_snapshot","ts":"2025-10-20T${ts}Z","event_id":"${id}","positions":[]}`;
+  const CASES: Array<{ name: string; journal: string[]; broker: string[]; config?: object }> = [
+    { name: "a reject that arrives before its decision (clock skew between the logs)",
+      journal: [SNAP, `{"type":"decision","ts":"2025-10-20T14:00:00.500Z","decision_id":"D-1","client_order_id":"C1","symbol":"EURUSD","side":"buy","qty":1000,"ref_price":1.085}`],
+      broker: [POS("E0", "13:58:00"), `{"type":"order_rejected","ts":"2025-10-20T14:00:00.400Z","event_id":"E1","client_order_id":"C1","reason":"no"}`, POS("E2", "14:10:00")] },
+    { name: "a cancel of an order the log shows only afterwards",
+      journal: [SNAP],
+      broker: [POS("E0", "13:58:00"), `{"type":"order_cancelled","ts":"2025-10-20T14:00:00Z","event_id":"E1","broker_order_id":"B9"}`,
+        `{"type":"order_accepted","ts":"2025-10-20T14:00:01Z","event_id":"E2","client_order_id":"X9","broker_order_id":"B9","symbol":"EURUSD","side":"sell","qty":1000}`, POS("E3", "14:10:00")] },
+    { name: "an orphan first seen as a reject, then filled, next to a limits mismatch",
+      journal: [SNAP],
+      broker: [POS("E0", "13:58:00"), `{"type":"order_rejected","ts":"2025-10-20T14:00:00Z","event_id":"E1","client_order_id":"X9","reason":"r"}`,
+        `{"type":"fill","ts":"2025-10-20T14:00:01Z","event_id":"E2","client_order_id":"X9","broker_order_id":"B9","symbol":"GBPUSD","side":"sell","qty":1000,"price":1.3}`,
+        `{"type":"limits_snapshot","ts":"2025-10-20T14:00:02Z","event_id":"E3","daily_loss_cap":500,"symbol_caps":{}}`] },
+  ];
+  for (const c of CASES) {
+    it(`${c.name}: merged equals unsharded`, () => {
+      const whole = replayLines(c.journal, c.broker, c.config ?? {});
+      for (const n of [2, 3]) {
+        const merged = shardAndMerge(c.journal, c.broker, c.config ?? {}, n);
+        expect(merged.ok, merged.ok ? "" : merged.why).toBe(true);
+        if (merged.ok) for (const name of ARTIFACTS) expect(merged.artifacts[name], `${n} shards: ${name}`).toBe(whole.artifacts[name]);
+      }
+    });
+  }
+
+  it("cache_entries_max counts every symbol's ids: shards that could exceed it together are refused", () => {
+    const journal = [SNAP,
+      `{"type":"decision","ts":"2025-10-20T14:00:00Z","decision_id":"D-1","client_order_id":"C1","symbol":"EURUSD","side":"buy","qty":1000,"ref_price":1.085}`,
+      `{"type":"decision","ts":"2025-10-20T14:00:01Z","decision_id":"D-2","client_order_id":"C2","symbol":"GBPUSD","side":"buy","qty":1000,"ref_price":1.3}`];
+    const broker = [POS("E0", "13:58:00"),
+      `{"type":"order_accepted","ts":"2025-10-20T14:00:00.1Z","event_id":"E1","client_order_id":"C1","broker_order_id":"B1","symbol":"EURUSD","side":"buy","qty":1000}`,
+      `{"type":"order_accepted","ts":"2025-10-20T14:00:01.1Z","event_id":"E2","client_order_id":"C2","broker_order_id":"B2","symbol":"GBPUSD","side":"buy","qty":1000}`];
+    expect(() => replayLines(journal, broker, { cache_entries_max: 1 })).toThrow(/cache_entries_max=1/);
+    const merged = shardAndMerge(journal, broker, { cache_entries_max: 1 }, 3);
+    expect(merged.ok).toBe(false);
+    if (!merged.ok) expect(merged.why).toMatch(/2 order-id cache entries between them, more than cache_entries_max=1/);
+    expect(shardAndMerge(journal, broker, { cache_entries_max: 2 }, 3).ok).toBe(true);
+  });
+
   it("a kill switch that blocks another symbol's decisions is refused, not merged wrong", () => {
     const dir = join(SCENARIOS, "kill-switch-blocks-decisions");
     const read = (f: string) => readFileSync(join(dir, f), "utf8").trimEnd().split("\n");

@@ -38,6 +38,8 @@ export class OrderIdCache {
   private pending: CacheOp[] = [];
   entriesWritten = 0;
   entriesPurged = 0;
+  /** The most entries held at once (sharding checks the shards' sum against cache_entries_max). */
+  peakSize = 0;
 
   constructor(initial: readonly CacheEntry[], private readonly entriesMax: number) {
     for (const e of initial) this.remember(e);
@@ -121,6 +123,7 @@ export class OrderIdCache {
     const before = this.entries.get(entry.clientOrderId);
     if (before?.ttlUtcMs !== entry.ttlUtcMs) this.expiries.push({ ttlUtcMs: entry.ttlUtcMs, clientOrderId: entry.clientOrderId });
     this.entries.set(entry.clientOrderId, entry);
+    if (this.entries.size > this.peakSize) this.peakSize = this.entries.size;
     if (entry.status === "closed") this.openIds.delete(entry.clientOrderId);
     else this.openIds.add(entry.clientOrderId);
   }

@@ -5,11 +5,12 @@
 // is the largest), account-wide items are kept once, per-symbol items are joined. The Assembler
 // then numbers and orders them exactly as a plain replay does.
 //
-// Sharding is exact only when nothing crosses shards. Two rules do, and merge checks both:
+// Sharding is exact only when nothing crosses shards. Three things do, and merge checks each:
 //   - the kill switch: once engaged (in any shard), an unsharded replay blocks every later
 //     decision, in every symbol;
-//   - the daily loss cap: an unsharded replay checks the day's P&L summed over all symbols.
-// When either could have changed the outcome, merge refuses rather than print a result that is
+//   - the daily loss cap: an unsharded replay checks the day's P&L summed over all symbols;
+//   - cache_entries_max: an unsharded replay counts every symbol's order ids against it.
+// When one could have changed the outcome, merge refuses rather than print a result that is
 // not the unsharded one.
 
 import * as D from "../domain/decimal.js";
@@ -111,8 +112,9 @@ export function* mergeGroupStreams(streams: ReadonlyArray<Iterable<EmitGroup>>):
 export function inexactness(
   evidence: readonly ShardEvidence[],
   firstKill: { readonly seq: number; readonly ts: string } | null,
-  dailyLossCap: Dec | undefined,
+  limits: MergeLimits,
 ): string | null {
+  const dailyLossCap = limits.dailyLossCap;
   if (firstKill !== null) {
     for (const [i, e] of evidence.entries()) {
       if (e.lastUnblockedDecisionGroup > firstKill.seq) {
@@ -131,7 +133,21 @@ export function inexactness(
       }
     }
   }
+  // cache_entries_max counts all symbols' ids: the shards' peaks added are at least the peak of
+  // their sum, so within the limit they prove an unsharded replay stayed within it too.
+  const peaks = evidence.reduce((n, e) => n + e.cacheEntriesPeak, 0);
+  if (peaks > limits.cacheEntriesMax) {
+    return `the shards held up to ${peaks} order-id cache entries between them, more than cache_entries_max=${limits.cacheEntriesMax}, ` +
+      "a limit an unsharded replay applies to all symbols together";
+  }
   return null;
+}
+
+/** The config limits merge needs. */
+export interface MergeLimits {
+  readonly reportListItemsMax: number;
+  readonly dailyLossCap: Dec | undefined;
+  readonly cacheEntriesMax: number;
 }
 
 export interface ShardOutput {
@@ -146,7 +162,7 @@ export interface ShardOutput {
  * assembled (the report's own `trades` is empty). Throws a ConfigError when sharding was not exact.
  */
 export function mergeShards(
-  limits: { readonly reportListItemsMax: number; readonly dailyLossCap: Dec | undefined },
+  limits: MergeLimits,
   shards: readonly ShardOutput[],
   onTrades: (rows: TradeRow[]) => void,
   onGroup: (count: number) => void = () => {},
@@ -161,7 +177,7 @@ export function mergeShards(
     groups += 1;
     onGroup(groups);
   }
-  const why = inexactness(shards.map((s) => s.evidence), firstKill, limits.dailyLossCap);
+  const why = inexactness(shards.map((s) => s.evidence), firstKill, limits);
   if (why !== null) {
     throw new ConfigError(`these shards cannot be merged into the unsharded result: ${why}. Replay this input without --shard.`);
   }

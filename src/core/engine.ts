@@ -69,8 +69,9 @@ interface TruthOrder {
   readonly key: string;
   brokerOrderId: string | undefined;
   clientOrderId: string | undefined;
-  readonly symbol: string;
-  readonly side: Side;
+  /** "" (and side "buy") until an event that names them: a cancel or reject of an unseen order. */
+  symbol: string;
+  side: Side;
   qty: Dec | undefined;
   status: TruthStatus;
   cumFilled: Dec;
@@ -129,6 +130,8 @@ export interface ShardEvidence {
   readonly lastUnblockedDecisionGroup: number;
   /** Per UTC day, the lowest realized P&L seen at a limits check (days that went negative only). */
   readonly dayPnlLows: ReadonlyArray<readonly [string, Dec]>;
+  /** The most order-id cache entries held at once. */
+  readonly cacheEntriesPeak: number;
 }
 
 interface RunCounters {
@@ -303,6 +306,7 @@ export class Engine {
     return {
       lastUnblockedDecisionGroup: this.lastUnblockedDecisionGroup,
       dayPnlLows: [...this.dayPnlLows].sort(([a], [b]) => (a < b ? -1 : 1)),
+      cacheEntriesPeak: this.cache.peakSize,
     };
   }
 
@@ -562,6 +566,10 @@ export class Engine {
     if (b.clientOrderId === undefined && clientOrderId !== undefined) {
       b.clientOrderId = clientOrderId;
       this.truthByCoid.set(clientOrderId, b);
+    }
+    if (b.symbol === "") {
+      b.symbol = symbol;
+      b.side = side;
     }
     b.evidence.push(evidenceRef(ev));
     this.unsettled.add(b.key);

@@ -4,8 +4,11 @@
 // disconnects, limits) reach every shard; snapshots reach every shard cut down to its symbols.
 //
 // A record that names no symbol (a cancel request, a broker cancel or reject) goes to the shard of
-// the order it names, as far as the logs have shown that order; one the logs never showed goes
-// to shard 1, which reports it exactly as an unsharded replay would.
+// the order it names, as far as the logs have shown that order. A broker cancel or reject naming
+// an order the logs have not shown yet goes to every shard: a later event may give that order a
+// symbol, and its owner must have the whole story (the others keep an order with no symbol, no
+// size and no fills, which reconciliation settles without a word). A cancel request for an order
+// never shown goes to shard 1, which reports it exactly as an unsharded replay would.
 
 import { ConfigError } from "../domain/errors.js";
 import type { InputRecord } from "../domain/records.js";
@@ -57,6 +60,10 @@ export class ShardRouter {
     return symbol === undefined ? this.spec.index === 1 : shardOfSymbol(symbol, this.spec.count) === this.spec.index;
   }
 
+  private mineOrUnknown(symbol: string | undefined): boolean {
+    return symbol === undefined || this.mine(symbol);
+  }
+
   /** The record as this shard should step on it, or null to only tick. */
   route(rec: InputRecord): InputRecord | null {
     switch (rec.type) {
@@ -86,10 +93,11 @@ export class ShardRouter {
         this.symbolOfBrokerId.set(rec.brokerOrderId, rec.symbol);
         return this.mine(rec.symbol) ? rec : null;
       case "cancel_request":
-      case "order_rejected":
         return this.mine(this.symbolOfClientId.get(rec.clientOrderId)) ? rec : null;
+      case "order_rejected":
+        return this.mineOrUnknown(this.symbolOfClientId.get(rec.clientOrderId)) ? rec : null;
       case "order_cancelled":
-        return this.mine(this.symbolOfBrokerId.get(rec.brokerOrderId)) ? rec : null;
+        return this.mineOrUnknown(this.symbolOfBrokerId.get(rec.brokerOrderId)) ? rec : null;
     }
   }
 }

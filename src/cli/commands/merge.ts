@@ -20,12 +20,14 @@ owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge 
   recon-proof merge --out artifacts shards/1 shards/2 shards/3
 
 Where it is exact: every rule of CONTRACT §4 that looks at one symbol (stale, orphan, drift,
-caught fills, TTL, idempotency, slippage, symbol caps). Two rules cross symbols, and merge checks
-both; when either could have changed the result it refuses (exit 2) rather than guess:
+caught fills, TTL, idempotency, slippage, symbol caps). Three things cross symbols, and merge
+checks each; when one could have changed the result it refuses (exit 2) rather than guess:
   - the kill switch: once engaged it blocks every symbol's decisions, so a shard that took a
     decision after another shard's kill switch engaged would differ from the unsharded replay;
   - the daily loss cap: checked on the day's P&L over all symbols; merge refuses when the shards'
-    worst losses of a day, added, could reach it.
+    worst losses of a day, added, could reach it;
+  - cache_entries_max: it counts every symbol's order ids; merge refuses when the shards' peak
+    cache sizes, added, exceed it.
 --shard cannot be combined with --cache (one cache file belongs to one replay).
 ${EXIT_CODES_HELP}`)
     .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
