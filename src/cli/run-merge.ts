@@ -10,17 +10,17 @@ import type { EmitGroup } from "../core/emit.js";
 import { ShardMismatch } from "../core/state.js";
 import { resolveConfig } from "../domain/config.js";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";
-import type { Report, TradeRow } from "../domain/report.js";
+import type { Report } from "../domain/report.js";
 import type { InputFileMeta } from "../report/meta.js";
 import { renderReportArtifacts } from "../report/render.js";
 import { parseGroupLine, parseShardManifest, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME, type ShardManifest } from "../report/shard-codec.js";
-import { renderTradeRows, renderTradesHeader } from "../report/trades-csv.js";
+import { renderTradesHeader } from "../report/trades-csv.js";
+import { TradeBatches } from "./trade-batches.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 
 /** A group line holds one group's items; a reconcile that catches a long backlog makes a long one. */
 const GROUP_LINE_BYTES_MAX = 512 * 1024 * 1024;
-const TRADE_ROWS_PER_WRITE = 4096;
 
 export interface MergeOutcome {
   readonly exitCode: number;
@@ -83,17 +83,11 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
   const progress = new Progress("merge");
   const writer = new ArtifactSetWriter(out, renderTradesHeader());
   try {
-    let batch: TradeRow[] = [];
+    const trades = new TradeBatches(writer);
     const report = mergeShards(config, order.map(({ m, dir }) => ({ state: m.state, evidence: m.evidence, groups: groupsOf(dir, m.groups) })),
-      (rows) => {
-        for (const row of rows) batch.push(row);
-        if (batch.length >= TRADE_ROWS_PER_WRITE) {
-          writer.appendTrades(renderTradeRows(batch));
-          batch = [];
-        }
-      },
+      (rows) => trades.add(rows),
       (groups) => { if ((groups & 0xffff) === 0) progress.tick(groups, "groups"); });
-    writer.appendTrades(renderTradeRows(batch));
+    trades.flush();
     writer.commit(renderReportArtifacts(report, first.meta));
     return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report };
   } catch (err) {

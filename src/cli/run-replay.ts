@@ -1,8 +1,10 @@
 // The imperative shell around one replay: read -> compute -> render -> write.
 
 import { renderReportArtifacts } from "../report/render.js";
-import { renderTradeRows, renderTradesHeader } from "../report/trades-csv.js";
-import { hashFile, openBroker, openJournal, loadConfig, sha256Hex } from "../adapters/inputs.js";
+import { renderTradesHeader } from "../report/trades-csv.js";
+import { hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
+import type { RunMeta } from "../report/meta.js";
+import { TradeBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
 import { replay, replayShard } from "../core/replay.js";
@@ -12,11 +14,10 @@ import {
   renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
 } from "../report/shard-codec.js";
 import type { CacheEntry } from "../core/cache.js";
-import type { Report, TradeRow } from "../domain/report.js";
+import type { Report } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 
-const TRADE_ROWS_PER_WRITE = 4096;
 const GROUP_LINES_PER_WRITE = 1024;
 
 export interface ReplayArgs {
@@ -58,12 +59,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
 
   const progress = new Progress("replay");
   const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
-  // Trade rows go to disk in batches as the replay reconciles them: memory holds one batch.
-  let batch: TradeRow[] = [];
-  const flushTrades = (rows: TradeRow[]) => {
-    writer.appendTrades(renderTradeRows(rows));
-    return [] as TradeRow[];
-  };
+  const trades = new TradeBatches(writer);
   let steps = 0;
   let finalEntries: readonly CacheEntry[] = [];
   let report: Report;
@@ -75,8 +71,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         // undrained cache changes would pile up for the whole replay.
         const ops = engine.drainCacheOps();
         store?.apply(index, ops);
-        for (const row of engine.drainTrades()) batch.push(row);
-        if (batch.length >= TRADE_ROWS_PER_WRITE) batch = flushTrades(batch);
+        trades.add(engine.drainTrades());
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
       beforeReport: (engine) => {
@@ -85,12 +80,9 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         finalEntries = engine.cacheEntries();
       },
     });
-    batch = flushTrades(batch.concat(report.trades));
-    const meta = {
-      journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
-      configHash: loaded.hash, effectiveConfig: loaded.effective,
-    };
-    writer.commit(renderReportArtifacts(report, meta));
+    trades.add(report.trades);
+    trades.flush();
+    writer.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
   } catch (err) {
     writer.abort();
     store?.abort();
@@ -131,10 +123,7 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
       },
       { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
     writer.appendTrades(lines.join(""));
-    const meta = {
-      journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
-      configHash: loaded.hash, effectiveConfig: loaded.effective,
-    };
+    const meta = runMeta(journal, broker, loaded);
     writer.commit({
       [SHARD_MANIFEST_NAME]: renderShardManifest({
         format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups,
@@ -148,4 +137,12 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
     broker.recall.close();
     progress.done();
   }
+}
+
+/** Provenance of a replay, once both inputs have been read to their end. */
+function runMeta(journal: RecordStream<unknown>, broker: RecordStream<unknown>, loaded: LoadedConfig): RunMeta {
+  return {
+    journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
+    configHash: loaded.hash, effectiveConfig: loaded.effective,
+  };
 }

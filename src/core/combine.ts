@@ -45,9 +45,10 @@ function sumRuns(runs: readonly ReconcileRun[]): ReconcileRun {
 /** Account-wide items: every shard has the same ones; keep the first shard's, check the rest. */
 function accountWide<T extends RawFinding | RawAlert>(parts: ReadonlyArray<readonly T[]>, what: string, seq: number): T[] {
   const lists = parts.map((items) => items.filter((x) => x.global));
-  const first = JSON.stringify(lists[0], (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+  const text = (items: unknown) => JSON.stringify(items, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+  const first = text(lists[0]);
   for (const l of lists.slice(1)) {
-    if (JSON.stringify(l, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) !== first) {
+    if (text(l) !== first) {
       throw new ShardMismatch(`${what} of group ${seq}`, "the same account-wide items in every shard", "different ones");
     }
   }
