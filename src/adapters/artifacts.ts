@@ -87,7 +87,7 @@ export class ArtifactSetWriter {
   private readonly dir: string;
   private readonly staging: string;
   private readonly backup: string;
-  private tradesFd: number | null;
+  private streamFd: number | null;
 
   constructor(outDir: string, header: string, private readonly layout: SetLayout = ARTIFACT_SET) {
     this.dir = resolve(outDir);
@@ -96,16 +96,16 @@ export class ArtifactSetWriter {
       recoverInterruptedWrite(this.dir, layout.names);
       mkdirSync(dirname(this.dir), { recursive: true });
       mkdirSync(this.staging);
-      this.tradesFd = openSync(join(this.staging, layout.streamed), "w");
-      writeSync(this.tradesFd, header);
+      this.streamFd = openSync(join(this.staging, layout.streamed), "w");
+      writeSync(this.streamFd, header);
     } catch (err) {
       throw new IoError(`cannot write artifacts to ${outDir}: ${(err as Error).message}`);
     }
   }
 
-  appendTrades(text: string): void {
-    if (this.tradesFd === null) throw new Error("invariant: trades appended after the set was closed");
-    if (text !== "") writeSync(this.tradesFd, text);
+  appendStreamed(text: string): void {
+    if (this.streamFd === null) throw new Error("invariant: the streamed file appended after the set was closed");
+    if (text !== "") writeSync(this.streamFd, text);
   }
 
   /** Writes the whole files (every name of the layout but the streamed one) and swaps the set in. */
@@ -114,7 +114,7 @@ export class ArtifactSetWriter {
     const whole = this.layout.names.filter((name) => name !== this.layout.streamed);
     for (const name of whole) assert(files[name] !== undefined, `${name} is rendered before commit`);
     try {
-      this.closeTrades(true);
+      this.closeStream(true);
       for (const name of whole) writeDurably(join(this.staging, name), files[name]!);
       for (const [name, text] of extra) writeDurably(join(this.staging, name), text);
       const hadDir = existsSync(this.dir);
@@ -132,14 +132,14 @@ export class ArtifactSetWriter {
 
   /** The replay failed: nothing of this set remains, and DIR is as it was. */
   abort(): void {
-    this.closeTrades(false);
+    this.closeStream(false);
     rmSync(this.staging, { recursive: true, force: true });
   }
 
-  private closeTrades(durably: boolean): void {
-    if (this.tradesFd === null) return;
-    if (durably) fsyncSync(this.tradesFd);
-    closeSync(this.tradesFd);
-    this.tradesFd = null;
+  private closeStream(durably: boolean): void {
+    if (this.streamFd === null) return;
+    if (durably) fsyncSync(this.streamFd);
+    closeSync(this.streamFd);
+    this.streamFd = null;
   }
 }

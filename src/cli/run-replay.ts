@@ -117,12 +117,12 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
         lines.push(renderGroupLine(group));
         groups += 1;
         if (lines.length >= GROUP_LINES_PER_WRITE) {
-          writer.appendTrades(lines.join(""));
+          writer.appendStreamed(lines.join(""));
           lines = [];
         }
       },
       { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
-    writer.appendTrades(lines.join(""));
+    writer.appendStreamed(lines.join(""));
     const meta = runMeta(journal, broker, loaded);
     writer.commit({
       [SHARD_MANIFEST_NAME]: renderShardManifest({

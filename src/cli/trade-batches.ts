@@ -18,7 +18,7 @@ export class TradeBatches {
   }
 
   flush(): void {
-    this.writer.appendTrades(renderTradeRows(this.batch));
+    this.writer.appendStreamed(renderTradeRows(this.batch));
     this.batch = [];
   }
 }

@@ -17,7 +17,7 @@ import {
   absDec, contentId, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
   type Pos, str, symbolOf, toUtc,
 } from "./common.js";
-import type { JsonItem } from "./json-values.js";
+import { isObjectItem, type JsonItem } from "./json-values.js";
 
 const ACK_EVENTS = new Set(["new", "pending_new", "accepted", "accepted_for_bidding"]);
 const FILL_EVENTS = new Set(["fill", "partial_fill"]);
@@ -58,16 +58,8 @@ class AlpacaImporter {
   constructor(private readonly opts: ImportOptions) {}
 
   feed(item: JsonItem): void {
-    if (item.kind === "bad") {
-      this.report.problem(item.pos, item.reason);
-      return;
-    }
-    const v = item.value;
-    if (!isObject(v)) {
-      this.report.problem(item.pos, "expected a JSON object (a trade update, order, activity or position)");
-      return;
-    }
-    this.record(v, item.pos, item.group);
+    if (!isObjectItem(item, this.report, "a JSON object (a trade update, order, activity or position)")) return;
+    this.record(item.value, item.pos, item.group);
   }
 
   private record(v: Json, pos: Pos, group: number): void {

@@ -8,11 +8,30 @@
 // new object in column 0 while the previous one is still open means the previous one was cut short,
 // so the scanner reports it and starts over rather than swallowing the rest of the file.
 
-import type { Pos } from "./common.js";
+import { type ImportReport, isObject, type Json, type Pos } from "./common.js";
 
 export type JsonItem =
   | { readonly kind: "value"; readonly value: unknown; readonly pos: Pos; readonly group: number }
   | { readonly kind: "bad"; readonly pos: Pos; readonly reason: string };
+
+/** A scanned item that parsed to a JSON object. */
+export type ObjectItem = Extract<JsonItem, { kind: "value" }> & { readonly value: Json };
+
+/**
+ * Whether a scanned item is an object; if not, reports why (a value that did not parse, or one
+ * that is not an object: `expected` says what the importer wanted).
+ */
+export function isObjectItem(item: JsonItem, report: ImportReport, expected: string): item is ObjectItem {
+  if (item.kind === "bad") {
+    report.problem(item.pos, item.reason);
+    return false;
+  }
+  if (!isObject(item.value)) {
+    report.problem(item.pos, `expected ${expected}`);
+    return false;
+  }
+  return true;
+}
 
 /** The largest single JSON value we buffer; bigger is reported, not parsed. */
 export const JSON_VALUE_BYTES_MAX = 256 * 1024 * 1024;

@@ -15,7 +15,7 @@ import {
   absDec, decOf, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
   type Pos, str, symbolOf, toUtc,
 } from "./common.js";
-import type { JsonItem } from "./json-values.js";
+import { isObjectItem, type JsonItem } from "./json-values.js";
 
 /** Order-creating transactions the engine (or a person) places: each is an order_accepted. */
 const ENTRY_ORDER_TYPES = new Set(["MARKET_ORDER", "LIMIT_ORDER", "STOP_ORDER", "MARKET_IF_TOUCHED_ORDER", "FIXED_PRICE_ORDER"]);
@@ -66,15 +66,8 @@ class OandaImporter {
       this.file = item.pos.file;
       this.lastId = undefined; // ids are contiguous within one stream or listing, not across files
     }
-    if (item.kind === "bad") {
-      this.report.problem(item.pos, item.reason);
-      return;
-    }
+    if (!isObjectItem(item, this.report, "a JSON object (a transaction or an API response)")) return;
     const v = item.value;
-    if (!isObject(v)) {
-      this.report.problem(item.pos, "expected a JSON object (a transaction or an API response)");
-      return;
-    }
     if (typeof v["type"] === "string") {
       this.transaction(v, item.pos, true);
       return;
