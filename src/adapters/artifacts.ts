@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { assert, ConfigError, IoError } from "../domain/errors.js";
-import { ARTIFACT_NAMES } from "../report/render.js";
+import { ARTIFACT_NAMES, TRADES_CSV } from "../report/artifact-names.js";
 
 
 /** Files derived from an artifact set that a new set makes stale. */
@@ -75,7 +75,7 @@ export interface SetLayout {
   readonly streamed: string;
 }
 
-export const ARTIFACT_SET: SetLayout = { names: ARTIFACT_NAMES, streamed: "trades.csv" };
+export const ARTIFACT_SET: SetLayout = { names: ARTIFACT_NAMES, streamed: TRADES_CSV };
 
 /**
  * Writes one artifact set. trades.csv streams into the staging folder as the replay reconciles

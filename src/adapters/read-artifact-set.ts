@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../domain/errors.js";
-import { ARTIFACT_NAMES, type ArtifactName } from "../report/render.js";
+import { ARTIFACT_NAMES, type ArtifactName } from "../report/artifact-names.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {
   if (!existsSync(dir)) throw new IoError(`no artifacts folder at ${dir}`);

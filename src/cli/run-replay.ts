@@ -38,33 +38,64 @@ export interface ReplayOutcome {
   readonly resumed: boolean;
 }
 
-/** Runs one replay and writes its artifacts. Throws typed errors for bad input (nothing written). */
-export function runReplay(args: ReplayArgs): ReplayOutcome {
+/** What both kinds of replay open before they run: the config, both inputs, the output folder. */
+interface ReplayInputs {
+  readonly loaded: LoadedConfig;
+  readonly journal: ReturnType<typeof openJournal>;
+  readonly broker: ReturnType<typeof openBroker>;
+}
+
+function openInputs(args: ReplayArgs): ReplayInputs {
   const loaded = loadConfig(args.config);
   checkOutDir(args.out);
-  const journal = openJournal(args.journal, loaded.config);
-  const broker = openBroker(args.broker, loaded.config);
+  return { loaded, journal: openJournal(args.journal, loaded.config), broker: openBroker(args.broker, loaded.config) };
+}
 
-  let store: SqliteCacheStore | null = null;
-  let cacheEntries: readonly CacheEntry[] = [];
-  let cacheFailure: string | null = null;
-  let resumed = false;
-  if (args.cache !== undefined) {
-    // A replay is identified by what it reads: the same inputs and config resume the same run.
-    const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
-    const opened = SqliteCacheStore.open(args.cache, runKey);
-    ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = opened);
-    store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
-  }
-
-  const progress = new Progress("replay");
-  const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
-  const trades = new TradeBatches(writer);
-  let steps = 0;
-  let finalEntries: readonly CacheEntry[] = [];
-  let report: Report;
+/**
+ * Runs `body` with the inputs open and a progress line on stderr. On any failure the staged output
+ * (and whatever else `abort` names) is discarded before the error goes on; the broker's re-read
+ * handle is closed either way.
+ */
+function withInputs<T>(args: ReplayArgs, label: string, abort: () => void, body: (inputs: ReplayInputs, progress: Progress) => T): T {
+  const inputs = openInputs(args);
+  const progress = new Progress(label);
   try {
-    report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
+    return body(inputs, progress);
+  } catch (err) {
+    abort();
+    throw err;
+  } finally {
+    inputs.broker.recall.close();
+    progress.done();
+  }
+}
+
+/** Runs one replay and writes its artifacts. Throws typed errors for bad input (nothing written). */
+export function runReplay(args: ReplayArgs): ReplayOutcome {
+  // Opened inside the run, released by it: what a failure must discard.
+  const staged: { writer?: ArtifactSetWriter; store?: SqliteCacheStore | null } = {};
+  const abort = () => {
+    staged.writer?.abort();
+    staged.store?.abort();
+  };
+  let finalEntries: readonly CacheEntry[] = [];
+  const { report, resumed } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
+    let cacheEntries: readonly CacheEntry[] = [];
+    let cacheFailure: string | null = null;
+    let resumed = false;
+    let store: SqliteCacheStore | null = null;
+    if (args.cache !== undefined) {
+      // A replay is identified by what it reads: the same inputs and config resume the same run.
+      const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
+      ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = SqliteCacheStore.open(args.cache, runKey));
+      store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
+      staged.store = store;
+    }
+    const out = new ArtifactSetWriter(args.out, renderTradesHeader());
+    staged.writer = out;
+    const trades = new TradeBatches(out);
+    let steps = 0;
+    const report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
       afterStep: (engine, _record, index) => {
         steps = index + 1;
         // Drain even without a store: `store?.apply(..)` would skip evaluating its argument, and
@@ -82,16 +113,10 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     });
     trades.add(report.trades);
     trades.flush();
-    writer.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
-  } catch (err) {
-    writer.abort();
-    store?.abort();
-    throw err;
-  } finally {
-    broker.recall.close();
-    progress.done();
-  }
-  store?.commit(finalEntries);
+    out.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
+    return { report, resumed };
+  });
+  staged.store?.commit(finalEntries);
   return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
 }
 
@@ -103,40 +128,31 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
   if (args.cache !== undefined) {
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
-  const loaded = loadConfig(args.config);
-  checkOutDir(args.out);
-  const journal = openJournal(args.journal, loaded.config);
-  const broker = openBroker(args.broker, loaded.config);
-  const progress = new Progress(`replay shard ${spec.index}/${spec.count}`);
-  const writer = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
-  let lines: string[] = [];
-  let groups = 0;
-  try {
+  const staged: { writer?: ArtifactSetWriter } = {};
+  return withInputs(args, `replay shard ${spec.index}/${spec.count}`, () => staged.writer?.abort(), ({ loaded, journal, broker }, progress) => {
+    const out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
+    staged.writer = out;
+    let lines: string[] = [];
+    let groups = 0;
     const result = replayShard(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
       (group) => {
         lines.push(renderGroupLine(group));
         groups += 1;
         if (lines.length >= GROUP_LINES_PER_WRITE) {
-          writer.appendStreamed(lines.join(""));
+          out.appendStreamed(lines.join(""));
           lines = [];
         }
       },
       { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
-    writer.appendStreamed(lines.join(""));
-    const meta = runMeta(journal, broker, loaded);
-    writer.commit({
+    out.appendStreamed(lines.join(""));
+    out.commit({
       [SHARD_MANIFEST_NAME]: renderShardManifest({
-        format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups,
+        format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
+        state: result.state, evidence: result.evidence, groups,
       }),
     });
     return { groups };
-  } catch (err) {
-    writer.abort();
-    throw err;
-  } finally {
-    broker.recall.close();
-    progress.done();
-  }
+  });
 }
 
 /** Provenance of a replay, once both inputs have been read to their end. */

@@ -4,6 +4,7 @@
 
 import { type Dec, decFromNumber, sign, toPlain as decToText } from "./decimal.js";
 import { ConfigError } from "./errors.js";
+import { isObject, type Json } from "./json.js";
 import { normalizeSymbol } from "./symbol.js";
 
 export type OrphanPolicy = "alert" | "flatten";
@@ -74,12 +75,6 @@ export const DEFAULT_CONFIG_JSON = {
   cache_entries_max: 1_000_000,
   report_list_items_max: 10_000,
 } as const;
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function checkKeys(obj: Json, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(obj)) {

@@ -4,13 +4,12 @@
 
 import { type Dec, decFromNumber, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
+import { isObject, type Json } from "./json.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
 import { normalizeSymbol } from "./symbol.js";
 import { type Instant, parseInstant } from "./time.js";
-
-type Json = Record<string, unknown>;
 
 export const JOURNAL_TYPES = ["snapshot", "decision", "cancel_request", "restart"] as const;
 export const BROKER_TYPES = [
@@ -122,10 +121,6 @@ class FieldReader {
   get lineNo(): number {
     return this.line;
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** JSON text of a value with object keys sorted at every depth: equal content, equal text. */

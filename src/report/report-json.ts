@@ -6,17 +6,21 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Alert, AmbiguousMatch, Capped, Finding, ReconcileRun, Report, SkippedDecision, StagedAction } from "../domain/report.js";
 import type { RunMeta } from "./meta.js";
+import {
+  type AlertDoc, type AmbiguousDoc, type CappedDoc, type FindingDoc, type ReportJson, type RunDoc, type SkippedDoc,
+  type StagedActionDoc, SUPPORTED_SCHEMA_VERSION,
+} from "./report-schema.js";
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSION;
 
 const plain = (d: Dec): string => D.toPlain(d);
 const optPlain = (d: Dec | null | undefined): string | null => (d === null || d === undefined ? null : D.toPlain(d));
 
-function capped<T>(list: Capped<T>, render: (item: T) => unknown): { items: unknown[]; omitted: number } {
+function capped<T, D>(list: Capped<T>, render: (item: T) => D): CappedDoc<D> {
   return { items: list.items.map(render), omitted: list.omitted };
 }
 
-const run = (r: ReconcileRun) => ({
+const run = (r: ReconcileRun): RunDoc => ({
   reconcile_id: r.reconcileId,
   ts: r.ts,
   trigger: r.trigger,
@@ -36,7 +40,7 @@ const run = (r: ReconcileRun) => ({
   max_drift_units: plain(r.maxDriftUnits),
 });
 
-const finding = (f: Finding) => ({
+const finding = (f: Finding): FindingDoc => ({
   finding_id: f.findingId,
   kind: f.kind,
   severity: f.severity,
@@ -46,10 +50,10 @@ const finding = (f: Finding) => ({
   broker_order_id: f.brokerOrderId,
   symbol: f.symbol,
   detail: f.detail,
-  evidence: f.evidence,
+  evidence: [...f.evidence],
 });
 
-const alert = (a: Alert) => ({
+const alert = (a: Alert): AlertDoc => ({
   alert_id: a.alertId,
   alert: a.alert,
   ts: a.ts,
@@ -59,7 +63,7 @@ const alert = (a: Alert) => ({
   detail: a.detail,
 });
 
-const action = (s: StagedAction) => ({
+const action = (s: StagedAction): StagedActionDoc => ({
   action_id: s.actionId,
   action: s.action,
   status: "staged",
@@ -73,7 +77,7 @@ const action = (s: StagedAction) => ({
   reason: s.reason,
 });
 
-const ambiguous = (m: AmbiguousMatch) => ({
+const ambiguous = (m: AmbiguousMatch): AmbiguousDoc => ({
   reconcile_id: m.reconcileId,
   ts: m.ts,
   broker_order_id: m.brokerOrderId,
@@ -81,10 +85,10 @@ const ambiguous = (m: AmbiguousMatch) => ({
   symbol: m.symbol,
   side: m.side,
   qty: plain(m.qty),
-  candidates: m.candidates,
+  candidates: [...m.candidates],
 });
 
-const skipped = (s: SkippedDecision) => ({
+const skipped = (s: SkippedDecision): SkippedDoc => ({
   decision_id: s.decisionId,
   client_order_id: s.clientOrderId,
   ts: s.ts,
@@ -94,7 +98,7 @@ const skipped = (s: SkippedDecision) => ({
 
 export function renderReportJson(report: Report, meta: RunMeta): string {
   const t = report.totals;
-  const doc = {
+  const doc: ReportJson = {
     schema_version: REPORT_SCHEMA_VERSION,
     tool: "recon-proof",
     inputs: {
@@ -108,7 +112,7 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
     kill_switch: {
       engaged: report.killSwitch.engaged,
       engaged_at: report.killSwitch.engagedAt,
-      reasons: report.killSwitch.reasons,
+      reasons: [...report.killSwitch.reasons],
     },
     totals: {
       stale: t.stale,

@@ -3,7 +3,7 @@
 // expect.txt adds one more. `scripts/verify.sh` is the same check in plain shell with `grep -F`.
 
 import { ConfigError } from "../domain/errors.js";
-import { ARTIFACT_NAMES, type ArtifactName } from "./render.js";
+import { ARTIFACT_NAMES, type ArtifactName, METRICS_TXT, SUMMARY_TXT } from "./artifact-names.js";
 
 export interface Expectation {
   readonly line: number;
@@ -71,20 +71,20 @@ function builtInChecks(artifacts: Readonly<Partial<Record<ArtifactName, string>>
   const out: CheckResult[] = [];
   const check = (pass: boolean, artifact: string, criterion: string, why: string) =>
     out.push({ pass, artifact, criterion, why: pass ? null : why });
-  const summary = artifacts["summary.txt"] ?? "";
+  const summary = artifacts[SUMMARY_TXT] ?? "";
   const head = SUMMARY_HEAD.exec(summary.split("\n")[0] ?? "");
-  check(head !== null, "summary.txt", "first line is reconcile_summary stale= orphan= drift= cache_ok=",
+  check(head !== null, SUMMARY_TXT, "first line is reconcile_summary stale= orphan= drift= cache_ok=",
     `first line is ${JSON.stringify((summary.split("\n")[0] ?? "").slice(0, 100))}`);
-  check(/^engine_reconcile_runs_total \d+$/m.test(artifacts["metrics.txt"] ?? ""), "metrics.txt", "has engine_reconcile_runs_total",
+  check(/^engine_reconcile_runs_total \d+$/m.test(artifacts[METRICS_TXT] ?? ""), METRICS_TXT, "has engine_reconcile_runs_total",
     "no engine_reconcile_runs_total sample");
   if (head !== null) {
-    if (!expects(expect, /\bstale=[1-9]/)) check(head[1] === "0", "summary.txt", "stale=0 (not expected otherwise)", `stale=${head[1]}`);
-    if (!expects(expect, /\borphan=[1-9]/)) check(head[2] === "0", "summary.txt", "orphan=0 (not expected otherwise)", `orphan=${head[2]}`);
-    if (!expects(expect, /cache_ok=false/)) check(head[4] === "true", "summary.txt", "cache_ok=true (no cache read/write failure)", `cache_ok=${head[4]}`);
+    if (!expects(expect, /\bstale=[1-9]/)) check(head[1] === "0", SUMMARY_TXT, "stale=0 (not expected otherwise)", `stale=${head[1]}`);
+    if (!expects(expect, /\borphan=[1-9]/)) check(head[2] === "0", SUMMARY_TXT, "orphan=0 (not expected otherwise)", `orphan=${head[2]}`);
+    if (!expects(expect, /cache_ok=false/)) check(head[4] === "true", SUMMARY_TXT, "cache_ok=true (no cache read/write failure)", `cache_ok=${head[4]}`);
   }
   if (!expects(expect, /\bdrift=(?!0\.0\b)\d|drift_units=[1-9]|position_drift/)) {
     const reasons = summaryValue(summary, "kill_switch_reasons") ?? "";
-    check(!reasons.split(",").includes("position_drift"), "summary.txt", "no position drift beyond tolerance",
+    check(!reasons.split(",").includes("position_drift"), SUMMARY_TXT, "no position drift beyond tolerance",
       `kill_switch_reasons=${reasons}`);
   }
   return out;
@@ -97,7 +97,7 @@ export function verifyArtifacts(
   exitCode: number | undefined,
 ): CheckResult[] {
   const results: CheckResult[] = [];
-  const actualExit = exitCode ?? (summaryValue(artifacts["summary.txt"] ?? "", "kill_switch") === "1" ? 3 : 0);
+  const actualExit = exitCode ?? (summaryValue(artifacts[SUMMARY_TXT] ?? "", "kill_switch") === "1" ? 3 : 0);
   results.push({ pass: actualExit === expect.exitCode, artifact: "exit", criterion: String(expect.exitCode),
     why: actualExit === expect.exitCode ? null : `exit code was ${actualExit}` });
   if (expect.exitCode === 65 || actualExit === 65) return results; // bad input: no artifacts to check

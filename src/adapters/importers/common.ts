@@ -31,11 +31,7 @@ export interface OutRecord {
   readonly pos: Pos;
 }
 
-export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject, type Json } from "../../domain/json.js";
 
 /**
  * What an importer did besides emitting records. `problems` are records skipped or altered (each

@@ -3,12 +3,12 @@
 
 import { DataError, preview } from "../../domain/errors.js";
 import type { ArtifactBundle, ArtifactFile } from "./model.js";
-import { checkReportDoc, REPORT_JSON_NAME, sectionLineFinder, type ReportDoc } from "./report-doc.js";
+import { REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "../artifact-names.js";
+import { checkReportDoc, sectionLineFinder, type ReportDoc } from "../report-schema.js";
 import { parseTradesCsv } from "./trades.js";
 
-export const SUMMARY_NAME = "summary.txt";
 /** The artifacts the report reads; metrics.txt repeats summary figures and is not needed. */
-export const REPORT_INPUTS = [REPORT_JSON_NAME, "trades.csv", SUMMARY_NAME] as const;
+export const REPORT_INPUTS = [REPORT_JSON, TRADES_CSV, SUMMARY_TXT] as const;
 
 export interface ArtifactTexts {
   readonly name: string;
@@ -31,14 +31,14 @@ export function parseJsonText(text: string, source: string): unknown {
 }
 
 export function parseReportJsonText(text: string): ReportDoc {
-  const value = parseJsonText(text, REPORT_JSON_NAME);
-  return checkReportDoc(value, { source: REPORT_JSON_NAME, lineOf: sectionLineFinder(text) });
+  const value = parseJsonText(text, REPORT_JSON);
+  return checkReportDoc(value, { source: REPORT_JSON, lineOf: sectionLineFinder(text) });
 }
 
 function summaryFirstLine(text: string): string {
   const first = text.split("\n", 1)[0] ?? "";
   if (!/^reconcile_summary stale=\d+ orphan=\d+ drift=-?\d+\.\d cache_ok=(true|false)$/.test(first)) {
-    throw new DataError(SUMMARY_NAME, 1, "(first line)", "reconcile_summary stale=<int> orphan=<int> drift=<pips> cache_ok=<true|false>", preview(first));
+    throw new DataError(SUMMARY_TXT, 1, "(first line)", "reconcile_summary stale=<int> orphan=<int> drift=<pips> cache_ok=<true|false>", preview(first));
   }
   return first;
 }

@@ -1,7 +1,7 @@
 // What the HTML report is rendered from: the parsed artifact set. Built by parseArtifactSet (pure,
 // from the files' text) and by the adapter in src/adapters/read-artifacts.ts (which reads the files).
 
-import type { ReportDoc } from "./report-doc.js";
+import type { ReportDoc } from "../report-schema.js";
 import type { TradeView } from "./trades.js";
 
 export interface ArtifactFile {

@@ -4,6 +4,7 @@
 import * as D from "../../domain/decimal.js";
 import { parseDec } from "../../domain/decimal.js";
 import { parseInstant } from "../../domain/time.js";
+import { REPORT_JSON } from "../artifact-names.js";
 import { positionBars, stepChart, timeDomain, timeline, type RunMark, type RunMarkKind } from "./charts.js";
 import { html, type Html, type SafeHtml } from "./escape.js";
 import { clip, count, group, signed, words } from "./format.js";
@@ -11,7 +12,7 @@ import {
   chart_points_max, chart_symbols_max, detail_entries_max, detail_value_chars_max, table_rows_max, timeline_marks_max,
 } from "./limits.js";
 import type { ArtifactBundle } from "./model.js";
-import type { AlertDoc, FindingDoc, ReportDoc, RunDoc, SkippedDoc, StagedActionDoc } from "./report-doc.js";
+import type { AlertDoc, FindingDoc, ReportDoc, RunDoc, SkippedDoc, StagedActionDoc } from "../report-schema.js";
 import { cumulativePnl, type Series } from "./series.js";
 import { capByRank, dataTable, distinct, type Column } from "./table.js";
 import type { TradeView } from "./trades.js";
@@ -158,7 +159,7 @@ function detailList(detail: Readonly<Record<string, string | number | boolean | 
 
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1, info: 2 };
 
-function omittedNote(shown: number, inJson: number, omitted: number, file = "reconcile-report.json"): Html {
+function omittedNote(shown: number, inJson: number, omitted: number, file = REPORT_JSON): Html {
   const parts: string[] = [];
   if (shown < inJson) parts.push(`the other ${count(inJson - shown)} are in ${file}`);
   if (omitted > 0) parts.push(`${file} itself left out ${count(omitted)} more (its list cap)`);

@@ -7,8 +7,7 @@ import { DataError, preview } from "../../domain/errors.js";
 import { parseDec, type Dec } from "../../domain/decimal.js";
 import { parseInstant } from "../../domain/time.js";
 import { TRADES_COLUMNS } from "../trades-csv.js";
-
-export const TRADES_CSV_NAME = "trades.csv";
+import { TRADES_CSV } from "../artifact-names.js";
 
 export interface TradeView {
   /** Physical line in trades.csv where the row starts (for messages and evidence). */
@@ -106,7 +105,7 @@ function splitCsv(text: string, emit: Emit, onPlainCount: (count: number, line: 
       else if (c === "\n") break;
       else if (c !== "\r") field += c;
     }
-    if (quoted) throw new DataError(TRADES_CSV_NAME, start, "(quoting)", "a closing quote before the end of the file");
+    if (quoted) throw new DataError(TRADES_CSV, start, "(quoting)", "a closing quote before the end of the file");
     fields.push(field);
     emit(fields, start);
     pos = i + 1;
@@ -119,12 +118,12 @@ function stripCr(s: string): string {
 }
 
 function wrongCount(count: number, line: number): never {
-  throw new DataError(TRADES_CSV_NAME, line, "(row)", `${COLUMNS} columns`, String(count));
+  throw new DataError(TRADES_CSV, line, "(row)", `${COLUMNS} columns`, String(count));
 }
 
 function rowFrom(f: readonly string[], line: number, instant: ReturnType<typeof instantReader>): TradeView {
   const bad = (col: string, expected: string, got: string): never => {
-    throw new DataError(TRADES_CSV_NAME, line, col, expected, preview(got));
+    throw new DataError(TRADES_CSV, line, col, expected, preview(got));
   };
   if (f.length !== COLUMNS) wrongCount(f.length, line);
   const ts = f[COL.ts]!;
@@ -148,14 +147,14 @@ export function parseTradesCsv(text: string): TradeView[] {
     if (header) {
       header = false;
       if (fields.join(",") !== TRADES_COLUMNS.join(",")) {
-        throw new DataError(TRADES_CSV_NAME, line, "(header)", TRADES_COLUMNS.join(","), fields.join(","));
+        throw new DataError(TRADES_CSV, line, "(header)", TRADES_COLUMNS.join(","), fields.join(","));
       }
       return;
     }
     if (fields.length === 1 && fields[0] === "") return; // a blank line carries no fill
     rows.push(rowFrom(fields, line, instant));
   }, wrongCount);
-  if (header) throw new DataError(TRADES_CSV_NAME, 1, "(header)", TRADES_COLUMNS.join(","), "an empty file");
+  if (header) throw new DataError(TRADES_CSV, 1, "(header)", TRADES_COLUMNS.join(","), "an empty file");
   return rows;
 }
 

@@ -2,7 +2,7 @@
 // a subset of HTML, so every string from the artifacts is escaped for both: a client order id or a
 // reason cannot open a link, a table cell or a tag.
 
-import { checkReportDoc } from "./report-doc.js";
+import { checkReportDoc } from "../report-schema.js";
 import { KILL_REASONS } from "./sections.js";
 
 /** Escapes text for a markdown table cell or paragraph (HTML specials as entities, markdown with \). */

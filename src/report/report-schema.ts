@@ -1,13 +1,16 @@
-// reconcile-report.json as the HTML report reads it: validated, typed, keys as written (snake_case,
-// decimals as strings). Only the fields the report shows are checked; others are ignored, so a
-// newer writer that adds fields still renders. A different schema_version is refused outright.
+// reconcile-report.json's schema, once, for both sides: the writer (report-json.ts) builds a value of
+// the type checked here, so a field renamed or added on one side only fails to compile; the HTML
+// report validates the file against the same checks. Keys as written (snake_case, decimals as
+// strings). Fields a newer writer adds are ignored by the reader; fields an older writer lacked
+// are `optional` with the value they meant. A different schema_version is refused outright.
 
 import {
   arr, bool, decText, detailValue, int, literal, nullable, num, numOrDec, obj, optional, record, str,
   timestamp, type Checked, type Where,
-} from "./schema.js";
+} from "./json-check.js";
+import { REPORT_JSON } from "./artifact-names.js";
+import type { Json } from "../domain/json.js";
 
-export const REPORT_JSON_NAME = "reconcile-report.json";
 export const SUPPORTED_SCHEMA_VERSION = 1;
 
 const inputMeta = obj({ name: str, sha256: str, lines: int });
@@ -38,7 +41,7 @@ const alert = obj({
 });
 
 const stagedAction = obj({
-  action_id: str, action: str, ts: timestamp, reconcile_id: str, symbol: str, client_order_id: nullable(str),
+  action_id: str, action: str, status: optional(literal("staged"), "staged"), ts: timestamp, reconcile_id: str, symbol: str, client_order_id: nullable(str),
   broker_order_id: nullable(str), side: nullable(str), qty: nullable(decText), reason: str,
 });
 
@@ -67,6 +70,7 @@ const config = obj({
 
 export const reportDocCheck = obj({
   schema_version: literal(SUPPORTED_SCHEMA_VERSION),
+  tool: optional(literal("recon-proof"), "recon-proof"),
   inputs: obj({ journal: inputMeta, broker: inputMeta, config: nullable(inputMeta), config_hash: str }),
   config: optional(config, config({}, "config", { source: "", lineOf: () => 1 })),
   verdict: literal("healthy", "manual_intervention_required"),
@@ -75,7 +79,8 @@ export const reportDocCheck = obj({
     stale: int, orphan: int, drift_pips: decText, drift_units: decText, cache_ok: bool, kill_switch: literal(0, 1),
     duplicates_skipped: int, duplicate_deliveries: int, fills_caught_by_reconcile: int, stale_orders_cancelled: int,
     blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decText, orders_sent: int, fills: int,
-    unreconciled_fills: int, reconcile_runs: int, reconcile_failures: int, journal_records: int, broker_events: int,
+    unreconciled_fills: int, reconcile_runs: int, reconcile_runs_coalesced: optional(int, 0), reconcile_failures: int,
+    journal_records: int, broker_events: int,
   }),
   cache: obj({
     ok: bool, failure: nullable(str), entries_loaded: int, entries_written: int, entries_purged: int,
@@ -93,16 +98,24 @@ export const reportDocCheck = obj({
   slippage: arr(obj({
     symbol: str, session: str, fills: int, preset_max_pips: nullable(decText), preset_hits: int, breaches: int,
     mean_pips: decText, p50_pips: decText, p95_pips: decText, max_pips: decText,
+    limit_fills: optional(int, 0), mean_limit_improvement_pips: optional(nullable(decText), null),
   })),
   broker_limits: nullable(obj({ ts: str, daily_loss_cap: decText, symbol_caps: record(decText) })),
 });
 
 export type ReportDoc = Checked<typeof reportDocCheck>;
+/**
+ * What the writer builds. The same document, except that it writes the whole effective config
+ * (its shape is config.ts's), of which the reader checks only the keys it shows.
+ */
+export type ReportJson = Omit<ReportDoc, "config"> & { readonly config: Json };
 export type RunDoc = Checked<typeof run>;
 export type FindingDoc = Checked<typeof finding>;
 export type AlertDoc = Checked<typeof alert>;
 export type StagedActionDoc = Checked<typeof stagedAction>;
 export type SkippedDoc = Checked<typeof skipped>;
+export type AmbiguousDoc = Checked<typeof ambiguous>;
+export type CappedDoc<T> = { items: T[]; omitted: number };
 
 /** Line of a top-level section ("  \"findings\": {") in the 2-space-indented artifact, for messages. */
 export function sectionLineFinder(text: string): (path: string) => number {
@@ -121,6 +134,6 @@ function countLines(text: string, end: number): number {
 }
 
 /** Validates an already-parsed reconcile-report.json. Throws DataError naming the field. */
-export function checkReportDoc(value: unknown, where: Where = { source: REPORT_JSON_NAME, lineOf: () => 1 }): ReportDoc {
+export function checkReportDoc(value: unknown, where: Where = { source: REPORT_JSON, lineOf: () => 1 }): ReportDoc {
   return reportDocCheck(value, "", where);
 }

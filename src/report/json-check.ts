@@ -2,8 +2,9 @@
 // a DataError naming the field path and what was expected, so a hand-edited or truncated
 // reconcile-report.json is refused with a message rather than half-rendered.
 
-import { DataError, preview } from "../../domain/errors.js";
-import { parseInstant } from "../../domain/time.js";
+import { DataError, preview } from "../domain/errors.js";
+import { isObject } from "../domain/json.js";
+import { parseInstant } from "../domain/time.js";
 
 export interface Where {
   readonly source: string;
@@ -59,7 +60,7 @@ export function arr<T>(check: Check<T>): Check<T[]> {
 
 export function record<T>(check: Check<T>): Check<Record<string, T>> {
   return (v, p, w) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(w, p, "an object", v);
+    if (!isObject(v)) fail(w, p, "an object", v);
     const out: Record<string, T> = {};
     for (const [k, item] of Object.entries(v)) out[k] = check(item, `${p}.${k}`, w);
     return out;
@@ -72,8 +73,8 @@ type FromShape<S extends Shape> = { [K in keyof S]: Checked<S[K]> };
 /** An object with at least these fields; other fields are ignored (a newer writer may add some). */
 export function obj<S extends Shape>(shape: S): Check<FromShape<S>> {
   return (v, p, w) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(w, p, "an object", v);
-    const src = v as Record<string, unknown>;
+    if (!isObject(v)) fail(w, p, "an object", v);
+    const src = v;
     const out: Record<string, unknown> = {};
     for (const [k, check] of Object.entries(shape)) out[k] = check(src[k], p === "" ? k : `${p}.${k}`, w);
     return out as FromShape<S>;

@@ -1,0 +1,11 @@
+// The artifact file names (CONTRACT §5), spelled once: the writers, the readers, `verify` and the
+// HTML report all take them from here.
+
+export const TRADES_CSV = "trades.csv";
+export const REPORT_JSON = "reconcile-report.json";
+export const SUMMARY_TXT = "summary.txt";
+export const METRICS_TXT = "metrics.txt";
+
+/** The four artifacts of a replay, in the order they are listed everywhere. */
+export const ARTIFACT_NAMES = [TRADES_CSV, REPORT_JSON, SUMMARY_TXT, METRICS_TXT] as const;
+export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
