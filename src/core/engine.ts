@@ -17,7 +17,6 @@ import type {
   BrokerEvent, DecisionRecord, FillEvent, InputRecord, JournalRecord, LimitsSnapshotEvent, Side, SnapshotRecord,
 } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
-import { canonicalJson } from "../domain/validate.js";
 import type {
   AlertName, AmbiguousMatch, Detail, FindingKind, ReconcileRun, ReconcileTrigger, Report,
   Severity, SkippedDecision, StagedActionKind, TradeRow,
@@ -26,7 +25,7 @@ import { pipSize } from "../domain/symbol.js";
 import { type Instant, instantFromMs, utcDay, utcHour } from "../domain/time.js";
 import { type CacheEntry, type CacheOp, OrderIdCache } from "./cache.js";
 import { Assembler, type EmitGroup, hasNoItems, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
-import { SeenIdTable } from "./seen-ids.js";
+import { type BrokerRecall, Redelivery } from "./redelivery.js";
 import { composeReport, type EngineState } from "./state.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 import { findPreset, limitImprovementPips, sessionOf, SlippageBook, slippagePips } from "./slippage.js";
@@ -83,11 +82,6 @@ interface TruthOrder {
   terminalSeen: boolean;
 }
 
-/** Two deliveries of an event carry the same content: byte-identical, or equal once keys are sorted. */
-function sameContent(a: string, b: string): boolean {
-  return a === b || canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-}
-
 /**
  * The broker has shown an order accepted and not yet finished. An order known only from its fills
  * (no accept in the log) has no known size, so the log cannot say it is still working: it is
@@ -115,13 +109,6 @@ export interface EngineOptions {
    * replay). A shard replay writes them out instead, for `merge`.
    */
   readonly emit?: (group: EmitGroup) => void;
-}
-
-export interface BrokerRecall {
-  /** The text of the broker line at `pos`. */
-  text(pos: number): string;
-  /** Its line number (only for an error message: may be slow). */
-  line(pos: number): number;
 }
 
 /** What a shard must tell `merge` so it can prove the merged result is the unsharded one. */
@@ -168,10 +155,7 @@ export class Engine {
   private readonly unsettled = new Set<string>();
   private truthPositions = new Map<string, Position>();
   private readonly lastMark = new Map<string, Dec>();
-  /** Every event id seen, and where its first delivery can be re-read (with a recall). */
-  private readonly seenIds = new SeenIdTable();
-  /** Without a recall (in-memory logs): every event id with its first delivery's text. */
-  private readonly seenTexts = new Map<string, { readonly fingerprint: string; readonly line: number }>();
+  private readonly redelivery: Redelivery;
   private limits: LimitsSnapshotEvent | undefined;
   private limitsCheckedEventId: string | undefined;
   private readonly realizedBySymbol = new Map<string, Dec>();
@@ -203,7 +187,6 @@ export class Engine {
   private readonly orphanDistinct = new Set<string>();
   private staleCancelledCount = 0;
   private fillsCaught = 0;
-  private duplicateDeliveries = 0;
   private ordersSent = 0;
   private reconcileFailures = 0;
   private coalescedRuns = 0;
@@ -218,6 +201,7 @@ export class Engine {
 
   constructor(private readonly config: Config, private readonly options: EngineOptions) {
     this.cache = new OrderIdCache(options.cacheEntries, config.cacheEntriesMax);
+    this.redelivery = new Redelivery(options.recallBroker);
     if (options.emit === undefined) {
       const assembler = new Assembler(config.reportListItemsMax);
       this.assembler = assembler;
@@ -233,7 +217,7 @@ export class Engine {
   step(rec: InputRecord): void {
     this.beginRecord(rec);
     if (rec.src === "journal") this.onJournal(rec);
-    else if (this.firstDelivery(rec)) this.onBroker(rec);
+    else if (this.redelivery.deliver(rec)) this.onBroker(rec);
     this.flushGroup(null);
   }
 
@@ -248,7 +232,7 @@ export class Engine {
       assert(rec.type === "decision" || rec.type === "cancel_request", "restarts and snapshots reach every shard");
       this.startIfNeeded(rec.ts);
     } else {
-      this.firstDelivery(rec);
+      this.redelivery.deliver(rec);
     }
     this.flushGroup(null);
   }
@@ -463,37 +447,6 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------- broker (the truth)
-
-  /** False for a redelivered event (counted, otherwise a no-op); a conflicting redelivery is bad input. */
-  private firstDelivery(ev: BrokerEvent): boolean {
-    const first = this.firstDeliveryOf(ev);
-    if (first === undefined) return true;
-    if (!sameContent(first.text, ev.fingerprint)) {
-      throw new DataError("broker", ev.line, "event_id",
-        `a unique event_id, or a redelivery with identical content (it was first seen on line ${first.line()} with different content)`,
-        JSON.stringify(ev.eventId));
-    }
-    this.duplicateDeliveries += 1;
-    return false;
-  }
-
-  /** The earlier delivery of this event's id, or undefined (and the event is remembered as the first). */
-  private firstDeliveryOf(ev: BrokerEvent): { readonly text: string; readonly line: () => number } | undefined {
-    const recall = this.options.recallBroker;
-    if (recall === undefined) {
-      const first = this.seenTexts.get(ev.eventId);
-      if (first === undefined) this.seenTexts.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
-      return first === undefined ? undefined : { text: first.fingerprint, line: () => first.line };
-    }
-    let text = "";
-    const pos = this.seenIds.find(ev.eventId, (p) => {
-      text = recall.text(p);
-      return (JSON.parse(text) as { event_id?: unknown }).event_id === ev.eventId;
-    });
-    if (pos === undefined) this.seenIds.add(ev.eventId, ev.pos);
-    return pos === undefined ? undefined : { text, line: () => recall.line(pos) };
-  }
-
 
   private onBroker(ev: BrokerEvent): void {
     const visible = this.phase === "running" && this.connected;
@@ -1137,7 +1090,7 @@ export class Engine {
       counts: {
         stale: this.staleDistinct.size, orphan: this.orphanDistinct.size, driftPips: this.maxDriftPips,
         driftUnits: this.maxDriftUnits, duplicatesSkipped: this.skippedCount, blockedDecisions: this.blockedCount,
-        duplicateDeliveries: this.duplicateDeliveries,
+        duplicateDeliveries: this.redelivery.duplicates,
         fillsCaughtByReconcile: this.fillsCaught, staleOrdersCancelled: this.staleCancelledCount,
         slippageBreaches: this.slippageBreaches, realizedPnl: this.totalRealized, ordersSent: this.ordersSent,
         fills: this.fillCount, reconcileRuns: this.runCount, reconcileRunsCoalesced: this.coalescedRuns,

@@ -1,0 +1,79 @@
+// Redelivery (CONTRACT §3): a broker event whose event_id was already seen with the same content is a
+// duplicate delivery (counted, otherwise a no-op); the same id with different content is a conflict
+// (bad input). This module remembers every event id of the replay and answers "was this delivered
+// before?". The question and the recording are separate calls: `firstDeliveryOf` only looks.
+
+import { DataError } from "../domain/errors.js";
+import type { BrokerEvent } from "../domain/records.js";
+import { canonicalJson } from "../domain/validate.js";
+import { SeenIdTable } from "./seen-ids.js";
+
+/** Reads a broker line again by its `pos` (the shell's byte offset, or a line number in memory). */
+export interface BrokerRecall {
+  /** The text of the broker line at `pos`. */
+  text(pos: number): string;
+  /** Its line number (only for an error message: may be slow). */
+  line(pos: number): number;
+}
+
+/** The earlier delivery of an event id: its text, and (lazily) its line for a message. */
+export interface PriorDelivery {
+  readonly text: string;
+  readonly line: () => number;
+}
+
+/** Two deliveries of an event carry the same content: byte-identical, or equal once keys are sorted. */
+export function sameContent(a: string, b: string): boolean {
+  return a === b || canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+}
+
+export class Redelivery {
+  /** With a recall: a 32-bit hash and a position per id; the first delivery is read back to confirm. */
+  private readonly seenIds = new SeenIdTable();
+  /** Without a recall (in-memory logs): every event id with its first delivery's text. */
+  private readonly seenTexts = new Map<string, { readonly fingerprint: string; readonly line: number }>();
+  /** Duplicate deliveries counted so far. */
+  duplicates = 0;
+
+  constructor(private readonly recall: BrokerRecall | undefined) {}
+
+  /** The earlier delivery of this event's id, or undefined. Looks only: `remember` records. */
+  firstDeliveryOf(ev: BrokerEvent): PriorDelivery | undefined {
+    const recall = this.recall;
+    if (recall === undefined) {
+      const first = this.seenTexts.get(ev.eventId);
+      return first === undefined ? undefined : { text: first.fingerprint, line: () => first.line };
+    }
+    let text = "";
+    const pos = this.seenIds.find(ev.eventId, (p) => {
+      text = recall.text(p);
+      return (JSON.parse(text) as { event_id?: unknown }).event_id === ev.eventId;
+    });
+    return pos === undefined ? undefined : { text, line: () => recall.line(pos) };
+  }
+
+  /** Records the first delivery of an event id (the caller has checked it is new). */
+  remember(ev: BrokerEvent): void {
+    if (this.recall === undefined) this.seenTexts.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
+    else this.seenIds.add(ev.eventId, ev.pos);
+  }
+
+  /**
+   * Takes one delivery: true for the first delivery of its id (now remembered), false for a
+   * duplicate (counted). A redelivery with different content is bad input.
+   */
+  deliver(ev: BrokerEvent): boolean {
+    const prior = this.firstDeliveryOf(ev);
+    if (prior === undefined) {
+      this.remember(ev);
+      return true;
+    }
+    if (!sameContent(prior.text, ev.fingerprint)) {
+      throw new DataError("broker", ev.line, "event_id",
+        `a unique event_id, or a redelivery with identical content (it was first seen on line ${prior.line()} with different content)`,
+        JSON.stringify(ev.eventId));
+    }
+    this.duplicates += 1;
+    return false;
+  }
+}
