@@ -12,8 +12,9 @@
 // a broker-limits mismatch) are produced identically by every shard; merge keeps one copy.
 
 import type {
-  Alert, AlertName, AmbiguousMatch, Capped, Finding, ReconcileRun, SkippedDecision, StagedAction, TradeRow,
+  Alert, AlertName, AmbiguousMatch, Capped, Finding, KillReason, KillSwitchView, ReconcileRun, SkippedDecision, StagedAction, TradeRow,
 } from "../domain/report.js";
+import { KillSwitch, killRank } from "./kill-switch.js";
 
 export type RawFinding = Omit<Finding, "findingId"> & { readonly global: boolean };
 export type RawAlert = Omit<Alert, "alertId"> & { readonly global: boolean };
@@ -26,7 +27,7 @@ export interface RunRecord {
 }
 
 export interface KillEngage {
-  readonly reason: string;
+  readonly reason: KillReason;
   readonly ts: string;
 }
 
@@ -52,18 +53,6 @@ export function hasNoItems(g: GroupItems): boolean {
   return g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
     g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
     g.kills.length === 0;
-}
-
-/** Kill-switch reasons in the order the engine checks them inside one group. */
-export const KILL_REASON_ORDER: readonly string[] = [
-  "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
-  "stale_local_order", "orphan_broker_order", "position_drift",
-];
-
-function killRank(reason: string): number {
-  const i = KILL_REASON_ORDER.indexOf(reason);
-  if (i < 0) throw new Error(`invariant: a known kill-switch reason, got ${reason}`);
-  return i;
 }
 
 /** Stable sort by symbol; items without one come first. */
@@ -110,7 +99,7 @@ export interface AssembledLists {
   readonly skippedTotal: number;
   readonly blockedDecisions: Capped<SkippedDecision>;
   readonly blockedTotal: number;
-  readonly killSwitch: { readonly engaged: boolean; readonly engagedAt: string | null; readonly reasons: readonly string[] };
+  readonly killSwitch: KillSwitchView;
 }
 
 /** Numbers, orders and caps emitted groups, in group order. Used by a replay and by merge alike. */
@@ -125,8 +114,7 @@ export class Assembler {
   private readonly alertCounts = new Map<AlertName, number>();
   private lastRun: ReconcileRun | undefined;
   private lastSeq = -1;
-  private killEngagedAt: string | null = null;
-  private readonly killReasons: string[] = [];
+  private readonly killSwitch = new KillSwitch();
   private trades: TradeRow[] = [];
 
   constructor(listItemsMax: number) {
@@ -161,10 +149,7 @@ export class Assembler {
     for (const s of [...g.skipped].sort((a, b) => a.line - b.line)) this.skipped.push(s);
     for (const s of [...g.blocked].sort((a, b) => a.line - b.line)) this.blocked.push(s);
     for (const t of bySymbol(g.trades, (x) => x.symbol)) this.trades.push(t);
-    for (const k of [...g.kills].sort((a, b) => killRank(a.reason) - killRank(b.reason))) {
-      if (this.killEngagedAt === null) this.killEngagedAt = k.ts;
-      if (!this.killReasons.includes(k.reason)) this.killReasons.push(k.reason);
-    }
+    for (const k of [...g.kills].sort((a, b) => killRank(a.reason) - killRank(b.reason))) this.killSwitch.engage(k.reason, k.ts);
   }
 
   /** Trade rows assembled since the last drain, in report order. */
@@ -184,7 +169,7 @@ export class Assembler {
       ambiguousMatches: this.ambiguous.view(),
       skippedDecisions: this.skipped.view(), skippedTotal: this.skipped.total,
       blockedDecisions: this.blocked.view(), blockedTotal: this.blocked.total,
-      killSwitch: { engaged: this.killEngagedAt !== null, engagedAt: this.killEngagedAt, reasons: [...this.killReasons] },
+      killSwitch: this.killSwitch.view(),
     };
   }
 }

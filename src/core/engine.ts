@@ -18,13 +18,14 @@ import type {
 } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
 import type {
-  AlertName, AmbiguousMatch, Detail, FindingKind, ReconcileRun, ReconcileTrigger, Report,
+  AlertName, AmbiguousMatch, Detail, FindingKind, KillReason, ReconcileRun, ReconcileTrigger, Report,
   Severity, SkippedDecision, StagedActionKind, TradeRow,
 } from "../domain/report.js";
 import { pipSize } from "../domain/symbol.js";
 import { type Instant, instantFromMs, utcDay, utcHour } from "../domain/time.js";
 import { type CacheEntry, type CacheOp, OrderIdCache } from "./cache.js";
 import { Assembler, type EmitGroup, hasNoItems, type KillEngage, type RawAction, type RawAlert, type RawFinding, type RunRecord } from "./emit.js";
+import { KillSwitch } from "./kill-switch.js";
 import { type BrokerRecall, Redelivery } from "./redelivery.js";
 import { composeReport, type EngineState } from "./state.js";
 import { applyFill, FLAT, type Position } from "./position.js";
@@ -195,8 +196,7 @@ export class Engine {
   private readonly lastDriftReported = new Map<string, string>();
   private readonly capBreachOpen = new Set<string>();
   private readonly lossBreachDays = new Set<string>();
-  private killEngagedAt: string | null = null;
-  private readonly killReasons = new Set<string>();
+  private readonly kill = new KillSwitch();
   private cacheFailureRaised = false;
 
   constructor(private readonly config: Config, private readonly options: EngineOptions) {
@@ -407,7 +407,7 @@ export class Engine {
   private onDecision(rec: DecisionRecord): void {
     const skip = (list: SkippedDecision[], reason: string) =>
       list.push({ decisionId: rec.decisionId, clientOrderId: rec.clientOrderId, ts: rec.ts.text, line: rec.line, reason });
-    if (this.killEngagedAt !== null) {
+    if (this.kill.engaged) {
       this.blockedCount += 1;
       skip(this.pending.blocked, "kill_switch");
       return;
@@ -1058,11 +1058,8 @@ export class Engine {
     this.pending.actions.push({ action, ts: at.text, reconcileId, symbol, clientOrderId, brokerOrderId, side, qty, reason });
   }
 
-  private engageKill(reason: string, at: Instant): void {
-    if (this.killEngagedAt === null) this.killEngagedAt = at.text;
-    if (this.killReasons.has(reason)) return;
-    this.killReasons.add(reason);
-    this.pending.kills.push({ reason, ts: at.text });
+  private engageKill(reason: KillReason, at: Instant): void {
+    if (this.kill.engage(reason, at.text)) this.pending.kills.push({ reason, ts: at.text });
   }
 
   /** The engine's totals and books at the end: mergeable across shards (see state.ts). */

@@ -29,6 +29,23 @@ export type AlertName =
   | "ALERT_SLIPPAGE_PRESET_MISSING"
   | "ALERT_BROKER_LIMIT_MISMATCH";
 
+/**
+ * Why the kill switch engaged (CONTRACT §4), in the order the engine checks them within one stretch
+ * of the replay: reasons raised together are listed in this order.
+ */
+export const KILL_REASONS = [
+  "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
+  "stale_local_order", "orphan_broker_order", "position_drift",
+] as const;
+export type KillReason = (typeof KILL_REASONS)[number];
+
+/** The kill switch as the report shows it: when it first engaged, and every reason, first first. */
+export interface KillSwitchView {
+  readonly engaged: boolean;
+  readonly engagedAt: string | null;
+  readonly reasons: readonly KillReason[];
+}
+
 export type ReconcileTrigger = "startup" | "restart" | "interval" | "reconnect" | "end";
 
 export type Detail = Record<string, string | number | boolean | null | string[]>;
@@ -218,6 +235,6 @@ export interface Report {
   readonly slippage: readonly SlippageCell[];
   readonly brokerLimits: BrokerLimitsMirror | null;
   readonly cache: CacheView;
-  readonly killSwitch: { readonly engaged: boolean; readonly engagedAt: string | null; readonly reasons: readonly string[] };
+  readonly killSwitch: KillSwitchView;
   readonly totals: Totals;
 }

@@ -5,6 +5,7 @@ import * as D from "../../domain/decimal.js";
 import { parseDec } from "../../domain/decimal.js";
 import { parseInstant } from "../../domain/time.js";
 import { REPORT_JSON } from "../artifact-names.js";
+import type { KillReason } from "../../domain/report.js";
 import { positionBars, stepChart, timeDomain, timeline, type RunMark, type RunMarkKind } from "./charts.js";
 import { html, type Html, type SafeHtml } from "./escape.js";
 import { clip, count, group, signed, words } from "./format.js";
@@ -18,7 +19,7 @@ import { capByRank, dataTable, distinct, type Column } from "./table.js";
 import type { TradeView } from "./trades.js";
 
 /** Plain words for the kill-switch reasons the engine writes; unknown reasons are shown as written. */
-export const KILL_REASONS: Readonly<Record<string, string>> = {
+export const KILL_REASON_WORDS: Readonly<Record<KillReason, string>> = {
   stale_local_order: "the engine holds an order as open that the broker has no live record of",
   orphan_broker_order: "the broker has an order or fill the engine never sent",
   position_drift: "engine and broker net positions differ beyond tolerance",
@@ -67,7 +68,7 @@ function figures(doc: ReportDoc): Figure[] {
 export function verdictSection(b: ArtifactBundle): SafeHtml {
   const { doc } = b;
   const healthy = doc.verdict === "healthy";
-  const reasons = doc.kill_switch.reasons.map((r) => html`<li><strong><code>${r}</code></strong> — ${KILL_REASONS[r] ?? "see findings below"}</li>`);
+  const reasons = doc.kill_switch.reasons.map((r) => html`<li><strong><code>${r}</code></strong> — ${KILL_REASON_WORDS[r as KillReason] ?? "see findings below"}</li>`);
   const span = eventSpan(doc, b.trades);
   const why = healthy
     ? html`<p class="why">Kill switch not engaged. Every reconcile run agreed with the broker within tolerance.</p>`

@@ -3,7 +3,8 @@
 // reason cannot open a link, a table cell or a tag.
 
 import { checkReportDoc } from "../report-schema.js";
-import { KILL_REASONS } from "./sections.js";
+import { KILL_REASON_WORDS } from "./sections.js";
+import type { KillReason } from "../../domain/report.js";
 
 /** Escapes text for a markdown table cell or paragraph (HTML specials as entities, markdown with \). */
 export function mdText(text: string): string {
@@ -41,7 +42,7 @@ export function renderVerdictMarkdown(reportJson: unknown, name: string): string
   if (!healthy) {
     const at = doc.kill_switch.engaged_at === null ? "" : ` at ${mdText(doc.kill_switch.engaged_at)}`;
     lines.push(`**Kill switch engaged${at}:**`, "");
-    for (const r of doc.kill_switch.reasons) lines.push(`- **${mdText(r)}**: ${mdText(KILL_REASONS[r] ?? "see the findings in the report")}`);
+    for (const r of doc.kill_switch.reasons) lines.push(`- **${mdText(r)}**: ${mdText(KILL_REASON_WORDS[r as KillReason] ?? "see the findings in the report")}`);
     if (doc.kill_switch.reasons.length === 0) lines.push("- (no reason recorded)");
     lines.push("");
   }
