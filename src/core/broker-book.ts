@@ -1,0 +1,238 @@
+// The broker's book: the truth, as the broker log states it. Every order it accepted, every fill,
+// cancel and reject, its positions (latest snapshot plus the fills after it), marks, risk limits and
+// realized P&L by UTC day. Nothing here knows what the engine saw or what has been reported: those
+// live in engine-view.ts and reported.ts, keyed by these records.
+
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import type {
+  BrokerEvent, FillEvent, LimitsSnapshotEvent, OrderAcceptedEvent, OrderCancelledEvent, OrderRejectedEvent,
+  PositionSnapshotEvent, Side,
+} from "../domain/records.js";
+import { evidenceRef } from "../domain/records.js";
+import { type Instant, utcDay } from "../domain/time.js";
+import { applyFill, FLAT, type Position } from "./position.js";
+
+export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected";
+
+export interface BrokerFill {
+  readonly ev: FillEvent;
+  /** The order the broker booked it to. */
+  readonly order: BrokerOrder;
+  /** Realized P&L of this fill on the broker's book, net of its fee. */
+  readonly realizedPnl: Dec;
+}
+
+export interface BrokerOrder {
+  /** `broker:<id>`, or `client:<id>` for an order known only from a reject. */
+  readonly key: string;
+  readonly brokerOrderId: string | undefined;
+  readonly clientOrderId: string | undefined;
+  /** "" (and side "buy") until an event names them: a cancel or reject of an order not shown yet. */
+  readonly symbol: string;
+  readonly side: Side;
+  /** Its size, once an acceptance states it. */
+  readonly qty: Dec | undefined;
+  readonly status: BrokerOrderStatus;
+  readonly cumFilled: Dec;
+  readonly fills: readonly BrokerFill[];
+  readonly firstTs: Instant;
+  /** Broker lines about it. */
+  readonly evidence: readonly string[];
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type OrderRecord = Writable<BrokerOrder> & { fills: BrokerFill[]; evidence: string[] };
+
+/**
+ * The broker has shown an order accepted and not yet finished. An order known only from its fills
+ * (no accept in the log) has no known size, so the log cannot say it is still working: it is
+ * settled once its fills are accounted for, and re-opened by any later event about it.
+ */
+export function provenLive(b: BrokerOrder): boolean {
+  return b.status === "live" && b.qty !== undefined;
+}
+
+export class BrokerBook {
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly byBrokerId = new Map<string, OrderRecord>();
+  private readonly byClientId = new Map<string, OrderRecord>();
+  /** Orders the next reconciliation must look at: touched since, or not yet accounted for. */
+  private readonly unsettled = new Set<string>();
+  private positionBySymbol = new Map<string, Position>();
+  private readonly markBySymbol = new Map<string, Dec>();
+  private readonly realizedByDay = new Map<string, Dec>();
+  private limitsSnapshot: LimitsSnapshotEvent | undefined;
+  /** Fills booked over the whole replay. */
+  fillCount = 0;
+
+  // ------------------------------------------------------------ lookups (no side effects)
+
+  orderByBrokerId(brokerOrderId: string): BrokerOrder | undefined {
+    return this.byBrokerId.get(brokerOrderId);
+  }
+
+  orderByClientId(clientOrderId: string): BrokerOrder | undefined {
+    return this.byClientId.get(clientOrderId);
+  }
+
+  /** Orders the broker log shows that are not yet settled, in the order they became so. */
+  unsettledOrders(): BrokerOrder[] {
+    return [...this.unsettled].map((key) => this.orders.get(key)!);
+  }
+
+  /** Every order still held (finished ones are forgotten once accounted for). */
+  allOrders(): IterableIterator<BrokerOrder> {
+    return this.orders.values();
+  }
+
+  position(symbol: string): Position {
+    return this.positionBySymbol.get(symbol) ?? FLAT;
+  }
+
+  /** Non-flat positions by symbol. */
+  positions(): ReadonlyMap<string, Position> {
+    return this.positionBySymbol;
+  }
+
+  /** The last fill price of a symbol (marks an open position after a restart). */
+  lastMark(symbol: string): Dec | undefined {
+    return this.markBySymbol.get(symbol);
+  }
+
+  realizedOn(day: string): Dec {
+    return this.realizedByDay.get(day) ?? D.ZERO;
+  }
+
+  get limits(): LimitsSnapshotEvent | undefined {
+    return this.limitsSnapshot;
+  }
+
+  // ------------------------------------------------------------ booking broker events
+
+  /** Books an acceptance: the order it names, now sized (and filled, if its fills came first). */
+  accept(ev: OrderAcceptedEvent): BrokerOrder {
+    const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
+    b.qty = ev.qty;
+    if (D.sub(b.cumFilled, ev.qty) >= 0n && b.status === "live") b.status = "filled";
+    return b;
+  }
+
+  /** Books one execution on its order, the position, the day's P&L and the mark. */
+  fill(ev: FillEvent): BrokerFill {
+    const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
+    const { pos: next, realized } = applyFill(this.position(ev.symbol), ev.side, ev.qty, ev.price);
+    this.setPosition(ev.symbol, next);
+    const net = D.sub(realized, ev.fee);
+    const day = utcDay(ev.ts);
+    this.realizedByDay.set(day, D.add(this.realizedOn(day), net));
+    this.markBySymbol.set(ev.symbol, ev.price);
+    this.fillCount += 1;
+    b.cumFilled = D.add(b.cumFilled, ev.qty);
+    if (b.qty !== undefined && b.cumFilled >= b.qty && b.status === "live") b.status = "filled";
+    const fill: BrokerFill = { ev, order: b, realizedPnl: net };
+    b.fills.push(fill);
+    return fill;
+  }
+
+  /**
+   * Books a cancel. Returns the order, or undefined for an order the log never showed: that one is
+   * kept as evidence of a terminal order, which no one can have seen happen.
+   */
+  cancel(ev: OrderCancelledEvent): BrokerOrder | undefined {
+    const b = this.byBrokerId.get(ev.brokerOrderId);
+    if (b === undefined) {
+      this.newOrder(`broker:${ev.brokerOrderId}`, ev.brokerOrderId, undefined, "", "buy", ev).status = "cancelled";
+      return undefined;
+    }
+    b.status = "cancelled";
+    b.evidence.push(evidenceRef(ev));
+    this.unsettled.add(b.key);
+    return b;
+  }
+
+  /** Books a reject (keyed by client id: a reject may come before any broker id exists). */
+  reject(ev: OrderRejectedEvent): BrokerOrder {
+    const b = this.byClientId.get(ev.clientOrderId) ?? this.newOrder(`client:${ev.clientOrderId}`, undefined, ev.clientOrderId, "", "buy", ev);
+    b.status = "rejected";
+    const ref = evidenceRef(ev);
+    if (!b.evidence.includes(ref)) b.evidence.push(ref);
+    this.unsettled.add(b.key);
+    return b;
+  }
+
+  /** The broker's positions are now this snapshot (fills after it add to it). */
+  snapshot(ev: PositionSnapshotEvent): void {
+    this.positionBySymbol = new Map(ev.positions.filter((p) => !D.isZero(p.qty)).map((p) => [p.symbol, { qty: p.qty, avgPrice: p.avgPrice }]));
+  }
+
+  setLimits(ev: LimitsSnapshotEvent): void {
+    this.limitsSnapshot = ev;
+  }
+
+  // ------------------------------------------------------------ what reconciliation tells the book
+
+  /** Every order becomes unsettled: a new engine run has looked at none of them. */
+  unsettleAll(): void {
+    for (const key of this.orders.keys()) this.unsettled.add(key);
+  }
+
+  /**
+   * Drops a finished order that everyone has accounted for, so memory follows the working orders,
+   * not the length of the log. A later event about it starts a fresh record.
+   */
+  forget(b: BrokerOrder): void {
+    this.unsettled.delete(b.key);
+    this.orders.delete(b.key);
+    if (b.brokerOrderId !== undefined && this.byBrokerId.get(b.brokerOrderId) === b) this.byBrokerId.delete(b.brokerOrderId);
+    if (b.clientOrderId !== undefined && this.byClientId.get(b.clientOrderId) === b) this.byClientId.delete(b.clientOrderId);
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /**
+   * The order a broker event names by broker id, created if the log has not shown it. A reject
+   * keyed by client id may precede everything else about an order: an event with that client id
+   * and a broker id completes it. The event joins the order's evidence, and the order is unsettled.
+   */
+  private orderNamedBy(brokerOrderId: string, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
+    let b = this.byBrokerId.get(brokerOrderId);
+    if (b === undefined && clientOrderId !== undefined) {
+      const byCoid = this.byClientId.get(clientOrderId);
+      if (byCoid !== undefined && byCoid.brokerOrderId === undefined) {
+        b = byCoid;
+        b.brokerOrderId = brokerOrderId;
+        this.byBrokerId.set(brokerOrderId, b);
+      }
+    }
+    if (b === undefined) return this.newOrder(`broker:${brokerOrderId}`, brokerOrderId, clientOrderId, symbol, side, ev);
+    if (b.clientOrderId === undefined && clientOrderId !== undefined) {
+      b.clientOrderId = clientOrderId;
+      this.byClientId.set(clientOrderId, b);
+    }
+    if (b.symbol === "") {
+      b.symbol = symbol;
+      b.side = side;
+    }
+    b.evidence.push(evidenceRef(ev));
+    this.unsettled.add(b.key);
+    return b;
+  }
+
+  private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
+    const b: OrderRecord = {
+      key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, status: "live", cumFilled: D.ZERO, fills: [],
+      firstTs: ev.ts, evidence: [evidenceRef(ev)],
+    };
+    this.orders.set(key, b);
+    if (brokerOrderId !== undefined) this.byBrokerId.set(brokerOrderId, b);
+    if (clientOrderId !== undefined) this.byClientId.set(clientOrderId, b);
+    this.unsettled.add(key);
+    return b;
+  }
+
+  private setPosition(symbol: string, pos: Position): void {
+    if (D.isZero(pos.qty)) this.positionBySymbol.delete(symbol);
+    else this.positionBySymbol.set(symbol, pos);
+  }
+}
