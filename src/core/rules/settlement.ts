@@ -1,0 +1,17 @@
+// When a broker order needs no more reconciliation. Pure.
+
+import { type BrokerFill, type BrokerOrder, provenLive } from "../broker-book.js";
+import { type EngineStatus, isOpen } from "../engine-view.js";
+
+/**
+ * Settled: finished at the broker (as far as the log shows), every fill has its trades.csv row and
+ * is in the engine's view (when the engine owns the order), and the engine's order (if any) is
+ * finished too. A part-filled order known only from fills is not.
+ */
+export function brokerOrderSettled(
+  b: BrokerOrder, engineStatus: EngineStatus | undefined, rowWritten: (f: BrokerFill) => boolean, known: (f: BrokerFill) => boolean,
+): boolean {
+  if (provenLive(b) || (engineStatus !== undefined && isOpen(engineStatus))) return false;
+  const owned = engineStatus !== undefined;
+  return b.fills.every((f) => rowWritten(f) && (!owned || known(f)));
+}
