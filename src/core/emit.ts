@@ -49,6 +49,75 @@ export interface EmitGroup extends GroupItems {
   readonly run: RunRecord | null;
 }
 
+/** The items of the group being collected, as the engine adds them. */
+interface GroupBuffers {
+  findings: RawFinding[]; alerts: RawAlert[]; actions: RawAction[]; ambiguous: AmbiguousMatch[];
+  skipped: SkippedDecision[]; blocked: SkippedDecision[]; trades: TradeRow[]; kills: KillEngage[];
+}
+
+function emptyBuffers(): GroupBuffers {
+  return { findings: [], alerts: [], actions: [], ambiguous: [], skipped: [], blocked: [], trades: [], kills: [] };
+}
+
+/**
+ * Collects what one stretch of the replay produces into a group, and hands each group on when it
+ * closes (`flush`): to the assembler in a plain replay, or to a shard's file.
+ */
+export class GroupEmitter {
+  private seq = 0;
+  private items = emptyBuffers();
+
+  constructor(private readonly sink: (group: EmitGroup) => void) {}
+
+  /** The sequence number of the group being collected. */
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  finding(f: RawFinding): void {
+    this.items.findings.push(f);
+  }
+
+  alert(a: RawAlert): void {
+    this.items.alerts.push(a);
+  }
+
+  action(a: RawAction): void {
+    this.items.actions.push(a);
+  }
+
+  ambiguous(m: AmbiguousMatch): void {
+    this.items.ambiguous.push(m);
+  }
+
+  skipped(s: SkippedDecision): void {
+    this.items.skipped.push(s);
+  }
+
+  blocked(s: SkippedDecision): void {
+    this.items.blocked.push(s);
+  }
+
+  trade(t: TradeRow): void {
+    this.items.trades.push(t);
+  }
+
+  kill(k: KillEngage): void {
+    this.items.kills.push(k);
+  }
+
+  /** Closes the current group (a reconcile run, or one record's handling) and hands it on. */
+  flush(run: RunRecord | null): void {
+    const seq = this.seq;
+    this.seq += 1;
+    const items = this.items;
+    // Most records emit nothing: keep their (empty) buffers rather than allocate new ones.
+    if (run === null && hasNoItems(items)) return;
+    this.items = emptyBuffers();
+    this.sink({ seq, run, ...items });
+  }
+}
+
 export function hasNoItems(g: GroupItems): boolean {
   return g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
     g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&

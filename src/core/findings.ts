@@ -1,0 +1,177 @@
+// One builder per finding kind, alert and staged action: what each says, and from which facts.
+// Builders are pure; the engine decides when to call them and hands the result to the emitter.
+
+import * as D from "../domain/decimal.js";
+import type { Dec } from "../domain/decimal.js";
+import type { Side } from "../domain/records.js";
+import type {
+  AmbiguousMatch, Detail, FindingKind, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
+} from "../domain/report.js";
+import { type Instant, instantFromMs } from "../domain/time.js";
+import type { BrokerFill, BrokerOrder } from "./broker-book.js";
+import type { CacheEntry } from "./cache.js";
+import type { RawAction, RawAlert, RawFinding } from "./emit.js";
+import type { EngineOrder } from "./engine-view.js";
+import type { Drift } from "./rules/drift.js";
+import type { MatchKind } from "./rules/matching.js";
+import type { Position } from "./position.js";
+
+/** The severity of every finding kind. */
+export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
+  stale_local_order: "critical",
+  orphan_broker_order: "critical",
+  position_drift: "critical",
+  fill_caught_by_reconcile: "warning",
+  partial_fill_caught_by_reconcile: "warning",
+  order_state_caught_by_reconcile: "warning",
+  order_relinked_from_cache: "info",
+  stale_order_cancelled: "warning",
+  in_flight_order: "info",
+  cancel_request_unknown_order: "warning",
+  overfill: "critical",
+  broker_limit_mismatch: "warning",
+  symbol_cap_breach: "critical",
+  daily_loss_breach: "critical",
+};
+
+interface Subject {
+  readonly clientOrderId: string | null;
+  readonly brokerOrderId: string | null;
+  readonly symbol: string | null;
+}
+
+const NO_SUBJECT: Subject = { clientOrderId: null, brokerOrderId: null, symbol: null };
+
+function finding(kind: FindingKind, ts: string, reconcileId: string | null, s: Subject, detail: Detail, evidence: string[], global = false): RawFinding {
+  return {
+    kind, severity: SEVERITY[kind], ts, reconcileId, clientOrderId: s.clientOrderId, brokerOrderId: s.brokerOrderId,
+    symbol: s.symbol, detail, evidence, global,
+  };
+}
+
+const ofEngineOrder = (e: EngineOrder): Subject =>
+  ({ clientOrderId: e.clientOrderId, brokerOrderId: e.brokerOrderId ?? null, symbol: e.symbol });
+
+// ------------------------------------------------------------------ findings
+
+export function staleLocalOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
+  return finding("stale_local_order", at.text, reconcileId, ofEngineOrder(e), {
+    side: e.side, qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty), sent_at: e.sentAt?.text ?? null, outcome: "unknown",
+  }, [...e.evidence]);
+}
+
+export function inFlightOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
+  return finding("in_flight_order", at.text, reconcileId, { ...ofEngineOrder(e), brokerOrderId: null },
+    { sent_at: e.sentAt?.text ?? null, outcome: "unknown" }, [...e.evidence]);
+}
+
+export function staleOrderCancelled(e: EngineOrder, expiresMs: number, at: Instant, reconcileId: string): RawFinding {
+  return finding("stale_order_cancelled", at.text, reconcileId, ofEngineOrder(e), {
+    sent_at: e.sentAt?.text ?? null, ttl_expired_at: instantFromMs(expiresMs).text, action: "staged",
+  }, [...e.evidence]);
+}
+
+export function orphanBrokerOrder(b: BrokerOrder, qty: Dec, match: MatchKind, candidates: string[], at: Instant, reconcileId: string): RawFinding {
+  return finding("orphan_broker_order", at.text, reconcileId,
+    { clientOrderId: b.clientOrderId ?? null, brokerOrderId: b.brokerOrderId ?? null, symbol: b.symbol }, {
+      side: b.side, qty: D.toPlain(qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status, match, candidates,
+    }, [...b.evidence]);
+}
+
+export function positionDrift(symbol: string, engine: Position, broker: Position, drift: Drift, at: Instant, reconcileId: string): RawFinding {
+  return finding("position_drift", at.text, reconcileId, { ...NO_SUBJECT, symbol }, {
+    engine_qty: D.toPlain(engine.qty), engine_avg_price: D.toPlain(engine.avgPrice),
+    broker_qty: D.toPlain(broker.qty), broker_avg_price: D.toPlain(broker.avgPrice),
+    drift_units: D.toPlain(drift.units), drift_pips: D.toFixed(drift.pips, 1),
+  }, []);
+}
+
+export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, at: Instant, reconcileId: string): RawFinding {
+  const ev = fill.ev;
+  return finding(complete ? "fill_caught_by_reconcile" : "partial_fill_caught_by_reconcile", at.text, reconcileId,
+    { clientOrderId: e.clientOrderId, brokerOrderId: ev.brokerOrderId, symbol: e.symbol }, {
+      fill_ts: ev.ts.text, qty: D.toPlain(ev.qty), price: D.toPlain(ev.price), filled_qty: D.toPlain(e.filledQty), order_qty: D.toPlain(e.qty),
+    }, [`broker:${ev.line}`]);
+}
+
+export function orderStateCaught(e: EngineOrder, b: BrokerOrder, at: Instant, reconcileId: string): RawFinding {
+  return finding("order_state_caught_by_reconcile", at.text, reconcileId,
+    { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },
+    { broker_status: b.status, filled_qty: D.toPlain(e.filledQty) }, [...b.evidence]);
+}
+
+export function orderRelinkedFromCache(c: CacheEntry, b: BrokerOrder | undefined, ts: Instant, reconcileId: string | null): RawFinding {
+  return finding("order_relinked_from_cache", ts.text, reconcileId,
+    { clientOrderId: c.clientOrderId, brokerOrderId: b?.brokerOrderId ?? null, symbol: c.symbol },
+    { cache_status: c.status, decision_id: c.decisionId }, b === undefined ? [] : [...b.evidence]);
+}
+
+export function overfill(e: EngineOrder, fill: BrokerFill, reconcileId: string | null): RawFinding {
+  return finding("overfill", fill.ev.ts.text, reconcileId,
+    { clientOrderId: e.clientOrderId, brokerOrderId: fill.ev.brokerOrderId, symbol: e.symbol },
+    { order_qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty) }, [`broker:${fill.ev.line}`]);
+}
+
+export function cancelRequestUnknownOrder(clientOrderId: string, e: EngineOrder | undefined, ts: Instant, line: number): RawFinding {
+  return finding("cancel_request_unknown_order", ts.text, null,
+    { clientOrderId, brokerOrderId: e?.brokerOrderId ?? null, symbol: e?.symbol ?? null },
+    { engine_status: e?.status ?? "not_known" }, [`journal:${line}`]);
+}
+
+export function brokerLimitMismatch(mismatch: string, configHash: string, limitsLine: number, at: Instant, reconcileId: string): RawFinding {
+  return finding("broker_limit_mismatch", at.text, reconcileId, NO_SUBJECT, { mismatch, config_hash: configHash }, [`broker:${limitsLine}`], true);
+}
+
+export function symbolCapBreach(symbol: string, positionUnits: Dec, capUnits: Dec, at: Instant, reconcileId: string): RawFinding {
+  return finding("symbol_cap_breach", at.text, reconcileId, { ...NO_SUBJECT, symbol },
+    { position_units: D.toPlain(positionUnits), cap_units: D.toPlain(capUnits) }, []);
+}
+
+export function dailyLossBreach(day: string, dayPnl: Dec, cap: Dec, at: Instant, reconcileId: string): RawFinding {
+  return finding("daily_loss_breach", at.text, reconcileId, NO_SUBJECT,
+    { utc_day: day, realized_pnl: D.toFixed(dayPnl, 2), daily_loss_cap: D.toPlain(cap) }, []);
+}
+
+// ------------------------------------------------------------------ alerts
+
+export function reconcileFailed(trigger: ReconcileTrigger, consecutiveFailures: number, at: Instant, reconcileId: string): RawAlert {
+  return { alert: "ALERT_RECONCILE_FAILED", ts: at.text, reconcileId, decisionId: null, counts: { consecutive_failures: consecutiveFailures },
+    detail: { trigger, failure: "broker_unreachable" }, global: true };
+}
+
+export function persistenceFailed(failure: string, at: Instant): RawAlert {
+  return { alert: "ALERT_IDEMPOTENCY_PERSISTENCE_FAILED", ts: at.text, reconcileId: null, decisionId: null,
+    counts: { cache_entries_loaded: 0 }, detail: { failure }, global: true };
+}
+
+export function brokerLimitMismatchAlert(mismatches: string[], configHash: string, at: Instant, reconcileId: string): RawAlert {
+  return { alert: "ALERT_BROKER_LIMIT_MISMATCH", ts: at.text, reconcileId, decisionId: null, counts: { mismatches: mismatches.length },
+    detail: { fields: mismatches, config_hash: configHash }, global: true };
+}
+
+export function slippagePresetMissing(
+  fill: BrokerFill, session: string, e: EngineOrder | undefined, slippagePips: Dec, breachesOfSymbol: number,
+): RawAlert {
+  return { alert: "ALERT_SLIPPAGE_PRESET_MISSING", ts: fill.ev.ts.text, reconcileId: null, decisionId: e?.decisionId ?? null,
+    counts: { fills_without_preset: 1, slippage_breaches: breachesOfSymbol },
+    detail: { symbol: fill.ev.symbol, session, client_order_id: e?.clientOrderId ?? null, slippage_pips: D.toFixed(slippagePips, 1) },
+    global: false };
+}
+
+// ------------------------------------------------------------------ staged actions, matches, skipped decisions
+
+export function stagedAction(
+  action: StagedActionKind, at: Instant, reconcileId: string, symbol: string, clientOrderId: string | null,
+  brokerOrderId: string | null, side: Side | null, qty: Dec | null, reason: string,
+): RawAction {
+  return { action, ts: at.text, reconcileId, symbol, clientOrderId, brokerOrderId, side, qty, reason };
+}
+
+export function ambiguousMatch(b: BrokerOrder, qty: Dec, candidates: string[], at: Instant, reconcileId: string): AmbiguousMatch {
+  return { reconcileId, ts: at.text, brokerOrderId: b.brokerOrderId ?? null, brokerClientOrderId: b.clientOrderId ?? null,
+    symbol: b.symbol, side: b.side, qty, candidates };
+}
+
+export function skippedDecision(d: { readonly decisionId: string; readonly clientOrderId: string; readonly ts: Instant; readonly line: number }, reason: string): SkippedDecision {
+  return { decisionId: d.decisionId, clientOrderId: d.clientOrderId, ts: d.ts.text, line: d.line, reason };
+}
