@@ -7,6 +7,7 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { BrokerLimitsMirror, CacheView, PositionView, Report, SlippageCell, Totals, TradeRow } from "../domain/report.js";
 import { DataError } from "../domain/errors.js";
+import type { EngineCore } from "./context.js";
 import type { AssembledLists } from "./emit.js";
 
 /** The totals an engine counts itself (the assembler counts alerts; the kill switch is in its lists). */
@@ -31,6 +32,48 @@ const SUMMED_COUNTS = [
   "stale", "orphan", "duplicatesSkipped", "blockedDecisions", "fillsCaughtByReconcile", "staleOrdersCancelled",
   "slippageBreaches", "ordersSent", "fills", "unreconciledFills",
 ] as const satisfies ReadonlyArray<keyof EngineCounts>;
+
+/** The cache as the engine started from it. */
+export interface CacheStart {
+  readonly entriesLoaded: number;
+  readonly failure: string | null;
+}
+
+/** The engine's totals and books at the end of a replay: mergeable across shards. */
+export function engineState(core: EngineCore, cacheStart: CacheStart, duplicateDeliveries: number): EngineState {
+  const { book, view, reported, totals: t } = core;
+  // Fills neither written to trades.csv nor already known to the engine (e.g. from the cache of
+  // an earlier run): what a reconciliation that could not reach the broker left behind.
+  let unreconciled = 0;
+  for (const b of book.allOrders()) for (const f of b.fills) if (!reported.rowWritten(f) && !view.knows(f)) unreconciled += 1;
+  const symbols = [...new Set([...view.positions().keys(), ...book.positions().keys()])].sort();
+  const positions = symbols.map((symbol) => {
+    const mine = view.position(symbol);
+    const theirs = book.position(symbol);
+    return { symbol, engineQty: mine.qty, engineAvgPrice: mine.avgPrice, brokerQty: theirs.qty, brokerAvgPrice: theirs.avgPrice };
+  });
+  const limits = book.limits;
+  const cache = view.cache;
+  return {
+    positions,
+    realizedPnlBySymbol: [...t.realizedBySymbol].sort(([a], [b]) => (a < b ? -1 : 1)),
+    slippage: t.slippage.cellsSorted(),
+    brokerLimits: limits === undefined ? null : { ts: limits.ts.text, dailyLossCap: limits.dailyLossCap, symbolCaps: limits.symbolCaps },
+    cache: {
+      ok: cacheStart.failure === null, failure: cacheStart.failure, entriesLoaded: cacheStart.entriesLoaded,
+      entriesWritten: cache.entriesWritten, entriesPurged: cache.entriesPurged, liveEntries: cache.size,
+    },
+    counts: {
+      stale: reported.staleDistinct.size, orphan: reported.orphanDistinct.size, driftPips: t.maxDriftPips,
+      driftUnits: t.maxDriftUnits, duplicatesSkipped: t.skipped, blockedDecisions: t.blocked,
+      duplicateDeliveries, fillsCaughtByReconcile: t.fillsCaught, staleOrdersCancelled: t.staleCancelled,
+      slippageBreaches: t.slippageBreaches, realizedPnl: t.totalRealized, ordersSent: t.ordersSent,
+      fills: book.fillCount, reconcileRuns: t.runs, reconcileRunsCoalesced: t.coalescedRuns,
+      reconcileFailures: t.reconcileFailures, journalRecords: t.journalRecords, brokerEvents: t.brokerEvents,
+      unreconciledFills: unreconciled,
+    },
+  };
+}
 
 export function composeReport(lists: AssembledLists, state: EngineState, trades: readonly TradeRow[]): Report {
   const c = state.counts;

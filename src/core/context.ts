@@ -1,0 +1,48 @@
+// The engine's state, owned by the Engine facade and handed to the modules that act on it: the two
+// books, what has been reported, the running totals, the group being emitted, and the kill switch.
+// Rules (rules/) never see this: they take values and return decisions.
+
+import type { Config } from "../domain/config.js";
+import type { KillReason } from "../domain/report.js";
+import type { Instant } from "../domain/time.js";
+import type { BrokerBook, BrokerOrder } from "./broker-book.js";
+import type { GroupEmitter } from "./emit.js";
+import type { EngineOrder, EngineView, OrderRef } from "./engine-view.js";
+import type { KillSwitch } from "./kill-switch.js";
+import type { Reported } from "./reported.js";
+import type { Totals } from "./totals.js";
+
+export interface EngineCore {
+  readonly config: Config;
+  /** sha256 of the effective config, quoted in broker-limit mismatch findings and alerts. */
+  readonly configHash: string;
+  readonly book: BrokerBook;
+  readonly view: EngineView;
+  readonly reported: Reported;
+  readonly totals: Totals;
+  readonly out: GroupEmitter;
+  readonly kill: KillSwitch;
+}
+
+/** Engages the kill switch; a reason is emitted (for the report) the first time it engages it. */
+export function engageKill(core: EngineCore, reason: KillReason, at: Instant): void {
+  if (core.kill.engage(reason, at.text)) core.out.kill({ reason, ts: at.text });
+}
+
+/** How the broker names one of its orders. */
+export function refOf(b: BrokerOrder): OrderRef {
+  return { clientOrderId: b.clientOrderId, brokerOrderId: b.brokerOrderId };
+}
+
+/** The broker has a record of the engine's order: by its client id, or the broker id it was linked to. */
+export function brokerHasRecordOf(core: EngineCore, e: EngineOrder): boolean {
+  return core.book.orderByClientId(e.clientOrderId) !== undefined ||
+    (e.brokerOrderId !== undefined && core.book.orderByBrokerId(e.brokerOrderId) !== undefined);
+}
+
+/** A broker order is accounted for: the book and everyone keyed by it forget it. */
+export function forgetBrokerOrder(core: EngineCore, b: BrokerOrder): void {
+  core.book.forget(b);
+  core.view.forgetBrokerOrder(b);
+  core.reported.forgetBrokerOrder(b);
+}

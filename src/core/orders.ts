@@ -1,0 +1,45 @@
+// What happens to the engine's orders when the broker reports on them: re-linking a forgotten order
+// from the cache, taking a fill in, closing an order. Each is a command that applies the decision
+// of a rule (rules/) to the view and emits what the report must say.
+
+import type { Instant } from "../domain/time.js";
+import type { BrokerFill } from "./broker-book.js";
+import type { EngineCore } from "./context.js";
+import { type EngineOrder, isOpen, type OrderRef, orderFromCache } from "./engine-view.js";
+import * as F from "./findings.js";
+import { type FillOutcome, fillOutcome } from "./rules/fills.js";
+import { writeTradeRow } from "./trades.js";
+
+/**
+ * The engine's order for a broker reference (EngineView.resolve); failing that, an order a restart
+ * forgot is re-linked from the cache, which is reported when its entry was still working.
+ */
+export function resolveOrRelink(core: EngineCore, ref: OrderRef, ts: Instant, reconcileId: string | null): EngineOrder | undefined {
+  const own = core.view.resolve(ref);
+  if (own !== undefined || ref.clientOrderId === undefined) return own;
+  const cached = core.view.forgottenInCache(ref.clientOrderId);
+  if (cached === undefined) return undefined;
+  const e = orderFromCache(cached);
+  core.view.hold(e);
+  if (cached.status !== "closed") {
+    core.out.finding(F.orderRelinkedFromCache(cached, core.book.orderByClientId(ref.clientOrderId), ts, reconcileId));
+  }
+  return e;
+}
+
+/** Takes a broker fill into the engine's order: quantity, position, status, cache, and its trade row. */
+export function takeFill(core: EngineCore, e: EngineOrder, fill: BrokerFill, source: "stream" | "reconcile", reconcileId: string | null): FillOutcome {
+  const outcome = fillOutcome(e, fill.ev.qty);
+  core.view.takeFill(e, fill);
+  if (outcome.overfill) core.out.finding(F.overfill(e, fill, reconcileId));
+  core.view.setStatus(e, outcome.status);
+  core.view.updateCache(e, outcome.cacheStatus);
+  writeTradeRow(core, fill, e, source);
+  return outcome;
+}
+
+/** The broker cancelled or rejected the order: an open order takes that status; the cache entry closes. */
+export function closeOrder(core: EngineCore, e: EngineOrder, status: "cancelled" | "rejected"): void {
+  if (isOpen(e.status)) core.view.setStatus(e, status);
+  core.view.updateCache(e, "closed");
+}
