@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mergeShards } from "../src/core/combine.js";
 import { replayShard } from "../src/core/replay.js";
 import { shardOfSymbol } from "../src/core/shard.js";
@@ -141,15 +141,20 @@ describe("recon-proof replay --shard / merge (CLI, files)", () => {
   const inputs = () => ["--journal", join(gen, "journal.jsonl"), "--broker", join(gen, "broker.jsonl"), "--config", join(gen, "config.json")];
   const shardDirs = (n: number, tag: string) => Array.from({ length: n }, (_v, i) => join(work, `${tag}-${i + 1}`));
 
-  it("three shards of a generated scenario merge into the unsharded artifacts, byte for byte", () => {
+  // Every test below starts from these: one generated scenario, replayed whole and in three shards.
+  let whole: ReturnType<typeof runCli>;
+  beforeAll(() => {
     expect(runCli(["gen", "--seed", "42", "--events", "4000", "--faults", "disconnect,duplicate-delivery,drop-ack,crash-restart,orphan", "--out", gen]).status).toBe(0);
-    const whole = runCli(["replay", ...inputs(), "--out", join(work, "whole")]);
-    const dirs = shardDirs(3, "s");
-    for (const [i, d] of dirs.entries()) {
+    whole = runCli(["replay", ...inputs(), "--out", join(work, "whole")]);
+    for (const [i, d] of shardDirs(3, "s").entries()) {
       const r = runCli(["replay", ...inputs(), "--shard", `${i + 1}/3`, "--out", d]);
       expect(r.status, r.stderr).toBe(0);
-      expect(readdirSync(d).sort()).toEqual(["groups.jsonl", "shard.json"]);
     }
+  }, 120_000);
+
+  it("three shards of a generated scenario merge into the unsharded artifacts, byte for byte", () => {
+    const dirs = shardDirs(3, "s");
+    for (const d of dirs) expect(readdirSync(d).sort()).toEqual(["groups.jsonl", "shard.json"]);
     const merged = runCli(["merge", "--out", join(work, "merged"), ...[...dirs].reverse()]);
     expect(merged.status, merged.stderr).toBe(whole.status);
     for (const name of ARTIFACTS) {
