@@ -539,6 +539,8 @@ export class Engine {
       case "limits_snapshot":
         this.limits = ev;
         return;
+      case "financing":
+        return; // evidence only: financing is kept out of trade P&L and moves no order or position
       case "disconnect":
         this.connected = false;
         return;

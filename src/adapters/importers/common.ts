@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { type Dec, parseDec, decFromNumber, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
 import { DataError } from "../../domain/errors.js";
 import { normalizeSymbol } from "../../domain/symbol.js";
-import { compareInstants, type Instant, parseInstant } from "../../domain/time.js";
+import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
 
 /** Where a source record came from: "file:line", optionally the item of an array or a message on the line. */
@@ -115,35 +115,19 @@ export function symbolOf(raw: string): string {
   return normalizeSymbol(raw.trim());
 }
 
-const RFC3339_ANY_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})$/;
+/** RFC 3339 as sources write it: `T`, `t` or a space; `Z`, `z`, `+02:00` or `+0200`. */
+const RFC3339_AS_WRITTEN = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?:[Zz]|([+-]\d{2}):?(\d{2}))$/;
 
 /**
- * An RFC 3339 timestamp with any offset, as UTC with `Z`. The fractional digits are carried over
- * verbatim (never through a Date, which keeps only milliseconds). Undefined when malformed.
+ * An RFC 3339 timestamp with any offset, as UTC with `Z`: the replay's own reading of an input
+ * time (parseInputInstant), after the spellings sources use are brought to its form. The fractional
+ * digits are carried over verbatim (never through a Date, which keeps only milliseconds).
  */
 export function toUtc(text: string): string | undefined {
-  const m = RFC3339_ANY_OFFSET.exec(text.trim());
+  const m = RFC3339_AS_WRITTEN.exec(text.trim());
   if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  const frac = m[7] ?? "";
-  const zone = m[8]!;
-  let offsetMinutes = 0;
-  if (zone !== "Z" && zone !== "z") {
-    const digits = zone.replace(":", "");
-    offsetMinutes = (digits[0] === "-" ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
-  }
-  return utcText(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offsetMinutes * 60_000, frac, { y: y!, mo: mo!, d: d!, h: h!, mi: mi!, s: s! });
-}
-
-interface Fields { y: number; mo: number; d: number; h: number; mi: number; s: number }
-
-/** Whole-second epoch ms plus a verbatim fraction (".123456789" or "") as RFC 3339 UTC. */
-export function utcText(epochMs: number, frac: string, local: Fields): string | undefined {
-  // Reject what Date.UTC would silently roll over (2025-02-30, 24:00).
-  const back = new Date(Date.UTC(local.y, local.mo - 1, local.d, local.h, local.mi, local.s));
-  if (back.getUTCDate() !== local.d || back.getUTCHours() !== local.h || local.mo < 1 || local.mo > 12) return undefined;
-  if (!Number.isFinite(epochMs)) return undefined;
-  return new Date(epochMs).toISOString().slice(0, 19) + frac + "Z";
+  const zone = m[3] === undefined ? "Z" : `${m[3]}:${m[4]}`;
+  return parseInputInstant(`${m[1]}T${m[2]}${zone}`)?.text;
 }
 
 export function instantOf(ts: string): Instant {
