@@ -63,3 +63,12 @@ describe("ib importer", () => {
     expect(o.report.problems).toHaveLength(6);
   });
 });
+
+describe("ib importer: issue 17", () => {
+  it("the same positions reported at two times are two snapshots with two ids (defect 2)", () => {
+    const session = (secs: number) => [`49|1|${secs}`, "61|3|DU1234567|265598|AAPL|STK||0.0|||NASDAQ|USD|AAPL|NMS|-110|201.8829709", "62|1"].join("\n");
+    const r = records(importChecked("ib", [writeTemp("p.psv", session(1752606307) + "\n" + session(1752609907))]));
+    expect(r.map((x) => x["ts"])).toEqual(["2025-07-15T19:05:07Z", "2025-07-15T20:05:07Z"]);
+    expect(r[0]!["event_id"]).not.toBe(r[1]!["event_id"]);
+  });
+});

@@ -2,7 +2,8 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+import { runReplay } from "../../src/cli/run-replay.js";
+import { BROKERS, importChecked, records, tmp, writeTemp } from "./helpers.js";
 
 const J = join(BROKERS, "oanda", "hootnot-jupyter");
 const lines = (...objs: object[]) => writeTemp("stream.jsonl", objs.map((o) => JSON.stringify(o)).join("\n") + "\n");
@@ -106,5 +107,19 @@ describe("oanda importer", () => {
     expect(o.finished.lines).toHaveLength(2);
     expect(o.report.problems[0]).toMatch(/^cut\.jsonl:2: /);
     expect(o.report.problems.some((x) => /cut\.jsonl:4: transaction 4: unknown transaction type "SOMETHING_NEW"/.test(x))).toBe(true);
+  });
+});
+
+describe("oanda importer: issue 17", () => {
+  it("the same book polled at two times gives two snapshot ids, and both polls replay as one log (defect 2)", () => {
+    const at = (asOf: string) => records(importChecked("oanda", [join(J, "open_positions.json")], { asOf }))[0]!;
+    const first = at("2017-03-09T16:00:00Z");
+    const second = at("2017-03-09T17:00:00Z");
+    expect(first["event_id"]).not.toBe(second["event_id"]);
+    expect(first["event_id"]).toMatch(/2017-03-09T16:00:00Z/);
+    const log = writeTemp("broker.jsonl", [first, second].map((r) => JSON.stringify(r) + "\n").join(""));
+    const journal = writeTemp("journal.jsonl", JSON.stringify({ type: "snapshot", ts: "2017-03-09T16:00:01Z", open_orders: [], positions: [{ symbol: "EURUSD", qty: 50000, avg_price: "1.05836" }] }) + "\n");
+    const r = runReplay({ journal, broker: log, out: join(tmp(), "out") });
+    expect(r.exitCode).toBe(0);
   });
 });

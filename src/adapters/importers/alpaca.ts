@@ -14,8 +14,8 @@
 
 import { type Dec, isZero, SCALE_DIGITS, sign, sub } from "../../domain/decimal.js";
 import {
-  absDec, contentId, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
-  type Pos, str, symbolOf, toUtc,
+  absDec, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
+  type Pos, snapshotEventId, str, symbolOf, toUtc,
 } from "./common.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
 
@@ -326,7 +326,7 @@ class AlpacaImporter {
       const signed = isObject(p) && p["side"] === "short" && sign(qty) > 0 ? decOfNeg(qty) : qty;
       if (!isZero(signed)) lines.push({ symbol: symbolOf(symbol), qty: decText(signed), avg_price: decText(absDec(avg)) });
     }
-    this.out.push({ ts, pos, fields: { type: "position_snapshot", ts, event_id: `alpaca:positions:${scope}:${contentId(lines)}@${ts}`, positions: lines } });
+    this.out.push({ ts, pos, fields: { type: "position_snapshot", ts, event_id: snapshotEventId(`alpaca:positions:${scope}`, lines, ts), positions: lines } });
   }
 
   private push(fields: Record<string, unknown>, pos: Pos, orderId: string, required: boolean): OutRecord {

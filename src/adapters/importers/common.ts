@@ -96,6 +96,14 @@ export function contentId(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
 }
 
+/**
+ * The event id of a position snapshot: what it holds and when it was taken. The same book polled
+ * twice is two snapshots (two ids); the same poll imported twice is one (a duplicate delivery).
+ */
+export function snapshotEventId(prefix: string, positions: unknown, ts: string): string {
+  return `${prefix}:${contentId(positions)}@${ts}`;
+}
+
 export function decText(d: Dec): string {
   return toPlain(d);
 }

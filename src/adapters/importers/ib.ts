@@ -16,7 +16,7 @@
 import { type Dec, div, isZero, sign } from "../../domain/decimal.js";
 import { ConfigError } from "../../domain/errors.js";
 import {
-  contentId, decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, symbolOf, toUtc,
+  decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc,
 } from "./common.js";
 import { wallToUtc } from "./tz.js";
 
@@ -317,7 +317,7 @@ class IbImporter {
     this.positions = undefined;
     this.positionsPos = undefined;
     this.timeline.push({ ts: undefined, pos: at, fields: {
-      type: "position_snapshot", ts: "", event_id: `ib:positions:${contentId(lines)}`, positions: lines, ts_inferred: true,
+      type: "position_snapshot", ts: "", event_id: "", positions: lines, ts_inferred: true,
     } });
   }
 
@@ -366,6 +366,7 @@ class IbImporter {
         return;
       }
       e.fields["ts"] = ts;
+      if (e.fields["type"] === "position_snapshot") e.fields["event_id"] = snapshotEventId("ib:positions", e.fields["positions"], ts);
       records.push({ ts, fields: e.fields, pos: e.pos });
     });
     return { records, report: this.report };

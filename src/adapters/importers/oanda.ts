@@ -13,7 +13,7 @@
 import { type Dec, add, div as divDec, isZero, mul as mulDec, sign, ZERO } from "../../domain/decimal.js";
 import {
   absDec, decOf, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
-  type Pos, str, symbolOf, toUtc,
+  type Pos, snapshotEventId, str, symbolOf, toUtc,
 } from "./common.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
 
@@ -403,7 +403,7 @@ class OandaImporter {
     this.out.push({
       ts, pos,
       fields: {
-        type: "position_snapshot", ts, event_id: `oanda:${kind}@${lastTx ?? ts}`, positions: lines,
+        type: "position_snapshot", ts, event_id: snapshotEventId(`oanda:${kind}`, lines, ts), positions: lines,
         ...(lastTx === undefined ? {} : { last_transaction_id: lastTx }),
       },
     });
