@@ -77,3 +77,12 @@ describe("fix importer", () => {
     expect(r[2]).toMatchObject({ type: "fill", client_order_id: "C-1", qty: "500000" });
   });
 });
+
+describe("fix importer: issue 17", () => {
+  it("reports of one TransactTime from several files follow MsgSeqNum (34), not the file order (defect 6)", () => {
+    const at = (seq: string, exec: string, extra: [string, string][]) => fix(er([["17", exec], ...extra]).map(([k, v]) => (k === "34" ? [k, seq] : k === "52" ? [k, "20251020-10:00:00.117"] : [k, v]) as [string, string]));
+    const fillLog = writeTemp("late.log", at("7", "31", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"]]));
+    const ackLog = writeTemp("early.log", at("6", "30", [["150", "0"], ["39", "0"], ["14", "0"], ["32", "0"], ["31", "0"]]));
+    expect(records(importChecked("fix", [fillLog, ackLog])).map((r) => r["type"])).toEqual(["order_accepted", "fill"]);
+  });
+});

@@ -72,3 +72,11 @@ describe("ib importer: issue 17", () => {
     expect(r[0]!["event_id"]).not.toBe(r[1]!["event_id"]);
   });
 });
+
+describe("ib importer: order within a second (issue 17)", () => {
+  it("executions of one second from several files follow their execution ids, not the file order (defect 6)", () => {
+    const second = EXEC.replace("00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01").replace("|100|196.52|1376327563|100|0|100|196.52|", "|50|196.60|1376327563|100|0|150|196.55|");
+    const r = records(importChecked("ib", [writeTemp("b.psv", second), writeTemp("a.psv", EXEC)], { tz: "America/New_York" }));
+    expect(r.map((x) => x["exec_id"])).toEqual(["00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01"]);
+  });
+});

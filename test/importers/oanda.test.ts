@@ -191,3 +191,12 @@ describe("oanda importer: documents, listings and transaction ids (issue 17)", (
     expect(o.report.problems).toEqual([expect.stringMatching(/gap across files: transactions 102\.\.103 of account 101-004-1435156-001 missing between transaction 101 \(stream\.jsonl:2\) and transaction 104 \(later\.jsonl:1\)/)]);
   });
 });
+
+describe("oanda importer: order at one instant (issue 17)", () => {
+  it("records of one timestamp from several files follow the transaction ids, not the file order (defect 6)", () => {
+    const t = "2025-01-01T00:00:00.000000001Z";
+    const fillFile = lines({ type: "ORDER_FILL", id: "11", batchID: "10", accountID: acct, time: t, orderID: "10", instrument: "EUR_USD", units: "100", price: "1.1" });
+    const orderFile = writeTemp("orders.jsonl", JSON.stringify({ type: "MARKET_ORDER", id: "10", batchID: "10", accountID: acct, time: t, instrument: "EUR_USD", units: "100" }) + "\n");
+    expect(records(importChecked("oanda", [fillFile, orderFile])).map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
+  });
+});

@@ -29,6 +29,18 @@ export interface OutRecord {
   readonly ts: string;
   readonly fields: Record<string, unknown>;
   readonly pos: Pos;
+  /** The broker's own order of its records (see BrokerSeq), where the source has one. */
+  seq?: BrokerSeq | undefined;
+}
+
+/**
+ * A broker's sequence number for a record: OANDA's transaction id, FIX MsgSeqNum, IB's execution
+ * id. Numbers compare only within one scope (an account, a FIX session). Records of one instant are
+ * put in this order, whatever file or line they came from.
+ */
+export interface BrokerSeq {
+  readonly scope: string;
+  readonly n: bigint;
 }
 
 export { isObject, type Json } from "../../domain/json.js";
@@ -157,7 +169,8 @@ export interface Finished {
 /**
  * Validates every record with the canonical parser (a record the parser refuses is dropped and
  * reported against its source position, never written), drops exact duplicates (the same event
- * delivered twice), and sorts stably by event time: ties keep source order.
+ * delivered twice), and sorts stably by event time: ties follow the broker's sequence where the
+ * records carry one (orderTiesBySequence), else source order.
  */
 export function finishRecords(records: readonly OutRecord[], kind: "broker" | "journal", report: ImportReport): Finished {
   const parse = kind === "broker" ? parseBrokerLine : parseJournalLine;
@@ -190,8 +203,37 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
     if (compareInstants(kept[i]!.at, kept[i - 1]!.at) < 0) outOfOrder += 1;
   }
   kept.sort((a, b) => compareInstants(a.at, b.at) || a.seq - b.seq);
+  orderTiesBySequence(kept);
   if (duplicates > 0) report.note(`${duplicates} exact duplicate record(s) dropped (same event_id, same content)`);
   return { lines: kept.map((k) => k.text), outOfOrder, duplicatesDropped: duplicates };
+}
+
+/**
+ * Within each run of records of one instant, the records that carry a broker sequence of one scope
+ * trade places so that they follow it; the others keep their places (source order). A comparator
+ * could not do this: a record without a sequence would make the order depend on the sort's path.
+ */
+function orderTiesBySequence(kept: { rec: OutRecord; at: Instant }[]): void {
+  for (let start = 0; start < kept.length; ) {
+    let end = start + 1;
+    while (end < kept.length && compareInstants(kept[end]!.at, kept[start]!.at) === 0) end += 1;
+    const slotsByScope = new Map<string, number[]>();
+    for (let i = start; i < end; i += 1) {
+      const scope = kept[i]!.rec.seq?.scope;
+      if (scope === undefined) continue;
+      const slots = slotsByScope.get(scope) ?? [];
+      slots.push(i);
+      slotsByScope.set(scope, slots);
+    }
+    for (const slots of slotsByScope.values()) {
+      const inOrder = slots.map((i) => kept[i]!).sort((a, b) => {
+        const [x, y] = [a.rec.seq!.n, b.rec.seq!.n];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      slots.forEach((slot, k) => (kept[slot] = inOrder[k]!));
+    }
+    start = end;
+  }
 }
 
 /** The common tail of every importer's options. */

@@ -16,7 +16,7 @@
 import { type Dec, isZero, sign, sub } from "../../domain/decimal.js";
 import { createHash } from "node:crypto";
 import {
-  decOf, decText, ImportReport, type ImportResult, type OutRecord, type Pos, symbolOf,
+  type BrokerSeq, decOf, decText, ImportReport, type ImportResult, type OutRecord, type Pos, symbolOf,
 } from "./common.js";
 
 const SOH = "\u0001";
@@ -99,6 +99,8 @@ class FixImporter {
   private readonly cumByOrder = new Map<string, Dec>();
   /** ClOrdID → the ClOrdID it replaced (OrigClOrdID), for the chain's root. */
   private readonly replaces = new Map<string, string>();
+  /** The MsgSeqNum (34) of the message being read, in its session. */
+  private seq: BrokerSeq | undefined;
 
   line(text: string, lineNo: number, file: string): void {
     const starts = [...text.matchAll(BEGIN)].map((m) => m.index!);
@@ -127,6 +129,8 @@ class FixImporter {
 
   private message(msg: FixMessage, pos: Pos): void {
     const f = msg.fields;
+    const seqNum = f.get("34");
+    this.seq = seqNum !== undefined && /^\d+$/.test(seqNum) ? { scope: `fix:${f.get("49") ?? ""}-${f.get("56") ?? ""}`, n: BigInt(seqNum) } : undefined;
     const type = f.get("35") ?? "";
     if (type !== "8") {
       if (type === "AP") this.report.problem(pos, "PositionReport (35=AP) not imported: per-ticket reports do not make a complete position snapshot");
@@ -266,7 +270,7 @@ class FixImporter {
   }
 
   private push(fields: Record<string, unknown>, pos: Pos): void {
-    this.out.push({ ts: fields["ts"] as string, fields, pos });
+    this.out.push({ ts: fields["ts"] as string, fields, pos, seq: this.seq });
   }
 
   finish(): ImportResult {

@@ -16,7 +16,7 @@
 import { type Dec, div, isZero, sign } from "../../domain/decimal.js";
 import { ConfigError } from "../../domain/errors.js";
 import {
-  decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc,
+  type BrokerSeq, decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc,
 } from "./common.js";
 import { wallToUtc } from "./tz.js";
 
@@ -67,6 +67,8 @@ interface Entry {
   ts: string | undefined;
   readonly fields: Record<string, unknown> | undefined;
   readonly pos: Pos;
+  /** An execution's place in the account's sequence (its execId). */
+  readonly seq?: BrokerSeq;
 }
 
 interface Exec {
@@ -229,7 +231,7 @@ class IbImporter {
     if (ts === undefined) return;
     const base = execId.slice(0, execId.lastIndexOf("."));
     const perm = permId !== undefined && permId !== "0" ? permId : `${clientId}:${orderId}`;
-    const entry: Entry = { ts, pos, fields: {
+    const entry: Entry = { ts, pos, seq: { scope: `ib:${acct ?? ""}`, n: execIdNumber(execId) }, fields: {
       type: "fill", ts, event_id: `ib:exec:${acct ?? ""}:${base}`, client_order_id: this.orders.get(perm)?.coid ?? this.coidOf(orderRef, clientId, orderId),
       broker_order_id: perm, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
       side: side === "BOT" ? "buy" : "sell", qty: shares, price, exec_id: execId,
@@ -367,10 +369,15 @@ class IbImporter {
       }
       e.fields["ts"] = ts;
       if (e.fields["type"] === "position_snapshot") e.fields["event_id"] = snapshotEventId("ib:positions", e.fields["positions"], ts);
-      records.push({ ts, fields: e.fields, pos: e.pos });
+      records.push({ ts, fields: e.fields, pos: e.pos, seq: e.seq });
     });
     return { records, report: this.report };
   }
+}
+
+/** An execId's segments (hex: "0000e0d5.64305db8.01.01") as one number, each segment padded alike. */
+function execIdNumber(execId: string): bigint {
+  return BigInt("0x" + execId.split(".").map((p) => p.padStart(16, "0")).join(""));
 }
 
 /** Pure: recorded IB lines in, canonical broker records and a report out. Throws ConfigError without --tz. */

@@ -13,7 +13,7 @@
 import { type Dec, add, div as divDec, isZero, mul as mulDec, sign, ZERO } from "../../domain/decimal.js";
 import {
   absDec, decOf, decText, ImportReport, type ImportOptions, type ImportResult, instantOf, isObject, type Json, type OutRecord,
-  type Pos, snapshotEventId, str, symbolOf, toUtc, where,
+  type Pos, snapshotEventId, str, symbolOf, toUtc, where, type BrokerSeq,
 } from "./common.js";
 import { compareInstants } from "../../domain/time.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
@@ -288,6 +288,13 @@ class OandaImporter {
     this.remember(account ?? "", BigInt(id), { ts, pos, type });
     const eventId = account === undefined ? `oanda:${id}` : `oanda:${account}:${id}`;
     const ctx: TxContext = { tx, type, id, ts, eventId, pos };
+    const from = this.out.length;
+    this.dispatch(ctx);
+    for (let i = from; i < this.out.length; i += 1) this.out[i]!.seq = { scope: `oanda:${account ?? ""}`, n: BigInt(id) * 2n };
+  }
+
+  private dispatch(ctx: TxContext): void {
+    const { type, id, pos } = ctx;
     if (ENTRY_ORDER_TYPES.has(type)) this.orderCreate(ctx);
     else if (EXIT_ORDER_TYPES.has(type)) this.exitOrder(ctx);
     else if (type === "ORDER_FILL") this.fill(ctx);
@@ -642,7 +649,18 @@ class OandaImporter {
       fields["oanda_type"] = `${type}_ORDER`;
       fields["from_order_listing"] = true;
       this.defer(fields, pos, id, undefined, true);
+      this.out[this.out.length - 1]!.seq = this.seqAt(BigInt(id) * 2n, BigInt(id));
     }
+  }
+
+  /**
+   * A listing's place in the broker's sequence: the account of the transaction it refers to (else
+   * the one account seen), so that it sorts among that account's transactions of the same instant.
+   */
+  private seqAt(n: bigint, txId: bigint | undefined): BrokerSeq {
+    const accounts = [...this.seenTx].filter(([, byId]) => txId !== undefined && byId.has(txId)).map(([a]) => a);
+    const account = accounts[0] ?? (this.seenTx.size === 1 ? [...this.seenTx.keys()][0]! : "");
+    return { scope: `oanda:${account}`, n };
   }
 
   finish(): ImportResult {
@@ -650,8 +668,9 @@ class OandaImporter {
     for (const snap of this.snapshots) {
       const ts = this.placeSnapshot(snap);
       if (ts === undefined) continue;
+      const last = snap.lastTx !== undefined && /^\d+$/.test(snap.lastTx) ? BigInt(snap.lastTx) : undefined;
       this.out.push({
-        ts, pos: snap.pos,
+        ts, pos: snap.pos, seq: last === undefined ? undefined : this.seqAt(last * 2n + 1n, last), // right after lastTransactionID
         fields: {
           type: "position_snapshot", ts, event_id: snapshotEventId(`oanda:${snap.kind}`, snap.lines, ts), positions: snap.lines,
           ...(snap.lastTx === undefined ? {} : { last_transaction_id: snap.lastTx }),
