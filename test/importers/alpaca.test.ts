@@ -77,3 +77,42 @@ describe("alpaca importer", () => {
     ]);
   });
 });
+
+describe("alpaca importer: fills from several sources (issue 17)", () => {
+  const activity = (id: string, qty: string, cum: string, price: string, at: string) => ({
+    id: `20251020133001000::${id}`, activity_type: "FILL", transaction_time: at, type: Number(cum) >= 10 ? "fill" : "partial_fill",
+    price, qty, side: "buy", symbol: "AAPL", leaves_qty: String(10 - Number(cum)), order_id: "o-1", cum_qty: cum, order_status: Number(cum) >= 10 ? "filled" : "partially_filled",
+  });
+  const stream = () => frames({ event: "partial_fill", execution_id: "e-3", order: order({ filled_qty: "3", status: "partially_filled" }), qty: "3", price: "227.5", timestamp: "2025-10-20T13:30:01Z" });
+
+  it("a stream execution plus the order's FILL activities give every share once: 3 + 7 of 10 (defect 3)", () => {
+    const acts = writeTemp("activities.json", JSON.stringify([
+      activity("a-7", "7", "10", "227.6", "2025-10-20T13:30:02Z"), activity("a-3", "3", "3", "227.5", "2025-10-20T13:30:01Z"),
+    ]));
+    const o = importChecked("alpaca", [stream(), acts]);
+    const fills = records(o).filter((x) => x["type"] === "fill");
+    expect(fills.map((x) => [x["qty"], x["price"], x["client_order_id"]])).toEqual([["3", "227.5", "C-1"], ["7", "227.6", "C-1"]]);
+    expect(o.report.problems).toEqual([]);
+    expect(o.report.ignored).toContainEqual(["FILL activity of an execution the trade updates already have (same order, same cumulative qty)", 1]);
+  });
+
+  it("an order object whose filled_qty is more than its executions in the input is reported, never silently short", () => {
+    const filled = writeTemp("o.json", JSON.stringify(order({ status: "filled", filled_qty: "10", filled_avg_price: "227.57", filled_at: "2025-10-20T13:30:02Z" })));
+    const o = importChecked("alpaca", [stream(), filled]);
+    expect(records(o).filter((x) => x["type"] === "fill").map((x) => x["qty"])).toEqual(["3"]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/o\.json:1: order o-1: filled_qty 10 but the executions in the input add up to 3: 7 not imported \(import the order's FILL activities or its trade updates\)/)]);
+  });
+
+  it("a trade update's fill carries the order's commission, once per order (defect 8)", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "partial_fill", execution_id: "e1", order: order({ filled_qty: "4", commission: "0.4" }), qty: "4", price: "227.5", timestamp: "2025-10-20T13:30:01Z" },
+      { event: "fill", execution_id: "e2", order: order({ filled_qty: "10", commission: "1" }), qty: "6", price: "227.5", timestamp: "2025-10-20T13:30:02Z" },
+    )]));
+    expect(r.map((x) => x["fee"])).toEqual(["0.4", "0.6"]);
+  });
+
+  it("FILL activities with no order in the input are imported with a warning that they will be orphans (defect 8)", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-py-tests", "test_account_activities_routes__test_get_activities_for_account_max_items_and_single_request_date__0.json")]);
+    expect(o.report.notes).toContainEqual(expect.stringMatching(/^5 FILL activities of 3 orders carry no client_order_id and no order or trade update for them is in the input: the replay will report them as orphans/));
+  });
+});
