@@ -116,3 +116,18 @@ describe("alpaca importer: fills from several sources (issue 17)", () => {
     expect(o.report.notes).toContainEqual(expect.stringMatching(/^5 FILL activities of 3 orders carry no client_order_id and no order or trade update for them is in the input: the replay will report them as orphans/));
   });
 });
+
+describe("alpaca importer: estimates (issue 17, defect 11)", () => {
+  it("an order estimate is not an execution: no fill, and the reason is reported", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-docs", "broker-api__order_estimate_response.json")]);
+    expect(records(o).filter((x) => x["type"] === "fill")).toEqual([]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/broker-api__order_estimate_response\.json:1: order bc215c69-b3c9-44b4-afff-896962ea6fd0 is an order estimate .*not an execution: not imported/)]);
+  });
+
+  it("a local-currency order's fill is in the instrument's currency (usd.filled_avg_price), the local price kept beside it", () => {
+    const filled = order({ status: "filled", filled_qty: "0.0016", filled_avg_price: "23717.854", filled_at: "2025-10-20T13:30:05Z", updated_at: "2025-10-20T13:30:05Z",
+      swap_rate: "135.88", usd: { filled_avg_price: "174.55" } });
+    const r = records(importChecked("alpaca", [writeTemp("o.json", JSON.stringify(filled))]));
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ price: "174.55", local_price: "23717.854", local_swap_rate: "135.88" });
+  });
+});

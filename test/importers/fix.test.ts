@@ -56,7 +56,7 @@ describe("fix importer", () => {
     const o = importChecked("fix", [join(BROKERS, "fix", "fxcm", "fixapi.rst"), join(BROKERS, "fix", "fxcm", "fixfaq.rst")]);
     expect(o.report.problems).toContain("fixapi.rst:135: text before the first BeginString looks like FIX fields: the line is mangled; the message after it is checked on its own");
     expect(o.report.problems).toContain("fixfaq.rst:64: message cut short: no CheckSum (10) field");
-    expect(records(o)).toEqual([expect.objectContaining({ type: "fill", ts: "2016-04-04T06:18:07Z", symbol: "AUDCAD", qty: "100000", price: "0.99631", event_id: "fix:FXCM-D101546502001_client1:819171964" })]);
+    expect(records(o)).toEqual([expect.objectContaining({ type: "fill", ts: "2016-04-04T06:18:07.634Z", symbol: "AUDCAD", qty: "100000", price: "0.99631", event_id: "fix:FXCM-D101546502001_client1:819171964" })]);
   });
 
   it("a reject with ExecID 0 gets a stable id from the message itself, the same on every import", () => {
@@ -84,5 +84,23 @@ describe("fix importer: issue 17", () => {
     const fillLog = writeTemp("late.log", at("7", "31", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"]]));
     const ackLog = writeTemp("early.log", at("6", "30", [["150", "0"], ["39", "0"], ["14", "0"], ["32", "0"], ["31", "0"]]));
     expect(records(importChecked("fix", [fillLog, ackLog])).map((r) => r["type"])).toEqual(["order_accepted", "fill"]);
+  });
+});
+
+describe("fix importer: time and fees (issue 17)", () => {
+  const fill = (t60: string, t52: string, extra: [string, string][] = []) => fix(er([["17", "40"], ["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"], ...extra])
+    .map(([k, v]) => (k === "60" ? [k, t60] : k === "52" ? [k, t52] : [k, v]) as [string, string]));
+
+  it("the execution time is the most precise of TransactTime (60) and SendingTime (52) within the same second (defect 10)", () => {
+    const ts = (log: string) => records(importChecked("fix", [writeTemp("t.log", log)]))[0]!["ts"];
+    expect(ts(fill("20251020-10:00:00", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.118Z");
+    expect(ts(fill("20251020-10:00:00.117", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.117Z");
+    // A SendingTime in a later second is when the report was sent (a resend), not when it executed.
+    expect(ts(fill("20251020-10:00:00", "20251020-10:00:05.118"))).toBe("2025-10-20T10:00:00Z");
+  });
+
+  it("Commission (12) with CommCurrency (479) gives fee and fee_currency (defect 9)", () => {
+    const r = records(importChecked("fix", [writeTemp("c.log", fill("20251020-10:00:00", "20251020-10:00:00.118", [["12", "2.5"], ["479", "JPY"]]))]));
+    expect(r[0]).toMatchObject({ fee: "2.5", fee_currency: "JPY" });
   });
 });

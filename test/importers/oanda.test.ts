@@ -200,3 +200,32 @@ describe("oanda importer: order at one instant (issue 17)", () => {
     expect(records(importChecked("oanda", [fillFile, orderFile])).map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
   });
 });
+
+describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
+  const R = join(BROKERS, "oanda", "hootnot-responses");
+  const closing = { type: "ORDER_FILL", id: "2317", batchID: "2316", accountID: acct, time: "2016-10-28T15:11:58.023004583Z", orderID: "2316",
+    instrument: "EUR_USD", units: "-100", price: "1.09289", commission: "0.1200", financing: "-0.0350", reason: "MARKET_ORDER_TRADE_CLOSE" };
+  const daily = { type: "DAILY_FINANCING", id: "2318", batchID: "2318", accountID: acct, time: "2016-10-28T21:00:00.000000000Z", financing: "-0.5100",
+    accountFinancingMode: "DAILY", positionFinancings: [{ instrument: "EUR_USD", financing: "-0.4000" }, { instrument: "USD_JPY", financing: "-0.1100" }] };
+
+  it("with the account (its currency) in the input: fills carry fee_currency, financing becomes its own records", () => {
+    const r = records(importChecked("oanda", [join(R, "accounts.json"), lines(closing, daily)]));
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ fee: "0.12", fee_currency: "EUR" });
+    expect(r.filter((x) => x["type"] === "financing")).toEqual([
+      expect.objectContaining({ ts: closing.time, amount: "-0.035", currency: "EUR", symbol: "EURUSD", event_id: `oanda:${acct}:2317:financing` }),
+      expect.objectContaining({ ts: daily.time, amount: "-0.4", currency: "EUR", symbol: "EURUSD", event_id: `oanda:${acct}:2318:EURUSD` }),
+      expect.objectContaining({ ts: daily.time, amount: "-0.11", currency: "EUR", symbol: "USDJPY", event_id: `oanda:${acct}:2318:USDJPY` }),
+    ]);
+  });
+
+  it("without it, financing is reported (its currency is not in the input), never written without one", () => {
+    const o = importChecked("oanda", [lines(closing, daily)]);
+    expect(records(o).filter((x) => x["type"] === "financing")).toEqual([]);
+    expect(records(o).find((x) => x["type"] === "fill")!["fee_currency"]).toBeUndefined();
+    expect(o.report.problems).toEqual([
+      expect.stringMatching(/stream\.jsonl:1: ORDER_FILL 2317: financing -0\.035 not imported: it is in the account's home currency, which the input does not state/),
+      expect.stringMatching(/stream\.jsonl:2: DAILY_FINANCING 2318: financing -0\.4 not imported: it is in the account's home currency/),
+      expect.stringMatching(/stream\.jsonl:2: DAILY_FINANCING 2318: financing -0\.11 not imported/),
+    ]);
+  });
+});

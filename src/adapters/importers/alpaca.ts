@@ -220,7 +220,7 @@ class AlpacaImporter {
   }
 
   private fill(order: Json, ts: string, eventId: string, qty: Dec | undefined, price: Dec | undefined,
-    from: { source: FillSource; execId?: string | undefined; cumAfter?: Dec | undefined }, pos: Pos, fee?: Dec): void {
+    from: { source: FillSource; execId?: string | undefined; cumAfter?: Dec | undefined }, pos: Pos, fee?: Dec, extra: Record<string, unknown> = {}): void {
     const orderId = str(order["id"] ?? order["order_id"])!;
     const side = sideOf(order["side"]);
     const symbol = str(order["symbol"]);
@@ -233,6 +233,7 @@ class AlpacaImporter {
       qty: decText(qty), price: decText(price),
     };
     if (fee !== undefined && sign(fee) > 0) fields["fee"] = decText(fee);
+    for (const [k, v] of Object.entries(extra)) if (v !== undefined) fields[k] = v;
     const out = this.push(fields, pos, orderId, false);
     this.fills.push({ out, orderId, source: from.source, execId: from.execId, cumAfter: from.cumAfter, qty });
   }
@@ -262,6 +263,11 @@ class AlpacaImporter {
   /** A REST order object: a state, turned into the events that state implies. */
   private orderObject(order: Json, pos: Pos): void {
     const id = str(order["id"])!;
+    if (isEstimate(order)) {
+      this.report.problem(pos, `order ${id} is an order estimate (filled at the instant it was submitted and never updated after it was created, ` +
+        "as POST .../orders/estimation answers): not an execution: not imported");
+      return;
+    }
     this.facts(order);
     const at = (key: string) => {
       const raw = str(order[key]);
@@ -422,7 +428,11 @@ class AlpacaImporter {
         this.report.problem(pos, `order ${orderId}: filled ${decText(qty)} but no "filled_at" time; its fill is not imported`);
         continue;
       }
-      this.fill(order, ts, `alpaca:order:${orderId}:filled:${decText(qty)}`, qty, decOf(order["filled_avg_price"]), { source: "order" }, pos, decOf(order["commission"]));
+      // Local currency trading: filled_avg_price is in the account's currency, usd.* in the instrument's.
+      const usd = isObject(order["usd"]) ? decOf(order["usd"]["filled_avg_price"]) : undefined;
+      const local: Record<string, unknown> = usd === undefined ? {} : { local_price: str(order["filled_avg_price"]), local_swap_rate: str(order["swap_rate"]) };
+      this.fill(order, ts, `alpaca:order:${orderId}:filled:${decText(qty)}`, qty, usd ?? decOf(order["filled_avg_price"]), { source: "order" }, pos,
+        decOf(order["commission"]), local);
     }
   }
 
@@ -449,6 +459,17 @@ class AlpacaImporter {
     return { records: this.out.filter((r) => !dropped.has(r)), report: this.report };
   }
 
+}
+
+/**
+ * The order estimation endpoint answers with an order object that looks filled: it fills at the very
+ * instant it was submitted and is never updated after it was created. A real order is updated when
+ * it fills, so its updated_at moves past its created_at.
+ */
+function isEstimate(order: Json): boolean {
+  const filledAt = str(order["filled_at"]);
+  return str(order["status"]) === "filled" && filledAt !== undefined && filledAt === str(order["submitted_at"]) &&
+    str(order["created_at"]) !== undefined && str(order["created_at"]) === str(order["updated_at"]);
 }
 
 function sideOf(value: unknown): "buy" | "sell" | undefined {

@@ -90,6 +90,20 @@ export function fixTime(value: string | undefined): string | undefined {
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ""}Z`;
 }
 
+/**
+ * When an execution happened: TransactTime (60), unless SendingTime (52) says the same second more
+ * precisely (FXCM sends 60 in whole seconds and 52 in milliseconds). A 52 in a later second is when
+ * the report was sent (a resend, a slow gateway), not when the trade was done, so 60 stands.
+ */
+export function executionTime(transact: string | undefined, sending: string | undefined): string | undefined {
+  const t60 = fixTime(transact);
+  const t52 = fixTime(sending);
+  if (t60 === undefined || t52 === undefined) return t60 ?? t52;
+  const digits = (t: string) => (t.length > 20 ? t.length - 21 : 0); // "YYYY-MM-DDTHH:MM:SS.fffZ"
+  const sameMoment = t52.startsWith(t60.slice(0, -1)); // 52 truncated to 60's precision is 60
+  return digits(t52) > digits(t60) && sameMoment ? t52 : t60;
+}
+
 const SIDES: Readonly<Record<string, "buy" | "sell">> = { "1": "buy", "2": "sell", "5": "sell", "6": "sell" };
 
 class FixImporter {
@@ -138,7 +152,7 @@ class FixImporter {
       return;
     }
     const execType = f.get("150") ?? "";
-    const ts = fixTime(f.get("60")) ?? fixTime(f.get("52"));
+    const ts = executionTime(f.get("60"), f.get("52"));
     if (ts === undefined) {
       this.report.problem(pos, `ExecutionReport: TransactTime (60) / SendingTime (52): expected YYYYMMDD-HH:MM:SS[.fff], got ${JSON.stringify(f.get("60") ?? f.get("52"))}`);
       return;
@@ -236,7 +250,11 @@ class FixImporter {
       symbol: order["symbol"], side: order["side"], qty: decText(qty), price: f.get("31"),
     };
     const fee = decOf(f.get("12") ?? "");
-    if (fee !== undefined && sign(fee) > 0) fields["fee"] = decText(fee);
+    if (fee !== undefined && sign(fee) > 0) {
+      fields["fee"] = decText(fee);
+      const currency = f.get("479"); // CommCurrency
+      if (currency !== undefined && currency !== "") fields["fee_currency"] = currency;
+    }
     this.push(fields, pos);
   }
 

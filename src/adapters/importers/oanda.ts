@@ -29,7 +29,7 @@ const NON_TRADING_TYPES = new Set([
   "TAKE_PROFIT_ORDER_REJECT", "STOP_LOSS_ORDER_REJECT", "TRAILING_STOP_LOSS_ORDER_REJECT", "GUARANTEED_STOP_LOSS_ORDER_REJECT",
   "ORDER_CANCEL_REJECT", "ORDER_CLIENT_EXTENSIONS_MODIFY_REJECT", "TRADE_CLIENT_EXTENSIONS_MODIFY",
   "TRADE_CLIENT_EXTENSIONS_MODIFY_REJECT", "MARGIN_CALL_ENTER", "MARGIN_CALL_EXTEND", "MARGIN_CALL_EXIT",
-  "DELAYED_TRADE_CLOSURE", "DAILY_FINANCING", "DIVIDEND_ADJUSTMENT", "RESET_RESETTABLE_PL",
+  "DELAYED_TRADE_CLOSURE", "DIVIDEND_ADJUSTMENT", "RESET_RESETTABLE_PL",
 ]);
 /** Response keys holding one transaction each (order create/replace/close responses). */
 const TX_KEY = /Transaction$/;
@@ -74,7 +74,10 @@ class OandaImporter {
   private readonly seenTx = new Map<string, Map<bigint, SeenTx>>();
   /** Ranges of missing ids already reported inside one stream or listing. */
   private readonly gapsReported: (readonly [bigint, bigint])[] = [];
+  /** Home currency per account, from account details in the input: OANDA states amounts in it. */
   private readonly accountCurrency = new Map<string, string>();
+  /** Records whose amounts are in the account's home currency, completed (or dropped) at the end. */
+  private readonly inHomeCurrency: { out: OutRecord; account: string; field: "fee_currency" | "currency"; what: string }[] = [];
   /** Last transaction id delivered by the current stream or listing (gap detection). */
   private lastId: bigint | undefined;
   private file: string | undefined;
@@ -301,6 +304,7 @@ class OandaImporter {
     else if (type === "ORDER_CANCEL") this.cancel(ctx);
     else if (ENTRY_REJECT_TYPES.has(type)) this.reject(ctx);
     else if (type === "ORDER_CLIENT_EXTENSIONS_MODIFY") this.clientExtensionsModify(ctx);
+    else if (type === "DAILY_FINANCING") this.dailyFinancing(ctx);
     else if (NON_TRADING_TYPES.has(type)) this.report.ignore(type);
     else this.report.problem(pos, `transaction ${id}: unknown transaction type ${JSON.stringify(type)} (not in the v20 TransactionType list)`);
   }
@@ -419,12 +423,14 @@ class OandaImporter {
       if (lotFee !== undefined && !isZero(lotFee)) fields["fee"] = decText(lotFee);
       Object.assign(fields, extra);
       this.defer(fields, ctx.pos, orderId, txCoid, false);
+      if (fields["fee"] !== undefined) this.inHomeCurrency.push({ out: this.out[this.out.length - 1]!, account: str(tx["accountID"]) ?? "", field: "fee_currency", what: "" });
     };
     const halfSpread = str(tx["halfSpreadCost"]);
     const reason = str(tx["reason"]);
     const common: Record<string, unknown> = {};
     if (halfSpread !== undefined) common["half_spread_cost"] = halfSpread;
     if (reason !== undefined) common["oanda_reason"] = reason;
+    this.financing(ctx, decOf(tx["financing"]), symbolOf(instrument), `${ctx.eventId}:financing`);
     if (lots.length === 0 || (prices.size === 1 && !prices.has(undefined))) {
       // The usual case: every lot at one price, so one execution.
       base(ctx.eventId, units, lots[0]?.price ?? fallbackPrice, fee, common);
@@ -434,6 +440,34 @@ class OandaImporter {
     lots.forEach((lot, i) => {
       base(`${ctx.eventId}:${lot.kind}:${lot.tradeId ?? i}`, lot.units, lot.price ?? fallbackPrice, i === 0 ? fee : undefined, common);
     });
+  }
+
+  /**
+   * Financing booked by a transaction (a fill that closes a trade, DAILY_FINANCING): its own record,
+   * kept out of the trade's P&L, in the account's home currency (known once the input's account
+   * details are read).
+   */
+  private financing(ctx: TxContext, amount: Dec | undefined, symbol: string | undefined, eventId: string): void {
+    if (amount === undefined || isZero(amount)) return;
+    const fields: Record<string, unknown> = { type: "financing", ts: ctx.ts, event_id: eventId, amount: decText(amount), currency: "" };
+    if (symbol !== undefined) fields["symbol"] = symbol;
+    const out: OutRecord = { ts: ctx.ts, fields, pos: ctx.pos };
+    this.out.push(out);
+    this.inHomeCurrency.push({ out, account: str(ctx.tx["accountID"]) ?? "", field: "currency", what: `${ctx.type} ${ctx.id}: financing ${decText(amount)}` });
+  }
+
+  /** DAILY_FINANCING: one financing record per instrument it names, else one for the account. */
+  private dailyFinancing(ctx: TxContext): void {
+    const per = Array.isArray(ctx.tx["positionFinancings"]) ? ctx.tx["positionFinancings"].filter(isObject) : [];
+    const named = per.filter((p) => str(p["instrument"]) !== undefined && decOf(p["financing"]) !== undefined);
+    if (named.length === 0) {
+      this.financing(ctx, decOf(ctx.tx["financing"]), undefined, ctx.eventId);
+      return;
+    }
+    for (const p of named) {
+      const symbol = symbolOf(str(p["instrument"])!);
+      this.financing(ctx, decOf(p["financing"]), symbol, `${ctx.eventId}:${symbol}`);
+    }
   }
 
   /** commission + guaranteedExecutionFee (both reported as positive costs); financing is not a fee. */
@@ -678,6 +712,16 @@ class OandaImporter {
       });
     }
     this.reportGaps();
+    const noCurrency = new Set<OutRecord>();
+    for (const h of this.inHomeCurrency) {
+      const currency = this.accountCurrency.get(h.account);
+      if (currency !== undefined) h.out.fields[h.field] = currency;
+      else if (h.field === "currency") {
+        noCurrency.add(h.out);
+        this.report.problem(h.out.pos, `${h.what} not imported: it is in the account's home currency, which the input does not state ` +
+          "(import the account details, GET /v3/accounts/{accountID}, with it)");
+      }
+    }
     const exitCancels = new Set(this.cancels.filter((c) => this.exitOrderIds.has(c.orderId)).map((c) => c.out));
     for (let i = 0; i < exitCancels.size; i += 1) this.report.ignore("ORDER_CANCEL of an exit order (take-profit / stop-loss of a trade)");
     for (const p of this.pending) {
@@ -686,7 +730,7 @@ class OandaImporter {
       else if (p.required || ENTRY_ORDER_TYPES.has(this.orders.get(p.orderId)?.type ?? "")) p.out.fields["client_order_id"] = `oanda:order:${p.orderId}`;
       else delete p.out.fields["client_order_id"];
     }
-    return { records: this.out.filter((r) => !exitCancels.has(r)), report: this.report };
+    return { records: this.out.filter((r) => !exitCancels.has(r) && !noCurrency.has(r)), report: this.report };
   }
 }
 
