@@ -4,8 +4,8 @@
 // log prefix (a time, a log4j header); fields are separated by SOH, `|`, or, in logs that rendered
 // SOH as a space, by a space before the next `tag=`. Every message's BodyLength (9) and CheckSum
 // (10) are verified against the SOH form of the message, so a mangled line is reported, never
-// half-imported. ExecutionReports and PositionReports become events; session, market-data and request messages
-// are counted and ignored.
+// half-imported. ExecutionReports and PositionReports become events; session, market-data and
+// request messages are counted and ignored.
 //
 // ExecType (150) decides the event: 0 new → order_accepted (once per order), F trade → fill when
 // LastQty (32) > 0 — FXCM fills LastPx (31) with the market price even on reports that fill
