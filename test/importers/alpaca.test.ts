@@ -131,3 +131,24 @@ describe("alpaca importer: estimates (issue 17, defect 11)", () => {
     expect(r.find((x) => x["type"] === "fill")).toMatchObject({ price: "174.55", local_price: "23717.854", local_swap_rate: "135.88" });
   });
 });
+
+describe("alpaca importer: notional orders (issue 17)", () => {
+  const sse = join(A, "alpaca-docs", "broker-sse-trade-events__new_example.sse.txt");
+  const notional = { id: "d507255a-b072-4fb7-96f3-9ad5a9c02b2a", client_order_id: "d6499947-dacd-4f85-a728-81734dc39c27", symbol: "AAPL", side: "buy", qty: null, notional: "10" };
+
+  it("a notional order (qty null) is acknowledged with the quantity it filled, once it is done", () => {
+    const fill = frames({ event: "fill", execution_id: "x-1", order: order({ ...notional, status: "filled", filled_qty: "0.0779", filled_avg_price: "128.33" }),
+      qty: "0.0779", price: "128.33", timestamp: "2021-06-14T10:04:06Z" });
+    const r = records(importChecked("alpaca", [sse, fill]));
+    expect(r).toEqual([
+      expect.objectContaining({ type: "order_accepted", ts: "2021-06-14T10:04:05.172241Z", client_order_id: notional.client_order_id, qty: "0.0779", notional: "10", qty_from: "filled_qty" }),
+      expect.objectContaining({ type: "fill", qty: "0.0779", price: "128.33" }),
+    ]);
+  });
+
+  it("while it is not done in the input, its acknowledgement is reported (its quantity is not known yet)", () => {
+    const o = importChecked("alpaca", [sse]);
+    expect(o.finished.lines).toEqual([]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/order d507255a-b072-4fb7-96f3-9ad5a9c02b2a: a notional order \(\$10\) has a quantity only once it is done, and the input does not show it done: acknowledgement not imported/)]);
+  });
+});

@@ -27,6 +27,7 @@ const CANCEL_EVENTS = new Set(["canceled", "expired", "done_for_day"]);
 const INFO_EVENTS = new Set(["pending_cancel", "pending_replace", "calculated", "stopped", "suspended",
   "order_cancel_rejected", "order_replace_rejected", "restated", "held"]);
 const CANCEL_STATUSES = new Set(["canceled", "expired", "done_for_day"]);
+const DONE_STATUSES = new Set(["filled", "canceled", "expired", "done_for_day", "replaced", "rejected"]);
 
 type FillSource = "execution" | "activity" | "order";
 
@@ -58,6 +59,10 @@ class AlpacaImporter {
   private readonly needsCoid: { out: OutRecord; orderId: string; required: boolean }[] = [];
   private readonly orders = new Map<string, OrderFacts>();
   private readonly acked = new Set<string>();
+  private readonly notionalAcks: { order: Json; ts: string; pos: Pos; notional: string }[] = [];
+  /** Per order: the largest filled_qty any of its frames or objects showed, and whether one showed it done. */
+  private readonly filledSoFar = new Map<string, Dec>();
+  private readonly done = new Set<string>();
   private readonly terminal = new Set<string>();
   /** The latest order object per id, for the fallback fill. */
   private readonly orderObjects = new Map<string, { order: Json; pos: Pos }>();
@@ -133,6 +138,9 @@ class AlpacaImporter {
     f.coid = str(order["client_order_id"]) ?? f.coid;
     f.replaces = str(order["replaces"]) ?? f.replaces;
     this.orders.set(id, f);
+    const filled = decOf(order["filled_qty"]);
+    if (filled !== undefined && filled > (this.filledSoFar.get(id) ?? ZERO)) this.filledSoFar.set(id, filled);
+    if (DONE_STATUSES.has(str(order["status"]) ?? "")) this.done.add(id);
     return f;
   }
 
@@ -180,10 +188,14 @@ class AlpacaImporter {
     const side = sideOf(order["side"]);
     const symbol = str(order["symbol"]);
     if (qty === undefined || sign(qty) <= 0) {
-      const notional = str(order["notional"]) ?? (typeof order["notional"] === "number" ? String(order["notional"]) : undefined);
-      this.report.problem(pos, notional !== undefined
-        ? `order ${id}: a notional order ($${notional}) has no quantity until it fills; acknowledgement not imported (its fills are)`
-        : `order ${id}: field "qty": expected a positive quantity, got ${JSON.stringify(order["qty"])}`);
+      const notional = str(order["notional"]);
+      if (notional === undefined) {
+        this.report.problem(pos, `order ${id}: field "qty": expected a positive quantity, got ${JSON.stringify(order["qty"])}`);
+        return;
+      }
+      // A notional order ($ amount) has a quantity only once it is done: settled at the end.
+      this.acked.add(id);
+      this.notionalAcks.push({ order, ts, pos, notional });
       return;
     }
     if (side === undefined || symbol === undefined) {
@@ -436,8 +448,28 @@ class AlpacaImporter {
     }
   }
 
+  /** A notional order's acknowledgement, with the quantity it ended with (what it filled). */
+  private settleNotionalAcks(): void {
+    for (const { order, ts, pos, notional } of this.notionalAcks) {
+      const id = str(order["id"])!;
+      const filled = this.filledSoFar.get(id);
+      const side = sideOf(order["side"]);
+      const symbol = str(order["symbol"]);
+      if (!this.done.has(id) || filled === undefined || isZero(filled) || side === undefined || symbol === undefined) {
+        this.report.problem(pos, `order ${id}: a notional order ($${notional}) has a quantity only once it is done, and the input does not show it done: ` +
+          "acknowledgement not imported (its fills are)");
+        continue;
+      }
+      this.push({
+        type: "order_accepted", ts, event_id: `alpaca:order:${id}:accepted`, client_order_id: "", broker_order_id: id,
+        symbol: symbolOf(symbol), side, qty: decText(filled), notional, qty_from: "filled_qty",
+      }, pos, id, true);
+    }
+  }
+
   finish(): ImportResult {
     for (const g of this.positionGroups.values()) this.positions(g.list, undefined, "listing", g.pos);
+    this.settleNotionalAcks();
     const dropped = this.mergeExecutions();
     this.orderTotals(this.fills.filter((f) => !dropped.has(f.out)));
     const orphans = new Set<string>();
