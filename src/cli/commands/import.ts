@@ -2,7 +2,7 @@
 // canonical JSON Lines on stdout, the report on stderr.
 
 import type { Command } from "commander";
-import { describeImport, runImport, SOURCES } from "../../adapters/importers/run.js";
+import { describeImport, importedNothing, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
 
@@ -75,7 +75,7 @@ export function registerImport(program: Command, setExit: (code: number) => void
       const outcome = runImport({ source, files, tz: opts.tz, asOf: opts.asOf });
       const strict = opts.strict === true;
       for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
-      if (strict && outcome.report.problems.length > 0) return EXIT.dataError;
+      if ((strict && outcome.report.problems.length > 0) || importedNothing(outcome)) return EXIT.dataError;
       if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
       return EXIT.ok;
     }, (err) => reportFailure(err, Object.fromEntries(files.map((f) => [f, f])), "nothing was written to stdout"))));
