@@ -229,3 +229,13 @@ describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
     ]);
   });
 });
+
+describe("oanda importer: listings and accounts (issue 17)", () => {
+  it("--as-of is checked against the fills of the listing's own account only", () => {
+    const other = writeTemp("other.jsonl", JSON.stringify({ type: "ORDER_FILL", id: "9000", batchID: "8999", accountID: "101-004-1435156-002", time: "2017-03-09T20:00:00Z",
+      orderID: "8999", instrument: "EUR_USD", units: "5", price: "1.1" }) + "\n");
+    const files = [join(J, "orders_create_market_filled.json"), join(J, "orders_cancel_take_profit.json"), other, join(J, "open_positions.json")];
+    const r = records(importChecked("oanda", files, { asOf: "2017-03-09T21:00:00Z" }));
+    expect(r.filter((x) => x["type"] === "position_snapshot")).toEqual([expect.objectContaining({ ts: "2017-03-09T21:00:00Z" })]);
+  });
+});

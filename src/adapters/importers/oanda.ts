@@ -576,7 +576,12 @@ class OandaImporter {
   private placeSnapshot(snap: PendingSnapshot): string | undefined {
     const what = `open ${snap.kind} listing not imported`;
     const last = snap.lastTx !== undefined && /^\d+$/.test(snap.lastTx) ? BigInt(snap.lastTx) : undefined;
-    const seen = [...this.seenTx.values()].flatMap((byId) => [...byId]);
+    // The listing's account: that of its lastTransactionID, else the only one seen. Unknown among
+    // several, every account's fills are weighed (a refusal then names the account).
+    const own = [...this.seenTx].filter(([, byId]) => last !== undefined && byId.has(last)).map(([a]) => a)[0]
+      ?? (this.seenTx.size === 1 ? [...this.seenTx.keys()][0] : undefined);
+    const seen = [...this.seenTx].filter(([account]) => own === undefined || account === own)
+      .flatMap(([account, byId]) => [...byId].map(([id, tx]) => [id, { ...tx, account }] as const));
     if (this.opts.asOf === undefined) {
       const anchor = last === undefined ? undefined : seen.find(([id]) => id === last)?.[1];
       if (anchor === undefined) {
@@ -593,11 +598,11 @@ class OandaImporter {
       if (tx.type !== "ORDER_FILL") continue;
       const order = compareInstants(instantOf(tx.ts), at);
       if (id <= last && order > 0) {
-        this.report.problem(snap.pos, `${what}: --as-of ${asOf} is before fill ${id} (${tx.ts}), which the listing includes (lastTransactionID ${last}); take --as-of from when the listing was fetched`);
+        this.report.problem(snap.pos, `${what}: --as-of ${asOf} is before fill ${id}${ofAccount(tx.account, own)} (${tx.ts}), which the listing includes (lastTransactionID ${last}); take --as-of from when the listing was fetched`);
         return undefined;
       }
       if (id > last && order < 0) {
-        this.report.problem(snap.pos, `${what}: --as-of ${asOf} is after fill ${id} (${tx.ts}), which the listing does not include (lastTransactionID ${last}); take --as-of from when the listing was fetched`);
+        this.report.problem(snap.pos, `${what}: --as-of ${asOf} is after fill ${id}${ofAccount(tx.account, own)} (${tx.ts}), which the listing does not include (lastTransactionID ${last}); take --as-of from when the listing was fetched`);
         return undefined;
       }
     }
@@ -821,6 +826,11 @@ function positionsFromTrades(list: unknown[], pos: Pos, report: ImportReport): R
   }
   return [...byInstrument].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([, v]) => !isZero(v.units))
     .map(([symbol, v]) => ({ symbol, qty: decText(v.units), avg_price: decText(absDec(divDec(v.cost, v.units))) }));
+}
+
+/** " of account X" when the listing's account could not be told (the fill may be another account's). */
+function ofAccount(account: string, own: string | undefined): string {
+  return own === undefined && account !== "" ? ` of account ${account}` : "";
 }
 
 function compareIds(a: string | undefined, b: string | undefined): number {
