@@ -152,3 +152,16 @@ describe("alpaca importer: notional orders (issue 17)", () => {
     expect(o.report.problems).toEqual([expect.stringMatching(/order d507255a-b072-4fb7-96f3-9ad5a9c02b2a: a notional order \(\$10\) has a quantity only once it is done, and the input does not show it done: acknowledgement not imported/)]);
   });
 });
+
+describe("alpaca importer: replace chains (issue 17)", () => {
+  it("the link is taken from the replaced order's replaced_by too, when the replacement does not name it", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T13:30:00Z" },
+      { event: "new", execution_id: "e3", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: null, qty: "12" }), timestamp: "2025-10-20T13:31:00Z" },
+      { event: "replaced", execution_id: "e2", order: order({ status: "replaced", replaced_by: "o-2" }), timestamp: "2025-10-20T13:31:00.5Z" },
+      { event: "fill", execution_id: "e4", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: null, qty: "12", filled_qty: "12" }), qty: "12", price: "227.5", timestamp: "2025-10-20T13:32:00Z" },
+    )]));
+    expect(r.find((x) => x["type"] === "order_accepted" && x["broker_order_id"] === "o-2")).toMatchObject({ client_order_id: "C-1", replaces_broker_order_id: "o-1" });
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ client_order_id: "C-1" });
+  });
+});

@@ -138,6 +138,14 @@ class AlpacaImporter {
     f.coid = str(order["client_order_id"]) ?? f.coid;
     f.replaces = str(order["replaces"]) ?? f.replaces;
     this.orders.set(id, f);
+    // The replaced order names its replacement: the link holds even when the replacement's frames
+    // do not say what they replace.
+    const by = str(order["replaced_by"]);
+    if (by !== undefined) {
+      const next = this.orders.get(by) ?? { coid: undefined, replaces: undefined, cum: undefined, commissionBooked: ZERO };
+      next.replaces ??= id;
+      this.orders.set(by, next);
+    }
     const filled = decOf(order["filled_qty"]);
     if (filled !== undefined && filled > (this.filledSoFar.get(id) ?? ZERO)) this.filledSoFar.set(id, filled);
     if (DONE_STATUSES.has(str(order["status"]) ?? "")) this.done.add(id);
@@ -475,6 +483,8 @@ class AlpacaImporter {
     const orphans = new Set<string>();
     let orphanActivities = 0;
     for (const n of this.needsCoid) {
+      const replaces = this.orders.get(n.orderId)?.replaces;
+      if (n.out.fields["type"] === "order_accepted" && replaces !== undefined) n.out.fields["replaces_broker_order_id"] = replaces;
       const coid = this.resolveCoid(n.orderId);
       if (coid !== undefined) n.out.fields["client_order_id"] = coid;
       else if (n.required) n.out.fields["client_order_id"] = `alpaca:order:${n.orderId}`;
