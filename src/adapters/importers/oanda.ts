@@ -1,9 +1,14 @@
 // OANDA v20 → canonical broker events.
 //
-// Accepts, in any mix: the transaction stream (JSON Lines with HEARTBEAT lines), transaction
-// listings (`GET /transactions/idrange`, `/sinceid`, account changes: `{"transactions": [...]}`),
-// single-transaction responses (`{"orderCreateTransaction": ..., "orderFillTransaction": ...}`),
-// and open-position / open-trade listings (→ one position_snapshot each, at --as-of: they carry no time).
+// Accepts, in any mix: the transaction stream (JSON Lines with HEARTBEAT lines), and JSON documents
+// holding API responses however they are wrapped (a capture keyed by endpoint, an HTTP exchange):
+// transaction listings (`GET /transactions/idrange`, `/sinceid`, account changes), single-transaction
+// responses (`{"orderCreateTransaction": ..., "orderFillTransaction": ...}`), order listings (pending
+// orders → order_accepted at createTime) and open-position / open-trade listings (→ one
+// position_snapshot each, right after their lastTransactionID, see placeSnapshot).
+//
+// Everything that needs the whole input is settled at the end (finish): exit orders known from any
+// record, listings' places in time, the account's currency of fees and financing, gaps in ids.
 //
 // Client order ids are resolved at the end, once every transaction has been seen, because OANDA
 // can attach one after the order was created (ORDER_CLIENT_EXTENSIONS_MODIFY) and a replacement
@@ -115,7 +120,14 @@ class OandaImporter {
   /** One object of a document: an OANDA response (it has a key OANDA answers with) or a wrapper. */
   private walk(node: Json, path: string, pos: Pos, inheritedLastTx: string | undefined, read: string[]): boolean {
     const lastTx = str(node["lastTransactionID"]) ?? inheritedLastTx;
-    let response = node["lastTransactionID"] !== undefined;
+    const transactions = this.readTransactions(node, path, pos, read);
+    const state = this.readState(node, path, pos, lastTx, read);
+    return node["lastTransactionID"] !== undefined || transactions || state || this.descend(node, path, pos, lastTx, read);
+  }
+
+  /** A response's transactions: a list (idrange, sinceid, account changes), or single ones by key. */
+  private readTransactions(node: Json, path: string, pos: Pos, read: string[]): boolean {
+    let response = false;
     const listing = Array.isArray(node["transactions"]) ? { list: node["transactions"], at: `${path}.transactions` }
       : isObject(node["changes"]) && Array.isArray(node["changes"]["transactions"]) ? { list: node["changes"]["transactions"], at: `${path}.changes.transactions` }
         : undefined;
@@ -134,6 +146,12 @@ class OandaImporter {
       read.push(`${path}.${key}`);
     }
     if (singles.length > 0) this.dependentOrders(singles.map((x) => x.tx), node["relatedTransactionIDs"]);
+    return response;
+  }
+
+  /** A response's state: order, position and trade listings, an account, listings with nothing to import. */
+  private readState(node: Json, path: string, pos: Pos, lastTx: string | undefined, read: string[]): boolean {
+    let response = false;
     if (Array.isArray(node["orders"])) {
       response = true;
       this.orderListing(node["orders"], pos);
@@ -184,8 +202,11 @@ class OandaImporter {
         this.report.ignore(key === "prices" ? "pricing listing" : "account or instrument listing");
       }
     }
-    if (response) return true;
-    // A wrapper: look inside. Beside a "response", the request parts are what the client sent.
+    return response;
+  }
+
+  /** A wrapper: look inside. Beside a "response", the request parts are what the client sent. */
+  private descend(node: Json, path: string, pos: Pos, lastTx: string | undefined, read: string[]): boolean {
     const exchange = isObject(node["response"]) || Array.isArray(node["response"]);
     let found = false;
     for (const [key, value] of Object.entries(node)) {
