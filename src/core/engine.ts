@@ -281,6 +281,8 @@ export class Engine {
       case "limits_snapshot":
         core.book.setLimits(ev);
         return;
+      case "financing":
+        return; // evidence only: financing is kept out of trade P&L and moves no order or position
       case "disconnect":
         this.connected = false;
         return;

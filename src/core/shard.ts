@@ -69,6 +69,7 @@ export class ShardRouter {
     switch (rec.type) {
       case "restart":
       case "limits_snapshot":
+      case "financing":
       case "disconnect":
       case "reconnect":
         return rec;

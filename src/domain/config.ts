@@ -1,4 +1,4 @@
-// The replay's configuration (CONTRACT §3): every field has a default, and `replay --help` prints the
+// The replay's configuration (docs/formats.md, schemas/config.schema.json): every field has a default, and `replay --help` prints the
 // defaults from DEFAULT_CONFIG_JSON so the help can never drift from the code. Unknown keys are a
 // config error: a misspelt `reconcile_interval_s` silently ignored would change a proof's meaning.
 
@@ -140,7 +140,11 @@ function sessionTable(value: unknown): { sessions: SessionDef[]; byHour: string[
 export function resolveConfig(input: unknown): Config {
   if (!isObject(input)) throw new ConfigError("config: the file must hold one JSON object");
   const d = DEFAULT_CONFIG_JSON;
-  checkKeys(input, Object.keys(d), "");
+  // "$schema" lets an editor find schemas/config.schema.json; it is not a setting.
+  if (input["$schema"] !== undefined && typeof input["$schema"] !== "string") {
+    throw new ConfigError(`config: "$schema" must be a string (the path or URL of the config's JSON Schema)`);
+  }
+  checkKeys(input, [...Object.keys(d), "$schema"], "");
   const get = <K extends keyof typeof d>(k: K): unknown => (input[k] === undefined ? d[k] : input[k]);
 
   const limits = get("limits");

@@ -1,4 +1,4 @@
-// The canonical input records (CONTRACT §3) after validation. Everything past the boundary trusts
+// The canonical input records (docs/formats.md, schemas/) after validation. Everything past the boundary trusts
 // these types: quantities are positive exact decimals, sides are buy|sell, symbols are normalized.
 
 import type { Dec } from "./decimal.js";
@@ -94,6 +94,8 @@ export interface FillEvent extends BrokerBase {
   readonly qty: Dec;
   readonly price: Dec;
   readonly fee: Dec;
+  /** The fee's currency where the source states it (a code such as USD); else the quote currency is assumed. */
+  readonly feeCurrency: string | undefined;
 }
 
 export interface OrderCancelledEvent extends BrokerBase {
@@ -120,6 +122,17 @@ export interface LimitsSnapshotEvent extends BrokerBase {
   readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
 }
 
+/**
+ * Financing (swap, rollover, overnight interest) booked by the broker: signed, negative is paid.
+ * Evidence only: it is not part of any trade's P&L, so the replay carries it and applies no rule.
+ */
+export interface FinancingEvent extends BrokerBase {
+  readonly type: "financing";
+  readonly amount: Dec;
+  readonly currency: string;
+  readonly symbol: string | undefined;
+}
+
 export interface ConnectionEvent extends BrokerBase {
   readonly type: "disconnect" | "reconnect";
 }
@@ -131,6 +144,7 @@ export type BrokerEvent =
   | OrderRejectedEvent
   | PositionSnapshotEvent
   | LimitsSnapshotEvent
+  | FinancingEvent
   | ConnectionEvent;
 
 export type InputRecord = JournalRecord | BrokerEvent;

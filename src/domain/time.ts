@@ -1,6 +1,7 @@
-// Event time. Inputs carry RFC 3339 UTC timestamps with up to nine fractional digits; JavaScript's
-// Date keeps only milliseconds, so an instant is kept as whole milliseconds since the epoch plus the
-// nanoseconds below them. Ordering uses both; durations (TTL, cadence, grace) use milliseconds.
+// Event time. Inputs carry RFC 3339 timestamps with up to nine fractional digits (an offset is
+// turned into UTC at the boundary); JavaScript's Date keeps only milliseconds, so an instant is kept
+// as whole milliseconds since the epoch plus the nanoseconds below them. Ordering uses both;
+// durations (TTL, cadence, grace) use milliseconds.
 
 export interface Instant {
   /** Whole milliseconds since 1970-01-01T00:00:00Z. */
@@ -40,6 +41,26 @@ export function parseInstant(text: string): Instant | undefined {
   const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(9, "0"));
   const wholeMs = dayMs + hour * 3_600_000 + minute * 60_000 + second * 1000;
   return { ms: wholeMs + Math.floor(frac / 1_000_000), subNs: frac % 1_000_000, text };
+}
+
+const RFC3339_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?([+-])(\d{2}):(\d{2})$/;
+
+/**
+ * An input timestamp: RFC 3339 in UTC ('Z'), or with an offset ('+02:00'), which becomes the same
+ * instant written in UTC with 'Z' and the fractional digits it was given. A 'Z' timestamp keeps its
+ * text byte for byte (artifacts echo it).
+ */
+export function parseInputInstant(text: string): Instant | undefined {
+  const m = RFC3339_OFFSET.exec(text);
+  if (m === null) return parseInstant(text);
+  const local = parseInstant(`${m[1]}Z`); // the wall-clock fields, checked like any UTC time
+  const hours = Number(m[4]);
+  const minutes = Number(m[5]);
+  if (local === undefined || hours > 23 || minutes > 59) return undefined;
+  const utcMs = local.ms - (m[3] === "-" ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  const iso = new Date(utcMs).toISOString();
+  if (!/^\d{4}-/.test(iso)) return undefined; // moved out of four-digit years
+  return parseInstant(iso.slice(0, 19) + (m[2] ?? "") + "Z");
 }
 
 export function compareInstants(a: Instant, b: Instant): number {

@@ -1,6 +1,7 @@
 // Validation at the boundary: one JSON line in, one typed record out, or a DataError that names the
 // line, the field and what was expected. Unknown fields are kept out of the typed record and ignored
-// (CONTRACT §3); an unknown `type` is an error.
+// (docs/formats.md); an unknown `type` is an error. schemas/*.schema.json state the same formats for
+// editors and other tools; test/schemas.test.ts keeps the two in agreement.
 
 import { type Dec, decFromNumber, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
@@ -9,13 +10,16 @@ import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
 import { normalizeSymbol } from "./symbol.js";
-import { type Instant, parseInstant } from "./time.js";
+import { type Instant, parseInputInstant } from "./time.js";
 
 export const JOURNAL_TYPES = ["snapshot", "decision", "cancel_request", "restart"] as const;
 export const BROKER_TYPES = [
   "order_accepted", "fill", "order_cancelled", "order_rejected",
-  "position_snapshot", "limits_snapshot", "disconnect", "reconnect",
+  "position_snapshot", "limits_snapshot", "financing", "disconnect", "reconnect",
 ] as const;
+
+/** A currency code as brokers write them: ISO 4217 (USD) or a crypto asset (USDT). */
+const CURRENCY_CODE = /^[A-Z][A-Z0-9]{2,9}$/;
 
 /** Reads typed fields out of one parsed object, raising DataError with the field's path. */
 class FieldReader {
@@ -52,6 +56,20 @@ class FieldReader {
     return this.has(field) ? this.string(field) : undefined;
   }
 
+  currency(field: string): string {
+    const value = this.present(field);
+    if (typeof value !== "string" || !CURRENCY_CODE.test(value)) this.fail(field, "a currency code such as USD or EUR", value);
+    return value;
+  }
+
+  optionalCurrency(field: string): string | undefined {
+    return this.has(field) ? this.currency(field) : undefined;
+  }
+
+  optionalSymbol(field: string): string | undefined {
+    return this.has(field) ? this.symbol(field) : undefined;
+  }
+
   /** Accepts a JSON number or a decimal string (brokers send both), exactly. */
   decimal(field: string, rule: "positive" | "non-negative" | "any"): Dec {
     const value = this.present(field);
@@ -84,9 +102,9 @@ class FieldReader {
 
   instant(field: string): Instant {
     const value = this.present(field);
-    const instant = typeof value === "string" ? parseInstant(value) : undefined;
+    const instant = typeof value === "string" ? parseInputInstant(value) : undefined;
     if (instant === undefined) {
-      this.fail(field, "an RFC 3339 UTC timestamp such as 2025-10-20T14:30:22.123456789Z", value);
+      this.fail(field, "an RFC 3339 timestamp such as 2025-10-20T14:30:22.123456789Z or 2025-10-20T16:30:22+02:00", value);
     }
     return instant;
   }
@@ -227,15 +245,19 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
   const eventId = r.string("event_id");
   const fingerprint = text;
   switch (type) {
-    case "order_accepted":
+    case "order_accepted": {
+      // Checked here so a bad value is a data error; the replay's rules do not read them yet.
+      r.optionalDecimal("limit_price", "positive");
+      r.optionalString("replaces_broker_order_id");
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"),
         side: r.side("side"), qty: r.decimal("qty", "positive") };
+    }
     case "fill":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.optionalString("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"), side: r.side("side"),
         qty: r.decimal("qty", "positive"), price: r.decimal("price", "positive"),
-        fee: r.optionalDecimal("fee", "non-negative") ?? (0n as Dec) };
+        fee: r.optionalDecimal("fee", "non-negative") ?? (0n as Dec), feeCurrency: r.optionalCurrency("fee_currency") };
     case "order_cancelled":
       return { src, line, ts, eventId, fingerprint, pos, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason") };
     case "order_rejected":
@@ -250,6 +272,9 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
         .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return { src, line, ts, eventId, fingerprint, pos, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
     }
+    case "financing":
+      return { src, line, ts, eventId, fingerprint, pos, type, amount: r.decimal("amount", "any"), currency: r.currency("currency"),
+        symbol: r.optionalSymbol("symbol") };
     default:
       return { src, line, ts, eventId, fingerprint, pos, type: type as "disconnect" | "reconnect" };
   }

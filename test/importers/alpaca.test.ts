@@ -77,3 +77,91 @@ describe("alpaca importer", () => {
     ]);
   });
 });
+
+describe("alpaca importer: fills from several sources (issue 17)", () => {
+  const activity = (id: string, qty: string, cum: string, price: string, at: string) => ({
+    id: `20251020133001000::${id}`, activity_type: "FILL", transaction_time: at, type: Number(cum) >= 10 ? "fill" : "partial_fill",
+    price, qty, side: "buy", symbol: "AAPL", leaves_qty: String(10 - Number(cum)), order_id: "o-1", cum_qty: cum, order_status: Number(cum) >= 10 ? "filled" : "partially_filled",
+  });
+  const stream = () => frames({ event: "partial_fill", execution_id: "e-3", order: order({ filled_qty: "3", status: "partially_filled" }), qty: "3", price: "227.5", timestamp: "2025-10-20T13:30:01Z" });
+
+  it("a stream execution plus the order's FILL activities give every share once: 3 + 7 of 10 (defect 3)", () => {
+    const acts = writeTemp("activities.json", JSON.stringify([
+      activity("a-7", "7", "10", "227.6", "2025-10-20T13:30:02Z"), activity("a-3", "3", "3", "227.5", "2025-10-20T13:30:01Z"),
+    ]));
+    const o = importChecked("alpaca", [stream(), acts]);
+    const fills = records(o).filter((x) => x["type"] === "fill");
+    expect(fills.map((x) => [x["qty"], x["price"], x["client_order_id"]])).toEqual([["3", "227.5", "C-1"], ["7", "227.6", "C-1"]]);
+    expect(o.report.problems).toEqual([]);
+    expect(o.report.ignored).toContainEqual(["FILL activity of an execution the trade updates already have (same order, same cumulative qty)", 1]);
+  });
+
+  it("an order object whose filled_qty is more than its executions in the input is reported, never silently short", () => {
+    const filled = writeTemp("o.json", JSON.stringify(order({ status: "filled", filled_qty: "10", filled_avg_price: "227.57", filled_at: "2025-10-20T13:30:02Z" })));
+    const o = importChecked("alpaca", [stream(), filled]);
+    expect(records(o).filter((x) => x["type"] === "fill").map((x) => x["qty"])).toEqual(["3"]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/o\.json:1: order o-1: filled_qty 10 but the executions in the input add up to 3: 7 not imported \(import the order's FILL activities or its trade updates\)/)]);
+  });
+
+  it("a trade update's fill carries the order's commission, once per order (defect 8)", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "partial_fill", execution_id: "e1", order: order({ filled_qty: "4", commission: "0.4" }), qty: "4", price: "227.5", timestamp: "2025-10-20T13:30:01Z" },
+      { event: "fill", execution_id: "e2", order: order({ filled_qty: "10", commission: "1" }), qty: "6", price: "227.5", timestamp: "2025-10-20T13:30:02Z" },
+    )]));
+    expect(r.map((x) => x["fee"])).toEqual(["0.4", "0.6"]);
+  });
+
+  it("FILL activities with no order in the input are imported with a warning that they will be orphans (defect 8)", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-py-tests", "test_account_activities_routes__test_get_activities_for_account_max_items_and_single_request_date__0.json")]);
+    expect(o.report.notes).toContainEqual(expect.stringMatching(/^5 FILL activities of 3 orders carry no client_order_id and no order or trade update for them is in the input: the replay will report them as orphans/));
+  });
+});
+
+describe("alpaca importer: estimates (issue 17, defect 11)", () => {
+  it("an order estimate is not an execution: no fill, and the reason is reported", () => {
+    const o = importChecked("alpaca", [join(A, "alpaca-docs", "broker-api__order_estimate_response.json")]);
+    expect(records(o).filter((x) => x["type"] === "fill")).toEqual([]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/broker-api__order_estimate_response\.json:1: order bc215c69-b3c9-44b4-afff-896962ea6fd0 is an order estimate .*not an execution: not imported/)]);
+  });
+
+  it("a local-currency order's fill is in the instrument's currency (usd.filled_avg_price), the local price kept beside it", () => {
+    const filled = order({ status: "filled", filled_qty: "0.0016", filled_avg_price: "23717.854", filled_at: "2025-10-20T13:30:05Z", updated_at: "2025-10-20T13:30:05Z",
+      swap_rate: "135.88", usd: { filled_avg_price: "174.55" } });
+    const r = records(importChecked("alpaca", [writeTemp("o.json", JSON.stringify(filled))]));
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ price: "174.55", local_price: "23717.854", local_swap_rate: "135.88" });
+  });
+});
+
+describe("alpaca importer: notional orders (issue 17)", () => {
+  const sse = join(A, "alpaca-docs", "broker-sse-trade-events__new_example.sse.txt");
+  const notional = { id: "d507255a-b072-4fb7-96f3-9ad5a9c02b2a", client_order_id: "d6499947-dacd-4f85-a728-81734dc39c27", symbol: "AAPL", side: "buy", qty: null, notional: "10" };
+
+  it("a notional order (qty null) is acknowledged with the quantity it filled, once it is done", () => {
+    const fill = frames({ event: "fill", execution_id: "x-1", order: order({ ...notional, status: "filled", filled_qty: "0.0779", filled_avg_price: "128.33" }),
+      qty: "0.0779", price: "128.33", timestamp: "2021-06-14T10:04:06Z" });
+    const r = records(importChecked("alpaca", [sse, fill]));
+    expect(r).toEqual([
+      expect.objectContaining({ type: "order_accepted", ts: "2021-06-14T10:04:05.172241Z", client_order_id: notional.client_order_id, qty: "0.0779", notional: "10", qty_from: "filled_qty" }),
+      expect.objectContaining({ type: "fill", qty: "0.0779", price: "128.33" }),
+    ]);
+  });
+
+  it("while it is not done in the input, its acknowledgement is reported (its quantity is not known yet)", () => {
+    const o = importChecked("alpaca", [sse]);
+    expect(o.finished.lines).toEqual([]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/order d507255a-b072-4fb7-96f3-9ad5a9c02b2a: a notional order \(\$10\) has a quantity only once it is done, and the input does not show it done: acknowledgement not imported/)]);
+  });
+});
+
+describe("alpaca importer: replace chains (issue 17)", () => {
+  it("the link is taken from the replaced order's replaced_by too, when the replacement does not name it", () => {
+    const r = records(importChecked("alpaca", [frames(
+      { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T13:30:00Z" },
+      { event: "new", execution_id: "e3", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: null, qty: "12" }), timestamp: "2025-10-20T13:31:00Z" },
+      { event: "replaced", execution_id: "e2", order: order({ status: "replaced", replaced_by: "o-2" }), timestamp: "2025-10-20T13:31:00.5Z" },
+      { event: "fill", execution_id: "e4", order: order({ id: "o-2", client_order_id: "broker-generated-2", replaces: null, qty: "12", filled_qty: "12" }), qty: "12", price: "227.5", timestamp: "2025-10-20T13:32:00Z" },
+    )]));
+    expect(r.find((x) => x["type"] === "order_accepted" && x["broker_order_id"] === "o-2")).toMatchObject({ client_order_id: "C-1", replaces_broker_order_id: "o-1" });
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ client_order_id: "C-1" });
+  });
+});

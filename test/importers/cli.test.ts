@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerImport } from "../../src/cli/commands/import.js";
 import { parseBrokerLine } from "../../src/domain/validate.js";
-import { BROKERS, E2E } from "./helpers.js";
+import { BROKERS, E2E, writeTemp } from "./helpers.js";
 
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {
   let code = -1;
@@ -57,6 +57,18 @@ describe("recon-proof import", () => {
     expect(run("oanda", "--tz", "UTC", join(E2E, "oanda", "transactions-stream.jsonl")).code).toBe(2);
     expect(run("ib", "--tz", "Mars/Olympus", join(E2E, "ib", "tws-messages.psv")).code).toBe(2);
     expect(run("bloomberg", join(E2E, "ib", "tws-messages.psv")).code).toBe(2);
+  });
+
+  it("no record from non-empty input is exit 65 with the reasons, and nothing on stdout", () => {
+    const heartbeats = run("oanda", join(BROKERS, "oanda", "hootnot-jupyter", "transactions_stream_heartbeats.jsonl"));
+    expect(heartbeats.code).toBe(65);
+    expect(heartbeats.stdout).toBe("");
+    expect(heartbeats.stderr).toMatch(/0 broker record\(s\) from 1 file\(s\); 0 problem\(s\); 4 ignored \(HEARTBEAT 4\)/);
+    expect(heartbeats.stderr).toMatch(/recon-proof import: nothing imported: 4 line\(s\) of input gave no record \(the reasons are above\)\n$/);
+    const positions = run("oanda", join(BROKERS, "oanda", "hootnot-jupyter", "open_positions.json"));
+    expect(positions.code).toBe(65);
+    expect(positions.stderr).toContain("open positions listing not imported: it carries no time");
+    expect(run("oanda", writeTemp("empty.jsonl", "")).code).toBe(0);
   });
 
   it("a missing file is an I/O error (exit 74)", () => {

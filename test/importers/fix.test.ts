@@ -56,7 +56,7 @@ describe("fix importer", () => {
     const o = importChecked("fix", [join(BROKERS, "fix", "fxcm", "fixapi.rst"), join(BROKERS, "fix", "fxcm", "fixfaq.rst")]);
     expect(o.report.problems).toContain("fixapi.rst:135: text before the first BeginString looks like FIX fields: the line is mangled; the message after it is checked on its own");
     expect(o.report.problems).toContain("fixfaq.rst:64: message cut short: no CheckSum (10) field");
-    expect(records(o)).toEqual([expect.objectContaining({ type: "fill", ts: "2016-04-04T06:18:07Z", symbol: "AUDCAD", qty: "100000", price: "0.99631", event_id: "fix:FXCM-D101546502001_client1:819171964" })]);
+    expect(records(o)).toEqual([expect.objectContaining({ type: "fill", ts: "2016-04-04T06:18:07.634Z", symbol: "AUDCAD", qty: "100000", price: "0.99631", event_id: "fix:FXCM-D101546502001_client1:819171964" })]);
   });
 
   it("a reject with ExecID 0 gets a stable id from the message itself, the same on every import", () => {
@@ -75,5 +75,83 @@ describe("fix importer", () => {
     ].join("\n"))]));
     expect(r[1]).toMatchObject({ type: "order_accepted", client_order_id: "C-1", replaces_client_order_id: "C-1", qty: "500000" });
     expect(r[2]).toMatchObject({ type: "fill", client_order_id: "C-1", qty: "500000" });
+  });
+});
+
+describe("fix importer: issue 17", () => {
+  it("reports of one TransactTime from several files follow MsgSeqNum (34), not the file order (defect 6)", () => {
+    const at = (seq: string, exec: string, extra: [string, string][]) => fix(er([["17", exec], ...extra]).map(([k, v]) => (k === "34" ? [k, seq] : k === "52" ? [k, "20251020-10:00:00.117"] : [k, v]) as [string, string]));
+    const fillLog = writeTemp("late.log", at("7", "31", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"]]));
+    const ackLog = writeTemp("early.log", at("6", "30", [["150", "0"], ["39", "0"], ["14", "0"], ["32", "0"], ["31", "0"]]));
+    expect(records(importChecked("fix", [fillLog, ackLog])).map((r) => r["type"])).toEqual(["order_accepted", "fill"]);
+  });
+});
+
+describe("fix importer: time and fees (issue 17)", () => {
+  const fill = (t60: string, t52: string, extra: [string, string][] = []) => fix(er([["17", "40"], ["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"], ...extra])
+    .map(([k, v]) => (k === "60" ? [k, t60] : k === "52" ? [k, t52] : [k, v]) as [string, string]));
+
+  it("the execution time is the most precise of TransactTime (60) and SendingTime (52) within the same second (defect 10)", () => {
+    const ts = (log: string) => records(importChecked("fix", [writeTemp("t.log", log)]))[0]!["ts"];
+    expect(ts(fill("20251020-10:00:00", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.118Z");
+    expect(ts(fill("20251020-10:00:00.117", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.117Z");
+    // A SendingTime in a later second is when the report was sent (a resend), not when it executed.
+    expect(ts(fill("20251020-10:00:00", "20251020-10:00:05.118"))).toBe("2025-10-20T10:00:00Z");
+  });
+
+  it("Commission (12) with CommCurrency (479) gives fee and fee_currency (defect 9)", () => {
+    const r = records(importChecked("fix", [writeTemp("c.log", fill("20251020-10:00:00", "20251020-10:00:00.118", [["12", "2.5"], ["479", "JPY"]]))]));
+    expect(r[0]).toMatchObject({ fee: "2.5", fee_currency: "JPY" });
+  });
+});
+
+describe("fix importer: position reports, busts and corrections (issue 17)", () => {
+  // FIX 4.4 PositionReport as FXCM sends it (fixapi.rst): one per open ticket, PosReqID 710, TotalNumPosReports 727.
+  const ap = (seq: string, sent: string, symbol: string, qtyTag: "704" | "705", qty: string, px: string, posReqType = "0"): string => fix([
+    ["35", "AP"], ["34", seq], ["49", "FXCM"], ["52", sent], ["56", "client1"], ["1", "01958448"], ["15", "EUR"], ["55", symbol],
+    ["710", "4"], ["715", "20151111"], ["721", `r${seq}`], ["724", posReqType], ["727", "2"], ["728", "0"], ["730", px], ["702", "1"], ["703", "TQ"], [qtyTag, qty], ["753", "1"],
+  ]);
+
+  it("a complete set of position reports (35=AP, 724=0) is one position_snapshot: net per symbol, average of the tickets' prices", () => {
+    const r = records(importChecked("fix", [writeTemp("ap.log", [
+      ap("8", "20151111-20:19:59.929", "EUR/USD", "704", "10000", "1.10728"),
+      ap("9", "20151111-20:19:59.931", "EUR/USD", "704", "30000", "1.10800"),
+    ].join("\n"))]));
+    expect(r).toEqual([expect.objectContaining({
+      type: "position_snapshot", ts: "2015-11-11T20:19:59.931Z", positions: [{ symbol: "EURUSD", qty: "40000", avg_price: "1.10782" }],
+    })]);
+  });
+
+  it("an incomplete set is reported, not imported as a whole book; closed-position reports (724=1) are history", () => {
+    const o = importChecked("fix", [writeTemp("ap1.log", ap("8", "20151111-20:19:59.929", "EUR/USD", "705", "10000", "1.10728"))]);
+    expect(o.finished.lines).toEqual([]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/ap1\.log:1: position reports of request 4 \(PosReqID 710\): 1 of 2 \(TotalNumPosReports 727\) in the input: an incomplete book is not a snapshot; not imported/)]);
+    const closed = importChecked("fix", [writeTemp("ap2.log", ap("8", "20151111-20:19:59.929", "EUR/USD", "704", "10000", "1.10728", "1"))]);
+    expect(closed.report.problems).toEqual([]);
+    expect(closed.report.ignored).toEqual([["35=AP with PosReqType 724=1 (closed positions: history, not the book)", 1]]);
+  });
+
+  const trade = (exec: string, seq: string, extra: [string, string][]) => fix([["35", "8"], ["34", seq], ["49", "FXCM"], ["52", "20251020-10:00:00.118"], ["56", "client1"],
+    ["11", "C-1"], ["37", "900"], ["38", "1000000"], ["54", "2"], ["55", "USD/JPY"], ["60", "20251020-10:00:00.117"], ["17", exec], ...extra]);
+
+  it("a trade cancel (150=H) removes the busted fill from the log; a trade correction (150=G) corrects it", () => {
+    const fills = [
+      trade("50", "5", [["150", "F"], ["39", "1"], ["14", "400000"], ["32", "400000"], ["31", "150.25"]]),
+      trade("51", "6", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "600000"], ["31", "150.26"]]),
+    ];
+    const bust = trade("52", "7", [["150", "H"], ["19", "50"], ["39", "1"], ["14", "600000"], ["32", "400000"], ["31", "150.25"]]);
+    const correct = trade("53", "8", [["150", "G"], ["19", "51"], ["39", "2"], ["14", "1000000"], ["32", "600000"], ["31", "150.21"]]);
+    const o = importChecked("fix", [writeTemp("bust.log", [...fills, bust, correct].join("\n"))]);
+    expect(records(o)).toEqual([expect.objectContaining({ type: "fill", event_id: "fix:FXCM-client1:51", qty: "600000", price: "150.21", corrected_by_exec_id: "53" })]);
+    expect(o.report.problems).toEqual([]);
+    expect(o.report.notes).toEqual(expect.arrayContaining([
+      "bust.log:3: fill ExecID 50 busted by ExecID 52 (150=H): removed from the log",
+      "bust.log:4: fill ExecID 51 corrected by ExecID 53 (150=G): qty 600000, price 150.21",
+    ]));
+  });
+
+  it("a bust of a fill that is not in the input is reported", () => {
+    const o = importChecked("fix", [writeTemp("b.log", trade("52", "7", [["150", "H"], ["19", "49"], ["39", "1"], ["14", "0"], ["32", "400000"], ["31", "150.25"]]))]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/b\.log:1: trade cancel \(150=H\) of ExecID 49, which is not in the input: nothing to remove/)]);
   });
 });

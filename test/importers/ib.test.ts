@@ -1,5 +1,6 @@
 // Interactive Brokers quirks, each on its own.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/domain/errors.js";
@@ -57,9 +58,59 @@ describe("ib importer", () => {
     })]);
   });
 
-  it("a raw TWS API log (dash separated) is reported line by line, not misread", () => {
-    const o = importChecked("ib", [join(R, "raw_tws_api_log__AAPL_MKT_BUY_100__2023-02-23.txt")], { tz: "UTC" });
-    expect(o.finished.lines).toEqual([]);
-    expect(o.report.problems).toHaveLength(6);
+  it("a raw TWS API log (dash separated, length prefixed) imports: the order, its execution at --tz, its commission", () => {
+    const o = importChecked("ib", [join(R, "raw_tws_api_log__AAPL_MKT_BUY_100__2023-02-23.txt")], { tz: "America/New_York" });
+    expect(records(o)).toEqual([
+      expect.objectContaining({ type: "order_accepted", ts: "2023-02-23T16:49:33Z", ts_inferred: true, broker_order_id: "45587459", client_order_id: "ib:123:12", symbol: "AAPL", side: "buy", qty: "100" }),
+      expect.objectContaining({ type: "fill", ts: "2023-02-23T16:49:33Z", broker_order_id: "45587459", qty: "100", price: "149.23", fee: "1", fee_currency: "USD", exec_id: "0000e0d5.64305db8.01.01" }),
+    ]);
+    expect(o.report.problems).toEqual([]);
+    expect(o.report.ignored).toContainEqual(["request sent to TWS", 1]);
+  });
+
+  it("a raw log line whose readable length prefix disagrees with its text is reported", () => {
+    const line = readFileSync(join(R, "raw_tws_api_log__AAPL_MKT_BUY_100__2023-02-23.txt"), "utf8").split("\n").find((l) => l.includes("---T59"))!;
+    const o = importChecked("ib", [writeTemp("cut.txt", line.replace("-1.0-USD-", "-1.0-US-") + "\n")], { tz: "UTC" });
+    expect(o.report.problems).toEqual([expect.stringMatching(/cut\.txt:1: raw TWS message: its length prefix says 84 bytes but it has 83: not imported/)]);
+  });
+});
+
+describe("ib importer: issue 17", () => {
+  it("the same positions reported at two times are two snapshots with two ids (defect 2)", () => {
+    const session = (secs: number) => [`49|1|${secs}`, "61|3|DU1234567|265598|AAPL|STK||0.0|||NASDAQ|USD|AAPL|NMS|-110|201.8829709", "62|1"].join("\n");
+    const r = records(importChecked("ib", [writeTemp("p.psv", session(1752606307) + "\n" + session(1752609907))]));
+    expect(r.map((x) => x["ts"])).toEqual(["2025-07-15T19:05:07Z", "2025-07-15T20:05:07Z"]);
+    expect(r[0]!["event_id"]).not.toBe(r[1]!["event_id"]);
+  });
+});
+
+describe("ib importer: order within a second (issue 17)", () => {
+  it("executions of one second from several files follow their execution ids, not the file order (defect 6)", () => {
+    const second = EXEC.replace("00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01").replace("|100|196.52|1376327563|100|0|100|196.52|", "|50|196.60|1376327563|100|0|150|196.55|");
+    const r = records(importChecked("ib", [writeTemp("b.psv", second), writeTemp("a.psv", EXEC)], { tz: "America/New_York" }));
+    expect(r.map((x) => x["exec_id"])).toEqual(["00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01"]);
+  });
+});
+
+describe("ib importer: completed orders (issue 17)", () => {
+  const COMPLETED = join(R, "completed_orders__completedOrder_end.psv");
+  const completed = () => readFileSync(COMPLETED, "utf8");
+
+  it("a cancelled completedOrder (101) is the order and its cancel, at its completedTime (zone given, no --tz needed)", () => {
+    const cancelled = completed().replace("|Filled|100|0|0|150.25|", "|Cancelled|0|0|0|150.25|").replace("America/Los_Angeles|Filled|", "America/Los_Angeles|Cancelled by Trader|");
+    const r = records(importChecked("ib", [writeTemp("c.psv", cancelled)]));
+    expect(r).toEqual([
+      expect.objectContaining({ type: "order_accepted", ts: "2023-11-22T18:30:00Z", ts_inferred: true, broker_order_id: "1377295418", client_order_id: "ib:perm:1377295418", symbol: "AAPL", side: "buy", qty: "100" }),
+      expect.objectContaining({ type: "order_cancelled", ts: "2023-11-22T18:30:00Z", broker_order_id: "1377295418", reason: "Cancelled by Trader" }),
+    ]);
+  });
+
+  it("a filled completedOrder gives its order next to its executions; without them it is reported (it carries no fill price)", () => {
+    const alone = importChecked("ib", [COMPLETED]);
+    expect(alone.finished.lines).toEqual([]);
+    expect(alone.report.problems).toEqual([expect.stringMatching(/completed_orders__completedOrder_end\.psv:1: completedOrder 1377295418 \(BUY 100 AAPL\) Filled, but none of its executions are in the input/)]);
+    const exec = EXEC.replaceAll("1376327563", "1377295418").replace("|TSLA|STK|", "|AAPL|STK|").replace("|TSLA|NMS|", "|AAPL|NMS|");
+    const r = records(importChecked("ib", [COMPLETED, writeTemp("e.psv", exec)], { tz: "America/New_York" }));
+    expect(r.map((x) => [x["type"], x["broker_order_id"], x["ts"]])).toEqual([["order_accepted", "1377295418", "2023-02-24T17:04:56Z"], ["fill", "1377295418", "2023-02-24T17:04:56Z"]]);
   });
 });

@@ -2,7 +2,8 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+import { runReplay } from "../../src/cli/run-replay.js";
+import { BROKERS, importChecked, records, tmp, writeTemp } from "./helpers.js";
 
 const J = join(BROKERS, "oanda", "hootnot-jupyter");
 const lines = (...objs: object[]) => writeTemp("stream.jsonl", objs.map((o) => JSON.stringify(o)).join("\n") + "\n");
@@ -81,7 +82,7 @@ describe("oanda importer", () => {
   it("openPositions / openTrades become position snapshots at --as-of, and are refused without it", () => {
     const without = importChecked("oanda", [join(J, "open_positions.json")]);
     expect(without.finished.lines).toEqual([]);
-    expect(without.report.problems[0]).toMatch(/open_positions\.json:1: open positions listing not imported: it carries no time; pass --as-of/);
+    expect(without.report.problems[0]).toMatch(/open_positions\.json:1: open positions listing not imported: it carries no time and transaction 7582 \(its lastTransactionID\) is not in the input; pass --as-of/);
     const r = records(importChecked("oanda", [join(J, "open_positions.json"), join(J, "open_trades.json")], { asOf: "2017-03-09T16:00:00-05:00" }));
     expect(r[0]).toMatchObject({ type: "position_snapshot", ts: "2017-03-09T21:00:00Z", positions: [{ symbol: "EURUSD", qty: "50000", avg_price: "1.05836" }] });
     expect(r[1]).toMatchObject({ type: "position_snapshot", positions: [{ symbol: "EURUSD", qty: "50000", avg_price: "1.058362" }] });
@@ -106,5 +107,135 @@ describe("oanda importer", () => {
     expect(o.finished.lines).toHaveLength(2);
     expect(o.report.problems[0]).toMatch(/^cut\.jsonl:2: /);
     expect(o.report.problems.some((x) => /cut\.jsonl:4: transaction 4: unknown transaction type "SOMETHING_NEW"/.test(x))).toBe(true);
+  });
+});
+
+describe("oanda importer: issue 17", () => {
+  it("the same book polled at two times gives two snapshot ids, and both polls replay as one log (defect 2)", () => {
+    const at = (asOf: string) => records(importChecked("oanda", [join(J, "open_positions.json")], { asOf }))[0]!;
+    const first = at("2017-03-09T16:00:00Z");
+    const second = at("2017-03-09T17:00:00Z");
+    expect(first["event_id"]).not.toBe(second["event_id"]);
+    expect(first["event_id"]).toMatch(/2017-03-09T16:00:00Z/);
+    const log = writeTemp("broker.jsonl", [first, second].map((r) => JSON.stringify(r) + "\n").join(""));
+    const journal = writeTemp("journal.jsonl", JSON.stringify({ type: "snapshot", ts: "2017-03-09T16:00:01Z", open_orders: [], positions: [{ symbol: "EURUSD", qty: 50000, avg_price: "1.05836" }] }) + "\n");
+    const r = runReplay({ journal, broker: log, out: join(tmp(), "out") });
+    expect(r.exitCode).toBe(0);
+  });
+});
+
+describe("oanda importer: documents, listings and transaction ids (issue 17)", () => {
+  const R = join(BROKERS, "oanda", "hootnot-responses");
+
+  it("reads transaction lists inside endpoint-wrapped responses and says which paths it read (defect 1)", () => {
+    const o = importChecked("oanda", [join(R, "transactions.json")]);
+    const r = records(o);
+    // 2304..2311: the LIMIT_ORDER, its client id, the replace (cancel 2306 + replacement 2307), a cancel, a new order
+    expect(r.map((x) => [x["type"], x["broker_order_id"]])).toEqual([
+      ["order_accepted", "2304"], ["order_cancelled", "2304"], ["order_accepted", "2307"], ["order_cancelled", "2307"], ["order_accepted", "2309"],
+    ]);
+    expect(r[2]).toMatchObject({ client_order_id: "myID", replaces_broker_order_id: "2304" });
+    expect(o.report.ignored).toEqual(expect.arrayContaining([["CLIENT_CONFIGURE", 2], ["HEARTBEAT", 5]]));
+    expect(o.report.notes).toEqual(expect.arrayContaining([
+      "transactions.json:1: read $._v3_accounts_transaction_idrange.response.transactions (3 transactions)",
+      "transactions.json:1: read $._v3_accounts_transaction_sinceid.response.transactions (5 transactions)",
+    ]));
+    expect(o.report.problems).toEqual([expect.stringMatching(/^transactions\.json:1: \$\._v3_accounts_accountID_transactions\.response\.pages: a transaction page index/)]);
+  });
+
+  it("orders, trades and positions inside wrapped responses import too (an order's details like a listing of one); request bodies beside a response are not read", () => {
+    const orders = records(importChecked("oanda", [join(R, "orders.json")]));
+    expect(orders.filter((x) => x["type"] === "order_accepted").map((x) => x["broker_order_id"]).sort()).toEqual(["2125", "2304", "2307", "2309"]);
+    const trades = importChecked("oanda", [join(R, "trades.json")], { asOf: "2016-10-28T21:00:00Z" });
+    expect(records(trades).filter((x) => x["type"] === "fill")).toEqual([expect.objectContaining({ broker_order_id: "2316", side: "sell", qty: "100", price: "1.09289" })]);
+    expect(trades.report.problems.join("\n")).not.toMatch(/request body/);
+  });
+
+  it("a pending-order listing is the broker's record of live orders: each becomes order_accepted at its createTime", () => {
+    const r = records(importChecked("oanda", [join(J, "orders_pending_limit_gtd.json")]));
+    expect(r).toEqual([expect.objectContaining({
+      type: "order_accepted", ts: "2018-06-10T12:06:30.259079220Z", broker_order_id: "8923", client_order_id: "oanda:order:8923",
+      symbol: "EURUSD", side: "buy", qty: "10000", limit_price: "1.08000",
+    })]);
+    // With the transaction that created it, the listing adds nothing.
+    const both = importChecked("oanda", [join(J, "orders_create_limit_gtd_response.json"), join(J, "orders_pending_limit_gtd.json")]);
+    expect(records(both).map((x) => x["event_id"])).toEqual(["oanda:101-004-1435156-001:8923"]);
+  });
+
+  it("a position listing is placed after the transaction it includes; an --as-of before a fill it includes is refused (defect 4)", () => {
+    const files = [join(J, "orders_create_market_filled.json"), join(J, "orders_cancel_take_profit.json"), join(J, "open_positions.json")];
+    const placed = records(importChecked("oanda", files));
+    expect(placed.map((x) => x["type"])).toEqual(["order_accepted", "fill", "position_snapshot"]);
+    const refused = importChecked("oanda", files, { asOf: "2017-03-09T13:00:00Z" });
+    expect(records(refused).map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
+    expect(refused.report.problems).toEqual([expect.stringMatching(
+      /open_positions\.json:1: open positions listing not imported: --as-of 2017-03-09T13:00:00Z is before fill 7579 \(2017-03-09T13:22:13\.832587780Z\), which the listing includes \(lastTransactionID 7582\)/)]);
+    const later = records(importChecked("oanda", files, { asOf: "2017-03-09T16:00:00Z" }));
+    expect(later[2]).toMatchObject({ type: "position_snapshot", ts: "2017-03-09T16:00:00Z" });
+  });
+
+  it("cancels of take-profit / stop-loss orders are not written as cancels of an unknown order (defect 5)", () => {
+    const cancelTp = join(J, "orders_cancel_take_profit.json");
+    for (const known of [join(J, "orders_create_market_filled.json"), join(J, "orders_pending_after_fill_sl_tp.json")]) {
+      const o = importChecked("oanda", [known, cancelTp]);
+      expect(records(o).some((x) => x["type"] === "order_cancelled"), known).toBe(false);
+      expect(o.report.ignored.map(([k]) => k)).toContain("ORDER_CANCEL of an exit order (take-profit / stop-loss of a trade)");
+    }
+  });
+
+  it("gaps in transaction ids are reported across files, not only within one (defect 7)", () => {
+    const a = lines({ type: "ORDER_CANCEL", id: "100", batchID: "100", accountID: acct, time: "2025-01-01T00:00:00Z", orderID: "9", reason: "CLIENT_REQUEST" },
+      { type: "ORDER_CANCEL", id: "101", batchID: "101", accountID: acct, time: "2025-01-01T00:00:01Z", orderID: "9", reason: "CLIENT_REQUEST" });
+    const b = writeTemp("later.jsonl", [104, 105].map((id) => JSON.stringify({ type: "ORDER_CANCEL", id: String(id), batchID: String(id), accountID: acct, time: `2025-01-01T00:01:0${id - 100}Z`, orderID: "9", reason: "CLIENT_REQUEST" })).join("\n") + "\n");
+    const o = importChecked("oanda", [a, b]);
+    expect(o.report.problems).toEqual([expect.stringMatching(/gap across files: transactions 102\.\.103 of account 101-004-1435156-001 missing between transaction 101 \(stream\.jsonl:2\) and transaction 104 \(later\.jsonl:1\)/)]);
+  });
+});
+
+describe("oanda importer: order at one instant (issue 17)", () => {
+  it("records of one timestamp from several files follow the transaction ids, not the file order (defect 6)", () => {
+    const t = "2025-01-01T00:00:00.000000001Z";
+    const fillFile = lines({ type: "ORDER_FILL", id: "11", batchID: "10", accountID: acct, time: t, orderID: "10", instrument: "EUR_USD", units: "100", price: "1.1" });
+    const orderFile = writeTemp("orders.jsonl", JSON.stringify({ type: "MARKET_ORDER", id: "10", batchID: "10", accountID: acct, time: t, instrument: "EUR_USD", units: "100" }) + "\n");
+    expect(records(importChecked("oanda", [fillFile, orderFile])).map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
+  });
+});
+
+describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
+  const R = join(BROKERS, "oanda", "hootnot-responses");
+  const closing = { type: "ORDER_FILL", id: "2317", batchID: "2316", accountID: acct, time: "2016-10-28T15:11:58.023004583Z", orderID: "2316",
+    instrument: "EUR_USD", units: "-100", price: "1.09289", commission: "0.1200", financing: "-0.0350", reason: "MARKET_ORDER_TRADE_CLOSE" };
+  const daily = { type: "DAILY_FINANCING", id: "2318", batchID: "2318", accountID: acct, time: "2016-10-28T21:00:00.000000000Z", financing: "-0.5100",
+    accountFinancingMode: "DAILY", positionFinancings: [{ instrument: "EUR_USD", financing: "-0.4000" }, { instrument: "USD_JPY", financing: "-0.1100" }] };
+
+  it("with the account (its currency) in the input: fills carry fee_currency, financing becomes its own records", () => {
+    const r = records(importChecked("oanda", [join(R, "accounts.json"), lines(closing, daily)]));
+    expect(r.find((x) => x["type"] === "fill")).toMatchObject({ fee: "0.12", fee_currency: "EUR" });
+    expect(r.filter((x) => x["type"] === "financing")).toEqual([
+      expect.objectContaining({ ts: closing.time, amount: "-0.035", currency: "EUR", symbol: "EURUSD", event_id: `oanda:${acct}:2317:financing` }),
+      expect.objectContaining({ ts: daily.time, amount: "-0.4", currency: "EUR", symbol: "EURUSD", event_id: `oanda:${acct}:2318:EURUSD` }),
+      expect.objectContaining({ ts: daily.time, amount: "-0.11", currency: "EUR", symbol: "USDJPY", event_id: `oanda:${acct}:2318:USDJPY` }),
+    ]);
+  });
+
+  it("without it, financing is reported (its currency is not in the input), never written without one", () => {
+    const o = importChecked("oanda", [lines(closing, daily)]);
+    expect(records(o).filter((x) => x["type"] === "financing")).toEqual([]);
+    expect(records(o).find((x) => x["type"] === "fill")!["fee_currency"]).toBeUndefined();
+    expect(o.report.problems).toEqual([
+      expect.stringMatching(/stream\.jsonl:1: ORDER_FILL 2317: financing -0\.035 not imported: it is in the account's home currency, which the input does not state/),
+      expect.stringMatching(/stream\.jsonl:2: DAILY_FINANCING 2318: financing -0\.4 not imported: it is in the account's home currency/),
+      expect.stringMatching(/stream\.jsonl:2: DAILY_FINANCING 2318: financing -0\.11 not imported/),
+    ]);
+  });
+});
+
+describe("oanda importer: listings and accounts (issue 17)", () => {
+  it("--as-of is checked against the fills of the listing's own account only", () => {
+    const other = writeTemp("other.jsonl", JSON.stringify({ type: "ORDER_FILL", id: "9000", batchID: "8999", accountID: "101-004-1435156-002", time: "2017-03-09T20:00:00Z",
+      orderID: "8999", instrument: "EUR_USD", units: "5", price: "1.1" }) + "\n");
+    const files = [join(J, "orders_create_market_filled.json"), join(J, "orders_cancel_take_profit.json"), other, join(J, "open_positions.json")];
+    const r = records(importChecked("oanda", files, { asOf: "2017-03-09T21:00:00Z" }));
+    expect(r.filter((x) => x["type"] === "position_snapshot")).toEqual([expect.objectContaining({ ts: "2017-03-09T21:00:00Z" })]);
   });
 });

@@ -9,13 +9,15 @@
 // UTC `Z`, digits kept); numbers come as strings or as JSON numbers; crypto pairs are `BTC/USD` in
 // orders and `BTCUSD` in streams and positions (folded to one symbol). A replacement order carries
 // the client order id of the order it replaces (the engine's key), found along `replaces` links.
-// An order's fills come from its executions (trade_updates, FILL activities); only when the input
-// has none is the order object's `filled_qty` at `filled_avg_price` imported, as one fill.
+// An order's fills come from its executions (trade_updates and FILL activities, merged: see
+// mergeExecutions); only when the input has none is the order object's `filled_qty` at
+// `filled_avg_price` imported, as one fill. A trade update's fee is the growth of the order's
+// commission since its previous fill.
 
-import { type Dec, isZero, SCALE_DIGITS, sign, sub } from "../../domain/decimal.js";
+import { add, type Dec, isZero, SCALE_DIGITS, sign, sub, ZERO } from "../../domain/decimal.js";
 import {
-  absDec, contentId, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
-  type Pos, str, symbolOf, toUtc,
+  absDec, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
+  type Pos, snapshotEventId, str, symbolOf, toUtc,
 } from "./common.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
 
@@ -25,6 +27,7 @@ const CANCEL_EVENTS = new Set(["canceled", "expired", "done_for_day"]);
 const INFO_EVENTS = new Set(["pending_cancel", "pending_replace", "calculated", "stopped", "suspended",
   "order_cancel_rejected", "order_replace_rejected", "restated", "held"]);
 const CANCEL_STATUSES = new Set(["canceled", "expired", "done_for_day"]);
+const DONE_STATUSES = new Set(["filled", "canceled", "expired", "done_for_day", "replaced", "rejected"]);
 
 type FillSource = "execution" | "activity" | "order";
 
@@ -33,12 +36,19 @@ interface OrderFacts {
   replaces: string | undefined;
   /** Cumulative filled quantity seen in trade updates (to derive an execution's qty when absent). */
   cum: Dec | undefined;
+  /** The order's commission (cumulative, as the order object carries it) already given to its fills. */
+  commissionBooked: Dec;
 }
 
 interface FillRecord {
   readonly out: OutRecord;
   readonly orderId: string;
   readonly source: FillSource;
+  /** The execution's id, where the source names it (a trade update's execution_id, an activity id's uuid). */
+  readonly execId: string | undefined;
+  /** The order's cumulative filled quantity right after this execution, where the source states it. */
+  readonly cumAfter: Dec | undefined;
+  readonly qty: Dec;
 }
 
 class AlpacaImporter {
@@ -49,6 +59,10 @@ class AlpacaImporter {
   private readonly needsCoid: { out: OutRecord; orderId: string; required: boolean }[] = [];
   private readonly orders = new Map<string, OrderFacts>();
   private readonly acked = new Set<string>();
+  private readonly notionalAcks: { order: Json; ts: string; pos: Pos; notional: string }[] = [];
+  /** Per order: the largest filled_qty any of its frames or objects showed, and whether one showed it done. */
+  private readonly filledSoFar = new Map<string, Dec>();
+  private readonly done = new Set<string>();
   private readonly terminal = new Set<string>();
   /** The latest order object per id, for the fallback fill. */
   private readonly orderObjects = new Map<string, { order: Json; pos: Pos }>();
@@ -120,10 +134,21 @@ class AlpacaImporter {
 
   private facts(order: Json): OrderFacts {
     const id = str(order["id"])!;
-    const f = this.orders.get(id) ?? { coid: undefined, replaces: undefined, cum: undefined };
+    const f = this.orders.get(id) ?? { coid: undefined, replaces: undefined, cum: undefined, commissionBooked: ZERO };
     f.coid = str(order["client_order_id"]) ?? f.coid;
     f.replaces = str(order["replaces"]) ?? f.replaces;
     this.orders.set(id, f);
+    // The replaced order names its replacement: the link holds even when the replacement's frames
+    // do not say what they replace.
+    const by = str(order["replaced_by"]);
+    if (by !== undefined) {
+      const next = this.orders.get(by) ?? { coid: undefined, replaces: undefined, cum: undefined, commissionBooked: ZERO };
+      next.replaces ??= id;
+      this.orders.set(by, next);
+    }
+    const filled = decOf(order["filled_qty"]);
+    if (filled !== undefined && filled > (this.filledSoFar.get(id) ?? ZERO)) this.filledSoFar.set(id, filled);
+    if (DONE_STATUSES.has(str(order["status"]) ?? "")) this.done.add(id);
     return f;
   }
 
@@ -149,7 +174,7 @@ class AlpacaImporter {
     if (FILL_EVENTS.has(event)) {
       const id = execId !== undefined ? `alpaca:exec:${execId}`
         : sseId !== undefined ? `alpaca:${account ?? "event"}:${sseId}` : `alpaca:order:${orderId}:${event}@${ts}`;
-      return this.streamFill(data, order, ts, id, pos);
+      return this.streamFill(data, order, ts, id, execId, pos);
     }
     if (CANCEL_EVENTS.has(event)) return this.cancel(order, ts, event, pos);
     if (event === "replaced") return this.cancel(order, ts, "replaced", pos);
@@ -171,10 +196,14 @@ class AlpacaImporter {
     const side = sideOf(order["side"]);
     const symbol = str(order["symbol"]);
     if (qty === undefined || sign(qty) <= 0) {
-      const notional = str(order["notional"]) ?? (typeof order["notional"] === "number" ? String(order["notional"]) : undefined);
-      this.report.problem(pos, notional !== undefined
-        ? `order ${id}: a notional order ($${notional}) has no quantity until it fills; acknowledgement not imported (its fills are)`
-        : `order ${id}: field "qty": expected a positive quantity, got ${JSON.stringify(order["qty"])}`);
+      const notional = str(order["notional"]);
+      if (notional === undefined) {
+        this.report.problem(pos, `order ${id}: field "qty": expected a positive quantity, got ${JSON.stringify(order["qty"])}`);
+        return;
+      }
+      // A notional order ($ amount) has a quantity only once it is done: settled at the end.
+      this.acked.add(id);
+      this.notionalAcks.push({ order, ts, pos, notional });
       return;
     }
     if (side === undefined || symbol === undefined) {
@@ -191,7 +220,7 @@ class AlpacaImporter {
     this.push(fields, pos, id, true);
   }
 
-  private streamFill(data: Json, order: Json, ts: string, eventId: string, pos: Pos): void {
+  private streamFill(data: Json, order: Json, ts: string, eventId: string, execId: string | undefined, pos: Pos): void {
     const orderId = str(order["id"])!;
     const f = this.orders.get(orderId)!;
     const orderCum = decOf(order["filled_qty"]);
@@ -200,10 +229,18 @@ class AlpacaImporter {
     if (qty === undefined && orderCum !== undefined) qty = f.cum === undefined ? orderCum : sub(orderCum, f.cum);
     if (orderCum !== undefined) f.cum = orderCum;
     const price = decOf(data["price"]) ?? decOf(order["filled_avg_price"]);
-    this.fill(order, ts, eventId, qty, price, "execution", pos);
+    // The order's commission is cumulative: this execution's share is what it grew by since the last.
+    const commission = decOf(order["commission"]);
+    let fee: Dec | undefined;
+    if (commission !== undefined && sign(sub(commission, f.commissionBooked)) > 0) {
+      fee = sub(commission, f.commissionBooked);
+      f.commissionBooked = commission;
+    }
+    this.fill(order, ts, eventId, qty, price, { source: "execution", execId, cumAfter: orderCum }, pos, fee);
   }
 
-  private fill(order: Json, ts: string, eventId: string, qty: Dec | undefined, price: Dec | undefined, source: FillSource, pos: Pos, fee?: Dec): void {
+  private fill(order: Json, ts: string, eventId: string, qty: Dec | undefined, price: Dec | undefined,
+    from: { source: FillSource; execId?: string | undefined; cumAfter?: Dec | undefined }, pos: Pos, fee?: Dec, extra: Record<string, unknown> = {}): void {
     const orderId = str(order["id"] ?? order["order_id"])!;
     const side = sideOf(order["side"]);
     const symbol = str(order["symbol"]);
@@ -216,8 +253,9 @@ class AlpacaImporter {
       qty: decText(qty), price: decText(price),
     };
     if (fee !== undefined && sign(fee) > 0) fields["fee"] = decText(fee);
+    for (const [k, v] of Object.entries(extra)) if (v !== undefined) fields[k] = v;
     const out = this.push(fields, pos, orderId, false);
-    this.fills.push({ out, orderId, source });
+    this.fills.push({ out, orderId, source: from.source, execId: from.execId, cumAfter: from.cumAfter, qty });
   }
 
   private cancel(order: Json, ts: string, reason: string, pos: Pos): void {
@@ -245,6 +283,11 @@ class AlpacaImporter {
   /** A REST order object: a state, turned into the events that state implies. */
   private orderObject(order: Json, pos: Pos): void {
     const id = str(order["id"])!;
+    if (isEstimate(order)) {
+      this.report.problem(pos, `order ${id} is an order estimate (filled at the instant it was submitted and never updated after it was created, ` +
+        "as POST .../orders/estimation answers): not an execution: not imported");
+      return;
+    }
     this.facts(order);
     const at = (key: string) => {
       const raw = str(order[key]);
@@ -283,7 +326,7 @@ class AlpacaImporter {
     }
     const sideRaw = str(v["side"]);
     this.fill({ id: orderId, side: sideRaw, symbol: v["symbol"], qty: v["qty"] }, ts, `alpaca:activity:${id}`,
-      decOf(v["qty"]), decOf(v["price"]), "activity", pos);
+      decOf(v["qty"]), decOf(v["price"]), { source: "activity", execId: id.split("::")[1], cumAfter: decOf(v["cum_qty"]) }, pos);
   }
 
   private positionListing(v: Json, pos: Pos): void {
@@ -326,7 +369,7 @@ class AlpacaImporter {
       const signed = isObject(p) && p["side"] === "short" && sign(qty) > 0 ? decOfNeg(qty) : qty;
       if (!isZero(signed)) lines.push({ symbol: symbolOf(symbol), qty: decText(signed), avg_price: decText(absDec(avg)) });
     }
-    this.out.push({ ts, pos, fields: { type: "position_snapshot", ts, event_id: `alpaca:positions:${scope}:${contentId(lines)}@${ts}`, positions: lines } });
+    this.out.push({ ts, pos, fields: { type: "position_snapshot", ts, event_id: snapshotEventId(`alpaca:positions:${scope}`, lines, ts), positions: lines } });
   }
 
   private push(fields: Record<string, unknown>, pos: Pos, orderId: string, required: boolean): OutRecord {
@@ -350,43 +393,125 @@ class AlpacaImporter {
     return coid;
   }
 
-  finish(): ImportResult {
-    for (const g of this.positionGroups.values()) this.positions(g.list, undefined, "listing", g.pos);
-    // One source of fills per order: executions, else activities, else the order object's total.
-    const best = new Map<string, FillSource>();
-    const rank: Record<FillSource, number> = { execution: 0, activity: 1, order: 2 };
+  /**
+   * An order's executions come from trade updates and from FILL activities, often both. One
+   * execution seen in both is kept once (the trade update: it carries the client order id): the
+   * two are the same execution when their execution ids match, or when they are of the same order
+   * and leave it at the same cumulative filled quantity. Every other execution is imported; an
+   * activity that cannot be told apart (no cum_qty) is reported, never guessed.
+   */
+  private mergeExecutions(): Set<OutRecord> {
+    const dropped = new Set<OutRecord>();
+    const streamByOrder = new Map<string, FillRecord[]>();
     for (const f of this.fills) {
-      const cur = best.get(f.orderId);
-      if (cur === undefined || rank[f.source] < rank[cur]) best.set(f.orderId, f.source);
+      if (f.source !== "execution") continue;
+      streamByOrder.set(f.orderId, [...(streamByOrder.get(f.orderId) ?? []), f]);
     }
+    for (const f of this.fills) {
+      const stream = f.source === "activity" ? streamByOrder.get(f.orderId) : undefined;
+      if (stream === undefined) continue;
+      if (f.execId !== undefined && stream.some((s) => s.execId === f.execId)) {
+        dropped.add(f.out);
+        this.report.ignore("FILL activity of an execution the trade updates already have (same execution id)");
+      } else if (f.cumAfter !== undefined && stream.some((s) => s.cumAfter !== undefined && s.cumAfter === f.cumAfter)) {
+        dropped.add(f.out);
+        this.report.ignore("FILL activity of an execution the trade updates already have (same order, same cumulative qty)");
+      } else if (f.cumAfter === undefined) {
+        dropped.add(f.out);
+        this.report.problem(f.out.pos, `FILL activity of order ${f.orderId}: no "cum_qty", so it cannot be told apart from the trade updates of the same order; not imported`);
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * The order object's filled_qty: the whole fill when the input has no execution of the order,
+   * else a check that the executions add up to it (a shortfall is reported with its size).
+   */
+  private orderTotals(kept: readonly FillRecord[]): void {
+    const executed = new Map<string, Dec>();
+    for (const f of kept) executed.set(f.orderId, add(executed.get(f.orderId) ?? ZERO, f.qty));
     for (const [orderId, { order, pos }] of [...this.orderObjects].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (best.has(orderId)) continue;
       const qty = decOf(order["filled_qty"]);
       if (qty === undefined || isZero(qty)) continue;
+      const done = executed.get(orderId);
+      if (done !== undefined) {
+        if (done < qty) {
+          this.report.problem(pos, `order ${orderId}: filled_qty ${decText(qty)} but the executions in the input add up to ${decText(done)}: ` +
+            `${decText(sub(qty, done))} not imported (import the order's FILL activities or its trade updates)`);
+        }
+        continue;
+      }
       const tsRaw = str(order["filled_at"]) ?? str(order["updated_at"]);
       const ts = tsRaw === undefined ? undefined : toUtc(tsRaw);
       if (ts === undefined) {
         this.report.problem(pos, `order ${orderId}: filled ${decText(qty)} but no "filled_at" time; its fill is not imported`);
         continue;
       }
-      this.fill(order, ts, `alpaca:order:${orderId}:filled:${decText(qty)}`, qty, decOf(order["filled_avg_price"]), "order", pos, decOf(order["commission"]));
+      // Local currency trading: filled_avg_price is in the account's currency, usd.* in the instrument's.
+      const usd = isObject(order["usd"]) ? decOf(order["usd"]["filled_avg_price"]) : undefined;
+      const local: Record<string, unknown> = usd === undefined ? {} : { local_price: str(order["filled_avg_price"]), local_swap_rate: str(order["swap_rate"]) };
+      this.fill(order, ts, `alpaca:order:${orderId}:filled:${decText(qty)}`, qty, usd ?? decOf(order["filled_avg_price"]), { source: "order" }, pos,
+        decOf(order["commission"]), local);
     }
-    const dropped = new Set<OutRecord>();
-    for (const f of this.fills) {
-      const chosen = best.get(f.orderId);
-      if (chosen !== undefined && chosen !== f.source) {
-        dropped.add(f.out);
-        this.report.ignore(`${f.source} fill superseded by ${chosen} fills of the same order`);
+  }
+
+  /** A notional order's acknowledgement, with the quantity it ended with (what it filled). */
+  private settleNotionalAcks(): void {
+    for (const { order, ts, pos, notional } of this.notionalAcks) {
+      const id = str(order["id"])!;
+      const filled = this.filledSoFar.get(id);
+      const side = sideOf(order["side"]);
+      const symbol = str(order["symbol"]);
+      if (!this.done.has(id) || filled === undefined || isZero(filled) || side === undefined || symbol === undefined) {
+        this.report.problem(pos, `order ${id}: a notional order ($${notional}) has a quantity only once it is done, and the input does not show it done: ` +
+          "acknowledgement not imported (its fills are)");
+        continue;
       }
+      this.push({
+        type: "order_accepted", ts, event_id: `alpaca:order:${id}:accepted`, client_order_id: "", broker_order_id: id,
+        symbol: symbolOf(symbol), side, qty: decText(filled), notional, qty_from: "filled_qty",
+      }, pos, id, true);
     }
+  }
+
+  finish(): ImportResult {
+    for (const g of this.positionGroups.values()) this.positions(g.list, undefined, "listing", g.pos);
+    this.settleNotionalAcks();
+    const dropped = this.mergeExecutions();
+    this.orderTotals(this.fills.filter((f) => !dropped.has(f.out)));
+    const orphans = new Set<string>();
+    let orphanActivities = 0;
     for (const n of this.needsCoid) {
+      const replaces = this.orders.get(n.orderId)?.replaces;
+      if (n.out.fields["type"] === "order_accepted" && replaces !== undefined) n.out.fields["replaces_broker_order_id"] = replaces;
       const coid = this.resolveCoid(n.orderId);
       if (coid !== undefined) n.out.fields["client_order_id"] = coid;
       else if (n.required) n.out.fields["client_order_id"] = `alpaca:order:${n.orderId}`;
       else delete n.out.fields["client_order_id"];
+      if (coid === undefined && !dropped.has(n.out) && this.fills.some((f) => f.out === n.out && f.source === "activity")) {
+        orphanActivities += 1;
+        orphans.add(n.orderId);
+      }
+    }
+    if (orphanActivities > 0) {
+      this.report.note(`${orphanActivities} FILL activit${orphanActivities === 1 ? "y" : "ies"} of ${orphans.size} order${orphans.size === 1 ? "" : "s"} carry no client_order_id ` +
+        "and no order or trade update for them is in the input: the replay will report them as orphans (import the orders with them, e.g. GET /v2/orders?status=all)");
     }
     return { records: this.out.filter((r) => !dropped.has(r)), report: this.report };
   }
+
+}
+
+/**
+ * The order estimation endpoint answers with an order object that looks filled: it fills at the very
+ * instant it was submitted and is never updated after it was created. A real order is updated when
+ * it fills, so its updated_at moves past its created_at.
+ */
+function isEstimate(order: Json): boolean {
+  const filledAt = str(order["filled_at"]);
+  return str(order["status"]) === "filled" && filledAt !== undefined && filledAt === str(order["submitted_at"]) &&
+    str(order["created_at"]) !== undefined && str(order["created_at"]) === str(order["updated_at"]);
 }
 
 function sideOf(value: unknown): "buy" | "sell" | undefined {

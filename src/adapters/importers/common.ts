@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { type Dec, parseDec, decFromNumber, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
 import { DataError } from "../../domain/errors.js";
 import { normalizeSymbol } from "../../domain/symbol.js";
-import { compareInstants, type Instant, parseInstant } from "../../domain/time.js";
+import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
 
 /** Where a source record came from: "file:line", optionally the item of an array or a message on the line. */
@@ -29,6 +29,18 @@ export interface OutRecord {
   readonly ts: string;
   readonly fields: Record<string, unknown>;
   readonly pos: Pos;
+  /** The broker's own order of its records (see BrokerSeq), where the source has one. */
+  seq?: BrokerSeq | undefined;
+}
+
+/**
+ * A broker's sequence number for a record: OANDA's transaction id, FIX MsgSeqNum, IB's execution
+ * id. Numbers compare only within one scope (an account, a FIX session). Records of one instant are
+ * put in this order, whatever file or line they came from.
+ */
+export interface BrokerSeq {
+  readonly scope: string;
+  readonly n: bigint;
 }
 
 export { isObject, type Json } from "../../domain/json.js";
@@ -96,6 +108,14 @@ export function contentId(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
 }
 
+/**
+ * The event id of a position snapshot: what it holds and when it was taken. The same book polled
+ * twice is two snapshots (two ids); the same poll imported twice is one (a duplicate delivery).
+ */
+export function snapshotEventId(prefix: string, positions: unknown, ts: string): string {
+  return `${prefix}:${contentId(positions)}@${ts}`;
+}
+
 export function decText(d: Dec): string {
   return toPlain(d);
 }
@@ -115,35 +135,19 @@ export function symbolOf(raw: string): string {
   return normalizeSymbol(raw.trim());
 }
 
-const RFC3339_ANY_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})$/;
+/** RFC 3339 as sources write it: `T`, `t` or a space; `Z`, `z`, `+02:00` or `+0200`. */
+const RFC3339_AS_WRITTEN = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?:[Zz]|([+-]\d{2}):?(\d{2}))$/;
 
 /**
- * An RFC 3339 timestamp with any offset, as UTC with `Z`. The fractional digits are carried over
- * verbatim (never through a Date, which keeps only milliseconds). Undefined when malformed.
+ * An RFC 3339 timestamp with any offset, as UTC with `Z`: the replay's own reading of an input
+ * time (parseInputInstant), after the spellings sources use are brought to its form. The fractional
+ * digits are carried over verbatim (never through a Date, which keeps only milliseconds).
  */
 export function toUtc(text: string): string | undefined {
-  const m = RFC3339_ANY_OFFSET.exec(text.trim());
+  const m = RFC3339_AS_WRITTEN.exec(text.trim());
   if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  const frac = m[7] ?? "";
-  const zone = m[8]!;
-  let offsetMinutes = 0;
-  if (zone !== "Z" && zone !== "z") {
-    const digits = zone.replace(":", "");
-    offsetMinutes = (digits[0] === "-" ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
-  }
-  return utcText(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offsetMinutes * 60_000, frac, { y: y!, mo: mo!, d: d!, h: h!, mi: mi!, s: s! });
-}
-
-interface Fields { y: number; mo: number; d: number; h: number; mi: number; s: number }
-
-/** Whole-second epoch ms plus a verbatim fraction (".123456789" or "") as RFC 3339 UTC. */
-export function utcText(epochMs: number, frac: string, local: Fields): string | undefined {
-  // Reject what Date.UTC would silently roll over (2025-02-30, 24:00).
-  const back = new Date(Date.UTC(local.y, local.mo - 1, local.d, local.h, local.mi, local.s));
-  if (back.getUTCDate() !== local.d || back.getUTCHours() !== local.h || local.mo < 1 || local.mo > 12) return undefined;
-  if (!Number.isFinite(epochMs)) return undefined;
-  return new Date(epochMs).toISOString().slice(0, 19) + frac + "Z";
+  const zone = m[3] === undefined ? "Z" : `${m[3]}:${m[4]}`;
+  return parseInputInstant(`${m[1]}T${m[2]}${zone}`)?.text;
 }
 
 export function instantOf(ts: string): Instant {
@@ -165,7 +169,8 @@ export interface Finished {
 /**
  * Validates every record with the canonical parser (a record the parser refuses is dropped and
  * reported against its source position, never written), drops exact duplicates (the same event
- * delivered twice), and sorts stably by event time: ties keep source order.
+ * delivered twice), and sorts stably by event time: ties follow the broker's sequence where the
+ * records carry one (orderTiesBySequence), else source order.
  */
 export function finishRecords(records: readonly OutRecord[], kind: "broker" | "journal", report: ImportReport): Finished {
   const parse = kind === "broker" ? parseBrokerLine : parseJournalLine;
@@ -198,8 +203,37 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
     if (compareInstants(kept[i]!.at, kept[i - 1]!.at) < 0) outOfOrder += 1;
   }
   kept.sort((a, b) => compareInstants(a.at, b.at) || a.seq - b.seq);
+  orderTiesBySequence(kept);
   if (duplicates > 0) report.note(`${duplicates} exact duplicate record(s) dropped (same event_id, same content)`);
   return { lines: kept.map((k) => k.text), outOfOrder, duplicatesDropped: duplicates };
+}
+
+/**
+ * Within each run of records of one instant, the records that carry a broker sequence of one scope
+ * trade places so that they follow it; the others keep their places (source order). A comparator
+ * could not do this: a record without a sequence would make the order depend on the sort's path.
+ */
+function orderTiesBySequence(kept: { rec: OutRecord; at: Instant }[]): void {
+  for (let start = 0; start < kept.length; ) {
+    let end = start + 1;
+    while (end < kept.length && compareInstants(kept[end]!.at, kept[start]!.at) === 0) end += 1;
+    const slotsByScope = new Map<string, number[]>();
+    for (let i = start; i < end; i += 1) {
+      const scope = kept[i]!.rec.seq?.scope;
+      if (scope === undefined) continue;
+      const slots = slotsByScope.get(scope) ?? [];
+      slots.push(i);
+      slotsByScope.set(scope, slots);
+    }
+    for (const slots of slotsByScope.values()) {
+      const inOrder = slots.map((i) => kept[i]!).sort((a, b) => {
+        const [x, y] = [a.rec.seq!.n, b.rec.seq!.n];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      slots.forEach((slot, k) => (kept[slot] = inOrder[k]!));
+    }
+    start = end;
+  }
 }
 
 /** The common tail of every importer's options. */

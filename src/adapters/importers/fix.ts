@@ -4,19 +4,22 @@
 // log prefix (a time, a log4j header); fields are separated by SOH, `|`, or, in logs that rendered
 // SOH as a space, by a space before the next `tag=`. Every message's BodyLength (9) and CheckSum
 // (10) are verified against the SOH form of the message, so a mangled line is reported, never
-// half-imported. Only ExecutionReports become events; session, market-data and request messages
-// are counted and ignored.
+// half-imported. ExecutionReports and PositionReports become events; session, market-data and
+// request messages are counted and ignored.
 //
 // ExecType (150) decides the event: 0 new → order_accepted (once per order), F trade → fill when
 // LastQty (32) > 0 — FXCM fills LastPx (31) with the market price even on reports that fill
 // nothing — 4/C/3 → order_cancelled, 8 → order_rejected (or order_cancelled when part of the order
 // had filled: the remainder was refused), 5 replaced → order_accepted of the replacement, which
-// keeps the client order id at the root of the OrigClOrdID (41) chain.
+// keeps the client order id at the root of the OrigClOrdID (41) chain. H (trade cancel) removes the
+// fill whose ExecID its ExecRefID (19) names, G (trade correct) corrects that fill's qty and price:
+// the output is the corrected log. A complete set of PositionReports (35=AP) is a position_snapshot.
 
-import { type Dec, isZero, sign, sub } from "../../domain/decimal.js";
+import { add, type Dec, div, isZero, mul, sign, sub, ZERO } from "../../domain/decimal.js";
+import { compareInstants } from "../../domain/time.js";
 import { createHash } from "node:crypto";
 import {
-  decOf, decText, ImportReport, type ImportResult, type OutRecord, type Pos, symbolOf,
+  absDec, type BrokerSeq, decOf, decText, ImportReport, type ImportResult, instantOf, type OutRecord, type Pos, snapshotEventId, symbolOf, where,
 } from "./common.js";
 
 const SOH = "\u0001";
@@ -90,6 +93,20 @@ export function fixTime(value: string | undefined): string | undefined {
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ""}Z`;
 }
 
+/**
+ * When an execution happened: TransactTime (60), unless SendingTime (52) says the same second more
+ * precisely (FXCM sends 60 in whole seconds and 52 in milliseconds). A 52 in a later second is when
+ * the report was sent (a resend, a slow gateway), not when the trade was done, so 60 stands.
+ */
+export function executionTime(transact: string | undefined, sending: string | undefined): string | undefined {
+  const t60 = fixTime(transact);
+  const t52 = fixTime(sending);
+  if (t60 === undefined || t52 === undefined) return t60 ?? t52;
+  const digits = (t: string) => (t.length > 20 ? t.length - 21 : 0); // "YYYY-MM-DDTHH:MM:SS.fffZ"
+  const sameMoment = t52.startsWith(t60.slice(0, -1)); // 52 truncated to 60's precision is 60
+  return digits(t52) > digits(t60) && sameMoment ? t52 : t60;
+}
+
 const SIDES: Readonly<Record<string, "buy" | "sell">> = { "1": "buy", "2": "sell", "5": "sell", "6": "sell" };
 
 class FixImporter {
@@ -99,6 +116,13 @@ class FixImporter {
   private readonly cumByOrder = new Map<string, Dec>();
   /** ClOrdID → the ClOrdID it replaced (OrigClOrdID), for the chain's root. */
   private readonly replaces = new Map<string, string>();
+  /** The MsgSeqNum (34) of the message being read, in its session. */
+  private seq: BrokerSeq | undefined;
+  /** Fills by session and ExecID, for the busts and corrections that name them. */
+  private readonly fillsByExec = new Map<string, { fields: Record<string, unknown>; pos: Pos }>();
+  private readonly amendments: Amendment[] = [];
+  /** Position reports by session and PosReqID. */
+  private readonly positionSets = new Map<string, { request: string; total: number; reports: { fields: ReadonlyMap<string, string>; pos: Pos }[]; pos: Pos }>();
 
   line(text: string, lineNo: number, file: string): void {
     const starts = [...text.matchAll(BEGIN)].map((m) => m.index!);
@@ -127,14 +151,16 @@ class FixImporter {
 
   private message(msg: FixMessage, pos: Pos): void {
     const f = msg.fields;
+    const seqNum = f.get("34");
+    this.seq = seqNum !== undefined && /^\d+$/.test(seqNum) ? { scope: `fix:${f.get("49") ?? ""}-${f.get("56") ?? ""}`, n: BigInt(seqNum) } : undefined;
     const type = f.get("35") ?? "";
+    if (type === "AP") return this.positionReport(f, pos);
     if (type !== "8") {
-      if (type === "AP") this.report.problem(pos, "PositionReport (35=AP) not imported: per-ticket reports do not make a complete position snapshot");
-      else this.report.ignore(`35=${type} ${NON_EXECUTION_TYPES[type] ?? "(not an ExecutionReport)"}`);
+      this.report.ignore(`35=${type} ${NON_EXECUTION_TYPES[type] ?? "(not an ExecutionReport)"}`);
       return;
     }
     const execType = f.get("150") ?? "";
-    const ts = fixTime(f.get("60")) ?? fixTime(f.get("52"));
+    const ts = executionTime(f.get("60"), f.get("52"));
     if (ts === undefined) {
       this.report.problem(pos, `ExecutionReport: TransactTime (60) / SendingTime (52): expected YYYYMMDD-HH:MM:SS[.fff], got ${JSON.stringify(f.get("60") ?? f.get("52"))}`);
       return;
@@ -193,9 +219,18 @@ class FixImporter {
         return this.push({ type: "order_rejected", ...base, client_order_id: coid, reason, ...(brokerOrderId === undefined ? {} : { broker_order_id: brokerOrderId }) }, pos);
       }
       case "H":
-      case "G":
-        this.report.problem(pos, `ExecType ${execType} (trade ${execType === "H" ? "cancel" : "correction"}) not imported: busting or correcting a fill is not supported`);
+      case "G": {
+        const ref = f.get("19"); // ExecRefID: the execution busted or corrected
+        if (ref === undefined) {
+          this.report.problem(pos, `ExecType ${execType} (trade ${execType === "H" ? "cancel" : "correction"}): expected ExecRefID (19)`);
+          return;
+        }
+        this.amendments.push({ kind: execType, ref, execId: f.get("17") ?? "", session: sessionOf(f), qty: decOf(f.get("32") ?? ""), price: f.get("31"), pos });
+        // The order's CumQty after the bust or correction: later fills are counted from it.
+        const cum = decOf(f.get("14") ?? "");
+        if (cum !== undefined && brokerOrderId !== undefined) this.cumByOrder.set(brokerOrderId, cum);
         return;
+      }
       default:
         this.report.ignore(`ExecutionReport ExecType ${execType}`);
     }
@@ -231,8 +266,13 @@ class FixImporter {
       type: "fill", ...base, ...(coid === undefined ? {} : { client_order_id: coid }), broker_order_id: brokerOrderId,
       symbol: order["symbol"], side: order["side"], qty: decText(qty), price: f.get("31"),
     };
+    this.fillsByExec.set(`${sessionOf(f)}|${f.get("17") ?? ""}`, { fields, pos });
     const fee = decOf(f.get("12") ?? "");
-    if (fee !== undefined && sign(fee) > 0) fields["fee"] = decText(fee);
+    if (fee !== undefined && sign(fee) > 0) {
+      fields["fee"] = decText(fee);
+      const currency = f.get("479"); // CommCurrency
+      if (currency !== undefined && currency !== "") fields["fee_currency"] = currency;
+    }
     this.push(fields, pos);
   }
 
@@ -257,21 +297,116 @@ class FixImporter {
     return id;
   }
 
+  /**
+   * A PositionReport (35=AP) is one ticket of the book as of a request (PosReqID 710); the whole book
+   * is the TotalNumPosReports (727) reports of that request. Only a complete set is a snapshot: net
+   * quantity per symbol (LongQty 704 minus ShortQty 705), its average price weighted from the tickets'
+   * SettlPrice (730, FXCM's open price), at the SendingTime of the last report.
+   */
+  private positionReport(f: ReadonlyMap<string, string>, pos: Pos): void {
+    if (f.get("724") !== "0") {
+      this.report.ignore(`35=AP with PosReqType 724=${f.get("724") ?? "?"} (closed positions: history, not the book)`);
+      return;
+    }
+    const key = `${sessionOf(f)}|${f.get("710") ?? ""}`;
+    const total = Number(f.get("727") ?? "NaN");
+    const set = this.positionSets.get(key) ?? { request: f.get("710") ?? "?", total, reports: [], pos };
+    set.reports.push({ fields: f, pos });
+    this.positionSets.set(key, set);
+  }
+
+  private positionSnapshots(): void {
+    for (const set of this.positionSets.values()) {
+      const tickets = new Map(set.reports.map((r) => [r.fields.get("721") ?? String(r.pos.line), r]));
+      if (!Number.isInteger(set.total) || tickets.size !== set.total) {
+        this.report.problem(set.pos, `position reports of request ${set.request} (PosReqID 710): ${tickets.size} of ${Number.isInteger(set.total) ? set.total : "?"} ` +
+          "(TotalNumPosReports 727) in the input: an incomplete book is not a snapshot; not imported");
+        continue;
+      }
+      const bySymbol = new Map<string, { qty: Dec; cost: Dec }>();
+      let ts: string | undefined;
+      let bad = false;
+      for (const { fields: r, pos } of tickets.values()) {
+        const symbol = r.get("55");
+        const qty = sub(decOf(r.get("704") ?? "0") ?? ZERO, decOf(r.get("705") ?? "0") ?? ZERO);
+        const price = decOf(r.get("730") ?? "");
+        const sent = fixTime(r.get("52"));
+        if (symbol === undefined || price === undefined || sent === undefined) {
+          this.report.problem(pos, "PositionReport: expected Symbol (55), SettlPrice (730) and SendingTime (52); the book of its request is not imported");
+          bad = true;
+          break;
+        }
+        if (ts === undefined || compareInstants(instantOf(sent), instantOf(ts)) > 0) ts = sent;
+        const acc = bySymbol.get(symbolOf(symbol)) ?? { qty: ZERO, cost: ZERO };
+        bySymbol.set(symbolOf(symbol), { qty: add(acc.qty, qty), cost: add(acc.cost, mul(absDec(qty), price)) });
+      }
+      if (bad || ts === undefined) continue;
+      const lines = [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([, v]) => !isZero(v.qty))
+        .map(([symbol, v]) => ({ symbol, qty: decText(v.qty), avg_price: decText(div(v.cost, absDec(v.qty))) }));
+      this.out.push({ ts, pos: set.pos, fields: { type: "position_snapshot", ts, event_id: snapshotEventId(`fix:${set.reports[0]!.fields.get("49") ?? ""}-${set.reports[0]!.fields.get("56") ?? ""}:positions`, lines, ts), positions: lines } });
+    }
+  }
+
+  /** Trade cancels (150=H) remove the execution they bust; trade corrections (150=G) replace its qty and price. */
+  private applyAmendments(): Set<Record<string, unknown>> {
+    const removed = new Set<Record<string, unknown>>();
+    for (const a of this.amendments) {
+      const target = this.fillsByExec.get(`${a.session}|${a.ref}`);
+      const name = a.kind === "H" ? "trade cancel (150=H)" : "trade correction (150=G)";
+      if (target === undefined || removed.has(target.fields)) {
+        this.report.problem(a.pos, `${name} of ExecID ${a.ref}, which is not in the input: nothing to ${a.kind === "H" ? "remove" : "correct"}`);
+        continue;
+      }
+      if (a.kind === "H") {
+        removed.add(target.fields);
+        this.report.note(`${where(a.pos)}: fill ExecID ${a.ref} busted by ExecID ${a.execId} (150=H): removed from the log`);
+        continue;
+      }
+      if (a.qty === undefined || sign(a.qty) <= 0 || a.price === undefined) {
+        this.report.problem(a.pos, `${name} of ExecID ${a.ref}: expected the corrected LastQty (32) and LastPx (31)`);
+        continue;
+      }
+      target.fields["qty"] = decText(a.qty);
+      target.fields["price"] = a.price;
+      target.fields["corrected_by_exec_id"] = a.execId;
+      this.report.note(`${where(a.pos)}: fill ExecID ${a.ref} corrected by ExecID ${a.execId} (150=G): qty ${decText(a.qty)}, price ${a.price}`);
+    }
+    return removed;
+  }
+
   /** ExecID (17) scoped by the session; FXCM sends 17=0 on rejects, so then the message's own hash. */
   private eventId(msg: FixMessage): string {
     const execId = msg.fields.get("17");
-    const session = `${msg.fields.get("49") ?? ""}-${msg.fields.get("56") ?? ""}`;
+    const session = sessionOf(msg.fields);
     if (execId !== undefined && execId !== "0" && execId !== "") return `fix:${session}:${execId}`;
     return `fix:${session}:msg-${createHash("sha256").update(msg.soh).digest("hex").slice(0, 16)}`;
   }
 
   private push(fields: Record<string, unknown>, pos: Pos): void {
-    this.out.push({ ts: fields["ts"] as string, fields, pos });
+    this.out.push({ ts: fields["ts"] as string, fields, pos, seq: this.seq });
   }
 
   finish(): ImportResult {
-    return { records: this.out, report: this.report };
+    this.positionSnapshots();
+    const removed = this.applyAmendments();
+    return { records: this.out.filter((r) => !removed.has(r.fields)), report: this.report };
   }
+}
+
+interface Amendment {
+  readonly kind: "H" | "G";
+  /** ExecRefID (19): the execution busted or corrected. */
+  readonly ref: string;
+  readonly execId: string;
+  readonly session: string;
+  readonly qty: Dec | undefined;
+  readonly price: string | undefined;
+  readonly pos: Pos;
+}
+
+/** SenderCompID-TargetCompID: the session that numbers the messages and scopes ExecIDs. */
+function sessionOf(f: ReadonlyMap<string, string>): string {
+  return `${f.get("49") ?? ""}-${f.get("56") ?? ""}`;
 }
 
 /** Pure: lines of a FIX log in, canonical broker records and a report out. */

@@ -1,8 +1,9 @@
 // Interactive Brokers TWS API messages, as recorded by client libraries → canonical broker events.
 //
-// Input: one incoming message per line with fields separated by `|` (NUL on the wire) or NUL, or a
-// recorded session YAML whose responses are `- raw: "..."` lines with `\0` separators. Only messages
-// from TWS are read (a YAML request's `raw:` is what the client sent, with clashing message ids).
+// Input: one incoming message per line with fields separated by `|` (NUL on the wire) or NUL, a
+// recorded session YAML whose responses are `- raw: "..."` lines with `\0` separators, or a raw TWS
+// API log (`// hh:mm:ss:mmm -> ` lines, NUL shown as "-", see rawLogFields). Only messages from TWS
+// are read (a request is what the client sent, with clashing message ids).
 // The layout is that of current TWS servers (no version field in orderStatus / execDetails).
 //
 // Joins and quirks: commissionReport is joined to its execDetails by execId; an execId whose last
@@ -16,16 +17,17 @@
 import { type Dec, div, isZero, sign } from "../../domain/decimal.js";
 import { ConfigError } from "../../domain/errors.js";
 import {
-  contentId, decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, symbolOf, toUtc,
+  type BrokerSeq, decOf, decText, ImportReport, instantOf, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc,
 } from "./common.js";
 import { wallToUtc } from "./tz.js";
+import { compareInstants } from "../../domain/time.js";
 
 const UNSET_DOUBLE = "1.7976931348623157E308";
 const UNSET_INTS = new Set(["2147483647", "9223372036854775807", "-2147483648"]);
 const EXEC_ID = /^[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+\.([0-9a-f]+)$/i;
 const INFO_MESSAGES: Readonly<Record<string, string>> = {
   "9": "nextValidId", "15": "managedAccounts", "53": "openOrderEnd", "55": "execDetailsEnd", "63": "accountSummary",
-  "64": "accountSummaryEnd", "101": "completedOrder (history; executions come from execDetails)", "102": "completedOrdersEnd",
+  "64": "accountSummaryEnd", "102": "completedOrdersEnd",
   "1": "tickPrice", "2": "tickSize", "6": "updateAccountValue", "7": "updatePortfolio", "8": "updateAccountTime",
   "46": "tickString", "52": "contractDataEnd", "10": "contractData", "17": "historicalData",
 };
@@ -38,16 +40,42 @@ export function ibNumber(text: string | undefined): Dec | undefined {
 }
 
 /** Splits one recorded line into a message's fields; undefined when the line holds no message. */
-export function ibFields(text: string): { fields: string[] } | { request: true } | { raw: true } | undefined {
+export function ibFields(text: string): { fields: string[] } | { request: true } | { bad: string } | undefined {
   const yaml = /^(\s*)(-\s+)?raw:\s*"(.*)"\s*$/.exec(text);
   if (yaml !== null) {
     if (yaml[2] === undefined) return { request: true };
     const unescaped = yaml[3]!.replace(/\\(0|"|\\|n|t)/g, (_m, c: string) => (c === "0" ? "\u0000" : c === "n" ? "\n" : c === "t" ? "\t" : c));
     return { fields: dropTerminator(unescaped.split("\u0000")) };
   }
-  if (text.startsWith("//")) return { raw: true };
+  if (text.startsWith("//")) return rawLogFields(text);
   if (!/^\d+[|\u0000]/.test(text)) return undefined;
   return { fields: dropTerminator(text.split(/[|\u0000]/)) };
+}
+
+const RAW_LINE = /^\/\/ \d{2}:\d{2}:\d{2}:\d{3} (<-|->) (.*)$/;
+
+/**
+ * A raw TWS API log line (`// 11:49:32:834 -> ` then the message as sent on the wire): a 4-byte
+ * length prefix, then fields with NUL shown as "-". The prefix is checked when all four bytes were
+ * printable ("---T" is 84); bytes above 127 show as U+FFFD and cannot be read back. A "-" also
+ * starts a negative number: execDetails' reqId (-1 for live executions) is the one the importer
+ * reads; the other fields it reads are never negative, and each message's layout is checked.
+ */
+function rawLogFields(text: string): { fields: string[] } | { request: true } | { bad: string } | undefined {
+  const m = RAW_LINE.exec(text);
+  if (m === null) return undefined; // a comment
+  if (m[1] === "<-") return { request: true };
+  const chars = [...m[2]!];
+  const prefix = chars.slice(0, 4);
+  const body = chars.slice(4).join("");
+  if (prefix.length === 4 && prefix.every((c) => c === "-" || (c > " " && c <= "~"))) {
+    const declared = prefix.reduce((n, c) => n * 256 + (c === "-" ? 0 : c.charCodeAt(0)), 0);
+    const actual = Buffer.byteLength(body, "utf8");
+    if (declared !== actual) return { bad: `raw TWS message: its length prefix says ${declared} bytes but it has ${actual}: not imported` };
+  }
+  const fields = dropTerminator(body.split("-"));
+  if (fields[0] === "11" && fields[1] === "" && /^\d+$/.test(fields[2] ?? "")) fields.splice(1, 2, `-${fields[2]}`);
+  return { fields };
 }
 
 function dropTerminator(fields: string[]): string[] {
@@ -67,6 +95,8 @@ interface Entry {
   ts: string | undefined;
   readonly fields: Record<string, unknown> | undefined;
   readonly pos: Pos;
+  /** An execution's place in the account's sequence (its execId). */
+  readonly seq?: BrokerSeq;
 }
 
 interface Exec {
@@ -84,6 +114,7 @@ class IbImporter {
   private readonly terminal = new Set<string>();
   private readonly execs = new Map<string, Exec>();
   private readonly commissions = new Map<string, { commission: Dec | undefined; currency: string }>();
+  private readonly completed: { info: OrderInfo; ts: string; status: string; action: string; anchor: Entry; pos: Pos }[] = [];
   private positions: Record<string, unknown>[] | undefined;
   private positionsPos: Pos | undefined;
   private zonelessWarned = false;
@@ -97,8 +128,8 @@ class IbImporter {
       this.report.ignore("request sent to TWS");
       return;
     }
-    if ("raw" in parsed) {
-      this.report.problem(pos, "a raw TWS API log line (dash-separated, binary length prefixes) is not supported: record messages with a client library");
+    if ("bad" in parsed) {
+      this.report.problem(pos, parsed.bad);
       return;
     }
     this.message(parsed.fields, pos);
@@ -113,6 +144,7 @@ class IbImporter {
       case "11": return this.execDetails(f, pos);
       case "59": return this.commissionReport(f);
       case "61": return this.position(f, pos);
+      case "101": return this.completedOrder(f, pos);
       case "62": return this.positionEnd(pos);
       case "49": {
         const secs = f[2] ?? f[1];
@@ -229,7 +261,7 @@ class IbImporter {
     if (ts === undefined) return;
     const base = execId.slice(0, execId.lastIndexOf("."));
     const perm = permId !== undefined && permId !== "0" ? permId : `${clientId}:${orderId}`;
-    const entry: Entry = { ts, pos, fields: {
+    const entry: Entry = { ts, pos, seq: { scope: `ib:${acct ?? ""}`, n: execIdNumber(execId) }, fields: {
       type: "fill", ts, event_id: `ib:exec:${acct ?? ""}:${base}`, client_order_id: this.orders.get(perm)?.coid ?? this.coidOf(orderRef, clientId, orderId),
       broker_order_id: perm, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
       side: side === "BOT" ? "buy" : "sell", qty: shares, price, exec_id: execId,
@@ -283,6 +315,69 @@ class IbImporter {
     return new Date(ms).toISOString().slice(0, 19) + "Z";
   }
 
+  /**
+   * completedOrder (101): an order's end, with its completedTime in a named zone. Its fixed head
+   * holds the order (action at 12, totalQuantity 13, orderRef 22, permId 23); completedTime and
+   * completedStatus are the last "yyyymmdd hh:mm:ss zone" field and the one after it (the fields
+   * between vary with the order's features). Settled at the end, against the executions seen.
+   */
+  private completedOrder(f: string[], pos: Pos): void {
+    const [, , symbol, secType, , , , , , currency, localSymbol, , action, totalQty, , , , , , , , , orderRef, permId] = f;
+    let at = f.length - 1;
+    while (at >= 0 && !/^\d{8} +\d{2}:\d{2}:\d{2}( \S+)?$/.test(f[at]!)) at -= 1;
+    const side = action === "BUY" ? "buy" : action === "SELL" || action === "SSHORT" ? "sell" : undefined;
+    if (permId === undefined || !/^\d+$/.test(permId) || side === undefined || symbol === undefined || at === -1) {
+      this.report.problem(pos, "completedOrder: unexpected layout (expected action BUY/SELL as field 13, permId as field 24 and a completedTime)");
+      return;
+    }
+    const ts = this.execTime(f[at]!, pos);
+    if (ts === undefined) return;
+    const status = f[at + 1] ?? "";
+    const coid = this.orders.get(permId)?.coid ?? (orderRef !== undefined && orderRef !== "" ? orderRef : `ib:perm:${permId}`);
+    const info: OrderInfo = { permId, coid, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""), side, qty: ibNumber(totalQty) };
+    if (!this.orders.has(permId)) this.orders.set(permId, info);
+    // Where its events go in the timeline (a placeholder: no record, no time).
+    const anchor: Entry = { ts: undefined, fields: undefined, pos };
+    this.timeline.push(anchor);
+    this.completed.push({ info: this.orders.get(permId)!, ts, status, action: action!, anchor, pos });
+  }
+
+  /** The completed orders' events: a cancel with its order; a fill's order beside its executions. */
+  private settleCompleted(): void {
+    for (const c of this.completed) {
+      const { info, ts, status, pos } = c;
+      const what = `completedOrder ${info.permId} (${c.action} ${info.qty === undefined ? "?" : decText(info.qty)} ${info.symbol})`;
+      const ack = (at: string): Entry | undefined => {
+        if (this.acked.has(info.permId) || info.qty === undefined || sign(info.qty) <= 0) return undefined;
+        this.acked.add(info.permId);
+        return { ts: at, pos, fields: {
+          type: "order_accepted", ts: at, event_id: `ib:order:${info.permId}:accepted`, client_order_id: info.coid, broker_order_id: info.permId,
+          symbol: info.symbol, side: info.side, qty: decText(info.qty), ts_inferred: true,
+        } };
+      };
+      if (/^(Api)?Cancel/.test(status)) {
+        const entries = [ack(ts)];
+        if (!this.terminal.has(info.permId)) {
+          this.terminal.add(info.permId);
+          entries.push({ ts, pos, fields: { type: "order_cancelled", ts, event_id: `ib:order:${info.permId}:cancelled`, broker_order_id: info.permId, reason: status } });
+        }
+        this.timeline.splice(this.timeline.indexOf(c.anchor), 0, ...entries.filter((e): e is Entry => e !== undefined));
+      } else if (status.startsWith("Filled")) {
+        const execs = [...this.execs.values()].filter((e) => e.entry.fields!["broker_order_id"] === info.permId);
+        if (execs.length === 0) {
+          this.report.problem(pos, `${what} Filled, but none of its executions are in the input (a completedOrder carries no fill price): ` +
+            "not imported; import its execDetails (reqExecutions) with it");
+          continue;
+        }
+        const first = execs.map((e) => e.entry).reduce((a, b) => (compareInstants(instantOf(b.ts!), instantOf(a.ts!)) < 0 ? b : a));
+        const entry = ack(first.ts!);
+        if (entry !== undefined) this.timeline.splice(this.timeline.indexOf(first), 0, entry);
+      } else {
+        this.report.ignore(`completedOrder ${status || "(no status)"}`);
+      }
+    }
+  }
+
   private commissionReport(f: string[]): void {
     const [, , execId, commission, currency] = f;
     if (execId === undefined) return;
@@ -317,11 +412,12 @@ class IbImporter {
     this.positions = undefined;
     this.positionsPos = undefined;
     this.timeline.push({ ts: undefined, pos: at, fields: {
-      type: "position_snapshot", ts: "", event_id: `ib:positions:${contentId(lines)}`, positions: lines, ts_inferred: true,
+      type: "position_snapshot", ts: "", event_id: "", positions: lines, ts_inferred: true,
     } });
   }
 
   finish(): ImportResult {
+    this.settleCompleted();
     if (this.positions !== undefined && this.positionsPos !== undefined) {
       this.report.problem(this.positionsPos, "positions without a closing positionEnd (62): the snapshot may be incomplete and is not imported");
     }
@@ -366,10 +462,16 @@ class IbImporter {
         return;
       }
       e.fields["ts"] = ts;
-      records.push({ ts, fields: e.fields, pos: e.pos });
+      if (e.fields["type"] === "position_snapshot") e.fields["event_id"] = snapshotEventId("ib:positions", e.fields["positions"], ts);
+      records.push({ ts, fields: e.fields, pos: e.pos, seq: e.seq });
     });
     return { records, report: this.report };
   }
+}
+
+/** An execId's segments (hex: "0000e0d5.64305db8.01.01") as one number, each segment padded alike. */
+function execIdNumber(execId: string): bigint {
+  return BigInt("0x" + execId.split(".").map((p) => p.padStart(16, "0")).join(""));
 }
 
 /** Pure: recorded IB lines in, canonical broker records and a report out. Throws ConfigError without --tz. */

@@ -193,7 +193,7 @@ function absD(d: Dec): Dec {
 }
 
 function compareTs(a: string, b: string): number {
-  // Both are RFC 3339 UTC from toUtc/utcText: pad the fraction so text order is time order.
+  // Both are RFC 3339 UTC from toUtc: pad the fraction so text order is time order.
   const pad = (s: string) => s.replace(/(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/, (_m, hms: string, frac: string | undefined) => hms + (frac ?? ".").padEnd(10, "0"));
   const x = pad(a);
   const y = pad(b);

@@ -35,19 +35,29 @@ export interface ImportOutcome {
   readonly finished: Finished;
   readonly report: ImportReport;
   readonly recordsBeforeFinish: number;
+  /** Non-blank source lines (or journal rows) read: input that yields no record is an error. */
+  readonly inputLines: number;
 }
 
-function* linesOf(path: string): Generator<{ text: string; line: number; file: string }> {
-  const file = basename(path);
-  for (const { text, line } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) yield { text, line, file };
-}
+/** Reads the sources and counts their non-blank lines as they stream by. */
+class SourceReader {
+  nonBlank = 0;
 
-function* jsonItemsOf(paths: readonly string[]): Generator<JsonItem> {
-  for (const path of paths) yield* scanJson(linesOf(path), basename(path));
-}
+  *linesOf(path: string): Generator<{ text: string; line: number; file: string }> {
+    const file = basename(path);
+    for (const { text, line } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) {
+      if (text.trim() !== "") this.nonBlank += 1;
+      yield { text, line, file };
+    }
+  }
 
-function* allLines(paths: readonly string[]): Generator<{ text: string; line: number; file: string }> {
-  for (const path of paths) yield* linesOf(path);
+  *jsonItemsOf(paths: readonly string[]): Generator<JsonItem> {
+    for (const path of paths) yield* scanJson(this.linesOf(path), basename(path));
+  }
+
+  *allLines(paths: readonly string[]): Generator<{ text: string; line: number; file: string }> {
+    for (const path of paths) yield* this.linesOf(path);
+  }
 }
 
 /** Checks the options against the source (ConfigError, exit 2) before any file is read. */
@@ -71,17 +81,28 @@ export function checkArgs(args: ImportArgs): SourceKind {
 export function runImport(args: ImportArgs): ImportOutcome {
   const source = checkArgs(args);
   const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
+  const reader = new SourceReader();
   let result: ImportResult;
   switch (source) {
-    case "oanda": result = importOanda(jsonItemsOf(args.files), opts); break;
-    case "alpaca": result = importAlpaca(jsonItemsOf(args.files), opts); break;
-    case "fix": result = importFix(allLines(args.files)); break;
-    case "ib": result = importIb(allLines(args.files), opts); break;
-    case "journal-sqlite": result = journalFromRows(readJournalDb(args.files[0]!), basename(args.files[0]!), opts); break;
+    case "oanda": result = importOanda(reader.jsonItemsOf(args.files), opts); break;
+    case "alpaca": result = importAlpaca(reader.jsonItemsOf(args.files), opts); break;
+    case "fix": result = importFix(reader.allLines(args.files)); break;
+    case "ib": result = importIb(reader.allLines(args.files), opts); break;
+    case "journal-sqlite": {
+      const rows = readJournalDb(args.files[0]!);
+      reader.nonBlank = Object.values(rows).reduce((n, table) => n + (Array.isArray(table) ? table.length : 0), 0);
+      result = journalFromRows(rows, basename(args.files[0]!), opts);
+      break;
+    }
   }
   const kind = source === "journal-sqlite" ? "journal" : "broker";
   const finished = finishRecords(result.records, kind, result.report);
-  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length };
+  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: reader.nonBlank };
+}
+
+/** Input that holds something but yields no record is an error (exit 65): a proof over nothing proves nothing. */
+export function importedNothing(outcome: ImportOutcome): boolean {
+  return outcome.finished.lines.length === 0 && outcome.inputLines > 0;
 }
 
 /** The stderr report: every problem with its position (capped), notes, then one summary line. */
@@ -99,5 +120,8 @@ export function describeImport(source: string, files: readonly string[], outcome
   out.push(`recon-proof import ${source}: ${finished.lines.length} ${outcome.kind} record(s) from ${files.length} file(s); ` +
     `${report.problems.length} problem(s); ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
     (strict && report.problems.length > 0 ? "; --strict: nothing written" : ""));
+  if (importedNothing(outcome)) {
+    out.push(`recon-proof import: nothing imported: ${outcome.inputLines} ${outcome.kind === "journal" ? "row" : "line"}(s) of input gave no record (the reasons are above)`);
+  }
   return out;
 }

@@ -2,49 +2,68 @@
 // canonical JSON Lines on stdout, the report on stderr.
 
 import type { Command } from "commander";
-import { describeImport, runImport, SOURCES } from "../../adapters/importers/run.js";
+import { describeImport, importedNothing, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
 
 const HELP = `
 Sources:
   oanda           OANDA v20: the transaction stream (JSON Lines, HEARTBEAT lines checked for
-                  lastTransactionID gaps), transaction listings (GET .../transactions/idrange,
-                  /sinceid, account changes), order/trade/position responses
-                  (orderCreateTransaction, orderFillTransaction, ...), and openPositions /
-                  openTrades listings (-> position_snapshot at --as-of: they carry no time).
-                  Times are kept to the nanosecond; signed "units" give side and qty;
-                  clientExtensions.id / clientOrderID is the client order id; a replacement
-                  order (replacesOrderID) keeps the id of the order it replaces; a market order
-                  cancelled in the batch that created it (STOP_LOSS_ON_FILL_LOSS, ...) is a reject;
-                  commission + guaranteedExecutionFee is the fee. Orders with no client id get
-                  oanda:order:<orderID>. Exit orders (TP/SL) attached to trades are not decisions.
+                  lastTransactionID gaps), and any JSON document holding responses, however it
+                  is wrapped (a capture keyed by endpoint included): transaction lists
+                  (idrange, sinceid, account changes), single transactions (orderCreateTransaction,
+                  orderFillTransaction, ...), order listings, and position / trade listings; each
+                  path read is noted on stderr. Times are kept to the nanosecond; signed "units"
+                  give side and qty; clientExtensions.id / clientOrderID is the client order id; a
+                  replacement (replacesOrderID) keeps it and names the order it replaces; a market
+                  order cancelled in the batch that created it (STOP_LOSS_ON_FILL_LOSS) is a reject;
+                  commission + guaranteedExecutionFee is the fee. A pending order in a listing is an
+                  order_accepted at its createTime (unless its creating transaction is there). A
+                  position or trade listing is the book right after its lastTransactionID: placed
+                  there when the input holds that transaction, else at --as-of, which must not put
+                  it before a fill it includes or after one it does not (refused). Take-profit and
+                  stop-loss orders are not decisions: their cancels are not written. Financing (on a
+                  closing fill, DAILY_FINANCING) is a financing record, and fees get fee_currency,
+                  in the account's currency from the account details in the input. Gaps in
+                  transaction ids are reported, across files too.
   alpaca          Alpaca: trade_updates frames (websocket JSON Lines), Broker API trade events
                   (SSE "data:" lines), order objects and listings, account activities (FILL) and
                   position listings. Offsets (Z, -04:00) become UTC Z; numbers may be strings or
                   numbers; BTC/USD and BTCUSD are one symbol; replacements keep the original
-                  client order id. Fills come from executions, else activities, else an order's
-                  filled_qty.
+                  client order id and name the order they replace. Executions from trade updates
+                  and FILL activities are merged (one execution: same execution id, or same order
+                  and cumulative qty); an order's filled_qty is its fill only when no execution is
+                  in the input, and a shortfall is reported. A trade update's fee is the growth of
+                  order.commission. A notional order is acknowledged with the qty it filled once
+                  it is done. An order estimate is not a fill. FILL activities whose order is not
+                  in the input are said to become orphans.
   fix             FIX 4.4 message log (QuickFIX style; SOH, "|" or space separated, log prefixes
-                  allowed). ExecutionReports (35=8) only; BodyLength (9) and CheckSum (10) are
-                  verified; LastPx with LastQty 0 is not a fill; a repeated CumQty is not a
-                  second fill; OrigClOrdID (41) chains keep the first ClOrdID.
-  ib              Interactive Brokers TWS API messages as recorded by client libraries: one
-                  message per line, "|" or NUL separated, or a recorded session YAML ("- raw:").
-                  openOrder/orderStatus/execDetails/commissionReport (joined by execId; a .02
-                  execId corrects .01; 1.7976931348623157E308 = not set), error 201/202, and
-                  position ... positionEnd (-> position_snapshot). TWS times carry no zone:
-                  --tz is required when they appear (exit 2 without it; nothing is guessed).
+                  allowed). BodyLength (9) and CheckSum (10) are verified. ExecutionReports (35=8):
+                  LastPx with LastQty 0 is not a fill; a repeated CumQty is not a second fill;
+                  OrigClOrdID (41) chains keep the first ClOrdID; a trade cancel (150=H) removes
+                  the busted fill, a correction (150=G) corrects it; the time is TransactTime (60),
+                  or SendingTime (52) when it gives the same second more precisely; Commission (12)
+                  and CommCurrency (479) are the fee. A complete set of PositionReports (35=AP) of
+                  one request is a position_snapshot.
+  ib              Interactive Brokers TWS API messages as recorded by client libraries ("|" or
+                  NUL separated, one message per line), a recorded session YAML ("- raw:"), or a
+                  raw TWS API log ("// hh:mm:ss:mmm -> ..."). openOrder/orderStatus/execDetails/
+                  commissionReport (joined by execId; a .02 execId corrects .01;
+                  1.7976931348623157E308 = not set), completedOrder, error 201/202, and position ...
+                  positionEnd (-> position_snapshot). TWS times carry no zone: --tz is required
+                  when they appear (exit 2 without it; nothing is guessed).
   journal-sqlite  An engine's SQLite journal (tables broker_orders, axfl_trades, map, events) ->
                   canonical journal: a startup snapshot, one decision per broker order, and a
                   restart + snapshot per start event. An unknown schema is an error (exit 65).
                   Naive (zoneless) times need --tz.
 
 Every record skipped or not understood is reported on stderr with file:line and the reason;
-known non-trading records (heartbeats, prices, session messages) are counted as ignored.
-Output is canonical JSON Lines (CONTRACT §3), validated, exact duplicates dropped, sorted
-stably by ts when the source is not in time order (the report line says so). Event ids come
-from the source records, so importing the same records twice yields the same ids.
+known non-trading records (heartbeats, prices, session messages) are counted as ignored. Input
+that holds something but yields no record is exit 65. Output is canonical JSON Lines
+(docs/formats.md, schemas/broker.schema.json): validated, exact duplicates dropped, sorted by ts
+(records of one instant in the broker's own sequence: OANDA transaction id, FIX MsgSeqNum, IB
+execId). Event ids come from the source records, so importing the same records twice yields the
+same ids.
 ${EXIT_CODES_HELP}
 
 Examples:
@@ -75,7 +94,7 @@ export function registerImport(program: Command, setExit: (code: number) => void
       const outcome = runImport({ source, files, tz: opts.tz, asOf: opts.asOf });
       const strict = opts.strict === true;
       for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
-      if (strict && outcome.report.problems.length > 0) return EXIT.dataError;
+      if ((strict && outcome.report.problems.length > 0) || importedNothing(outcome)) return EXIT.dataError;
       if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
       return EXIT.ok;
     }, (err) => reportFailure(err, Object.fromEntries(files.map((f) => [f, f])), "nothing was written to stdout"))));

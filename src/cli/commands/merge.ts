@@ -19,7 +19,7 @@ owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge 
   done
   recon-proof merge --out artifacts shards/1 shards/2 shards/3
 
-Where it is exact: every rule of CONTRACT §4 that looks at one symbol (stale, orphan, drift,
+Where it is exact: every reconciliation rule that looks at one symbol (stale, orphan, drift,
 caught fills, TTL, idempotency, slippage, symbol caps). Three things cross symbols, and merge
 checks each; when one could have changed the result it refuses (exit 2) rather than guess:
   - the kill switch: once engaged it blocks every symbol's decisions, so a shard that took a

@@ -13,8 +13,8 @@ export function registerReplay(program: Command, setExit: (code: number) => void
   program
     .command("replay")
     .description("Replay one journal against one broker log and write trades.csv, reconcile-report.json, summary.txt and metrics.txt into --out.")
-    .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines, CONTRACT §3)")
-    .requiredOption("--broker <file>", "the broker's event log (JSON Lines, CONTRACT §3)")
+    .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines; formats: docs/formats.md, schemas/journal.schema.json)")
+    .requiredOption("--broker <file>", "the broker's event log (JSON Lines; formats: docs/formats.md, schemas/broker.schema.json)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
