@@ -24,7 +24,7 @@ const TAMPERS: Tamper[] = [
   { name: "the runs counter dropped from metrics", file: "metrics.txt", edit: (t) => t.replace(/^engine_reconcile_runs_total .*\n/m, ""),
     failLine: /FAIL \S+ metrics\.txt: .*engine_reconcile_runs_total/ },
   { name: "a trade row dropped", file: "trades.csv", edit: (t) => t.split("\n").filter((l) => !l.includes("D-0004")).join("\n"),
-    failLine: /FAIL \S+ trades\.csv: 2025-10-20T15:30:00\.300Z,D-0004/ },
+    failLine: /FAIL \S+ trades\.csv: 2025-10-20T15:30:00\.300000000Z,D-0004/ },
   { name: "an orphan finding slipped in", file: "reconcile-report.json", edit: (t) => t.replace(`"findings": {\n    "items": [`, `"findings": {\n    "items": [{"kind": "orphan_broker_order"}`),
     failLine: /FAIL \S+ reconcile-report\.json: !"kind": "orphan_broker_order"/ },
   { name: "the kill switch flipped", file: "summary.txt", edit: (t) => t.replace("kill_switch=0", "kill_switch=1"),
