@@ -543,14 +543,15 @@ class Generator {
     const expect = [
       `# generated: seed ${this.opts.seed}, ${truth.events} events, faults: ${truth.faults.join(",") || "none"}`,
       `exit: ${killSwitch ? 3 : 0}`,
-      `summary.txt: kill_switch=${killSwitch ? 1 : 0}`,
+      // Counts are whole lines (`= key=N`) or end at the next token, so a longer number never matches.
+      `summary.txt: = kill_switch=${killSwitch ? 1 : 0}`,
       `summary.txt: cache_ok=${corrupt ? "false" : "true"}`,
-      `summary.txt: duplicate_deliveries=${truth.duplicate_deliveries}`,
-      ...(corrupt ? [] : [`summary.txt: duplicates_skipped=${truth.duplicates_skipped}`]),
+      `summary.txt: = duplicate_deliveries=${truth.duplicate_deliveries}`,
+      ...(corrupt ? [] : [`summary.txt: = duplicates_skipped=${truth.duplicates_skipped}`]),
       ...findings.filter((f) => f.kind !== "caught_by_reconcile").map((f) =>
         `reconcile-report.json: "kind": "${f.kind}"`),
-      ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1`] : []),
-      ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 `] : []),
+      ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1 orphan=`] : []),
+      ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 drift=`] : []),
     ];
     return {
       journal: this.journal, broker: this.broker,
