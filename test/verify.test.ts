@@ -133,7 +133,7 @@ describe("verify catches tampering", () => {
     const r = runCli(["proof", "--artifacts", join(tempDir(), "art"), dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^FAIL healthy-but-wrong summary\.txt: realized_pnl=1000000\.00  \(text not found; the artifact has: realized_pnl=-59\.80\)$/m);
-    expect(r.stdout).toMatch(/^proof: 1 scenarios, \d+ criteria, 1 failed$/m);
+    expect(r.stdout).toMatch(/^proof: 1 scenario, \d+ criteria, 1 failed$/m);
   });
 
   it("a negative proof (expected kill switch, exit 3) passes only when the kill switch is engaged", () => {

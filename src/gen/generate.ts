@@ -117,6 +117,8 @@ export interface GenerateOptions {
   readonly seed: number;
   readonly events: number;
   readonly faults: readonly Fault[];
+  /** Told how many lines are written so far (for the shell's progress line); never changes the output. */
+  readonly onProgress?: (lines: number) => void;
 }
 
 /** Generates one scenario. `events` is the target number of journal + broker lines (at least 20). */
@@ -170,6 +172,7 @@ class Generator {
     this.emitBroker({ type: "position_snapshot", positions: [] }, this.now);
     let nextSnapshotMs = this.now + 3_600_000;
     while (this.lineCount() < target - reserve) {
+      this.opts.onProgress?.(this.lineCount());
       this.advance(this.rng.int(200, 20_000));
       if (this.now >= nextSnapshotMs && this.connected) {
         this.scheduleSnapshot(this.now);

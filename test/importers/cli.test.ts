@@ -33,7 +33,7 @@ describe("recon-proof import", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(6);
     lines.forEach((l, i) => parseBrokerLine(l, i + 1));
-    expect(r.stderr).toMatch(/recon-proof import oanda: 6 broker record\(s\) from 1 file\(s\); 0 problem\(s\); 3 ignored \(HEARTBEAT 3\); source in time order\n$/);
+    expect(r.stderr).toMatch(/recon-proof import oanda: 6 broker records from 1 file; 0 problems; 3 ignored \(HEARTBEAT 3\); source in time order\n$/);
   });
 
   it("reports every skipped record with file:line on stderr, and --strict makes them exit 65 with nothing on stdout", () => {

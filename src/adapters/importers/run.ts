@@ -4,6 +4,8 @@
 
 import { basename } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
+import { plural } from "../../report/plural.js";
+import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";
 import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
 import { importAlpaca } from "./alpaca.js";
@@ -28,6 +30,8 @@ export interface ImportArgs {
   readonly files: readonly string[];
   readonly tz?: string | undefined;
   readonly asOf?: string | undefined;
+  /** Told the bytes read so far, over all the files (for progress). */
+  readonly onBytes?: ((bytes: number) => void) | undefined;
 }
 
 export interface ImportOutcome {
@@ -37,17 +41,30 @@ export interface ImportOutcome {
   readonly recordsBeforeFinish: number;
 }
 
-function* linesOf(path: string): Generator<{ text: string; line: number; file: string }> {
-  const file = basename(path);
-  for (const { text, line } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) yield { text, line, file };
-}
+type SourceLine = { text: string; line: number; file: string };
 
-function* jsonItemsOf(paths: readonly string[]): Generator<JsonItem> {
-  for (const path of paths) yield* scanJson(linesOf(path), basename(path));
-}
+/** Reads the files in turn, line by line, telling `onBytes` how far it got over all of them. */
+class SourceFiles {
+  private before = 0;
 
-function* allLines(paths: readonly string[]): Generator<{ text: string; line: number; file: string }> {
-  for (const path of paths) yield* linesOf(path);
+  constructor(private readonly paths: readonly string[], private readonly onBytes: (bytes: number) => void = () => {}) {}
+
+  private *linesOf(path: string): Generator<SourceLine> {
+    const file = basename(path);
+    for (const { text, line, offset } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) {
+      this.onBytes(this.before + offset);
+      yield { text, line, file };
+    }
+    this.before += fileBytes(path);
+  }
+
+  *jsonItems(): Generator<JsonItem> {
+    for (const path of this.paths) yield* scanJson(this.linesOf(path), basename(path));
+  }
+
+  *lines(): Generator<SourceLine> {
+    for (const path of this.paths) yield* this.linesOf(path);
+  }
 }
 
 /** Checks the options against the source (ConfigError, exit 2) before any file is read. */
@@ -71,12 +88,13 @@ export function checkArgs(args: ImportArgs): SourceKind {
 export function runImport(args: ImportArgs): ImportOutcome {
   const source = checkArgs(args);
   const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
+  const files = new SourceFiles(args.files, args.onBytes);
   let result: ImportResult;
   switch (source) {
-    case "oanda": result = importOanda(jsonItemsOf(args.files), opts); break;
-    case "alpaca": result = importAlpaca(jsonItemsOf(args.files), opts); break;
-    case "fix": result = importFix(allLines(args.files)); break;
-    case "ib": result = importIb(allLines(args.files), opts); break;
+    case "oanda": result = importOanda(files.jsonItems(), opts); break;
+    case "alpaca": result = importAlpaca(files.jsonItems(), opts); break;
+    case "fix": result = importFix(files.lines()); break;
+    case "ib": result = importIb(files.lines(), opts); break;
     case "journal-sqlite": result = journalFromRows(readJournalDb(args.files[0]!), basename(args.files[0]!), opts); break;
   }
   const kind = source === "journal-sqlite" ? "journal" : "broker";
@@ -95,9 +113,9 @@ export function describeImport(source: string, files: readonly string[], outcome
   for (const n of report.notes) out.push(`recon-proof import: note: ${n}`);
   const ignored = report.ignored.map(([k, n]) => `${k} ${n}`).join("; ");
   const order = finished.outOfOrder === 0 ? "source in time order"
-    : `${finished.outOfOrder} record(s) out of time order in the source: output sorted stably by ts`;
-  out.push(`recon-proof import ${source}: ${finished.lines.length} ${outcome.kind} record(s) from ${files.length} file(s); ` +
-    `${report.problems.length} problem(s); ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
+    : `${plural(finished.outOfOrder, "record")} out of time order in the source: output sorted stably by ts`;
+  out.push(`recon-proof import ${source}: ${plural(finished.lines.length, `${outcome.kind} record`)} from ${plural(files.length, "file")}; ` +
+    `${plural(report.problems.length, "problem")}; ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
     (strict && report.problems.length > 0 ? "; --strict: nothing written" : ""));
   return out;
 }

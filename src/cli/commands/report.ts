@@ -2,29 +2,15 @@
 // Shell only: read (adapter) -> render (pure) -> write (atomic rename, so a reader never sees half a page).
 
 import type { Command } from "commander";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
-import { IoError } from "../../domain/errors.js";
+import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max } from "../../report/html/limits.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, exitCodesHelp } from "../errors.js";
 
 export const REPORT_HTML_NAME = "report.html";
-
-function writeAtomically(dir: string, text: string): string {
-  const target = join(dir, REPORT_HTML_NAME);
-  const temp = join(dir, `.${REPORT_HTML_NAME}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new IoError(`cannot write ${target}: ${(err as Error).message}`);
-  }
-  return target;
-}
 
 export function registerReport(program: Command, setExit: (code: number) => void): void {
   program
@@ -45,17 +31,21 @@ at most ${table_rows_max} rows, with a note saying what was left out.
 The exit code says whether the page was written, not whether the replay was healthy
 (the verdict is on the page, and in replay's exit code).
 
-Exit codes:
-  0   report.html written
-  65  an artifact is malformed (the message names file:line and the field)
-  74  DIR or one of its artifacts is missing or unreadable, or report.html cannot be written
+${exitCodesHelp([
+    [EXIT.ok, "report.html written"],
+    [EXIT.usage, "usage error"],
+    [EXIT.dataError, "an artifact is malformed (the message names file:line and the field)"],
+    [EXIT.ioError, "DIR or one of its artifacts is missing or unreadable, or report.html cannot be written"],
+  ])}
 
 Example:
-  recon-proof replay --journal j.jsonl --broker b.jsonl --out artifacts/run1
-  recon-proof report artifacts/run1        # then open artifacts/run1/report.html`)
+  recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl --broker fixtures/scenarios/healthy/broker.jsonl \\
+    --config fixtures/scenarios/healthy/config.json --out artifacts/healthy
+  recon-proof report artifacts/healthy        # then open artifacts/healthy/report.html`)
     .action((dir: string) => setExit(exitCodeOf(() => {
       const bundle = readArtifactBundle(dir);
-      const target = writeAtomically(dir, renderReportHtml(bundle));
+      const target = join(dir, REPORT_HTML_NAME);
+      writeTextAtomically(target, renderReportHtml(bundle));
       process.stderr.write(`recon-proof: wrote ${target} (${bundle.doc.verdict})\n`);
       return EXIT.ok;
     })));
