@@ -8,7 +8,7 @@ export const chart_symbols_max = 12;
 /** Individual marks on the reconcile timeline; clean runs beyond it are drawn as a density band. */
 export const timeline_marks_max = 1500;
 /** Rows a table holds in the page; the rest stay in the artifacts and the table says how many. */
-export const table_rows_max = 1000;
+export const table_rows_max = 500;
 /** Rows shown per page of a table with controls (with JavaScript off, every row it holds is shown). */
 export const table_page_rows = 25;
 /** Detail entries shown per finding or alert cell before "…". */
