@@ -1,6 +1,7 @@
 #!/bin/sh
 # Plain-shell twin of `recon-proof verify`: checks an artifacts folder against an expect.txt with
-# nothing but grep -F, so Ops can verify artifacts on a machine without Node.
+# nothing but grep -F (and grep -Fx for whole-line criteria), so Ops can verify artifacts on a
+# machine without Node.
 #   usage: scripts/verify.sh ARTIFACTS_DIR EXPECT_FILE [NAME]
 # Prints PASS|FAIL <name> <artifact>: <criterion> per criterion; exits 1 if any fails, 2 on usage.
 set -u
@@ -12,18 +13,32 @@ failed=0
 pass() { echo "PASS $name $1: $2"; }
 fail() { echo "FAIL $name $1: $2  ($3)"; failed=$((failed + 1)); }
 has() { [ -f "$dir/$1" ] && grep -qF -e "$2" "$dir/$1"; }
+has_line() { [ -f "$dir/$1" ] && grep -qFx -e "$2" "$dir/$1"; }
+# The artifact line holding the longest start of the text (what it held instead), as verify says it.
+held() {
+  [ -f "$dir/$1" ] || return 0
+  n=$(printf '%s' "$2" | wc -c); lo=0; hi=$n
+  while [ "$lo" -lt "$hi" ]; do
+    mid=$(( (lo + hi + 1) / 2 ))
+    if grep -qF -e "$(printf '%s' "$2" | cut -b "1-$mid")" "$dir/$1"; then lo=$mid; else hi=$((mid - 1)); fi
+  done
+  min=4; [ "$n" -ge 4 ] || min=$n
+  { [ "$lo" -gt 0 ] && [ "$lo" -ge "$min" ]; } || return 0
+  line=$(grep -F -m 1 -e "$(printf '%s' "$2" | cut -b "1-$lo")" "$dir/$1" | tr -s '[:blank:]' ' ' | sed 's/^ //; s/ $//' | cut -c 1-160)
+  printf '; the artifact has: %s' "$line"
+}
 asks() { grep -v '^[[:space:]]*#' "$expect" | grep -qE "$1"; }
 
 # exit: the replay's exit code as the artifacts tell it (kill switch -> 3, else 0).
 want_exit=$(grep -E '^exit:' "$expect" | sed 's/^exit:[[:space:]]*//' | tail -n 1)
 want_exit=${want_exit:-0}
-got_exit=0; has summary.txt "kill_switch=1" && got_exit=3
+got_exit=0; has_line summary.txt "kill_switch=1" && got_exit=3
 if [ "$got_exit" = "$want_exit" ]; then pass exit "$want_exit"; else fail exit "$want_exit" "exit code was $got_exit"; fi
 
 for f in trades.csv reconcile-report.json summary.txt metrics.txt; do
   [ -f "$dir/$f" ] || fail "$f" exists "file missing"
 done
-# Built-in criteria (the M8 rules), as in `recon-proof proof --help`.
+# Built-in criteria, as in `recon-proof proof --help`.
 for token in "reconcile_summary stale=" " orphan=" " drift=" " cache_ok="; do
   if has summary.txt "$token"; then pass summary.txt "has \"$token\""; else fail summary.txt "has \"$token\"" "token missing"; fi
 done
@@ -49,9 +64,11 @@ while IFS= read -r line || [ -n "$line" ]; do
   artifact=${line%%: *}; text=${line#*: }
   case "$artifact" in trades.csv|reconcile-report.json|summary.txt|metrics.txt) ;; *) echo "$expect: bad line: $line" >&2; exit 2 ;; esac
   case "$text" in
-    '!'*) text=${text#!}
-          if has "$artifact" "$text"; then fail "$artifact" "!$text" "text present"; else pass "$artifact" "!$text"; fi ;;
-    *)    if has "$artifact" "$text"; then pass "$artifact" "$text"; else fail "$artifact" "$text" "text not found"; fi ;;
+    '= '*) want=${text#= }
+           if has_line "$artifact" "$want"; then pass "$artifact" "$text"; else fail "$artifact" "$text" "no such line$(held "$artifact" "$want")"; fi ;;
+    '!'*)  text=${text#!}
+           if has "$artifact" "$text"; then fail "$artifact" "!$text" "text present"; else pass "$artifact" "!$text"; fi ;;
+    *)     if has "$artifact" "$text"; then pass "$artifact" "$text"; else fail "$artifact" "$text" "text not found$(held "$artifact" "$text")"; fi ;;
   esac
 done < "$expect"
 [ "$failed" -eq 0 ] || exit 1

@@ -1,7 +1,7 @@
 // `recon-proof gen`: same seed, same bytes; a generated folder is a proof that passes; bad
 // arguments are usage errors.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "./helpers/cli.js";
@@ -34,6 +34,26 @@ describe("gen", () => {
     const r = runCli(["proof", "--artifacts", join(tempDir(), "art"), dir]);
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^PASS s reconcile-report\.json: "kind": "stale_local_order"$/m);
+  });
+
+  it("its expect.txt pins every count so that a count changed to a longer number fails", () => {
+    const dir = join(tempDir(), "g");
+    expect(gen(9, "orphan,lost-order,duplicate-delivery", dir).status).toBe(0);
+    const art = join(tempDir(), "art");
+    expect(runCli(["proof", "--artifacts", art, dir]).status).toBe(0);
+    const summaryPath = join(art, "g", "summary.txt");
+    const clean = readFileSync(summaryPath, "utf8");
+    const tampers: Array<[RegExp, string]> = [
+      [/^(duplicate_deliveries=\d+)$/m, "$17"], [/^(duplicates_skipped=\d+)$/m, "$17"], [/^(kill_switch=\d)$/m, "$17"],
+      [/ (orphan=\d+) /, " $17 "], [/ (stale=\d+) /, " $17 "],
+    ];
+    for (const [pattern, longer] of tampers) {
+      const tampered = clean.replace(pattern, longer);
+      expect(tampered, String(pattern)).not.toBe(clean);
+      writeFileSync(summaryPath, tampered);
+      const r = runCli(["verify", "--artifacts", join(art, "g"), "--expect", join(dir, "expect.txt"), "--exit-code", "3"]);
+      expect(r.status, `${pattern}\n${r.stdout}`).toBe(1);
+    }
   });
 
   it("corrupt-cache writes a cache.db the proof replays with, and expects cache_ok=false", () => {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Writes a scenario's proof result to the GitHub Actions job summary and raises one error
 // annotation per FAIL line. Runs after `npm ci` (which builds dist/ via the prepare script).
-//   usage: node scripts/ci/proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N [--expect FILE]
-// --results holds the output of `recon-proof proof`; --exit-code is that command's exit code.
+//   usage: node scripts/ci/proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N
+//          [--expect FILE] [--artifact-name NAME]
+// --results holds the output of `recon-proof proof`; --exit-code is that command's exit code;
+// --artifact-name is the name the artifacts are uploaded under, which the summary links.
 // Outside Actions (no GITHUB_STEP_SUMMARY) the markdown goes to stdout. It always exits 0 unless
 // its own arguments are wrong: the proof's exit code is what decides the step, not this report.
 import * as core from "@actions/core";
@@ -41,10 +43,12 @@ for (const a of summary.annotations) {
   core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine });
 }
 
-// Link the run's artifacts (uploaded by the next step) so Ops go from the verdict to the files.
+// Link the run's artifacts (uploaded by the next step) by the name they are uploaded under, so Ops
+// go from the verdict to the files.
 const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
-const artifactsLink = server && repo && runId
-  ? `\nArtifacts for Ops review: [\`${args["artifact-name"] ?? `artifacts-${args.name}`}\`](${server}/${repo}/actions/runs/${runId}#artifacts) (trades.csv, reconcile-report.json, summary.txt, metrics.txt; \`recon-proof report\` turns them into report.html)\n`
+const artifactName = args["artifact-name"];
+const artifactsLink = server && repo && runId && artifactName
+  ? `\nArtifacts for Ops review: [\`${artifactName}\`](${server}/${repo}/actions/runs/${runId}#artifacts) (report.html, trades.csv, reconcile-report.json, summary.txt, metrics.txt)\n`
   : "";
 
 // The replay's own verdict (why the kill switch engaged, the key counts) under the proof's table.

@@ -3,8 +3,10 @@
 # summarised, and the proof's exit code passed on. action.yml runs it as
 #   bash "$GITHUB_ACTION_PATH/scripts/ci/run-action.sh"
 # from the caller's workspace, with the inputs in INPUT_JOURNAL, INPUT_BROKER, INPUT_CONFIG
-# (may be empty), INPUT_EXPECT and INPUT_NAME. Input paths are relative to the working directory.
-# Writes step outputs verdict, exit-code and artifacts (the folder to upload) to GITHUB_OUTPUT.
+# (may be empty), INPUT_EXPECT, INPUT_NAME and INPUT_ARTIFACT_NAME (may be empty), and the job's
+# matrix index in JOB_INDEX. Input paths are relative to the working directory.
+# Writes step outputs verdict, exit-code, artifacts (the folder to upload) and artifact-name (the
+# name to upload it under, which the job summary links) to GITHUB_OUTPUT.
 set -euo pipefail
 
 ACTION_PATH=${ACTION_PATH:-${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set: run this from action.yml}}
@@ -13,6 +15,7 @@ journal=${INPUT_JOURNAL:-}
 broker=${INPUT_BROKER:-}
 config=${INPUT_CONFIG:-}
 expect=${INPUT_EXPECT:-}
+artifact_name=${INPUT_ARTIFACT_NAME:-}
 
 usage_error() {
   # An annotation, then exit 2 (usage or config error) like the CLI. The message is escaped as the
@@ -27,6 +30,7 @@ usage_error() {
 
 # The name becomes a folder and an artifact name: keep it to characters that are safe in both.
 [[ $name =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]*$ ]] || usage_error "input 'name' must use only letters, digits, '.', '_' and '-' (not first), got '${name}'"
+[ -z "$artifact_name" ] || [[ $artifact_name =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]*$ ]] || usage_error "input 'artifact-name' must use only letters, digits, '.', '_' and '-' (not first), got '${artifact_name}'"
 for input in journal broker expect; do
   path=${!input}
   [ -n "$path" ] || usage_error "input '${input}' is required"
@@ -35,7 +39,19 @@ done
 [ -z "$config" ] || [ -f "$config" ] || usage_error "input 'config': no such file: ${config}"
 
 # A fresh folder per run, so a second use of the action in the same job cannot mix files.
-work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/recon-proof.XXXXXX")
+temp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+work=$(mktemp -d "$temp/recon-proof.XXXXXX")
+
+# Artifact names must be unique in a workflow run: by default the name, the job, its matrix index,
+# and for a second use in the same job a -2 (RUNNER_TEMP belongs to one job, so it counts the uses).
+uses_file="$temp/recon-proof-uses"
+use=$(( $(cat "$uses_file" 2>/dev/null || echo 0) + 1 ))
+echo "$use" >"$uses_file"
+if [ -z "$artifact_name" ]; then
+  artifact_name="recon-proof-${name}-${GITHUB_JOB:-job}-${JOB_INDEX:-0}"
+  [ "$use" -eq 1 ] || artifact_name="${artifact_name}-${use}"
+  artifact_name=${artifact_name//[^A-Za-z0-9._-]/_}
+fi
 scenario="$work/scenarios/$name"
 artifacts="$work/artifacts"
 mkdir -p "$scenario" "$artifacts"
@@ -43,7 +59,7 @@ cp "$journal" "$scenario/journal.jsonl"
 cp "$broker" "$scenario/broker.jsonl"
 cp "$expect" "$scenario/expect.txt"
 [ -z "$config" ] || cp "$config" "$scenario/config.json"
-[ -z "${GITHUB_OUTPUT:-}" ] || echo "artifacts=$artifacts/$name" >>"$GITHUB_OUTPUT"
+[ -z "${GITHUB_OUTPUT:-}" ] || printf 'artifacts=%s\nartifact-name=%s\n' "$artifacts/$name" "$artifact_name" >>"$GITHUB_OUTPUT"
 
 # The proof's output goes to the log as usual and to a file for the summary.
 results="$work/proof-output.txt"
@@ -52,12 +68,13 @@ node "$ACTION_PATH/dist/cli/main.js" proof --artifacts "$artifacts" "$scenario" 
 code=${PIPESTATUS[0]}
 set -e
 
-# The page Ops open first; written beside the four artifacts before they are uploaded.
+# The page Ops open first (with the evidence lines read from the inputs); written beside the four
+# artifacts before they are uploaded.
 if [ -f "$artifacts/$name/reconcile-report.json" ]; then
-  node "$ACTION_PATH/dist/cli/main.js" report "$artifacts/$name" || true
+  node "$ACTION_PATH/dist/cli/main.js" report "$artifacts/$name" --inputs "$scenario" || true
 fi
 
 # Annotations point at the caller's expect.txt (as given), not at our copy of it.
 node "$ACTION_PATH/scripts/ci/proof-summary.mjs" --name "$name" --artifacts "$artifacts/$name" \
-  --results "$results" --exit-code "$code" --expect "$expect"
+  --results "$results" --exit-code "$code" --expect "$expect" --artifact-name "$artifact_name"
 exit "$code"

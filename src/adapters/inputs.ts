@@ -2,7 +2,7 @@
 // engine pulls, so the first bad line stops the replay before anything is written.
 
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
 import { ConfigError, IoError } from "../domain/errors.js";
@@ -14,16 +14,32 @@ import { LineReader, LineRecall } from "./lines.js";
 export interface RecordStream<T> extends Iterable<T> {
   /** Name, hash and line count: complete once the stream has been read to its end. */
   meta(): InputFileMeta;
+  /** Bytes of the file read so far, up to the last record handed out (for progress). */
+  bytesRead(): number;
 }
 
 function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number, offset: number) => T): RecordStream<T> {
   const reader = new LineReader(path, source, lineBytesMax);
+  let bytesRead = 0;
   return {
     *[Symbol.iterator]() {
-      for (const { text, line, offset } of reader) yield parse(text, line, offset);
+      for (const { text, line, offset } of reader) {
+        bytesRead = offset;
+        yield parse(text, line, offset);
+      }
     },
     meta: () => ({ name: basename(path), sha256: reader.sha256(), lines: reader.lines }),
+    bytesRead: () => bytesRead,
   };
+}
+
+/** Size of a file in bytes, for progress (0 when it cannot be read: the reader will say why). */
+export function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 export function openJournal(path: string, config: Config): RecordStream<JournalRecord> {

@@ -1,13 +1,21 @@
 // Reads an artifact folder for `recon-proof report`: the files' text, sizes and hashes, handed to the
-// pure parser. A missing folder or file is an IoError (exit 74); content that does not parse is the
-// parser's DataError (exit 65).
+// pure parser; then, when the inputs are given, the input lines the top findings rest on. A missing
+// folder or file is an IoError (exit 74); content that does not parse is the parser's DataError
+// (exit 65); an input that is not the file the replay read is a ConfigError (exit 2).
 
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { IoError } from "../domain/errors.js";
-import { parseArtifactSet, REPORT_INPUTS } from "../report/html/bundle.js";
-import type { ArtifactBundle, ArtifactFile } from "../report/html/model.js";
+import { ConfigError, IoError } from "../domain/errors.js";
+import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../report/html/bundle.js";
+import { evidence_line_chars_max } from "../report/html/limits.js";
+import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../report/html/model.js";
+import { evidenceWanted, parseEvidenceRef } from "../report/html/triage.js";
+import { fileBytes } from "./inputs.js";
+import { LineReader } from "./lines.js";
+
+/** An evidence line longer than this is not read back (the input's own line_bytes_max is smaller). */
+const EVIDENCE_READ_LINE_BYTES_MAX = 64 * 1024 * 1024;
 
 function readText(dir: string, name: string): { text: string; file: ArtifactFile } {
   const path = join(dir, name);
@@ -25,8 +33,50 @@ function readText(dir: string, name: string): { text: string; file: ArtifactFile
   };
 }
 
+/** Where the replay's inputs are: a folder holding them under the names the report records, and/or each file. */
+export interface InputPaths {
+  readonly inputs?: string | undefined;
+  readonly journal?: string | undefined;
+  readonly broker?: string | undefined;
+}
+
+/** Told how many bytes are done (the shell's progress line). */
+export interface ProgressSink {
+  update(done: number): void;
+}
+
+export interface ReadOptions {
+  readonly paths?: InputPaths;
+  /** Starts the progress once the total is known (the artifacts' bytes plus the inputs to read back). */
+  readonly progress?: (totalBytes: number) => ProgressSink;
+}
+
+function inputPath(paths: InputPaths, source: EvidenceSource, recordedName: string): string | null {
+  const given = paths[source];
+  if (given !== undefined) return given;
+  return paths.inputs === undefined ? null : join(paths.inputs, recordedName);
+}
+
+/**
+ * Reads the wanted lines of one input, checking on the way that it is the file the replay read
+ * (same sha256): lines of another file would be evidence of nothing.
+ */
+function readLines(path: string, source: EvidenceSource, expected: { name: string; sha256: string }, wanted: ReadonlySet<number>,
+  into: Map<string, string>, progress: (bytes: number) => void): void {
+  const reader = new LineReader(path, source, EVIDENCE_READ_LINE_BYTES_MAX);
+  for (const { text, line, offset } of reader) {
+    progress(offset);
+    if (!wanted.has(line)) continue;
+    into.set(`${source}:${line}`, text.length <= evidence_line_chars_max ? text : text.slice(0, evidence_line_chars_max - 1) + "…");
+  }
+  const sha = reader.sha256();
+  if (sha !== expected.sha256) {
+    throw new ConfigError(`${path} is not the ${source} this replay read (${expected.name}, sha256 ${expected.sha256.slice(0, 12)}…; this file's is ${sha.slice(0, 12)}…): give the replay's own inputs`);
+  }
+}
+
 /** Reads and parses DIR's artifacts. Throws IoError (missing/unreadable) or DataError (malformed). */
-export function readArtifactBundle(dir: string): ArtifactBundle {
+export function readArtifactBundle(dir: string, options: ReadOptions = {}): ArtifactBundle {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
@@ -34,13 +84,33 @@ export function readArtifactBundle(dir: string): ArtifactBundle {
     throw new IoError(`no artifacts folder at ${dir}`);
   }
   if (!isDir) throw new IoError(`${dir} is not a folder of artifacts`);
+  const paths = options.paths ?? {};
   const [json, csv, summary] = REPORT_INPUTS.map((name) => readText(dir, name)) as [
     ReturnType<typeof readText>, ReturnType<typeof readText>, ReturnType<typeof readText>];
-  return parseArtifactSet({
+  const doc = parseReportJsonText(json.text);
+  const inputs = EVIDENCE_SOURCES.flatMap((source) => {
+    const path = inputPath(paths, source, doc.inputs[source].name);
+    return path === null ? [] : [{ source, path, bytes: fileBytes(path) }];
+  });
+  const ahead = json.file.bytes + summary.file.bytes;
+  const progress = options.progress?.(ahead + csv.file.bytes + inputs.reduce((n, i) => n + i.bytes, 0)) ?? { update: () => {} };
+  const bundle = parseArtifactSet({
     name: basename(resolve(dir)),
     reportJson: json.text,
     tradesCsv: csv.text,
     summaryTxt: summary.text,
     files: [json.file, csv.file, summary.file],
-  });
+  }, { doc, onTradesProgress: (chars) => progress.update(ahead + chars) });
+  let done = ahead + csv.file.bytes;
+  const files: Record<EvidenceSource, string | null> = { journal: null, broker: null };
+  const lines = new Map<string, string>();
+  const wanted = evidenceWanted(doc).map(parseEvidenceRef).filter((r) => r !== null);
+  for (const { source, path, bytes } of inputs) {
+    const before = done;
+    readLines(path, source, doc.inputs[source], new Set(wanted.filter((r) => r.source === source).map((r) => r.line)), lines, (b) => progress.update(before + b));
+    done += bytes;
+    files[source] = basename(path);
+  }
+  const evidence: EvidenceLines = { files, lines };
+  return { ...bundle, evidence };
 }

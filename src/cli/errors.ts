@@ -1,18 +1,24 @@
-// Maps the typed errors of src/domain/errors.ts to messages and exit codes (CONTRACT §2).
+// Maps the typed errors of src/domain/errors.ts to messages and exit codes (CONTRACT §2), and says
+// each command's own exit codes in its help.
 
 import { basename } from "node:path";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";
 import { EXIT } from "./exit-codes.js";
 
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0   healthy (or proof passed)
-  1   a proof criterion failed
-  2   usage or config error
-  3   artifacts written, but the kill switch is engaged: manual intervention required
-  65  bad input data (the message names file:line, the field and what was expected);
-      no artifacts are written and an existing output folder is left untouched
-  74  I/O or persistence error`;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit-codes block of a command's --help: only the codes that command can return, in its own words. */
+export function exitCodesHelp(codes: ReadonlyArray<readonly [ExitCode, string]>): string {
+  const lines = codes.map(([code, meaning]) => `  ${String(code).padEnd(4)}${meaning.replace(/\n/g, "\n      ")}`);
+  return `\nExit codes:\n${lines.join("\n")}`;
+}
+
+/** Meanings shared by several commands. */
+export const EXIT_MEANING = {
+  usage: "usage or config error (a bad option, a missing or malformed config)",
+  badInput: "bad input data: the message names file:line, the field and what was expected;\nnothing is written and an existing output folder is left untouched",
+  io: "I/O error: a file or folder cannot be read or written",
+} as const;
 
 /**
  * Runs a command's body and returns its exit code; a thrown typed error becomes its own exit code
@@ -26,27 +32,39 @@ export function exitCodeOf(body: () => number, onError: (err: unknown) => number
   }
 }
 
-/** Prints a typed error and returns its exit code; anything else (a bug, a failed assertion) is rethrown. */
-export function reportFailure(
+export interface Failure {
+  readonly code: number;
+  /** What went wrong, in one line (the JSON output's "error"). */
+  readonly message: string;
+  /** Lines for stderr: the message, then what the failure left undone. */
+  readonly lines: readonly string[];
+}
+
+/** A typed error as an exit code and words; anything else (a bug, a failed assertion) is rethrown. */
+export function describeFailure(
   err: unknown,
   files: Readonly<Record<string, string>> = {},
   /** What a data error left undone, told to the user (e.g. "no artifacts were written"); null for nothing. */
   consequence: string | null = "no artifacts were written",
-): number {
+): Failure {
   if (err instanceof DataError) {
     const file = files[err.source] ?? err.source;
-    process.stderr.write(`recon-proof: bad input: ${err.describe(basename(file))}\n`);
-    if (consequence !== null) process.stderr.write(`  ${consequence}.\n`);
-    return EXIT.dataError;
+    const message = `bad input: ${err.describe(basename(file))}`;
+    return { code: EXIT.dataError, message, lines: [`recon-proof: ${message}`, ...(consequence === null ? [] : [`  ${consequence}.`])] };
   }
-  if (err instanceof ConfigError) {
-    process.stderr.write(`recon-proof: ${err.message}\n`);
-    return EXIT.usage;
-  }
-  if (err instanceof IoError) {
-    process.stderr.write(`recon-proof: ${err.message}\n`);
-    return EXIT.ioError;
-  }
+  if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message, lines: [`recon-proof: ${err.message}`] };
+  if (err instanceof IoError) return { code: EXIT.ioError, message: err.message, lines: [`recon-proof: ${err.message}`] };
   // A bug or a broken invariant, not bad input: crash loudly with the stack.
   throw err;
+}
+
+/** Prints a typed error on stderr and returns its exit code. */
+export function reportFailure(
+  err: unknown,
+  files: Readonly<Record<string, string>> = {},
+  consequence: string | null = "no artifacts were written",
+): number {
+  const failure = describeFailure(err, files, consequence);
+  for (const line of failure.lines) process.stderr.write(line + "\n");
+  return failure.code;
 }

@@ -2,33 +2,61 @@
 // recon-proof's command line. Thin: parse arguments, call the shell functions, map typed errors to
 // the exit codes of CONTRACT §2. The only place that calls process.exit.
 
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT } from "./exit-codes.js";
-import { EXIT_CODES_HELP } from "./errors.js";
+import { EXIT_MEANING, exitCodesHelp } from "./errors.js";
+import { writeJson } from "./output.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
+import { registerExpect } from "./commands/expect.js";
 import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
 
+/** The package's version, from the package.json this build ships with (dist/cli/ -> ../../). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name("recon-proof")
     .description("Deterministic replay and proof harness: an engine's decision journal against a broker's event log.")
+    .version(version(), "-V, --version", "print the version and exit")
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", EXIT_CODES_HELP)
+    .addHelpText("after", `${exitCodesHelp([
+      [EXIT.ok, "healthy, or every proof criterion held"],
+      [EXIT.proofFailed, "a proof criterion failed (proof, verify)"],
+      [EXIT.usage, EXIT_MEANING.usage],
+      [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
+      [EXIT.dataError, EXIT_MEANING.badInput],
+      [EXIT.ioError, EXIT_MEANING.io],
+    ])}
+Each command's --help lists the codes it can return.
+
+Example:
+  recon-proof proof proofs/healthy`)
     .exitOverride();
 
   registerReplay(program, setExit);
   registerProof(program, setExit);
+  registerExpect(program, setExit);
   registerCache(program, setExit);
   registerGen(program, setExit);
   registerReport(program, setExit);
   registerImport(program, setExit);
   registerMerge(program, setExit);
   return program;
+}
+
+/** Commander's own refusals (a missing option, an unknown command): exit 2, and a JSON document under --json. */
+function usageError(err: CommanderError, argv: readonly string[]): number {
+  if (argv.includes("--json")) writeJson({ command: argv[2] ?? null, exit_code: EXIT.usage, error: err.message.replace(/^error: /, "") });
+  return EXIT.usage;
 }
 
 function main(argv: readonly string[]): number {
@@ -40,7 +68,7 @@ function main(argv: readonly string[]): number {
     program.parse(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return err.exitCode === 0 ? EXIT.ok : usageError(err, argv);
     }
     throw err;
   }

@@ -80,13 +80,14 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
   const first = order[0]!.m;
   const config = resolveConfig(first.meta.effectiveConfig);
 
-  const progress = new Progress("merge");
+  // Shards number their groups alike; the merged stream has about as many as the longest shard.
+  const progress = new Progress("merge", Math.max(...manifests.map((m) => m.groups)), "groups");
   const writer = new ArtifactSetWriter(out, renderTradesHeader());
   try {
     const trades = new TradeBatches(writer);
     const report = mergeShards(config, order.map(({ m, dir }) => ({ state: m.state, evidence: m.evidence, groups: groupsOf(dir, m.groups) })),
       (rows) => trades.add(rows),
-      (groups) => { if ((groups & 0xffff) === 0) progress.tick(groups, "groups"); });
+      (groups) => progress.update(groups));
     trades.flush();
     writer.commit(renderReportArtifacts(report, first.meta));
     return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report };

@@ -2,7 +2,7 @@
 
 import { renderReportArtifacts } from "../report/render.js";
 import { renderTradesHeader } from "../report/trades-csv.js";
-import { hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
+import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
 import type { RunMeta } from "../report/meta.js";
 import { TradeBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
@@ -16,7 +16,7 @@ import {
 import type { CacheEntry } from "../core/cache.js";
 import type { Report } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
-import { Progress } from "./progress.js";
+import { Progress, type ProgressSink } from "./progress.js";
 
 const GROUP_LINES_PER_WRITE = 1024;
 
@@ -29,6 +29,8 @@ export interface ReplayArgs {
   /** Input records whose cache changes go in one transaction (default 1: write-through per record). */
   readonly cacheBatch?: number | undefined;
   readonly out: string;
+  /** Where progress goes (in bytes of both inputs); default a progress line of its own on stderr. */
+  readonly progress?: ProgressSink | undefined;
 }
 
 export interface ReplayOutcome {
@@ -51,22 +53,29 @@ function openInputs(args: ReplayArgs): ReplayInputs {
   return { loaded, journal: openJournal(args.journal, loaded.config), broker: openBroker(args.broker, loaded.config) };
 }
 
+/** Bytes of both inputs: what a replay's progress counts. */
+export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): number {
+  return fileBytes(args.journal) + fileBytes(args.broker);
+}
+
 /**
- * Runs `body` with the inputs open and a progress line on stderr. On any failure the staged output
- * (and whatever else `abort` names) is discarded before the error goes on; the broker's re-read
- * handle is closed either way.
+ * Runs `body` with the inputs open and a progress line on stderr (or the caller's progress). On any
+ * failure the staged output (and whatever else `abort` names) is discarded before the error goes
+ * on; the broker's re-read handle is closed either way.
  */
-function withInputs<T>(args: ReplayArgs, label: string, abort: () => void, body: (inputs: ReplayInputs, progress: Progress) => T): T {
+function withInputs<T>(args: ReplayArgs, label: string, abort: () => void, body: (inputs: ReplayInputs, step: () => void) => T): T {
   const inputs = openInputs(args);
-  const progress = new Progress(label);
+  const own = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
+  const progress = args.progress ?? own!;
+  const step = () => progress.update(inputs.journal.bytesRead() + inputs.broker.bytesRead());
   try {
-    return body(inputs, progress);
+    return body(inputs, step);
   } catch (err) {
     abort();
     throw err;
   } finally {
     inputs.broker.recall.close();
-    progress.done();
+    own?.done();
   }
 }
 
@@ -79,7 +88,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     staged.store?.abort();
   };
   let finalEntries: readonly CacheEntry[] = [];
-  const { report, resumed } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
+  const { report, resumed } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, step) => {
     let cacheEntries: readonly CacheEntry[] = [];
     let cacheFailure: string | null = null;
     let resumed = false;
@@ -103,7 +112,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         const ops = engine.drainCacheOps();
         store?.apply(index, ops);
         trades.add(engine.drainTrades());
-        if ((index & 0xffff) === 0) progress.tick(index, "records");
+        step();
       },
       beforeReport: (engine) => {
         const ops = engine.drainCacheOps();
@@ -129,7 +138,7 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
   const staged: { writer?: ArtifactSetWriter } = {};
-  return withInputs(args, `replay shard ${spec.index}/${spec.count}`, () => staged.writer?.abort(), ({ loaded, journal, broker }, progress) => {
+  return withInputs(args, `replay shard ${spec.index}/${spec.count}`, () => staged.writer?.abort(), ({ loaded, journal, broker }, step) => {
     const out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
     staged.writer = out;
     let lines: string[] = [];
@@ -143,7 +152,7 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
           lines = [];
         }
       },
-      { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
+      { afterStep: step });
     out.appendStreamed(lines.join(""));
     out.commit({
       [SHARD_MANIFEST_NAME]: renderShardManifest({

@@ -12,7 +12,8 @@
 // a broker-limits mismatch) are produced identically by every shard; merge keeps one copy.
 
 import type {
-  Alert, AlertName, AmbiguousMatch, Capped, Finding, KillReason, KillSwitchView, ReconcileRun, SkippedDecision, StagedAction, TradeRow,
+  Alert, AlertName, AmbiguousMatch, Capped, Finding, FindingCount, KillReason, KillSwitchView, ReconcileRun, SkippedDecision,
+  StagedAction, TradeRow,
 } from "../domain/report.js";
 import { KillSwitch, killRank } from "./kill-switch.js";
 
@@ -159,6 +160,7 @@ export interface AssembledLists {
   readonly runsTotal: number;
   readonly lastRun: ReconcileRun | undefined;
   readonly findings: Capped<Finding>;
+  readonly findingCounts: ReadonlyArray<FindingCount>;
   readonly alerts: Capped<Alert>;
   readonly alertsTotal: number;
   readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;
@@ -181,6 +183,7 @@ export class Assembler {
   private readonly skipped: CappedList<SkippedDecision>;
   private readonly blocked: CappedList<SkippedDecision>;
   private readonly alertCounts = new Map<AlertName, number>();
+  private readonly findingCounts = new Map<string, FindingCount>();
   private lastRun: ReconcileRun | undefined;
   private lastSeq = -1;
   private readonly killSwitch = new KillSwitch();
@@ -206,6 +209,9 @@ export class Assembler {
     for (const f of bySymbol(g.findings, (x) => x.symbol)) {
       const { global: _global, ...rest } = f;
       this.findings.push({ findingId: id("F", this.findings.total + 1), ...rest });
+      const key = `${f.kind}\u0000${f.severity}`;
+      const seen = this.findingCounts.get(key);
+      this.findingCounts.set(key, { kind: f.kind, severity: f.severity, count: (seen?.count ?? 0) + 1 });
     }
     const alerts: Array<Omit<Alert, "alertId">> = g.alerts.map(({ global: _global, ...rest }) => rest);
     if (g.run?.divergence === true) alerts.push(divergenceAlert(g.run.run));
@@ -232,6 +238,7 @@ export class Assembler {
     return {
       runs: this.runs.view(), runsTotal: this.runs.total, lastRun: this.lastRun,
       findings: this.findings.view(),
+      findingCounts: [...this.findingCounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, c]) => c),
       alerts: this.alerts.view(), alertsTotal: this.alerts.total,
       alertCounts: [...this.alertCounts].sort(([a], [b]) => (a < b ? -1 : 1)),
       stagedActions: this.actions.view(),

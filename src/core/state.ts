@@ -81,6 +81,7 @@ export function composeReport(lists: AssembledLists, state: EngineState, trades:
     runs: lists.runs,
     lastRun: lists.lastRun,
     findings: lists.findings,
+    findingCounts: lists.findingCounts,
     alerts: lists.alerts,
     alertCounts: lists.alertCounts,
     stagedActions: lists.stagedActions,

@@ -212,6 +212,12 @@ export interface BrokerLimitsMirror {
   readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
 }
 
+export interface FindingCount {
+  readonly kind: string;
+  readonly severity: Finding["severity"];
+  readonly count: number;
+}
+
 /** A report list cut at report_list_items_max keeps its first items and says how many it left out. */
 export interface Capped<T> {
   readonly items: readonly T[];
@@ -222,6 +228,8 @@ export interface Report {
   readonly runs: Capped<ReconcileRun>;
   readonly lastRun: ReconcileRun | undefined;
   readonly findings: Capped<Finding>;
+  /** Findings raised per kind and severity, over the whole replay (the list above may be capped). */
+  readonly findingCounts: ReadonlyArray<FindingCount>;
   readonly alerts: Capped<Alert>;
   /** Alerts raised per name, over the whole replay (the list above may be capped). */
   readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;

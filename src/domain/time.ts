@@ -87,3 +87,15 @@ export function utcDay(t: Instant): string {
 export function formatMs(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+const NS_PER_MS = 1_000_000;
+
+/**
+ * The instant in UTC with nine fractional digits ("2025-10-20T08:00:01.500000000Z"): one fixed
+ * width whatever precision the input had, so text order is time order (trades.csv, CONTRACT §5).
+ */
+export function formatFixedWidth(t: Instant): string {
+  const msInSecond = ((t.ms % 1000) + 1000) % 1000;
+  const seconds = new Date(t.ms - msInSecond).toISOString().slice(0, 19);
+  return `${seconds}.${String(msInSecond * NS_PER_MS + t.subNs).padStart(9, "0")}Z`;
+}

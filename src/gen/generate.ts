@@ -117,6 +117,8 @@ export interface GenerateOptions {
   readonly seed: number;
   readonly events: number;
   readonly faults: readonly Fault[];
+  /** Told how many lines are written so far (for the shell's progress line); never changes the output. */
+  readonly onProgress?: (lines: number) => void;
 }
 
 /** Generates one scenario. `events` is the target number of journal + broker lines (at least 20). */
@@ -170,6 +172,7 @@ class Generator {
     this.emitBroker({ type: "position_snapshot", positions: [] }, this.now);
     let nextSnapshotMs = this.now + 3_600_000;
     while (this.lineCount() < target - reserve) {
+      this.opts.onProgress?.(this.lineCount());
       this.advance(this.rng.int(200, 20_000));
       if (this.now >= nextSnapshotMs && this.connected) {
         this.scheduleSnapshot(this.now);
@@ -543,14 +546,15 @@ class Generator {
     const expect = [
       `# generated: seed ${this.opts.seed}, ${truth.events} events, faults: ${truth.faults.join(",") || "none"}`,
       `exit: ${killSwitch ? 3 : 0}`,
-      `summary.txt: kill_switch=${killSwitch ? 1 : 0}`,
+      // Counts are whole lines (`= key=N`) or end at the next token, so a longer number never matches.
+      `summary.txt: = kill_switch=${killSwitch ? 1 : 0}`,
       `summary.txt: cache_ok=${corrupt ? "false" : "true"}`,
-      `summary.txt: duplicate_deliveries=${truth.duplicate_deliveries}`,
-      ...(corrupt ? [] : [`summary.txt: duplicates_skipped=${truth.duplicates_skipped}`]),
+      `summary.txt: = duplicate_deliveries=${truth.duplicate_deliveries}`,
+      ...(corrupt ? [] : [`summary.txt: = duplicates_skipped=${truth.duplicates_skipped}`]),
       ...findings.filter((f) => f.kind !== "caught_by_reconcile").map((f) =>
         `reconcile-report.json: "kind": "${f.kind}"`),
-      ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1`] : []),
-      ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 `] : []),
+      ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1 orphan=`] : []),
+      ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 drift=`] : []),
     ];
     return {
       journal: this.journal, broker: this.broker,

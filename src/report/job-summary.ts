@@ -50,7 +50,7 @@ export interface JobSummary {
 }
 
 const PROOF_LINE = /^(PASS|FAIL) (\S+) ([^\s:]+): (.*)$/;
-const TALLY_LINE = /^proof: \d+ scenarios, \d+ criteria, \d+ failed$/;
+const TALLY_LINE = /^proof: [\d,]+ scenarios?, [\d,]+ criteri(?:on|a), [\d,]+ failed$/;
 
 /** Splits proof output into criterion lines and everything else. The why is the trailing `  (...)`. */
 export function parseProofOutput(text: string): ParsedProofOutput {

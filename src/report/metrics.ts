@@ -54,6 +54,8 @@ export function renderMetrics(report: Report): string {
     { name: "engine_kill_switch", type: "gauge", help: "1 when the kill switch is engaged (manual intervention required).", samples: one(t.killSwitch ? 1 : 0) },
     { name: "engine_blocked_decisions_total", type: "counter", help: "Decisions not sent because the kill switch was engaged.", samples: one(t.blockedDecisions) },
     { name: "engine_orders_sent_total", type: "counter", help: "Decisions sent as orders.", samples: one(t.ordersSent) },
+    { name: "engine_findings_total", type: "counter", help: "Findings raised, by kind and severity.",
+      samples: report.findingCounts.map((c) => [{ kind: c.kind, severity: c.severity }, String(c.count)] as Sample) },
     { name: "engine_alerts_total", type: "counter", help: "Alerts raised, by alert name.",
       samples: report.alertCounts.map(([alert, n]) => [{ alert }, String(n)] as Sample) },
     { name: "engine_slippage_preset_hits_total", type: "counter", help: "Fills measured against a configured slippage preset, by symbol and session.",

@@ -96,6 +96,35 @@ const skipped = (s: SkippedDecision): SkippedDoc => ({
   reason: s.reason,
 });
 
+/** The report's totals as reconcile-report.json writes them (also the CLI's `--json` counts). */
+export function totalsDoc(report: Report): ReportJson["totals"] {
+  const t = report.totals;
+  return {
+    stale: t.stale,
+    orphan: t.orphan,
+    drift_pips: D.toFixed(t.driftPips, 1),
+    drift_units: plain(t.driftUnits),
+    cache_ok: t.cacheOk,
+    kill_switch: t.killSwitch ? 1 : 0,
+    duplicates_skipped: t.duplicatesSkipped,
+    duplicate_deliveries: t.duplicateDeliveries,
+    fills_caught_by_reconcile: t.fillsCaughtByReconcile,
+    stale_orders_cancelled: t.staleOrdersCancelled,
+    blocked_decisions: t.blockedDecisions,
+    slippage_breaches: t.slippageBreaches,
+    alerts: t.alerts,
+    realized_pnl: D.toFixed(t.realizedPnl, 2),
+    orders_sent: t.ordersSent,
+    fills: t.fills,
+    unreconciled_fills: t.unreconciledFills,
+    reconcile_runs: t.reconcileRuns,
+    reconcile_runs_coalesced: t.reconcileRunsCoalesced,
+    reconcile_failures: t.reconcileFailures,
+    journal_records: t.journalRecords,
+    broker_events: t.brokerEvents,
+  };
+}
+
 export function renderReportJson(report: Report, meta: RunMeta): string {
   const t = report.totals;
   const doc: ReportJson = {
@@ -114,30 +143,7 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       engaged_at: report.killSwitch.engagedAt,
       reasons: [...report.killSwitch.reasons],
     },
-    totals: {
-      stale: t.stale,
-      orphan: t.orphan,
-      drift_pips: D.toFixed(t.driftPips, 1),
-      drift_units: plain(t.driftUnits),
-      cache_ok: t.cacheOk,
-      kill_switch: t.killSwitch ? 1 : 0,
-      duplicates_skipped: t.duplicatesSkipped,
-      duplicate_deliveries: t.duplicateDeliveries,
-      fills_caught_by_reconcile: t.fillsCaughtByReconcile,
-      stale_orders_cancelled: t.staleOrdersCancelled,
-      blocked_decisions: t.blockedDecisions,
-      slippage_breaches: t.slippageBreaches,
-      alerts: t.alerts,
-      realized_pnl: D.toFixed(t.realizedPnl, 2),
-      orders_sent: t.ordersSent,
-      fills: t.fills,
-      unreconciled_fills: t.unreconciledFills,
-      reconcile_runs: t.reconcileRuns,
-      reconcile_runs_coalesced: t.reconcileRunsCoalesced,
-      reconcile_failures: t.reconcileFailures,
-      journal_records: t.journalRecords,
-      broker_events: t.brokerEvents,
-    },
+    totals: totalsDoc(report),
     cache: {
       ok: report.cache.ok,
       failure: report.cache.failure,

@@ -1,4 +1,5 @@
-// trades.csv (CONTRACT §5): one row per reconciled fill, fixed columns, LF, RFC 4180 quoting.
+// trades.csv (CONTRACT §5): one row per reconciled fill, fixed columns, LF, RFC 4180 quoting, the
+// time in one fixed width (UTC, nine fractional digits) so that text order is time order.
 // Ops open this in spreadsheets, so a text cell from the logs that a spreadsheet would run as a
 // formula (leading = + - @ tab CR) is neutralized with a leading apostrophe, as OWASP recommends
 // (csv-stringify's escape_formulas). Numbers are passed as exact decimals (bigint), which the
@@ -8,6 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { TradeRow } from "../domain/report.js";
+import { formatFixedWidth, parseInstant } from "../domain/time.js";
 
 export const TRADES_COLUMNS = [
   "ts", "decision_id", "client_order_id", "broker_order_id", "symbol", "side", "qty", "price", "ref_price",
@@ -25,9 +27,16 @@ function formatDecimal(value: bigint, column: string | number | undefined): stri
   return places === undefined ? D.toPlain(value as Dec) : D.toFixed(value as Dec, places);
 }
 
+/** The fill's time in one fixed width (UTC, nine fractional digits), from its parsed instant. */
+function fixedWidthTs(ts: string): string {
+  const instant = parseInstant(ts);
+  if (instant === undefined) throw new Error(`invariant: a trade row carries a validated timestamp, got ${JSON.stringify(ts)}`);
+  return formatFixedWidth(instant);
+}
+
 function record(row: TradeRow): Record<string, string | bigint> {
   return {
-    ts: row.ts,
+    ts: fixedWidthTs(row.ts),
     decision_id: row.decisionId,
     client_order_id: row.clientOrderId,
     broker_order_id: row.brokerOrderId,

@@ -1,15 +1,23 @@
 // The checking half of a proof (CONTRACT §6), as pure functions: artifact texts and an expect.txt
-// in, one result per criterion out. The built-in criteria are the M8 pass/fail rules; every line of
-// expect.txt adds one more. `scripts/verify.sh` is the same check in plain shell with `grep -F`.
+// in, one result per criterion out. The built-in criteria are the pass/fail rules every proof
+// shares; every line of expect.txt adds one more. `scripts/verify.sh` is the same check in plain
+// shell with `grep -F` (and `grep -Fx` for whole lines).
 
 import { ConfigError } from "../domain/errors.js";
 import { ARTIFACT_NAMES, type ArtifactName, METRICS_TXT, SUMMARY_TXT } from "./artifact-names.js";
+
+/**
+ * How a criterion's text is matched: `contains` (`<artifact>: <text>`), `absent`
+ * (`<artifact>: !<text>`) or `line`, a whole line (`<artifact>: = <line>`, like `grep -Fx`), which
+ * a longer number cannot satisfy (`= orphan=1` does not hold for `orphan=12`).
+ */
+export type MatchForm = "contains" | "absent" | "line";
 
 export interface Expectation {
   readonly line: number;
   readonly artifact: ArtifactName;
   readonly text: string;
-  readonly negated: boolean;
+  readonly form: MatchForm;
 }
 
 export interface ExpectFile {
@@ -24,6 +32,21 @@ export interface CheckResult {
   readonly criterion: string;
   /** Why it failed, for a person reading the log. */
   readonly why: string | null;
+  /** For a failed criterion: the artifact's line closest to what was expected (or the one that matched a `!`). */
+  readonly held?: string | null;
+}
+
+const FORM_PREFIX: Readonly<Record<MatchForm, string>> = { contains: "", absent: "!", line: "= " };
+
+/** The criterion as expect.txt writes it after `<artifact>: `. */
+export function criterionText(e: Pick<Expectation, "form" | "text">): string {
+  return FORM_PREFIX[e.form] + e.text;
+}
+
+function formOf(value: string): { form: MatchForm; text: string } {
+  if (value.startsWith(FORM_PREFIX.line)) return { form: "line", text: value.slice(FORM_PREFIX.line.length) };
+  if (value.startsWith(FORM_PREFIX.absent)) return { form: "absent", text: value.slice(FORM_PREFIX.absent.length) };
+  return { form: "contains", text: value };
 }
 
 /** Parses expect.txt. A malformed line is a usage error naming file:line. */
@@ -41,11 +64,11 @@ export function parseExpect(text: string, fileName: string): ExpectFile {
       exitCode = Number(value.trim());
       return;
     }
-    if (!(ARTIFACT_NAMES as readonly string[]).includes(key) || value === "" || value === "!") {
-      throw new ConfigError(`${fileName}:${i + 1}: expected "<artifact>: <text>" or "<artifact>: !<text>" with artifact one of ${ARTIFACT_NAMES.join(", ")}, or "exit: N"; got ${JSON.stringify(line)}`);
+    const { form, text: wanted } = formOf(value);
+    if (!(ARTIFACT_NAMES as readonly string[]).includes(key) || wanted === "") {
+      throw new ConfigError(`${fileName}:${i + 1}: expected "<artifact>: <text>", "<artifact>: !<text>" or "<artifact>: = <whole line>" with artifact one of ${ARTIFACT_NAMES.join(", ")}, or "exit: N"; got ${JSON.stringify(line)}`);
     }
-    const negated = value.startsWith("!");
-    expectations.push({ line: i + 1, artifact: key as ArtifactName, text: negated ? value.slice(1) : value, negated });
+    expectations.push({ line: i + 1, artifact: key as ArtifactName, text: wanted, form });
   });
   return { exitCode, expectations };
 }
@@ -54,7 +77,7 @@ const SUMMARY_HEAD = /^reconcile_summary stale=(\d+) orphan=(\d+) drift=(-?\d+\.
 
 /** Whether an expectation asks for this outcome, e.g. /stale=[1-9]/: then the built-in rule steps aside. */
 function expects(expect: ExpectFile, outcome: RegExp): boolean {
-  return expect.expectations.some((e) => !e.negated && outcome.test(e.text));
+  return expect.expectations.some((e) => e.form !== "absent" && outcome.test(e.text));
 }
 
 function summaryValue(summary: string, key: string): string | undefined {
@@ -63,7 +86,7 @@ function summaryValue(summary: string, key: string): string | undefined {
 }
 
 /**
- * The M8 criteria: the summary line is there with all four tokens; metrics has the runs counter;
+ * The built-in criteria: the summary line is there with all four tokens; metrics has the runs counter;
  * stale, orphan, drift beyond tolerance and a cache failure fail the proof unless the expect file
  * names that outcome (e.g. `summary.txt: reconcile_summary stale=1`).
  */
@@ -105,16 +128,72 @@ export function verifyArtifacts(
     if (artifacts[name] === undefined) results.push({ pass: false, artifact: name, criterion: "exists", why: "file missing" });
   }
   results.push(...builtInChecks(artifacts, expect));
-  for (const e of expect.expectations) {
-    const found = (artifacts[e.artifact] ?? "").includes(e.text);
-    const pass = e.negated ? !found : found;
-    results.push({ pass, artifact: e.artifact, criterion: (e.negated ? "!" : "") + e.text,
-      why: pass ? null : e.negated ? "text present" : "text not found" });
-  }
+  for (const e of expect.expectations) results.push(checkExpectation(artifacts[e.artifact] ?? "", e));
   return results;
+}
+
+/** Whether `text` is one whole line of the artifact (as `grep -Fx` sees it). */
+export function hasWholeLine(artifact: string, line: string): boolean {
+  if (line.includes("\n")) return false;
+  return artifact.startsWith(line + "\n") || artifact === line || artifact.includes("\n" + line + "\n") || artifact.endsWith("\n" + line);
+}
+
+/** The artifact line that holds `from` (its first occurrence), trimmed and with runs of blanks as one space. */
+function lineAround(artifact: string, from: number): string {
+  const start = artifact.lastIndexOf("\n", from) + 1;
+  const end = artifact.indexOf("\n", from);
+  const line = artifact.slice(start, end < 0 ? artifact.length : end).trim().replace(/\s+/g, " ");
+  return line.length <= HELD_CHARS_MAX ? line : line.slice(0, HELD_CHARS_MAX - 1) + "…";
+}
+
+/** Characters of the artifact's closest line quoted in a FAIL line. */
+const HELD_CHARS_MAX = 160;
+/** A closest line must share at least this much of the criterion's start to be worth showing. */
+const HELD_PREFIX_CHARS_MIN = 4;
+
+/**
+ * What the artifact holds where the criterion expected its text: the line holding the longest start
+ * of the text (`drift_units=300000` for `= drift_units=30000`, `realized_pnl=-59.80` for
+ * `realized_pnl=-59.81`). Occurrence of a prefix is monotone in its length, so a binary search finds it.
+ */
+export function closestLine(artifact: string, text: string): string | null {
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (artifact.includes(text.slice(0, mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo < Math.min(HELD_PREFIX_CHARS_MIN, text.length)) return null;
+  return lineAround(artifact, artifact.indexOf(text.slice(0, lo)));
+}
+
+function checkExpectation(artifact: string, e: Expectation): CheckResult {
+  const base = { artifact: e.artifact, criterion: criterionText(e) };
+  switch (e.form) {
+    case "contains":
+      return artifact.includes(e.text)
+        ? { ...base, pass: true, why: null }
+        : { ...base, pass: false, why: "text not found", held: closestLine(artifact, e.text) };
+    case "line":
+      return hasWholeLine(artifact, e.text)
+        ? { ...base, pass: true, why: null }
+        : { ...base, pass: false, why: "no such line", held: closestLine(artifact, e.text) };
+    case "absent": {
+      const at = artifact.indexOf(e.text);
+      return at < 0 ? { ...base, pass: true, why: null } : { ...base, pass: false, why: "text present", held: lineAround(artifact, at) };
+    }
+  }
 }
 
 /** `PASS|FAIL <scenario> <artifact>: <criterion>` — one line per criterion, as CI prints it. */
 export function formatResult(scenario: string, r: CheckResult): string {
-  return `${r.pass ? "PASS" : "FAIL"} ${scenario} ${r.artifact}: ${r.criterion}` + (r.why === null ? "" : `  (${r.why})`);
+  return `${r.pass ? "PASS" : "FAIL"} ${scenario} ${r.artifact}: ${r.criterion}` + (r.why === null ? "" : `  (${whyText(r)})`);
+}
+
+/** The why of a FAIL line, with what the artifact held instead when there is a line to show. */
+export function whyText(r: CheckResult): string {
+  if (r.why === null) return "";
+  if (r.held === undefined || r.held === null) return r.why;
+  return `${r.why}; ${r.why === "text present" ? "in" : "the artifact has"}: ${r.held}`;
 }

@@ -33,7 +33,7 @@ describe("recon-proof import", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(6);
     lines.forEach((l, i) => parseBrokerLine(l, i + 1));
-    expect(r.stderr).toMatch(/recon-proof import oanda: 6 broker record\(s\) from 1 file\(s\); 0 problem\(s\); 3 ignored \(HEARTBEAT 3\); source in time order\n$/);
+    expect(r.stderr).toMatch(/recon-proof import oanda: 6 broker records from 1 file; 0 problems; 3 ignored \(HEARTBEAT 3\); source in time order\n$/);
   });
 
   it("reports every skipped record with file:line on stderr, and --strict makes them exit 65 with nothing on stdout", () => {
@@ -63,8 +63,8 @@ describe("recon-proof import", () => {
     const heartbeats = run("oanda", join(BROKERS, "oanda", "hootnot-jupyter", "transactions_stream_heartbeats.jsonl"));
     expect(heartbeats.code).toBe(65);
     expect(heartbeats.stdout).toBe("");
-    expect(heartbeats.stderr).toMatch(/0 broker record\(s\) from 1 file\(s\); 0 problem\(s\); 4 ignored \(HEARTBEAT 4\)/);
-    expect(heartbeats.stderr).toMatch(/recon-proof import: nothing imported: 4 line\(s\) of input gave no record \(the reasons are above\)\n$/);
+    expect(heartbeats.stderr).toMatch(/0 broker records from 1 file; 0 problems; 4 ignored \(HEARTBEAT 4\)/);
+    expect(heartbeats.stderr).toMatch(/recon-proof import: nothing imported: 4 lines of input gave no record \(the reasons are above\)\n$/);
     const positions = run("oanda", join(BROKERS, "oanda", "hootnot-jupyter", "open_positions.json"));
     expect(positions.code).toBe(65);
     expect(positions.stderr).toContain("open positions listing not imported: it carries no time");

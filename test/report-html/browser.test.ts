@@ -10,7 +10,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
 import { renderReportHtml } from "../../src/report/html/page.js";
-import { chart_points_max, table_rows_max } from "../../src/report/html/limits.js";
+import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
+import { timeline } from "../../src/report/html/charts.js";
+import { STYLE } from "../../src/report/html/style.js";
+import { count } from "../../src/report/html/format.js";
 import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
 
 // CHROMIUM_PATH lets a runner point at its own Chromium or Chrome (GitHub's Ubuntu image has google-chrome).
@@ -38,8 +43,8 @@ function reportFor(dir: string): string {
 
 interface Watch { readonly requests: string[]; readonly errors: string[]; readonly dialogs: string[] }
 
-async function open(url: string, opts: { width?: number; js?: boolean } = {}): Promise<{ page: Page; ctx: BrowserContext; watch: Watch }> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, javaScriptEnabled: opts.js ?? true });
+async function open(url: string, opts: { width?: number; height?: number; js?: boolean } = {}): Promise<{ page: Page; ctx: BrowserContext; watch: Watch }> {
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, javaScriptEnabled: opts.js ?? true });
   const page = await ctx.newPage();
   const watch: Watch = { requests: [], errors: [], dialogs: [] };
   page.on("request", (r) => { if (r.url() !== url) watch.requests.push(r.url()); });
@@ -51,6 +56,19 @@ async function open(url: string, opts: { width?: number; js?: boolean } = {}): P
 }
 
 const rows = (page: Page, id: string): Promise<number> => page.locator(`#${id} tbody tr:not([hidden])`).count();
+
+/** Everything that scrolls sideways at this width: the page itself, or any box inside it. */
+function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const wide: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) wide.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(".tablewrap, .chartwrap, pre"))) {
+      if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) wide.push(`${el.className || el.tagName} in #${el.closest("section,header")?.id}: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return wide;
+  });
+}
 
 /** Sum of trades.csv's realized_pnl column in cents, computed independently of the report code. */
 function csvPnl(dir: string): string {
@@ -152,11 +170,10 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     await ctx.close();
   });
 
-  it("reads at phone width (390 px): no page-wide horizontal scroll, tables as labelled cards", async () => {
+  it("reads at phone width (390 px): no horizontal scroll anywhere, tables as labelled cards", async () => {
     for (const name of ["healthy", "unhealthy"] as const) {
       const { page, ctx } = await open(pages[name], { width: 390 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, name).toBeLessThanOrEqual(0);
+      expect(await horizontalOverflow(page), name).toEqual([]);
       await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
       if (name === "unhealthy") {
         const label = await page.locator("#findings-table td").first().evaluate((td) => getComputedStyle(td, "::before").content);
@@ -236,12 +253,139 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(t2 - t1).toBeLessThan(15_000);
     expect(await page.locator("#pnl-overall text.final").textContent()).toBe(pnl);
     expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(chart_points_max);
-    expect(await rows(page, "findings-table")).toBe(table_rows_max);
-    expect(await page.locator("#findings .note.cap").innerText()).toContain("Showing 500 of 12,000 rows");
+    expect(await rows(page, "findings-table")).toBe(table_page_rows);
+    expect(await page.locator("#findings .note.cap").innerText()).toContain(`This page holds ${count(table_rows_max)} of 12,000 rows`);
     // Capped findings keep the most severe.
     expect(await page.locator('#findings-table tr[data-severity="info"]').count()).toBe(0);
     expect(watch.errors).toEqual([]);
     await page.screenshot({ path: join(SHOTS, "large-1280.png"), fullPage: false });
     await ctx.close();
   });
+
+  it("tables sort by any column and page through their rows, in the page", async () => {
+    const { dir } = writeLargeArtifacts(join(parent, "large-sort"), { trades: 5_000, runs: 400, findings: 300, alerts: 40, symbols: 4 });
+    const { page, ctx, watch } = await open(reportFor(dir));
+    const visibleKeys = (id: string, col: number) => page.locator(`#${id} tbody tr:not([hidden]) td:nth-child(${col})`).evaluateAll(
+      (cells) => cells.map((c) => c.getAttribute("data-sort") ?? c.textContent ?? ""));
+    // Findings: event time is the third column; sorting puts the earliest first, then the latest.
+    const header = page.locator("#findings-table thead th").nth(2).locator("button");
+    await header.click();
+    const asc = await visibleKeys("findings-table", 3);
+    expect(asc).toEqual([...asc].sort());
+    await header.click();
+    const desc = await visibleKeys("findings-table", 3);
+    expect(desc).toEqual([...desc].sort().reverse());
+    expect(desc[0]! > asc[0]!).toBe(true);
+    expect(await page.locator("#findings-table thead th").nth(2).getAttribute("aria-sort")).toBe("descending");
+    // Pages of table_page_rows rows.
+    const pager = page.locator('.pager[data-for="findings-table"]');
+    expect(await pager.locator(".pages").textContent()).toBe(`rows 1–${table_page_rows} of 300 · page 1 of ${Math.ceil(300 / table_page_rows)}`);
+    await pager.locator('[data-page="next"]').click();
+    expect(await pager.locator(".pages").textContent()).toBe(`rows ${table_page_rows + 1}–${2 * table_page_rows} of 300 · page 2 of ${Math.ceil(300 / table_page_rows)}`);
+    expect(await rows(page, "findings-table")).toBe(table_page_rows);
+    // Trades: filter by symbol and source, then sort by realized P&L (a number, not text).
+    const bar = page.locator('.filters[data-for="trades-table"]');
+    await bar.locator('select[data-key="symbol"]').selectOption("SYM01USD");
+    await bar.locator('select[data-key="source"]').selectOption("stream");
+    const symbols = await visibleKeys("trades-table", 2);
+    expect(new Set(symbols)).toEqual(new Set(["SYM01USD"]));
+    const pnlHeader = page.locator("#trades-table thead th").filter({ hasText: "realized pnl" }).locator("button");
+    await pnlHeader.click();
+    const col = await page.locator("#trades-table thead th").evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes("realized pnl")) + 1);
+    const pnl = (await visibleKeys("trades-table", col)).map(Number);
+    expect(pnl).toEqual([...pnl].sort((a, b) => a - b));
+    expect(watch.errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it("timeline labels never overlap and never leave the chart, at desk and phone width", async () => {
+    const day = Date.UTC(2025, 9, 20);
+    const hour = 3_600_000;
+    const cases = {
+      // restarts minutes apart around the kill switch: the labels would pile up
+      clustered: { restarts: [10, 12, 14, 15, 17, 30, 31].map((m) => day + 6 * hour + m * 60_000), killAt: day + 6 * hour + 16 * 60_000 },
+      spread: { restarts: Array.from({ length: timeline_restart_lines_max }, (_, i) => day + i * hour), killAt: day + 23 * hour + 59 * 60_000 },
+      many: { restarts: Array.from({ length: 800 }, (_, i) => day + i * 100_000), killAt: day + 20 * hour },
+    };
+    for (const [name, c] of Object.entries(cases)) {
+      for (const width of [960, 360]) {
+        const svg = timeline({ id: "t", width, x: { lo: day, hi: day + 24 * hour }, marks: [], restarts: c.restarts, killAt: c.killAt, marksMax: 100, restartLinesMax: timeline_restart_lines_max });
+        const path = join(parent, `timeline-${name}-${width}.html`);
+        writeFileSync(path, `<!DOCTYPE html><html><head><style>${STYLE}</style></head><body><div style="width:${width}px">${svg.text}</div></body></html>`);
+        const { page, ctx } = await open(pathToFileURL(path).href, { width: width + 40 });
+        const boxes = await page.locator("#t text").evaluateAll((texts) => texts.map((t) => {
+          const b = (t as SVGTextElement).getBBox();
+          return { text: t.textContent ?? "", x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+        }));
+        const [vw, vh] = (await page.locator("#t").getAttribute("viewBox"))!.split(" ").slice(2).map(Number) as [number, number];
+        for (const b of boxes) {
+          expect(b.x0, `${name}@${width}: "${b.text}" starts left of the chart`).toBeGreaterThanOrEqual(0);
+          expect(b.x1, `${name}@${width}: "${b.text}" runs past the chart`).toBeLessThanOrEqual(vw);
+          expect(b.y0, `${name}@${width}: "${b.text}" above the chart`).toBeGreaterThanOrEqual(0);
+          expect(b.y1, `${name}@${width}: "${b.text}" below the chart`).toBeLessThanOrEqual(vh);
+        }
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i]!, boxes[j]!];
+            const overlap = a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+            expect(overlap, `${name}@${width}: "${a.text}" overlaps "${b.text}"`).toBe(false);
+          }
+        }
+        expect(boxes.some((b) => b.text === "kill switch"), `${name}@${width}: the kill switch keeps its label`).toBe(true);
+        await ctx.close();
+      }
+    }
+  });
+});
+
+// ---- a 1 M-event incident, generated, replayed and reported through the CLI ----------------------
+
+/** Events of the generated incident; INCIDENT_EVENTS makes it smaller for a quick local run. */
+const INCIDENT_EVENTS = Number(process.env["INCIDENT_EVENTS"] ?? 1_000_000);
+
+function cli(args: string[]): { status: number; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stderr: r.stderr };
+}
+
+describe.skipIf(SKIP)(`report.html of a ${count(INCIDENT_EVENTS)}-event incident in Chromium`, () => {
+  let dir: string;
+  let url: string;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const work = tempDir("incident");
+    const gen = join(work, "incident");
+    // Faults Ops would meet: missed fills on disconnects, redeliveries, lost acks, a crash, and a manual trade.
+    expect(cli(["gen", "--seed", "19", "--events", String(INCIDENT_EVENTS), "--faults", "disconnect,duplicate-delivery,drop-ack,crash-restart,orphan", "--out", gen]).status).toBe(0);
+    dir = join(work, "artifacts");
+    expect(cli(["replay", "--journal", join(gen, "journal.jsonl"), "--broker", join(gen, "broker.jsonl"), "--config", join(gen, "config.json"), "--out", dir]).status).toBe(3);
+    expect(cli(["report", dir, "--inputs", gen]).status).toBe(0);
+    url = pathToFileURL(join(dir, "report.html")).href;
+    mkdirSync(SHOTS, { recursive: true });
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+    it(`at ${width} px the critical findings are above the fold, with nothing scrolling sideways`, async () => {
+      const t0 = performance.now();
+      const { page, ctx, watch } = await open(url, { width, height });
+      const loadMs = performance.now() - t0;
+      const critical = Number(await page.locator("#triage").getAttribute("data-critical"));
+      expect(critical).toBeGreaterThan(0);
+      // The one-line list names every critical finding, and the first card starts, above the fold.
+      const todo = await page.locator("#todo li").evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().bottom));
+      expect(todo.length).toBeGreaterThanOrEqual(critical);
+      for (const bottom of todo) expect(bottom).toBeLessThanOrEqual(height);
+      expect((await page.locator("#triage .crit").first().boundingBox())!.y).toBeLessThan(height);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+      await page.screenshot({ path: join(SHOTS, `incident-${width}.png`), fullPage: false });
+      const size = statSync(join(dir, "report.html")).size;
+      console.info(`[report-html] ${count(INCIDENT_EVENTS)}-event incident at ${width} px: report.html ${(size / 1024 / 1024).toFixed(2)} MiB, goto->load ${loadMs.toFixed(0)} ms`);
+      await ctx.close();
+    });
+  }
 });

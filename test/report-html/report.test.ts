@@ -11,7 +11,9 @@ import { parseTradesCsv } from "../../src/report/html/trades.js";
 import { downsample } from "../../src/report/html/series.js";
 import { renderReportHtml } from "../../src/report/html/page.js";
 import { renderVerdictMarkdown } from "../../src/report/html/verdict-markdown.js";
-import { chart_points_max, table_rows_max } from "../../src/report/html/limits.js";
+import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
+import { count } from "../../src/report/html/format.js";
+import { timeline } from "../../src/report/html/charts.js";
 import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
 
 let parent: string;
@@ -128,6 +130,108 @@ describe("recon-proof report DIR", () => {
   });
 });
 
+describe("what to do now: the top of the page", () => {
+  const ORPHAN = join(ROOT, "fixtures", "scenarios", "orphan-manual-trade");
+  const section = (page: string, id: string): string => {
+    const start = page.indexOf(`<section id="${id}"`);
+    return page.slice(start, page.indexOf("</section>", start));
+  };
+  const escaped = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+  it("comes right after the verdict, before every table: critical findings with rule, evidence lines and the staged action or next step", () => {
+    const dir = replayInto(ORPHAN, parent, "orphan");
+    expect(runReportCommand(dir, "--inputs", ORPHAN).code).toBe(0);
+    const page = readFileSync(join(dir, "report.html"), "utf8");
+    expect(page.indexOf('id="verdict"')).toBeLessThan(page.indexOf('id="triage"'));
+    expect(page.indexOf('id="triage"')).toBeLessThan(page.indexOf('<nav class="toc"'));
+    const triage = section(page, "triage");
+    expect(triage).toContain("2 critical findings need a person before the kill switch is reset.");
+    // A one-line list first, each line linking to its card.
+    expect(triage).toMatch(/<ol class="todo" id="todo"><li><a href="#triage-F00001">.*orphan broker order<\/strong> · EURUSD<\/a> — staged, not executed: flatten position EURUSD buy 30,000<\/li>/);
+    const orphan = triage.slice(triage.indexOf('id="triage-F00001"'), triage.indexOf('id="triage-F00002"'));
+    expect(orphan).toContain("The broker has an order or fill whose client order id the engine never sent");
+    const broker = readFileSync(join(ORPHAN, "broker.jsonl"), "utf8").split("\n");
+    expect(orphan).toContain(`<figcaption>broker.jsonl line 4</figcaption><pre>${escaped(broker[3]!)}</pre>`);
+    expect(orphan).toContain(`<figcaption>broker.jsonl line 5</figcaption><pre>${escaped(broker[4]!)}</pre>`);
+    expect(orphan).toMatch(/Staged action<\/span><ul><li><strong>flatten position EURUSD buy 30,000<\/strong> <code>S00001<\/code>/);
+    const drift = triage.slice(triage.indexOf('id="triage-F00002"'));
+    expect(drift).toContain("Engine and broker net positions for the symbol differ beyond the drift tolerance.");
+    expect(drift).toContain("no input line: this finding compares the two books at reconcile R00002");
+  });
+
+  it("without the inputs, names the evidence lines and says how to show them", () => {
+    const dir = replayInto(ORPHAN, parent, "orphan-no-inputs");
+    const triage = section(renderReportHtml(readArtifactBundle(dir)), "triage");
+    expect(triage).toContain("<code>broker:4 broker:5</code> — to show the lines here, run <code>recon-proof report DIR --inputs FOLDER</code> with the folder holding broker.jsonl");
+    expect(triage).not.toContain("<pre>");
+  });
+
+  it("refuses inputs that are not the files the replay read (exit 2), and missing ones (exit 74)", () => {
+    const dir = replayInto(ORPHAN, parent, "orphan-wrong-inputs");
+    const wrong = runReportCommand(dir, "--inputs", HEALTHY_SCENARIO);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/journal\.jsonl is not the journal this replay read \(journal\.jsonl, sha256 [0-9a-f]{12}…/);
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
+    const missing = runReportCommand(dir, "--broker", join(parent, "nope.jsonl"));
+    expect(missing.code).toBe(74);
+    // Each file may be named on its own.
+    expect(runReportCommand(dir, "--broker", join(ORPHAN, "broker.jsonl")).code).toBe(0);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<figcaption>broker.jsonl line 4</figcaption>");
+  });
+
+  it("is generic: a kind it has no words for gets a card (critical) or a group (warning), by severity", () => {
+    const dir = replayInto(UNHEALTHY_SCENARIO, parent, "future-kinds");
+    const path = join(dir, "reconcile-report.json");
+    const doc = JSON.parse(readFileSync(path, "utf8"));
+    const base = doc.findings.items[0];
+    doc.findings.items.push(
+      { ...base, finding_id: "F00098", kind: "venue_glitch", severity: "warning", evidence: [] },
+      { ...base, finding_id: "F00099", kind: "quantum_mismatch", severity: "critical", symbol: "XAUUSD", evidence: ["broker:3"] },
+    );
+    writeFileSync(path, JSON.stringify(doc, null, 2) + "\n");
+    const triage = section(renderReportHtml(readArtifactBundle(dir)), "triage");
+    const card = triage.slice(triage.indexOf('id="triage-F00099"'));
+    expect(card).toContain("The engine reported a critical &quot;quantum mismatch&quot; finding");
+    expect(card).toContain("Check the evidence lines against the broker&#39;s own records");
+    expect(triage).toMatch(/<details class="group" data-kind="venue_glitch" data-severity="warning" data-count="1">/);
+  });
+
+  it("groups the other findings by kind with counts, and only counts clean runs", () => {
+    const page = renderReportHtml(readArtifactBundle(unhealthy));
+    const doc = JSON.parse(readFileSync(join(unhealthy, "reconcile-report.json"), "utf8"));
+    const triage = section(page, "triage");
+    const items = doc.findings.items as Array<{ kind: string; severity: string }>;
+    expect(Number(/data-critical="(\d+)"/.exec(triage)?.[1])).toBe(items.filter((f) => f.severity === "critical").length);
+    for (const kind of new Set(items.filter((f) => f.severity !== "critical").map((f) => f.kind))) {
+      expect(triage).toContain(`data-kind="${kind}"`);
+      expect(triage).toMatch(new RegExp(`data-kind="${kind}" data-severity="\\w+" data-count="${items.filter((f) => f.kind === kind).length}"`));
+    }
+    const runs = section(page, "runs");
+    const clean = (doc.reconcile_runs.items as Array<{ counts: Record<string, number>; status: string }>)
+      .filter((r) => r.status === "ok" && Object.entries(r.counts).every(([k, v]) => k === "in_flight_orders" || v === 0)).length;
+    expect(runs).toContain(`data-clean="${clean}"`);
+    expect(Number(/id="runs-table" data-rows="(\d+)"/.exec(runs)?.[1])).toBe(doc.reconcile_runs.items.length - clean);
+  });
+});
+
+describe("the reconcile timeline", () => {
+  const day = Date.UTC(2025, 9, 20);
+  const spec = (restarts: number[], width: number) => timeline({
+    id: "t", width, x: { lo: day, hi: day + 86_400_000 }, marks: [], restarts, killAt: day + 43_200_000, marksMax: 100,
+    restartLinesMax: timeline_restart_lines_max,
+  }).text;
+
+  it("labels restarts beside their lines while few; many become ticks in a strip, never a wall of lines", () => {
+    const few = spec([1, 2, 3].map((h) => day + h * 3_600_000), 960);
+    expect(few.match(/<line class="restart"/g)).toHaveLength(3);
+    const many = spec(Array.from({ length: 500 }, (_, i) => day + i * 170_000), 960);
+    expect(many).not.toContain('<line class="restart"');
+    expect(many).toContain('<path class="restart-ticks"');
+    expect(many).toContain("<title>500 engine restarts</title>");
+    expect(many).toContain('class="kill-label"');
+  });
+});
+
 describe("escaping", () => {
   it("every hostile string from the logs appears as text, never as markup", () => {
     const page = renderReportHtml(readArtifactBundle(hostile));
@@ -202,7 +306,7 @@ describe("large inputs", () => {
     expect(page).toContain(`data-final="${pnl}"`);
     for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(chart_points_max);
     for (const m of page.matchAll(/<table class="data" id="[a-z-]+" data-rows="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(table_rows_max);
-    expect(page).toContain(`Showing ${table_rows_max} of 12,000 rows`);
+    expect(page).toContain(`This page holds ${count(table_rows_max)} of 12,000 rows`);
     expect(page).toMatch(/\d+ of them drawn as density bands/);
   });
 });

@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO, SCENARIOS, tempDir } from "../helpers/cli.js";
 
 const SCRIPT = join(REPO, "scripts", "ci", "run-action.sh");
-const INPUTS = ["journal", "broker", "config", "expect", "name"] as const;
+const SETUP = join(REPO, "scripts", "ci", "action-setup.sh");
+const INPUTS = ["journal", "broker", "config", "expect", "name", "artifact-name"] as const;
 type Inputs = Partial<Record<(typeof INPUTS)[number], string>>;
 
 interface ActionRun {
@@ -19,14 +20,16 @@ interface ActionRun {
   readonly stderr: string;
   readonly summary: string;
   readonly outputs: Record<string, string>;
+  /** What the step left in GITHUB_PATH and GITHUB_ENV: how a step would change later steps' Node. */
+  readonly pathAndEnv: string;
 }
 
-/** A caller's workspace with the healthy scenario's files under in/, expect.txt optionally rewritten. */
-function workspace(editExpect: (text: string) => string = (t) => t): string {
+/** A caller's workspace with a scenario's files under in/, expect.txt optionally rewritten. */
+function workspace(editExpect: (text: string) => string = (t) => t, scenario = "healthy"): string {
   const ws = tempDir("recon-proof-action-");
   mkdirSync(join(ws, "in"));
-  for (const f of ["journal.jsonl", "broker.jsonl", "config.json"]) copyFileSync(join(SCENARIOS, "healthy", f), join(ws, "in", f));
-  writeFileSync(join(ws, "in", "expect.txt"), editExpect(readFileSync(join(SCENARIOS, "healthy", "expect.txt"), "utf8")));
+  for (const f of ["journal.jsonl", "broker.jsonl", "config.json"]) copyFileSync(join(SCENARIOS, scenario, f), join(ws, "in", f));
+  writeFileSync(join(ws, "in", "expect.txt"), editExpect(readFileSync(join(SCENARIOS, scenario, "expect.txt"), "utf8")));
   return ws;
 }
 
@@ -34,43 +37,71 @@ const HEALTHY_INPUTS: Inputs = {
   journal: "in/journal.jsonl", broker: "in/broker.jsonl", config: "in/config.json", expect: "in/expect.txt", name: "healthy",
 };
 
-function runAction(ws: string, inputs: Inputs): ActionRun {
-  const summaryFile = join(ws, "step-summary.md");
-  const outputFile = join(ws, "github-output.txt");
-  writeFileSync(summaryFile, "");
-  writeFileSync(outputFile, "");
+/** The environment the runner gives a composite action's step, in a job called `proof`, matrix index 0. */
+function runnerEnv(ws: string, files: { summary: string; output: string; path: string; env: string }, extra: Record<string, string> = {}): Record<string, string> {
   // Start from a clean slate of GITHUB_*/RUNNER_*/INPUT_* so the test behaves the same inside CI.
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(GITHUB_|RUNNER_|INPUT_|ACTION_PATH$)/.test(k)) env[k] = v;
+    if (v !== undefined && !/^(GITHUB_|RUNNER_|INPUT_|ACTION_PATH$|JOB_INDEX$)/.test(k)) env[k] = v;
   }
-  Object.assign(env, {
+  return Object.assign(env, {
     GITHUB_ACTIONS: "true",
     GITHUB_ACTION_PATH: REPO,
     ACTION_PATH: REPO,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_PATH: files.path,
+    GITHUB_ENV: files.env,
+    GITHUB_JOB: "proof",
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "ops/recon",
+    GITHUB_RUN_ID: "77",
     RUNNER_TEMP: ws,
-  });
-  // action.yml always passes every input; an unset optional one arrives as its default.
-  for (const k of INPUTS) env[`INPUT_${k.toUpperCase()}`] = inputs[k] ?? (k === "name" ? "scenario" : "");
-  const r = spawnSync("bash", [SCRIPT], { cwd: ws, env, encoding: "utf8" });
-  if (r.error) throw r.error;
-  const outputs = Object.fromEntries(readFileSync(outputFile, "utf8").split("\n").filter((l) => l.includes("="))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summaryFile, "utf8"), outputs };
+    RUNNER_OS: "Linux",
+    JOB_INDEX: "0",
+  }, extra);
 }
+
+function runStep(script: string, ws: string, inputs: Inputs, extra: Record<string, string> = {}): ActionRun {
+  const step = tempDir("recon-proof-step-");
+  const files = { summary: join(step, "step-summary.md"), output: join(step, "github-output.txt"), path: join(step, "github-path"), env: join(step, "github-env") };
+  for (const f of Object.values(files)) writeFileSync(f, "");
+  const env = runnerEnv(ws, files, extra);
+  // action.yml always passes every input; an unset optional one arrives as its default.
+  for (const k of INPUTS) env[`INPUT_${k.toUpperCase().replace(/-/g, "_")}`] = inputs[k] ?? (k === "name" ? "scenario" : "");
+  const r = spawnSync("bash", [script], { cwd: ws, env, encoding: "utf8" });
+  if (r.error) throw r.error;
+  const outputs = Object.fromEntries(readFileSync(files.output, "utf8").split("\n").filter((l) => l.includes("="))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return {
+    status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(files.summary, "utf8"), outputs,
+    pathAndEnv: readFileSync(files.path, "utf8") + readFileSync(files.env, "utf8"),
+  };
+}
+
+const runAction = (ws: string, inputs: Inputs): ActionRun => runStep(SCRIPT, ws, inputs);
 
 describe("action.yml wiring", () => {
   const action = readFileSync(join(REPO, "action.yml"), "utf8");
 
-  it("runs the script this test runs, with the inputs in the env this test sets", () => {
+  it("runs the scripts this test runs, with the inputs in the env this test sets", () => {
+    expect(action).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/ci/action-setup.sh"');
     expect(action).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/ci/run-action.sh"');
     expect(action).toContain('npm ci --prefix "$GITHUB_ACTION_PATH"');
-    for (const k of INPUTS) expect(action).toContain(`INPUT_${k.toUpperCase()}: \${{ inputs.${k} }}`);
+    for (const k of INPUTS) expect(action).toContain(`INPUT_${k.toUpperCase().replace(/-/g, "_")}: \${{ inputs.${k} }}`);
+    expect(action).toContain("JOB_INDEX: ${{ strategy.job-index }}");
     expect(action).toContain("value: ${{ steps.proof.outputs.verdict }}");
     expect(action).toContain("value: ${{ steps.proof.outputs.exit-code }}");
     expect(action).toContain("path: ${{ steps.proof.outputs.artifacts }}");
+    expect(action).toContain("name: ${{ steps.proof.outputs.artifact-name }}");
+  });
+
+  it("keeps the caller's Node: no setup-node, and its own install cached by the lockfile", () => {
+    expect(action).not.toMatch(/uses: actions\/setup-node/);
+    expect(action).toContain("uses: actions/cache@v4");
+    expect(action).toContain("path: ${{ github.action_path }}/node_modules");
+    expect(action).toContain("key: ${{ steps.setup.outputs.cache-key }}");
+    expect(action).toMatch(/CACHE_HIT: \$\{\{ steps\.cache\.outputs\.cache-hit \}\}/);
   });
 });
 
@@ -79,29 +110,62 @@ describe("run-action.sh", () => {
     expect(existsSync(join(REPO, "dist", "report", "job-summary.js")), "build first: npx tsc -p .").toBe(true);
   });
 
-  it("a healthy scenario: exit 0, verdict in the summary and the outputs, artifacts to upload", () => {
+  it("a healthy scenario: exit 0, verdict in the summary and the outputs, artifacts to upload under the name the summary links", () => {
     const ws = workspace();
     const r = runAction(ws, HEALTHY_INPUTS);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^PASS healthy summary\.txt: kill_switch=0$/m);
+    expect(r.stdout).toMatch(/^PASS healthy summary\.txt: = kill_switch=0$/m);
     expect(r.stdout).not.toContain("::error");
     expect(r.summary).toContain("| healthy | passed | healthy | 0 / 0 |");
     expect(r.outputs["verdict"]).toBe("healthy");
     expect(r.outputs["exit-code"]).toBe("0");
+    expect(r.outputs["artifact-name"]).toBe("recon-proof-healthy-proof-0");
+    expect(r.summary).toContain("Artifacts for Ops review: [`recon-proof-healthy-proof-0`](https://github.example/ops/recon/actions/runs/77#artifacts)");
     const artifacts = r.outputs["artifacts"] ?? "";
     expect(artifacts.startsWith(ws)).toBe(true); // under RUNNER_TEMP, not in the caller's checkout
-    for (const f of ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"]) expect(existsSync(join(artifacts, f))).toBe(true);
+    for (const f of ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt", "report.html"]) expect(existsSync(join(artifacts, f))).toBe(true);
+    expect(r.pathAndEnv).toBe(""); // nothing that would change a later step's PATH (its Node) or env
   });
 
-  it("a wrong expect.txt: exit 1, the failing criterion in the summary and as an ::error annotation", () => {
-    const ws = workspace((t) => t.replace("summary.txt: realized_pnl=-59.80", "summary.txt: realized_pnl=-59.81"));
+  it("used twice in one job: two artifact names, two folders, two summaries (nothing collides)", () => {
+    const ws = workspace();
+    const first = runAction(ws, HEALTHY_INPUTS);
+    const second = runAction(ws, HEALTHY_INPUTS);
+    expect([first.status, second.status]).toEqual([0, 0]);
+    expect(first.outputs["artifact-name"]).toBe("recon-proof-healthy-proof-0");
+    expect(second.outputs["artifact-name"]).toBe("recon-proof-healthy-proof-0-2");
+    expect(second.outputs["artifacts"]).not.toBe(first.outputs["artifacts"]);
+    for (const r of [first, second]) {
+      expect(readFileSync(join(r.outputs["artifacts"]!, "summary.txt"), "utf8")).toMatch(/^reconcile_summary /);
+      expect(r.summary).toContain(`[\`${r.outputs["artifact-name"]}\`]`);
+    }
+    // A matrix job has its own index, and a caller may name the artifact itself.
+    const matrix = runStep(SCRIPT, workspace(), HEALTHY_INPUTS, { JOB_INDEX: "3" });
+    expect(matrix.outputs["artifact-name"]).toBe("recon-proof-healthy-proof-3");
+    const named = runAction(workspace(), { ...HEALTHY_INPUTS, "artifact-name": "eod-2025-10-20" });
+    expect(named.outputs["artifact-name"]).toBe("eod-2025-10-20");
+    expect(named.summary).toContain("[`eod-2025-10-20`]");
+  });
+
+  it("a kill-switch scenario: report.html shows the evidence lines read from the caller's inputs", () => {
+    const ws = workspace((t) => t, "orphan-manual-trade");
+    const r = runAction(ws, { ...HEALTHY_INPUTS, name: "orphan" });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.outputs["verdict"]).toBe("manual_intervention_required");
+    const page = readFileSync(join(r.outputs["artifacts"]!, "report.html"), "utf8");
+    const brokerLine4 = readFileSync(join(ws, "in", "broker.jsonl"), "utf8").split("\n")[3]!;
+    expect(page).toContain(brokerLine4.replace(/&/g, "&amp;").replace(/"/g, "&quot;"));
+  });
+
+  it("a wrong expect.txt: exit 1, the failing criterion in the summary and as an ::error annotation on its line", () => {
+    const ws = workspace((t) => t.replace("summary.txt: = realized_pnl=-59.80", "summary.txt: = realized_pnl=-59.81"));
     const r = runAction(ws, HEALTHY_INPUTS);
     expect(r.status, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL healthy summary\.txt: realized_pnl=-59\.81 {2}\(text not found\)$/m);
+    expect(r.stdout).toMatch(/^FAIL healthy summary\.txt: = realized_pnl=-59\.81 {2}\(no such line; the artifact has: realized_pnl=-59\.80\)$/m);
     expect(r.summary).toContain("| healthy | failed | healthy | 1 / 0 |");
-    expect(r.summary).toContain("- summary.txt: `realized_pnl=-59.81` — text not found");
+    expect(r.summary).toContain("- summary.txt: `= realized_pnl=-59.81` — no such line; the artifact has: realized\\_pnl=-59.80");
     const errors = r.stdout.split("\n").filter((l) => l.startsWith("::error"));
-    expect(errors).toEqual(["::error title=healthy,file=in/expect.txt,line=6::summary.txt: realized_pnl=-59.81 (text not found)"]);
+    expect(errors).toEqual(["::error title=healthy,file=in/expect.txt,line=6::summary.txt: = realized_pnl=-59.81 (no such line; the artifact has: realized_pnl=-59.80)"]);
     expect(r.outputs["verdict"]).toBe("healthy"); // the replay was fine; the proof's expectation was not
     expect(r.outputs["exit-code"]).toBe("1");
   });
@@ -127,5 +191,27 @@ describe("run-action.sh", () => {
       expect(r.status, name).toBe(2);
       expect(r.stdout).toContain("input 'name' must use only");
     }
+    const r = runAction(workspace(), { ...HEALTHY_INPUTS, "artifact-name": "a/b" });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("input 'artifact-name' must use only");
+  });
+});
+
+describe("action-setup.sh", () => {
+  it("with the runner's Node 20+: the cache key of the action's own install, and nothing that changes later steps", () => {
+    const r = runStep(SETUP, tempDir(), {});
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.outputs["cache-key"]).toMatch(/^recon-proof-Linux-[\w-]+-node-abi\d+-[0-9a-f]{16}$/);
+    expect(r.pathAndEnv).toBe("");
+  });
+
+  it("with an older Node on the runner: exit 2 and an annotation saying what to add, never a silent switch", () => {
+    const bin = tempDir();
+    writeFileSync(join(bin, "node"), "#!/bin/sh\ncase \"$1\" in --version) echo v18.19.0;; *) echo 18;; esac\n", { mode: 0o755 });
+    const r = runStep(SETUP, tempDir(), {}, { PATH: `${bin}:${process.env["PATH"] ?? ""}` });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("::error title=recon-proof::needs Node 20 or later on the runner, found v18.19.0: add actions/setup-node before this step");
+    expect(r.outputs["exit-code"]).toBe("2");
+    expect(r.pathAndEnv).toBe("");
   });
 });

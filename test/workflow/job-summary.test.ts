@@ -89,6 +89,18 @@ describe("buildJobSummary", () => {
     ]);
   });
 
+  it("a failed whole-line criterion points at its expect.txt line and says what the artifact held", () => {
+    const expectTxt = "exit: 3\nsummary.txt: = drift_units=30000\n";
+    const line = formatResult("orphan", { pass: false, artifact: "summary.txt", criterion: "= drift_units=30000", why: "no such line", held: "drift_units=300000" });
+    expect(line).toBe("FAIL orphan summary.txt: = drift_units=30000  (no such line; the artifact has: drift_units=300000)");
+    const s = buildJobSummary({
+      scenario: "orphan", proofExitCode: 1, proofOutput: `${line}\nproof: 1 scenario, 1 criterion, 1 failed\n`, summaryTxt: SUMMARY_KILLED,
+      expect: { path: "proofs/orphan/expect.txt", text: expectTxt },
+    });
+    expect(s.annotations).toEqual([{ title: "orphan", message: "summary.txt: = drift_units=30000 (no such line; the artifact has: drift_units=300000)", file: "proofs/orphan/expect.txt", startLine: 2 }]);
+    expect(s.markdown).not.toContain("**Output**"); // the singular tally is recognised as the tally
+  });
+
   it("only counts the named scenario's lines when given a multi-scenario run", () => {
     const s = buildJobSummary({ scenario: "healthy", proofExitCode: 1, proofOutput: PASSING + "\n" + FAILING, summaryTxt: SUMMARY_HEALTHY });
     expect([s.passed, s.failed]).toEqual([3, 0]);

@@ -58,6 +58,13 @@ describe("proof.yml", () => {
     expect(text).toContain("node scripts/ci/proof-summary.mjs");
   });
 
+  it("checks every criterion again in plain shell (grep -Fx for whole lines), links the artifact it uploads, shows evidence lines", () => {
+    expect(text).toContain('sh scripts/verify.sh "artifacts/$SCENARIO" "proofs/$SCENARIO/expect.txt" "$SCENARIO"');
+    expect(text).toContain('--artifact-name "artifacts-$SCENARIO"');
+    expect(text).toContain("name: artifacts-${{ matrix.scenario }}");
+    expect(text).toContain('report "artifacts/$SCENARIO" --inputs "proofs/$SCENARIO"');
+  });
+
   it("pins every action by major version", () => {
     for (const file of [WORKFLOW, ACTION]) {
       const uses = [...readFileSync(file, "utf8").matchAll(/uses: (\S+)/g)].map((m) => m[1]);

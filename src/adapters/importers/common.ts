@@ -5,6 +5,7 @@
 // The importers are pure: they take an iterable of source items (already read and split by the
 // shell) and return canonical records plus a report. No clock, no randomness, no I/O here.
 
+import { plural } from "../../report/plural.js";
 import { createHash } from "node:crypto";
 import { type Dec, parseDec, decFromNumber, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
 import { DataError } from "../../domain/errors.js";
@@ -204,7 +205,7 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
   }
   kept.sort((a, b) => compareInstants(a.at, b.at) || a.seq - b.seq);
   orderTiesBySequence(kept);
-  if (duplicates > 0) report.note(`${duplicates} exact duplicate record(s) dropped (same event_id, same content)`);
+  if (duplicates > 0) report.note(`${plural(duplicates, "exact duplicate record")} dropped (same event_id, same content)`);
   return { lines: kept.map((k) => k.text), outOfOrder, duplicatesDropped: duplicates };
 }
 

@@ -4,6 +4,8 @@
 
 import { basename } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
+import { plural } from "../../report/plural.js";
+import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";
 import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
 import { importAlpaca } from "./alpaca.js";
@@ -28,6 +30,8 @@ export interface ImportArgs {
   readonly files: readonly string[];
   readonly tz?: string | undefined;
   readonly asOf?: string | undefined;
+  /** Told the bytes read so far, over all the files (for progress). */
+  readonly onBytes?: ((bytes: number) => void) | undefined;
 }
 
 export interface ImportOutcome {
@@ -39,24 +43,31 @@ export interface ImportOutcome {
   readonly inputLines: number;
 }
 
-/** Reads the sources and counts their non-blank lines as they stream by. */
-class SourceReader {
+type SourceLine = { text: string; line: number; file: string };
+
+/** Reads the files in turn, line by line, telling `onBytes` how far it got over all of them, and counts their non-blank lines. */
+class SourceFiles {
+  private before = 0;
   nonBlank = 0;
 
-  *linesOf(path: string): Generator<{ text: string; line: number; file: string }> {
+  constructor(private readonly paths: readonly string[], private readonly onBytes: (bytes: number) => void = () => {}) {}
+
+  private *linesOf(path: string): Generator<SourceLine> {
     const file = basename(path);
-    for (const { text, line } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) {
+    for (const { text, line, offset } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) {
+      this.onBytes(this.before + offset);
       if (text.trim() !== "") this.nonBlank += 1;
       yield { text, line, file };
     }
+    this.before += fileBytes(path);
   }
 
-  *jsonItemsOf(paths: readonly string[]): Generator<JsonItem> {
-    for (const path of paths) yield* scanJson(this.linesOf(path), basename(path));
+  *jsonItems(): Generator<JsonItem> {
+    for (const path of this.paths) yield* scanJson(this.linesOf(path), basename(path));
   }
 
-  *allLines(paths: readonly string[]): Generator<{ text: string; line: number; file: string }> {
-    for (const path of paths) yield* this.linesOf(path);
+  *lines(): Generator<SourceLine> {
+    for (const path of this.paths) yield* this.linesOf(path);
   }
 }
 
@@ -81,23 +92,23 @@ export function checkArgs(args: ImportArgs): SourceKind {
 export function runImport(args: ImportArgs): ImportOutcome {
   const source = checkArgs(args);
   const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
-  const reader = new SourceReader();
+  const files = new SourceFiles(args.files, args.onBytes);
   let result: ImportResult;
   switch (source) {
-    case "oanda": result = importOanda(reader.jsonItemsOf(args.files), opts); break;
-    case "alpaca": result = importAlpaca(reader.jsonItemsOf(args.files), opts); break;
-    case "fix": result = importFix(reader.allLines(args.files)); break;
-    case "ib": result = importIb(reader.allLines(args.files), opts); break;
+    case "oanda": result = importOanda(files.jsonItems(), opts); break;
+    case "alpaca": result = importAlpaca(files.jsonItems(), opts); break;
+    case "fix": result = importFix(files.lines()); break;
+    case "ib": result = importIb(files.lines(), opts); break;
     case "journal-sqlite": {
       const rows = readJournalDb(args.files[0]!);
-      reader.nonBlank = Object.values(rows).reduce((n, table) => n + (Array.isArray(table) ? table.length : 0), 0);
+      files.nonBlank = Object.values(rows).reduce((n, table) => n + (Array.isArray(table) ? table.length : 0), 0);
       result = journalFromRows(rows, basename(args.files[0]!), opts);
       break;
     }
   }
   const kind = source === "journal-sqlite" ? "journal" : "broker";
   const finished = finishRecords(result.records, kind, result.report);
-  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: reader.nonBlank };
+  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: files.nonBlank };
 }
 
 /** Input that holds something but yields no record is an error (exit 65): a proof over nothing proves nothing. */
@@ -116,12 +127,12 @@ export function describeImport(source: string, files: readonly string[], outcome
   for (const n of report.notes) out.push(`recon-proof import: note: ${n}`);
   const ignored = report.ignored.map(([k, n]) => `${k} ${n}`).join("; ");
   const order = finished.outOfOrder === 0 ? "source in time order"
-    : `${finished.outOfOrder} record(s) out of time order in the source: output sorted stably by ts`;
-  out.push(`recon-proof import ${source}: ${finished.lines.length} ${outcome.kind} record(s) from ${files.length} file(s); ` +
-    `${report.problems.length} problem(s); ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
+    : `${plural(finished.outOfOrder, "record")} out of time order in the source: output sorted stably by ts`;
+  out.push(`recon-proof import ${source}: ${plural(finished.lines.length, `${outcome.kind} record`)} from ${plural(files.length, "file")}; ` +
+    `${plural(report.problems.length, "problem")}; ${report.ignoredTotal} ignored${ignored === "" ? "" : ` (${ignored})`}; ${order}` +
     (strict && report.problems.length > 0 ? "; --strict: nothing written" : ""));
   if (importedNothing(outcome)) {
-    out.push(`recon-proof import: nothing imported: ${outcome.inputLines} ${outcome.kind === "journal" ? "row" : "line"}(s) of input gave no record (the reasons are above)`);
+    out.push(`recon-proof import: nothing imported: ${plural(outcome.inputLines, outcome.kind === "journal" ? "row" : "line")} of input gave no record (the reasons are above)`);
   }
   return out;
 }

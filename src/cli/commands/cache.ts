@@ -3,17 +3,35 @@
 import type { Command } from "commander";
 import { dumpCache, initCache } from "../../adapters/cache-store.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, exitCodesHelp } from "../errors.js";
 
 export function registerCache(program: Command, setExit: (code: number) => void): void {
   const cache = program
     .command("cache")
-    .description("Create or inspect the SQLite order-id cache used by `replay --cache`.");
+    .description("Create or inspect the SQLite order-id cache used by `replay --cache`.")
+    .addHelpText("after", `${exitCodesHelp([
+      [EXIT.ok, "done"],
+      [EXIT.usage, "usage error (an unknown subcommand)"],
+      [EXIT.ioError, "the cache file cannot be created, read, or is not a cache"],
+    ])}
+
+Example:
+  recon-proof cache init cache.db && recon-proof cache dump cache.db`);
 
   cache
     .command("init")
     .description("Create an empty cache file. A replay never creates one itself: a missing cache is a failure (cache_ok=false), not a fresh start.")
     .argument("<db>", "path of the new cache file (must not exist)")
+    .addHelpText("after", `${exitCodesHelp([
+      [EXIT.ok, "the empty cache is created"],
+      [EXIT.usage, "usage error"],
+      [EXIT.ioError, "the file exists already or cannot be created"],
+    ])}
+
+Example (a cache, then a replay that uses it):
+  recon-proof cache init cache.db
+  recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl --broker fixtures/scenarios/healthy/broker.jsonl \\
+    --config fixtures/scenarios/healthy/config.json --cache cache.db --out artifacts/healthy`)
     .action((path: string) => setExit(exitCodeOf(() => {
       initCache(path);
       process.stderr.write(`recon-proof: created an empty order-id cache at ${path}\n`);
@@ -24,6 +42,14 @@ export function registerCache(program: Command, setExit: (code: number) => void)
     .command("dump")
     .description("Print the cache as JSON: entries (with TTL as UTC), replays recorded, pending changes of an interrupted replay, and whether the checksum holds.")
     .argument("<db>", "cache file")
+    .addHelpText("after", `${exitCodesHelp([
+      [EXIT.ok, "the cache is printed (a checksum mismatch is reported in the JSON, not as an error)"],
+      [EXIT.usage, "usage error"],
+      [EXIT.ioError, "the file is missing or is not a cache"],
+    ])}
+
+Example:
+  recon-proof cache init cache.db && recon-proof cache dump cache.db`)
     .action((path: string) => setExit(exitCodeOf(() => {
       process.stdout.write(JSON.stringify(dumpCache(path), null, 2) + "\n");
       return EXIT.ok;

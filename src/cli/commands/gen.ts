@@ -1,13 +1,14 @@
 // `recon-proof gen`: a synthetic scenario from a seed (journal, broker log, config, ground truth).
 
 import type { Command } from "commander";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
-import { writeLinesAtomically } from "../../adapters/write-lines.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp } from "../errors.js";
+import { withProgress } from "../progress.js";
+import { writeLinesAtomically, writeTextAtomically } from "../../adapters/write-lines.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
@@ -23,12 +24,6 @@ export function parseFaults(text: string | undefined): Fault[] {
     if (!(FAULTS as readonly string[]).includes(n)) throw new ConfigError(`unknown fault "${n}" (known: ${FAULTS.join(", ")})`);
   }
   return [...new Set(names)] as Fault[];
-}
-
-function writeFile(dir: string, name: string, text: string): void {
-  const tmp = join(dir, `.${name}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(dir, name));
 }
 
 export function registerGen(program: Command, setExit: (code: number) => void): void {
@@ -51,23 +46,29 @@ Faults and what reconciliation must find (written to truth.json):
   unit-drift          a restart snapshot with a wrong quantity: position_drift (kill switch)
   corrupt-cache       writes cache.db that is not a valid cache: cache_ok=false (kill switch); no trading
 Restarts with a re-emitted decision happen in every scenario (duplicates_skipped).
+${exitCodesHelp([
+    [EXIT.ok, "the scenario is written"],
+    [EXIT.usage, "usage error: a missing option, a bad number, an unknown fault"],
+    [EXIT.ioError, EXIT_MEANING.io],
+  ])}
 
-Example:
-  recon-proof gen --seed 7 --events 100000 --faults disconnect,orphan --out /tmp/s7
-  recon-proof proof /tmp/s7`)
+Example (a scenario with a manual trade at the broker, then its proof):
+  recon-proof gen --seed 7 --events 20000 --faults disconnect,orphan --out generated/s7
+  recon-proof proof generated/s7`)
     .action((opts: { seed: string; events: string; faults?: string; out: string }) => setExit(exitCodeOf(() => {
-      const scenario = generateScenario({
-        seed: wholeNumber(opts.seed, "--seed", 0),
-        events: wholeNumber(opts.events, "--events", 20),
-        faults: parseFaults(opts.faults),
-      });
+      const events = wholeNumber(opts.events, "--events", 20);
+      const seed = wholeNumber(opts.seed, "--seed", 0);
+      const faults = parseFaults(opts.faults);
+      const scenario = withProgress("gen", events, "events", (progress) =>
+        generateScenario({ seed, events, faults, onProgress: (lines) => progress.update(lines) }));
       mkdirSync(opts.out, { recursive: true });
       writeLinesAtomically(join(opts.out, "journal.jsonl"), scenario.journal);
       writeLinesAtomically(join(opts.out, "broker.jsonl"), scenario.broker);
-      writeFile(opts.out, "config.json", JSON.stringify(scenario.config, null, 2) + "\n");
-      writeFile(opts.out, "truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
-      writeFile(opts.out, "expect.txt", scenario.expect);
-      if (scenario.corruptCache !== null) writeFile(opts.out, "cache.db", scenario.corruptCache);
+      const write = (name: string, text: string) => writeTextAtomically(join(opts.out, name), text);
+      write("config.json", JSON.stringify(scenario.config, null, 2) + "\n");
+      write("truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
+      write("expect.txt", scenario.expect);
+      if (scenario.corruptCache !== null) write("cache.db", scenario.corruptCache);
       process.stderr.write(`recon-proof: wrote ${scenario.truth.events} events (seed ${opts.seed}) to ${opts.out}\n`);
       return EXIT.ok;
     })));

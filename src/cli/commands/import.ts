@@ -3,8 +3,10 @@
 
 import type { Command } from "commander";
 import { describeImport, importedNothing, runImport, SOURCES } from "../../adapters/importers/run.js";
+import { fileBytes } from "../../adapters/inputs.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure } from "../errors.js";
+import { withProgress } from "../progress.js";
 
 const HELP = `
 Sources:
@@ -55,7 +57,8 @@ Sources:
   journal-sqlite  An engine's SQLite journal (tables broker_orders, axfl_trades, map, events) ->
                   canonical journal: a startup snapshot, one decision per broker order, and a
                   restart + snapshot per start event. An unknown schema is an error (exit 65).
-                  Naive (zoneless) times need --tz.
+                  Naive (zoneless) times need --tz, as in
+                  recon-proof import journal-sqlite --tz UTC data/journal.db > journal.jsonl
 
 Every record skipped or not understood is reported on stderr with file:line and the reason;
 known non-trading records (heartbeats, prices, session messages) are counted as ignored. Input
@@ -64,15 +67,18 @@ that holds something but yields no record is exit 65. Output is canonical JSON L
 (records of one instant in the broker's own sequence: OANDA transaction id, FIX MsgSeqNum, IB
 execId). Event ids come from the source records, so importing the same records twice yields the
 same ids.
-${EXIT_CODES_HELP}
+${exitCodesHelp([
+  [EXIT.ok, "the canonical records are on stdout (skipped records, if any, reported on stderr)"],
+  [EXIT.usage, "usage error: an unknown source, a missing --tz or --as-of, a bad option"],
+  [EXIT.dataError, "a record cannot be read, non-empty input gave no record, or with --strict any\nskipped record or gap; nothing is written to stdout"],
+  [EXIT.ioError, EXIT_MEANING.io],
+])}
 
-Examples:
-  recon-proof import oanda transactions-stream.jsonl > broker.jsonl
-  recon-proof import oanda idrange.json open_positions.json --as-of 2025-10-20T21:00:00Z > broker.jsonl
-  recon-proof import alpaca trade_updates.jsonl orders.json > broker.jsonl
-  recon-proof import fix --strict messages.log > broker.jsonl
-  recon-proof import ib --tz America/New_York tws-messages.psv > broker.jsonl
-  recon-proof import journal-sqlite --tz UTC data/journal.db > journal.jsonl`;
+Examples (files from this repository's fixtures):
+  recon-proof import oanda fixtures/e2e/oanda/transactions-stream.jsonl > broker.jsonl
+  recon-proof import alpaca fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl
+  recon-proof import fix --strict fixtures/e2e/fix/messages.log > broker.jsonl
+  recon-proof import ib --tz America/New_York fixtures/e2e/ib/tws-messages.psv > broker.jsonl`;
 
 interface ImportOpts {
   strict?: boolean;
@@ -85,13 +91,15 @@ export function registerImport(program: Command, setExit: (code: number) => void
     .command("import")
     .description("Convert a real broker's records (oanda, alpaca, fix, ib) to a canonical broker log, or an engine's SQLite journal (journal-sqlite) to a canonical journal, on stdout.")
     .argument("<source>", `one of ${SOURCES.join(", ")}`)
-    .argument("<files...>", "input file(s); several files of one source are imported together (joins, one sorted output)")
+    .argument("<files...>", "input files; several files of one source are imported together (joins, one sorted output)")
     .option("--strict", "any skipped or unreadable record, or a detected gap, is an error (exit 65, nothing written)")
     .option("--tz <zone>", "IANA zone of times that carry none (ib TWS times, naive journal times), e.g. America/New_York")
     .option("--as-of <time>", "RFC 3339 time of listings that carry none (open positions / trades)")
     .addHelpText("after", HELP)
     .action((source: string, files: string[], opts: ImportOpts) => setExit(exitCodeOf(() => {
-      const outcome = runImport({ source, files, tz: opts.tz, asOf: opts.asOf });
+      const total = files.reduce((n, f) => n + fileBytes(f), 0);
+      const outcome = withProgress("import", total, "bytes", (progress) =>
+        runImport({ source, files, tz: opts.tz, asOf: opts.asOf, onBytes: (bytes) => progress.update(bytes) }));
       const strict = opts.strict === true;
       for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
       if ((strict && outcome.report.problems.length > 0) || importedNothing(outcome)) return EXIT.dataError;

@@ -1,7 +1,9 @@
 // `recon-proof merge --out DIR SHARD_DIR...`: the shards of a sharded replay -> one artifact set.
 
 import type { Command } from "commander";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure } from "../errors.js";
+import { plural } from "../../report/plural.js";
 import { runMerge } from "../run-merge.js";
 
 export function registerMerge(program: Command, setExit: (code: number) => void): void {
@@ -12,12 +14,7 @@ export function registerMerge(program: Command, setExit: (code: number) => void)
     .requiredOption("--out <dir>", "output folder for the four artifacts; replaced atomically")
     .addHelpText("after", `
 Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
-owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them:
-
-  for k in 1 2 3; do
-    recon-proof replay --journal J --broker B --config C --shard $k/3 --out shards/$k
-  done
-  recon-proof merge --out artifacts shards/1 shards/2 shards/3
+owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them.
 
 Where it is exact: every reconciliation rule that looks at one symbol (stale, orphan, drift,
 caught fills, TTL, idempotency, slippage, symbol caps). Three things cross symbols, and merge
@@ -29,11 +26,24 @@ checks each; when one could have changed the result it refuses (exit 2) rather t
   - cache_entries_max: it counts every symbol's order ids; merge refuses when the shards' peak
     cache sizes, added, exceed it.
 --shard cannot be combined with --cache (one cache file belongs to one replay).
-${EXIT_CODES_HELP}`)
+${exitCodesHelp([
+    [EXIT.ok, "artifacts written, byte for byte the unsharded replay's; healthy"],
+    [EXIT.usage, "refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\nor a usage error"],
+    [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
+    [EXIT.dataError, "the folders are not all N shards of one replay of the same inputs and config, a\ngroups.jsonl is truncated, or cache_entries_max would have been exceeded; nothing is written"],
+    [EXIT.ioError, EXIT_MEANING.io],
+  ])}
+
+Example (three shards of the healthy scenario, then the merge):
+  for k in 1 2 3; do
+    recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl --broker fixtures/scenarios/healthy/broker.jsonl \\
+      --config fixtures/scenarios/healthy/config.json --shard $k/3 --out shards/$k
+  done
+  recon-proof merge --out artifacts/merged shards/1 shards/2 shards/3`)
     .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
       const { exitCode, report } = runMerge(dirs, opts.out);
       const t = report.totals;
-      process.stderr.write(`recon-proof: merged ${dirs.length} shards: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+      process.stderr.write(`recon-proof: merged ${plural(dirs.length, "shard")}: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
         (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
       return exitCode;
     }, (err) => reportFailure(err, { shards: "shards" }))));

@@ -1,5 +1,6 @@
 // `recon-proof proof` and `recon-proof verify`: replay scenarios and check their expectations,
-// printing one PASS/FAIL line per criterion, exactly as the CI workflow prints them.
+// printing one PASS/FAIL line per criterion, exactly as the CI workflow prints them (or, with
+// --json, one JSON document with the same results).
 
 import type { Command } from "commander";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
@@ -7,10 +8,15 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
+import { SUMMARY_TXT } from "../../report/artifact-names.js";
+import { verdictOf } from "../../report/job-summary.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
-import { runReplay } from "../run-replay.js";
+import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
+import { type Output, outputFor, runWithOutput } from "../output.js";
+import { plural } from "../../report/plural.js";
+import { type ProgressSink, withProgress } from "../progress.js";
+import { replayInputBytes, runReplay } from "../run-replay.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";
@@ -23,8 +29,19 @@ function scenarioDirs(given: readonly string[]): string[] {
     .filter((p) => statSync(p).isDirectory() && existsSync(join(p, "expect.txt")));
 }
 
+const scenarioInputs = (dir: string) => ({ journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl") });
+
+export interface ScenarioResult {
+  readonly name: string;
+  /** The replay's exit code (65 for bad input). */
+  readonly replayExitCode: number;
+  /** summary.txt, when the replay wrote artifacts. */
+  readonly summaryTxt: string | undefined;
+  readonly results: CheckResult[];
+}
+
 /** Replays one scenario into artifacts/<name>/ and checks it. Bad input counts as exit 65. */
-export function proveScenario(dir: string, artifactsRoot: string): { name: string; results: CheckResult[] } {
+export function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink): ScenarioResult {
   const name = basename(dir);
   const expectPath = join(dir, "expect.txt");
   const expect = parseExpect(readTextFile(expectPath, `${name}/expect.txt`), `${name}/expect.txt`);
@@ -33,15 +50,14 @@ export function proveScenario(dir: string, artifactsRoot: string): { name: strin
   let exitCode: number;
   try {
     exitCode = runReplay({
-      journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"),
-      config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out,
+      ...scenarioInputs(dir), config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out, progress,
     }).exitCode;
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
     exitCode = EXIT.dataError;
   }
   const artifacts = exitCode === EXIT.dataError ? {} : readArtifactSet(out);
-  return { name, results: verifyArtifacts(artifacts, expect, exitCode) };
+  return { name, replayExitCode: exitCode, summaryTxt: artifacts[SUMMARY_TXT], results: verifyArtifacts(artifacts, expect, exitCode) };
 }
 
 /** A scenario may ship a cache.db; the replay gets a scratch copy so the committed file never changes. */
@@ -53,64 +69,136 @@ function scratchCopyOfCache(dir: string): string | undefined {
   return copy;
 }
 
-function printResults(name: string, results: readonly CheckResult[]): number {
-  for (const r of results) process.stdout.write(formatResult(name, r) + "\n");
+function printResults(out: Output, name: string, results: readonly CheckResult[]): number {
+  for (const r of results) out.result(formatResult(name, r));
   return results.filter((r) => !r.pass).length;
 }
+
+/** One criterion in --json output. */
+function criterionDoc(r: CheckResult) {
+  return { artifact: r.artifact, criterion: r.criterion, pass: r.pass, why: r.why, held: r.held ?? null };
+}
+
+function scenarioDoc(s: ScenarioResult, artifactsRoot: string) {
+  return {
+    name: s.name,
+    passed: s.results.every((r) => r.pass),
+    replay_exit_code: s.replayExitCode,
+    verdict: verdictOf(s.summaryTxt),
+    artifacts: join(artifactsRoot, s.name),
+    criteria: s.results.map(criterionDoc),
+  };
+}
+
+const EXPECT_FORMAT = `
+expect.txt, one criterion per line ('#' starts a comment):
+  <artifact>: <text>           the artifact must contain the literal text
+  <artifact>: !<text>          the artifact must not contain it
+  <artifact>: = <whole line>   the artifact must have this exact line (like grep -Fx), so
+                               "= orphan=1" does not hold for orphan=12: use it for counts
+  exit: N                      the replay's exit code (0 when left out)
+artifact is one of trades.csv, reconcile-report.json, summary.txt, metrics.txt.
+\`recon-proof expect DIR\` writes one from a replay's artifacts.
+
+Built-in criteria, checked for every scenario:
+  - summary.txt starts with "reconcile_summary stale=.. orphan=.. drift=.. cache_ok=.."
+  - metrics.txt has engine_reconcile_runs_total
+  - stale=0, orphan=0, cache_ok=true and no position drift beyond tolerance,
+    unless expect.txt names that outcome (e.g. "summary.txt: = reconcile_summary stale=1 ...")`;
 
 export function registerProof(program: Command, setExit: (code: number) => void): void {
   program
     .command("proof")
-    .description("Replay each scenario folder (default: every folder under proofs/) into artifacts/<name>/ and check its expect.txt.")
-    .argument("[scenario_dir...]", "scenario folders holding journal.jsonl, broker.jsonl, config.json (optional) and expect.txt")
+    .description("Replay each scenario folder (every folder under proofs/ when none is named) into artifacts/<name>/ and check its expect.txt.")
+    .argument("[scenario_dir...]", "scenario folders holding journal.jsonl, broker.jsonl, expect.txt, and optionally config.json and cache.db")
     .option("--artifacts <dir>", "where to write each scenario's artifacts", DEFAULT_ARTIFACTS_DIR)
-    .addHelpText("after", `
-expect.txt, one criterion per line ('#' starts a comment):
-  <artifact>: <text>     the artifact must contain the literal text
-  <artifact>: !<text>    the artifact must not contain it
-  exit: N                the replay's exit code (default 0)
-artifact is one of trades.csv, reconcile-report.json, summary.txt, metrics.txt.
+    .option("--json", "print one JSON document on stdout (verdict, counts, every criterion); the PASS/FAIL lines go to stderr")
+    .addHelpText("after", `${EXPECT_FORMAT}
 A scenario folder may also hold cache.db: the replay then runs with --cache on a scratch copy of it.
 
-Built-in criteria (the M8 rules), checked for every scenario:
-  - summary.txt starts with "reconcile_summary stale=.. orphan=.. drift=.. cache_ok=.."
-  - metrics.txt has engine_reconcile_runs_total
-  - stale=0, orphan=0, cache_ok=true and no position drift beyond tolerance,
-    unless expect.txt names that outcome (e.g. "summary.txt: reconcile_summary stale=1")
+Prints one line per criterion, PASS|FAIL <scenario> <artifact>: <criterion>, then a tally.
+${exitCodesHelp([
+    [EXIT.ok, "every criterion of every scenario held"],
+    [EXIT.proofFailed, "a criterion failed (its FAIL line says why and what the artifact held)"],
+    [EXIT.usage, "usage error: no scenario found, or a malformed expect.txt (file:line named)"],
+    [EXIT.ioError, EXIT_MEANING.io],
+  ])}
 
-Prints one line per criterion: PASS|FAIL <scenario> <artifact>: <criterion>. Exit 1 if any fails.
-
-Examples:
-  recon-proof proof                         # every scenario under proofs/
-  recon-proof proof proofs/orphan-manual-trade`)
-    .action((dirs: string[], opts: { artifacts: string }) => setExit(exitCodeOf(() => {
-      let failed = 0;
-      let criteria = 0;
-      const scenarios = scenarioDirs(dirs);
-      for (const dir of scenarios) {
-        const { name, results } = proveScenario(dir, opts.artifacts);
-        criteria += results.length;
-        failed += printResults(name, results);
-      }
-      process.stdout.write(`proof: ${scenarios.length} scenarios, ${criteria} criteria, ${failed} failed\n`);
-      return failed > 0 ? EXIT.proofFailed : EXIT.ok;
-    })));
+Example:
+  recon-proof proof proofs/healthy proofs/orphan-manual-trade`)
+    .action((dirs: string[], opts: { artifacts: string; json?: boolean }) => {
+      const out = outputFor(opts.json === true);
+      setExit(runWithOutput("proof", out, () => {
+        const scenarios = scenarioDirs(dirs);
+        const sizes = scenarios.map((d) => replayInputBytes(scenarioInputs(d)));
+        const proved = withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", (progress) => {
+          let done = 0;
+          return scenarios.map((dir, i) => {
+            const result = proveScenario(dir, opts.artifacts, progress.from(done));
+            done += sizes[i]!;
+            progress.update(done);
+            return result;
+          });
+        });
+        let failed = 0;
+        let criteria = 0;
+        for (const s of proved) {
+          criteria += s.results.length;
+          failed += printResults(out, s.name, s.results);
+        }
+        out.result(`proof: ${plural(proved.length, "scenario")}, ${plural(criteria, "criterion", "criteria")}, ${failed} failed`);
+        const code = failed > 0 ? EXIT.proofFailed : EXIT.ok;
+        return {
+          code,
+          doc: {
+            passed: failed === 0,
+            counts: { scenarios: proved.length, criteria, failed },
+            scenarios: proved.map((s) => scenarioDoc(s, opts.artifacts)),
+          },
+        };
+      }, { consequence: null }));
+    });
 
   program
     .command("verify")
     .description("Check an existing artifacts folder against an expect.txt (the checking half of `proof`).")
     .requiredOption("--artifacts <dir>", "folder holding the four artifacts")
-    .requiredOption("--expect <file>", "expect.txt (see `recon-proof proof --help` for its format)")
-    .option("--exit-code <n>", "the replay's exit code, if known (default: 3 when summary.txt says kill_switch=1, else 0)")
-    .addHelpText("after", `
+    .requiredOption("--expect <file>", "expect.txt (its format is below)")
+    .option("--exit-code <n>", "the replay's exit code, if known; otherwise 3 when summary.txt says kill_switch=1, else 0")
+    .option("--json", "print one JSON document on stdout (verdict, counts, every criterion); the PASS/FAIL lines go to stderr")
+    .addHelpText("after", `${EXPECT_FORMAT}
+
+Prints one line per criterion, PASS|FAIL <folder name> <artifact>: <criterion>. The same checks run
+without Node as: sh scripts/verify.sh ARTIFACTS_DIR EXPECT_FILE
+${exitCodesHelp([
+    [EXIT.ok, "every criterion held"],
+    [EXIT.proofFailed, "a criterion failed (its FAIL line says why and what the artifact held)"],
+    [EXIT.usage, "usage error: a bad option or a malformed expect.txt (file:line named)"],
+    [EXIT.ioError, "an artifact or the expect file cannot be read"],
+  ])}
+
 Example:
-  recon-proof verify --artifacts artifacts/healthy --expect proofs/healthy/expect.txt`)
-    .action((opts: { artifacts: string; expect: string; exitCode?: string }) => setExit(exitCodeOf(() => {
-      const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
-      const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
-      if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
-      const results = verifyArtifacts(readArtifactSet(opts.artifacts), expect, exitCode);
-      const failed = printResults(basename(opts.artifacts), results);
-      return failed > 0 ? EXIT.proofFailed : EXIT.ok;
-    })));
+  recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl --broker fixtures/scenarios/healthy/broker.jsonl \\
+    --config fixtures/scenarios/healthy/config.json --out artifacts/healthy
+  recon-proof verify --artifacts artifacts/healthy --expect fixtures/scenarios/healthy/expect.txt`)
+    .action((opts: { artifacts: string; expect: string; exitCode?: string; json?: boolean }) => {
+      const out = outputFor(opts.json === true);
+      setExit(runWithOutput("verify", out, () => {
+        const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
+        const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
+        if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
+        const artifacts = readArtifactSet(opts.artifacts);
+        const results = verifyArtifacts(artifacts, expect, exitCode);
+        const failed = printResults(out, basename(opts.artifacts), results);
+        return {
+          code: failed > 0 ? EXIT.proofFailed : EXIT.ok,
+          doc: {
+            passed: failed === 0,
+            verdict: verdictOf(artifacts[SUMMARY_TXT]),
+            counts: { criteria: results.length, failed },
+            criteria: results.map(criterionDoc),
+          },
+        };
+      }, { consequence: null }));
+    });
 }

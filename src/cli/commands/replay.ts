@@ -5,8 +5,10 @@ import type { Command } from "commander";
 import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
+import { totalsDoc } from "../../report/report-json.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
+import { outputFor, runWithOutput } from "../output.js";
 import { runReplay, runShardReplay } from "../run-replay.js";
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -18,9 +20,10 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
-    .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next", "1")
+    .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next")
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
-    .option("--shard-by <key>", "what --shard partitions by (only `symbol`: the input formats carry no account)", "symbol")
+    .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
+    .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
 ${defaultConfigText().replace(/^/gm, "  ")}
@@ -44,30 +47,54 @@ What the keys mean (durations in milliseconds of event time):
 Notes:
   - Events are replayed in event time: by timestamp, then journal before broker, then line.
   - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
-${EXIT_CODES_HELP}
+${exitCodesHelp([
+    [EXIT.ok, "artifacts written; healthy (the kill switch is not engaged)"],
+    [EXIT.usage, EXIT_MEANING.usage],
+    [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
+    [EXIT.dataError, EXIT_MEANING.badInput],
+    [EXIT.ioError, "I/O or persistence error (an input or the output folder, or a --cache that belongs to other inputs)"],
+  ])}
 
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
-    --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch: string; out: string; shard?: string; shardBy: string }) => setExit(exitCodeOf(() => {
-      const cacheBatch = Number(opts.cacheBatch);
-      if (!/^[1-9][0-9]*$/.test(opts.cacheBatch) || cacheBatch > 1_000_000) {
-        throw new ConfigError(`--cache-batch takes a whole number of records from 1 to 1000000, got ${JSON.stringify(opts.cacheBatch)}`);
-      }
-      if (opts.shard !== undefined) {
-        const spec = parseShardSpec(opts.shard, opts.shardBy);
-        const { groups } = runShardReplay({ ...opts, cacheBatch }, spec);
-        process.stderr.write(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)\n`);
-        return EXIT.ok;
-      }
-      const outcome = runReplay({ ...opts, cacheBatch });
-      const t = outcome.report.totals;
-      if (outcome.report.cache.failure !== null) {
-        process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);
-      }
-      process.stderr.write(
-        `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
-        (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
-      return outcome.exitCode;
-    }, (err) => reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }))));
+    --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; shard?: string; shardBy: string; json?: boolean }) => {
+      const out = outputFor(opts.json === true);
+      setExit(runWithOutput("replay", out, () => {
+        const cacheBatch = parseCacheBatch(opts.cacheBatch);
+        if (opts.shard !== undefined) {
+          const spec = parseShardSpec(opts.shard, opts.shardBy);
+          const { groups } = runShardReplay({ ...opts, cacheBatch }, spec);
+          out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
+          return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
+        }
+        const outcome = runReplay({ ...opts, cacheBatch });
+        const { report } = outcome;
+        const t = report.totals;
+        if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
+        out.note(
+          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+          (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)"));
+        return {
+          code: outcome.exitCode,
+          doc: {
+            verdict: t.killSwitch ? "manual_intervention_required" : "healthy",
+            out: opts.out,
+            resumed: outcome.resumed,
+            kill_switch: { engaged: report.killSwitch.engaged, engaged_at: report.killSwitch.engagedAt, reasons: report.killSwitch.reasons },
+            counts: totalsDoc(report),
+            findings: report.findingCounts,
+          },
+        };
+      }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" } }));
+    });
+}
+
+/** --cache-batch: records per cache transaction, 1 (write-through) when not given. */
+function parseCacheBatch(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 1_000_000) {
+    throw new ConfigError(`--cache-batch takes a whole number of records from 1 to 1000000, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }

@@ -1,29 +1,23 @@
-// `recon-proof report DIR`: reads DIR's artifacts and writes DIR/report.html for Ops review.
-// Shell only: read (adapter) -> render (pure) -> write (atomic rename, so a reader never sees half a page).
+// `recon-proof report DIR`: reads DIR's artifacts (and, given them, the replay's inputs for the
+// evidence lines) and writes DIR/report.html for Ops review. Shell only: read (adapter) -> render
+// (pure) -> write (atomic rename, so a reader never sees half a page).
 
 import type { Command } from "commander";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
-import { IoError } from "../../domain/errors.js";
+import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { renderReportHtml } from "../../report/html/page.js";
-import { chart_points_max, table_rows_max } from "../../report/html/limits.js";
+import { chart_points_max, table_rows_max, triage_cards_max } from "../../report/html/limits.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, exitCodesHelp } from "../errors.js";
+import { Progress } from "../progress.js";
 
 export const REPORT_HTML_NAME = "report.html";
 
-function writeAtomically(dir: string, text: string): string {
-  const target = join(dir, REPORT_HTML_NAME);
-  const temp = join(dir, `.${REPORT_HTML_NAME}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new IoError(`cannot write ${target}: ${(err as Error).message}`);
-  }
-  return target;
+interface ReportOpts {
+  readonly inputs?: string;
+  readonly journal?: string;
+  readonly broker?: string;
 }
 
 export function registerReport(program: Command, setExit: (code: number) => void): void {
@@ -31,32 +25,55 @@ export function registerReport(program: Command, setExit: (code: number) => void
     .command("report")
     .description("Write DIR/report.html, a self-contained page for Ops review of DIR's artifacts.")
     .argument("<dir>", "an artifacts folder written by `replay --out DIR` (or by `proof`)")
+    .option("--inputs <folder>", "the folder holding the replay's journal and broker log (by the names the report records), to show the evidence lines of the critical findings")
+    .option("--journal <file>", "the replay's journal, when it is not in --inputs")
+    .option("--broker <file>", "the replay's broker log, when it is not in --inputs")
     .addHelpText("after", `
-Reads reconcile-report.json, trades.csv and summary.txt from DIR and writes DIR/report.html beside them:
-the verdict and kill-switch reasons, reconcile runs on a timeline, findings and alerts (filterable),
-staged actions, cumulative realized P&L (overall and per symbol), slippage by symbol x session
-against presets, engine vs broker positions, cache and duplicate figures, and input hashes.
+Reads reconcile-report.json, trades.csv and summary.txt from DIR and writes DIR/report.html beside
+them. The top answers "what must I do now": the verdict, then each critical finding (up to
+${triage_cards_max}) with the rule that fired, its evidence lines and the staged action or next step;
+other findings grouped by kind, clean runs only counted. Below: the figures, reconcile runs on a
+timeline, findings, alerts, trades (filter, sort, pages), staged actions, P&L, slippage against
+presets, positions, cache and duplicates, broker limits and input hashes.
 
-The page is one file with no network access (inline CSS, SVG and a small filter script; everything
-is readable with JavaScript off), prints cleanly, and is deterministic: the same artifacts give the
-same bytes. Large runs stay fast: charts keep at most ${chart_points_max} points per line and tables
-at most ${table_rows_max} rows, with a note saying what was left out.
+Evidence lines are read from the inputs only when they are given (--inputs, --journal, --broker),
+and only from the very files the replay read: their sha256 must match the report's.
 
-The exit code says whether the page was written, not whether the replay was healthy
-(the verdict is on the page, and in replay's exit code).
+The page is one file with no network access (inline CSS, SVG and a small script; everything is
+readable with JavaScript off), prints cleanly, and is deterministic: the same artifacts and inputs
+give the same bytes. Large runs stay small: charts keep at most ${chart_points_max} points per line
+and tables at most ${table_rows_max} rows, with a note saying what was left out.
 
-Exit codes:
-  0   report.html written
-  65  an artifact is malformed (the message names file:line and the field)
-  74  DIR or one of its artifacts is missing or unreadable, or report.html cannot be written
+The exit code says whether the page was written, not whether the replay was healthy (the verdict
+is on the page, and in replay's exit code).
+${exitCodesHelp([
+    [EXIT.ok, "report.html written"],
+    [EXIT.usage, "usage error, or an input given is not the file the replay read (sha256 differs)"],
+    [EXIT.dataError, "an artifact is malformed (the message names file:line and the field)"],
+    [EXIT.ioError, "DIR, an artifact or a given input is missing or unreadable, or report.html cannot be written"],
+  ])}
 
 Example:
-  recon-proof replay --journal j.jsonl --broker b.jsonl --out artifacts/run1
-  recon-proof report artifacts/run1        # then open artifacts/run1/report.html`)
-    .action((dir: string) => setExit(exitCodeOf(() => {
-      const bundle = readArtifactBundle(dir);
-      const target = writeAtomically(dir, renderReportHtml(bundle));
-      process.stderr.write(`recon-proof: wrote ${target} (${bundle.doc.verdict})\n`);
+  recon-proof replay --journal fixtures/scenarios/orphan-manual-trade/journal.jsonl \\
+    --broker fixtures/scenarios/orphan-manual-trade/broker.jsonl \\
+    --config fixtures/scenarios/orphan-manual-trade/config.json --out artifacts/orphan || test $? -eq 3
+  recon-proof report artifacts/orphan --inputs fixtures/scenarios/orphan-manual-trade
+(replay exits 3 there: the kill switch is engaged, which is what the report is for)`)
+    .action((dir: string, opts: ReportOpts) => setExit(exitCodeOf(() => {
+      const target = join(dir, REPORT_HTML_NAME);
+      const progress: { line: Progress | null } = { line: null };
+      let verdict: string;
+      try {
+        const bundle = readArtifactBundle(dir, {
+          paths: { inputs: opts.inputs, journal: opts.journal, broker: opts.broker },
+          progress: (total) => (progress.line = new Progress("report", total, "bytes")),
+        });
+        writeTextAtomically(target, renderReportHtml(bundle));
+        verdict = bundle.doc.verdict;
+      } finally {
+        progress.line?.done();
+      }
+      process.stderr.write(`recon-proof: wrote ${target} (${verdict})\n`);
       return EXIT.ok;
     })));
 }

@@ -2,9 +2,10 @@
 // and hands their text here; every problem is a DataError naming the file, line and field.
 
 import { DataError, preview } from "../../domain/errors.js";
-import type { ArtifactBundle, ArtifactFile } from "./model.js";
+import { type ArtifactBundle, type ArtifactFile, NO_EVIDENCE } from "./model.js";
 import { REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "../artifact-names.js";
 import { checkReportDoc, sectionLineFinder, type ReportDoc } from "../report-schema.js";
+import { table_rows_max } from "./limits.js";
 import { parseTradesCsv } from "./trades.js";
 
 /** The artifacts the report reads; metrics.txt repeats summary figures and is not needed. */
@@ -17,6 +18,9 @@ export interface ArtifactTexts {
   readonly summaryTxt: string;
   readonly files: readonly ArtifactFile[];
 }
+
+/** trades.csv rows that keep every column for the trades table (per kind: see ParseOptions). */
+export const TRADE_DETAIL_ROWS = table_rows_max;
 
 /** JSON.parse with the failure mapped to a line of the file, when V8 says where it stopped. */
 export function parseJsonText(text: string, source: string): unknown {
@@ -43,12 +47,20 @@ function summaryFirstLine(text: string): string {
   return first;
 }
 
-export function parseArtifactSet(t: ArtifactTexts): ArtifactBundle {
+export interface ParseSetOptions {
+  /** reconcile-report.json already parsed (the shell reads it first to know which inputs to open). */
+  readonly doc?: ReportDoc;
+  /** Told how far (in characters) the trades.csv parse has got. */
+  readonly onTradesProgress?: (chars: number) => void;
+}
+
+export function parseArtifactSet(t: ArtifactTexts, options: ParseSetOptions = {}): ArtifactBundle {
   return {
     name: t.name,
-    doc: parseReportJsonText(t.reportJson),
-    trades: parseTradesCsv(t.tradesCsv),
+    doc: options.doc ?? parseReportJsonText(t.reportJson),
+    trades: parseTradesCsv(t.tradesCsv, { detailRowsMax: TRADE_DETAIL_ROWS, ...(options.onTradesProgress === undefined ? {} : { onProgress: options.onTradesProgress }) }),
     summaryLine: summaryFirstLine(t.summaryTxt),
     files: t.files,
+    evidence: NO_EVIDENCE,
   };
 }

@@ -71,6 +71,38 @@ function timeTicks(d: Domain, target: number): { ticks: number[]; label: (ms: nu
   return { ticks, label };
 }
 
+/** Estimated width of a tick or mark label in px at the charts' 12px font (a conservative average). */
+const LABEL_CHAR_PX = 7;
+const LABEL_GAP_PX = 6;
+
+interface Placed { readonly x: number; readonly anchor: "start" | "middle" | "end" }
+
+/**
+ * Where to draw a label of `chars` characters centred on `at`, kept inside [lo, hi] (so the axis
+ * never clips a label) and clear of `taken` (the spans already used on that row); null when it
+ * does not fit, and the label is left out rather than drawn over another.
+ */
+function placeCentred(at: number, chars: number, lo: number, hi: number, taken: Array<[number, number]>): Placed | null {
+  const w = chars * LABEL_CHAR_PX;
+  let start = at - w / 2;
+  let placed: Placed = { x: at, anchor: "middle" };
+  if (start < lo) { start = lo; placed = { x: lo, anchor: "start" }; }
+  if (start + w > hi) { start = hi - w; placed = { x: hi, anchor: "end" }; }
+  if (start < lo || taken.some(([a, b]) => start < b + LABEL_GAP_PX && a < start + w + LABEL_GAP_PX)) return null;
+  taken.push([start, start + w]);
+  return placed;
+}
+
+/** Vertical grid lines at every tick; a label under each tick that fits without clipping or overlapping. */
+function timeAxis(xt: { ticks: number[]; label: (ms: number) => string }, x: (t: number) => number, top: number, bottom: number, lo: number, hi: number): SafeHtml {
+  const taken: Array<[number, number]> = [];
+  return html`${xt.ticks.map((t) => {
+    const text = xt.label(t);
+    const at = placeCentred(x(t), text.length, lo, hi, taken);
+    return html`<line class="grid" x1="${fx(x(t))}" x2="${fx(x(t))}" y1="${fx(top)}" y2="${fx(bottom)}"/>${at === null ? "" : html`<text class="tick" x="${fx(at.x)}" y="${fx(bottom + 16)}" text-anchor="${at.anchor}">${text}</text>`}`;
+  })}`;
+}
+
 export interface LineSeries {
   readonly t: readonly number[];
   readonly v: readonly number[];
@@ -109,7 +141,7 @@ export function stepChart(spec: LineChartSpec): SafeHtml {
   const xt = timeTicks(spec.x, spec.xTicks);
   const lastV = series.v.length > 0 ? series.v[series.v.length - 1]! : 0;
   const yGrid = yt.ticks.map((v) => html`<line class="grid" x1="${fx(m.l)}" x2="${fx(W - m.r)}" y1="${fx(y(v))}" y2="${fx(y(v))}"/><text class="tick" x="${fx(m.l - 6)}" y="${fx(y(v) + 4)}" text-anchor="end">${axisNumber(v, yt.decimals)}</text>`);
-  const xGrid = xt.ticks.map((t) => html`<line class="grid" x1="${fx(x(t))}" x2="${fx(x(t))}" y1="${fx(m.t)}" y2="${fx(H - m.b)}"/><text class="tick" x="${fx(x(t))}" y="${fx(H - m.b + 16)}" text-anchor="middle">${xt.label(t)}</text>`);
+  const xGrid = timeAxis(xt, x, m.t, H - m.b, 0, W - 2);
   const points = keep.length < series.v.length ? ` (${keep.length} of ${series.v.length} points drawn)` : "";
   return html`<svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${spec.id}-title" data-points="${keep.length}" data-fills="${series.v.length}">
 <title id="${spec.id}-title">${spec.title}: final ${series.finalText}${points}</title>
@@ -130,15 +162,25 @@ export interface RunMark {
 }
 
 export interface TimelineSpec {
+  /** Element id; the page draws the timeline twice (desk and phone widths). */
+  readonly id: string;
+  /** viewBox width: 960 for a desk, 360 for a phone, so text stays legible at either. */
+  readonly width: number;
   readonly x: Domain;
   readonly marks: readonly RunMark[];
   readonly restarts: readonly number[];
   readonly killAt: number | null;
   readonly marksMax: number;
+  /** Restarts drawn as labelled lines; beyond it they are ticks in a strip above the lanes. */
+  readonly restartLinesMax: number;
 }
 
 const LANE: Record<RunMarkKind, number> = { clean: 0, caught: 1, divergence: 2, failed: 3 };
 const LANE_NAMES = ["clean", "caught fills / cancels", "divergence", "failed"];
+const LANE_NAMES_SHORT = ["clean", "caught", "divergence", "failed"];
+/** Rows of labels above the lanes ("restart", "kill switch"); a label that fits in none is left out. */
+const LABEL_ROWS = 2;
+const LABEL_ROW_PX = 14;
 
 /** Trusted markup: built from numbers only, never from data. */
 function markShape(kind: RunMarkKind, cx: number, cy: number): string {
@@ -151,15 +193,44 @@ function markShape(kind: RunMarkKind, cx: number, cy: number): string {
   }
 }
 
+interface MarkLabel { readonly at: number; readonly cls: string; readonly text: string }
+
+/**
+ * Labels for the restart and kill-switch lines, each beside its line (right, else left) on the
+ * first of LABEL_ROWS rows where it overlaps nothing; the kill switch is placed first. A label
+ * with no room is left out (its line and tooltip stay): labels are thinned, never piled up.
+ */
+function markLabels(labels: readonly MarkLabel[], lo: number, hi: number, rowY: (row: number) => number): { svg: SafeHtml[]; drawn: number } {
+  const rows: Array<Array<[number, number]>> = Array.from({ length: LABEL_ROWS }, () => []);
+  const svg: SafeHtml[] = [];
+  for (const l of labels) {
+    const w = l.text.length * LABEL_CHAR_PX;
+    const spans: Array<[number, "start" | "end", number]> = [[l.at + 4, "start", l.at + 4], [l.at - 4 - w, "end", l.at - 4]];
+    let placed = false;
+    for (let row = 0; row < LABEL_ROWS && !placed; row++) {
+      for (const [start, anchor, x] of spans) {
+        if (start < lo || start + w > hi) continue;
+        if (rows[row]!.some(([a, b]) => start < b + LABEL_GAP_PX && a < start + w + LABEL_GAP_PX)) continue;
+        rows[row]!.push([start, start + w]);
+        svg.push(html`<text class="${l.cls}" x="${fx(x)}" y="${fx(rowY(row))}" text-anchor="${anchor}">${l.text}</text>`);
+        placed = true;
+        break;
+      }
+    }
+  }
+  return { svg, drawn: svg.length };
+}
+
 /**
  * Reconcile runs on a time axis, one lane per outcome so colour is never the only cue. Up to
  * marksMax runs are drawn one by one (with a tooltip); beyond that each lane becomes a density band
  * of 2-unit columns, which keeps the SVG small for a replay with tens of thousands of runs.
  */
 export function timeline(spec: TimelineSpec): SafeHtml {
-  const W = 960;
+  const W = spec.width;
+  const narrow = W < 600;
   const laneH = 22;
-  const m = { l: 150, r: 16, t: 18, b: 28 };
+  const m = { l: narrow ? 96 : 150, r: 8, t: 10 + LABEL_ROWS * LABEL_ROW_PX, b: 28 };
   const H = m.t + laneH * 4 + m.b;
   const x = scale(spec.x, m.l, W - m.r);
   const laneY = (k: RunMarkKind): number => m.t + laneH * (3 - LANE[k]) + laneH / 2;
@@ -183,20 +254,28 @@ export function timeline(spec: TimelineSpec): SafeHtml {
     const [kind, col] = key.split(":") as [RunMarkKind, string];
     body.push(html`<rect class="band ${kind}" x="${col}" y="${fx(laneY(kind) - 7)}" width="2" height="14"><title>${n} runs</title></rect>`);
   }
-  const xt = timeTicks(spec.x, 7);
-  const axis = xt.ticks.map((t) => html`<line class="grid" x1="${fx(x(t))}" x2="${fx(x(t))}" y1="${fx(m.t)}" y2="${fx(H - m.b)}"/><text class="tick" x="${fx(x(t))}" y="${fx(H - m.b + 16)}" text-anchor="middle">${xt.label(t)}</text>`);
+  const axis = timeAxis(timeTicks(spec.x, narrow ? 3 : 7), x, m.t, H - m.b, 0, W - 2);
+  const names = narrow ? LANE_NAMES_SHORT : LANE_NAMES;
   const lanes = (["failed", "divergence", "caught", "clean"] as const).map((k) =>
-    html`<text class="lane" x="${fx(m.l - 10)}" y="${fx(laneY(k) + 4)}" text-anchor="end">${LANE_NAMES[LANE[k]]}</text>`);
-  // Labels sit right of their line unless that would run off the chart.
-  const label = (at: number, cls: string, text: string): SafeHtml => {
-    const right = at < W - m.r - 80;
-    return html`<text class="${cls}" x="${fx(right ? at + 4 : at - 4)}" y="${fx(m.t - 6)}" text-anchor="${right ? "start" : "end"}">${text}</text>`;
-  };
-  const restarts = spec.restarts.map((ms) => html`<line class="restart" x1="${fx(x(ms))}" x2="${fx(x(ms))}" y1="${fx(m.t - 4)}" y2="${fx(H - m.b)}"><title>engine restart</title></line>${label(x(ms), "restart-label", "restart")}`);
-  const kill = spec.killAt === null ? "" : html`<line class="kill" x1="${fx(x(spec.killAt))}" x2="${fx(x(spec.killAt))}" y1="${fx(m.t - 4)}" y2="${fx(H - m.b)}"><title>kill switch engaged</title></line>${label(x(spec.killAt), "kill-label", "kill switch")}`;
-  return html`<svg class="chart timeline" id="timeline" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="timeline-title" data-marks="${individual.length}" data-banded="${banded.length}">
-<title id="timeline-title">Reconcile runs over event time: ${spec.marks.length} runs${banded.length === 0 ? "" : `, ${banded.length} of them drawn as density bands`}</title>
-${axis}${lanes}${body}${restarts}${kill}
+    html`<text class="lane" x="${fx(m.l - 8)}" y="${fx(laneY(k) + 4)}" text-anchor="end">${names[LANE[k]]}</text>`);
+  const line = (at: number, cls: string, title: string): SafeHtml =>
+    html`<line class="${cls}" x1="${fx(at)}" x2="${fx(at)}" y1="${fx(m.t - 4)}" y2="${fx(H - m.b)}"><title>${title}</title></line>`;
+  const killLine = spec.killAt === null ? "" : line(x(spec.killAt), "kill", "kill switch engaged");
+  const restartsAsLines = spec.restarts.length <= spec.restartLinesMax;
+  const labels: MarkLabel[] = [
+    ...(spec.killAt === null ? [] : [{ at: x(spec.killAt), cls: "kill-label", text: "kill switch" }]),
+    ...(restartsAsLines ? spec.restarts.map((t) => ({ at: x(t), cls: "restart-label", text: "restart" })) : []),
+  ];
+  // Many restarts would wall the lanes off: then they are ticks (one per 2-unit column) in the top
+  // label row, named like a lane, and the kill switch keeps the other row for its label.
+  const stripY = m.t - 8 - (LABEL_ROWS - 1) * LABEL_ROW_PX;
+  const restartMarks = restartsAsLines
+    ? spec.restarts.map((t) => line(x(t), "restart", "engine restart"))
+    : [html`<text class="lane restart-label" x="${fx(m.l - 8)}" y="${fx(stripY)}" text-anchor="end">restarts</text><path class="restart-ticks" d="${[...new Set(spec.restarts.map((t) => Math.floor(x(t) / 2) * 2))].map((c) => `M${c} ${fx(stripY - 9)}V${fx(stripY + 1)}`).join("")}"><title>${spec.restarts.length} engine restarts</title></path>`];
+  const placed = markLabels(labels, m.l, W - m.r, (row) => m.t - 8 - row * LABEL_ROW_PX);
+  return html`<svg class="chart timeline" id="${spec.id}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${spec.id}-title" data-marks="${individual.length}" data-banded="${banded.length}" data-labels="${placed.drawn}" data-restarts="${spec.restarts.length}">
+<title id="${spec.id}-title">Reconcile runs over event time: ${spec.marks.length} runs${banded.length === 0 ? "" : `, ${banded.length} of them drawn as density bands`}; ${spec.restarts.length} restarts</title>
+${axis}${lanes}${body}${restartMarks}${killLine}${placed.svg}
 </svg>`;
 }
 

@@ -8,10 +8,11 @@ import { count } from "./format.js";
 import type { ArtifactBundle } from "./model.js";
 import { SCRIPT } from "./script.js";
 import {
-  actionsSection, alertsSection, cacheSection, findingsSection, limitsSection, pnlSection, positionsSection,
-  provenanceSection, runsSection, slippageSection, verdictSection,
+  actionsSection, alertsSection, cacheSection, cleanRunCount, findingsSection, glanceSection, limitsSection, pnlSection,
+  positionsSection, provenanceSection, runsSection, slippageSection, tradesSection, verdictSection,
 } from "./sections.js";
 import { STYLE } from "./style.js";
+import { triageSection } from "./triage.js";
 
 const sha256b64 = (text: string): string => createHash("sha256").update(text, "utf8").digest("base64");
 
@@ -28,16 +29,18 @@ export function contentSecurityPolicy(): string {
 }
 
 const TOC: ReadonlyArray<readonly [string, string]> = [
-  ["verdict", "Verdict"], ["runs", "Reconcile runs"], ["findings", "Findings"], ["alerts", "Alerts"],
-  ["actions", "Staged actions"], ["pnl", "Realized P&L"], ["slippage", "Slippage"], ["positions", "Positions"],
-  ["cache", "Cache & duplicates"], ["limits", "Broker limits"], ["provenance", "Provenance"],
+  ["triage", "What to do now"], ["glance", "At a glance"], ["runs", "Reconcile runs"], ["findings", "Findings"],
+  ["alerts", "Alerts"], ["actions", "Staged actions"], ["trades", "Trades"], ["pnl", "Realized P&L"],
+  ["slippage", "Slippage"], ["positions", "Positions"], ["cache", "Cache & duplicates"], ["limits", "Broker limits"],
+  ["provenance", "Provenance"],
 ];
 
 function counted(b: ArtifactBundle, id: string): string {
   const d = b.doc;
   const n = id === "findings" ? d.findings.items.length + d.findings.omitted
     : id === "alerts" ? d.alerts.items.length + d.alerts.omitted
-    : id === "actions" ? d.staged_actions.items.length + d.staged_actions.omitted : -1;
+    : id === "actions" ? d.staged_actions.items.length + d.staged_actions.omitted
+    : id === "trades" ? b.trades.length : -1;
   return n > 0 ? ` (${count(n)})` : "";
 }
 
@@ -60,11 +63,14 @@ export function renderReportHtml(b: ArtifactBundle): string {
 <body>
 <main>
 ${verdictSection(b)}
+${triageSection(b, cleanRunCount(b.doc))}
 ${nav}
+${glanceSection(b)}
 ${runsSection(b)}
 ${findingsSection(b.doc)}
 ${alertsSection(b.doc)}
 ${actionsSection(b.doc)}
+${tradesSection(b)}
 ${pnlSection(b)}
 ${slippageSection(b.doc)}
 ${positionsSection(b.doc)}

@@ -4,13 +4,15 @@
 import * as D from "../../domain/decimal.js";
 import { parseDec } from "../../domain/decimal.js";
 import { parseInstant } from "../../domain/time.js";
-import { REPORT_JSON } from "../artifact-names.js";
+import { REPORT_JSON, TRADES_CSV } from "../artifact-names.js";
 import type { KillReason } from "../../domain/report.js";
+import { TRADES_COLUMNS } from "../trades-csv.js";
 import { positionBars, stepChart, timeDomain, timeline, type RunMark, type RunMarkKind } from "./charts.js";
 import { html, type Html, type SafeHtml } from "./escape.js";
 import { clip, count, group, signed, words } from "./format.js";
 import {
   chart_points_max, chart_symbols_max, detail_entries_max, detail_value_chars_max, table_rows_max, timeline_marks_max,
+  timeline_restart_lines_max,
 } from "./limits.js";
 import type { ArtifactBundle } from "./model.js";
 import type { AlertDoc, FindingDoc, ReportDoc, RunDoc, SkippedDoc, StagedActionDoc } from "../report-schema.js";
@@ -68,19 +70,25 @@ function figures(doc: ReportDoc): Figure[] {
 export function verdictSection(b: ArtifactBundle): SafeHtml {
   const { doc } = b;
   const healthy = doc.verdict === "healthy";
-  const reasons = doc.kill_switch.reasons.map((r) => html`<li><strong><code>${r}</code></strong> — ${KILL_REASON_WORDS[r as KillReason] ?? "see findings below"}</li>`);
+  const reasons = doc.kill_switch.reasons.map((r) => html`<li><strong><code>${r}</code></strong> — ${KILL_REASON_WORDS[r as KillReason] ?? "see the findings below"}</li>`);
   const span = eventSpan(doc, b.trades);
   const why = healthy
     ? html`<p class="why">Kill switch not engaged. Every reconcile run agreed with the broker within tolerance.</p>`
     : html`<p class="why">Kill switch engaged${doc.kill_switch.engaged_at === null ? "" : html` at <time>${doc.kill_switch.engaged_at}</time>`}${doc.kill_switch.reasons.length === 0 ? "." : html` because:`}</p><ul class="reasons" id="kill-reasons">${reasons}</ul>`;
-  const cards = figures(doc).map((f) => html`<div class="fig ${f.level}" data-key="${f.key}"><span class="v">${f.value}</span><span class="k">${f.label}</span></div>`);
   return html`<header class="verdict ${healthy ? "healthy" : "unhealthy"}" id="verdict" data-verdict="${doc.verdict}">
 <p class="scenario">recon-proof report · <strong>${b.name}</strong>${span === null ? "" : html` · event time ${new Date(span.lo).toISOString()} → ${new Date(span.hi).toISOString()}`}</p>
 <h1><span class="icon" aria-hidden="true">${healthy ? "✓" : "✕"}</span> ${healthy ? "Healthy" : "Manual intervention required"}</h1>
 ${why}
+</header>`;
+}
+
+/** The replay's figures at a glance, and the summary line the proof workflow greps. */
+export function glanceSection(b: ArtifactBundle): SafeHtml {
+  const cards = figures(b.doc).map((f) => html`<div class="fig ${f.level}" data-key="${f.key}"><span class="v">${f.value}</span><span class="k">${f.label}</span></div>`);
+  return html`<section id="glance"><h2>At a glance</h2>
 <div class="figs">${cards}</div>
 <p class="grepline">summary.txt: <code>${b.summaryLine}</code></p>
-</header>`;
+</section>`;
 }
 
 // ---- reconcile runs --------------------------------------------------------------------------
@@ -107,6 +115,22 @@ function runCounts(r: RunDoc): string {
   return parts.join(", ");
 }
 
+/** Runs that found nothing: on the timeline and counted, never listed. */
+export function cleanRunCount(doc: ReportDoc): number {
+  return doc.reconcile_runs.items.filter((r) => runKind(r) === "clean").length;
+}
+
+const OUTCOME_LABEL: Readonly<Record<RunMarkKind, string>> = {
+  clean: "clean", caught: "caught fills / cancels", divergence: "divergence", failed: "failed",
+};
+
+/** Sort key of an event time: the instant at nanosecond precision, so 12:00:01Z sorts before 12:00:01.5Z. */
+export const timeKey = (ts: string): string => {
+  const t = parseInstant(ts);
+  // Not a number on purpose: the script then compares the fixed-width text, which keeps every digit.
+  return t === undefined ? ts : `t${String(t.ms).padStart(15, "0")}.${String(t.subNs).padStart(6, "0")}`;
+};
+
 export function runsSection(b: ArtifactBundle): SafeHtml {
   const { doc } = b;
   const runs = doc.reconcile_runs.items;
@@ -116,32 +140,44 @@ export function runsSection(b: ArtifactBundle): SafeHtml {
     label: `${r.reconcile_id} · ${r.trigger} · ${r.ts}${r.status === "failed" ? ` · FAILED ${r.failure ?? ""}` : ""}${runCounts(r) === "" ? "" : ` · ${runCounts(r)}`}`,
   }));
   const restarts = runs.filter((r) => r.trigger === "restart").map((r) => ms(r.ts));
-  const chart = span === null ? html`<p class="empty">No reconcile runs.</p>` : timeline({
-    x: timeDomain(span.lo, span.hi), marks, restarts, killAt: doc.kill_switch.engaged_at === null ? null : ms(doc.kill_switch.engaged_at),
-    marksMax: timeline_marks_max,
+  const spec = (width: number, id: string) => timeline({
+    id, width, x: timeDomain(span!.lo, span!.hi), marks, restarts,
+    killAt: doc.kill_switch.engaged_at === null ? null : ms(doc.kill_switch.engaged_at), marksMax: timeline_marks_max,
+    restartLinesMax: timeline_restart_lines_max,
   });
+  // Two drawings of one timeline: the wide one for a desk, the narrow one for a phone (CSS shows one).
+  const chart = span === null ? html`<p class="empty">No reconcile runs.</p>`
+    : html`<div class="tl-wide">${spec(960, "timeline")}</div><div class="tl-narrow">${spec(360, "timeline-narrow")}</div>`;
   const byKind = new Map<RunMarkKind, number>();
   for (const mk of marks) byKind.set(mk.kind, (byKind.get(mk.kind) ?? 0) + 1);
-  const notable = runs.filter((r) => runKind(r) !== "clean" || r.trigger === "restart" || r.trigger === "startup");
+  const notable = runs.filter((r) => runKind(r) !== "clean");
+  const clean = runs.length - notable.length;
+  const cleanTriggers = distinct(runs.filter((r) => runKind(r) === "clean").map((r) => r.trigger))
+    .map((t) => `${count(runs.filter((r) => runKind(r) === "clean" && r.trigger === t).length)} ${t}`).join(", ");
   const cols: Column<RunDoc>[] = [
     { label: "run", cell: (r) => code(r.reconcile_id) },
-    { label: "event time", cell: (r) => html`<time>${r.ts}</time>` },
+    { label: "event time", cell: (r) => html`<time>${r.ts}</time>`, sortKey: (r) => timeKey(r.ts) },
     { label: "trigger", cell: (r) => r.trigger },
-    { label: "outcome", cell: (r) => html`<span class="tag ${runKind(r)}">${runKind(r) === "caught" ? "caught fills / cancels" : runKind(r)}</span>` },
+    { label: "outcome", cell: (r) => html`<span class="tag ${runKind(r)}">${OUTCOME_LABEL[runKind(r)]}</span>` },
     { label: "counts", cell: (r) => (r.status === "failed" ? `failed: ${r.failure ?? "unknown"}` : runCounts(r) || "—") },
-    { label: "max drift", cell: (r) => `${r.max_drift_pips} pips · ${group(r.max_drift_units)} u`, cls: "num" },
+    { label: "max drift", cell: (r) => `${r.max_drift_pips} pips · ${group(r.max_drift_units)} u`, cls: "num", sortKey: (r) => r.max_drift_units.padStart(24, "0") },
   ];
-  const shown = notable.slice(0, table_rows_max);
+  const shown = capByRank(notable, table_rows_max, (r) => (runKind(r) === "failed" || runKind(r) === "divergence" ? 0 : 1));
   const legend = (["clean", "caught", "divergence", "failed"] as const).map((k) =>
-    html`<li><span class="sw ${k}" aria-hidden="true"></span>${k === "caught" ? "caught fills / cancels" : k}: <strong data-kind="${k}">${count(byKind.get(k) ?? 0)}</strong></li>`);
+    html`<li><span class="sw ${k}" aria-hidden="true"></span>${OUTCOME_LABEL[k]}: <strong data-kind="${k}">${count(byKind.get(k) ?? 0)}</strong></li>`);
   return html`<section id="runs"><h2>Reconcile runs</h2>
 <p class="lede">${count(doc.totals.reconcile_runs)} runs (${count(doc.totals.reconcile_failures)} failed), on the event-time axis. Each lane is one outcome; restarts and the moment the kill switch engaged are marked.</p>
-<figure><div class="chartwrap">${chart}</div><figcaption><ul class="legend">${legend}<li><span class="sw restart" aria-hidden="true"></span>engine restart</li>${doc.kill_switch.engaged_at === null ? "" : html`<li><span class="sw kill" aria-hidden="true"></span>kill switch engaged</li>`}</ul></figcaption></figure>
+<figure><div class="chartwrap">${chart}</div><figcaption><ul class="legend">${legend}<li><span class="sw restart" aria-hidden="true"></span>engine restart (${count(restarts.length)})</li>${doc.kill_switch.engaged_at === null ? "" : html`<li><span class="sw kill" aria-hidden="true"></span>kill switch engaged</li>`}</ul></figcaption></figure>
 ${doc.reconcile_runs.omitted > 0 ? html`<p class="note cap">reconcile-report.json lists the first ${count(runs.length)} runs; ${count(doc.reconcile_runs.omitted)} more are counted in its totals only.</p>` : ""}
+<p class="clean-runs" id="clean-runs" data-clean="${clean}">${clean === 0 ? "No clean runs." : html`<strong>${count(clean)} clean runs</strong> found nothing and are not listed${cleanTriggers === "" ? "" : ` (${cleanTriggers})`}.`}</p>
 ${dataTable({
-    id: "runs-table", caption: "Runs at startup, at restart, or with something to report (clean interval runs are only on the timeline)",
-    columns: cols, rows: shown, total: notable.length, empty: "No runs with anything to report.",
-    rowClass: (r) => runKind(r),
+    id: "runs-table", caption: "Runs that found something or failed", columns: cols, rows: shown, total: notable.length,
+    empty: "No run found anything: every run was clean.", rowClass: (r) => runKind(r),
+    rowAttrs: (r) => ({ outcome: runKind(r), trigger: r.trigger }),
+    filters: [
+      { key: "outcome", label: "outcome", options: distinct(notable.map(runKind)) },
+      { key: "trigger", label: "trigger", options: distinct(notable.map((r) => r.trigger)) },
+    ],
   })}
 </section>`;
 }
@@ -174,7 +210,7 @@ export function findingsSection(doc: ReportDoc): SafeHtml {
   const cols: Column<FindingDoc>[] = [
     { label: "severity", cell: (f) => html`<span class="sev ${f.severity}">${f.severity}</span>` },
     { label: "kind", cell: (f) => words(f.kind) },
-    { label: "event time", cell: (f) => html`<time>${f.ts}</time>` },
+    { label: "event time", cell: (f) => html`<time>${f.ts}</time>`, sortKey: (f) => timeKey(f.ts) },
     { label: "symbol", cell: (f) => f.symbol ?? "—" },
     { label: "client order id", cell: (f) => code(f.client_order_id), cls: "id" },
     { label: "broker order id", cell: (f) => code(f.broker_order_id), cls: "id" },
@@ -187,10 +223,11 @@ export function findingsSection(doc: ReportDoc): SafeHtml {
 ${dataTable({
     id: "findings-table", caption: "Findings", columns: cols, rows, total: all.length + doc.findings.omitted,
     note: omittedNote(rows.length, all.length, doc.findings.omitted), empty: "No findings: engine and broker agreed.",
-    rowAttrs: (f) => ({ severity: f.severity, kind: f.kind }), rowClass: (f) => `sev-${f.severity}`,
+    rowAttrs: (f) => ({ severity: f.severity, kind: f.kind, symbol: f.symbol ?? "" }), rowClass: (f) => `sev-${f.severity}`,
     filters: [
       { key: "severity", label: "severity", options: distinct(all.map((f) => f.severity)) },
       { key: "kind", label: "kind", options: distinct(all.map((f) => f.kind)) },
+      { key: "symbol", label: "symbol", options: distinct(all.flatMap((f) => (f.symbol === null ? [] : [f.symbol]))) },
     ],
   })}
 </section>`;
@@ -202,13 +239,13 @@ export function alertsSection(doc: ReportDoc): SafeHtml {
   const countsText = (a: AlertDoc): string => Object.entries(a.counts).map(([k, v]) => `${k}=${v}`).join(" ");
   const cols: Column<AlertDoc>[] = [
     { label: "alert", cell: (a) => html`<code class="alert-name">${a.alert}</code>` },
-    { label: "event time", cell: (a) => html`<time>${a.ts}</time>` },
+    { label: "event time", cell: (a) => html`<time>${a.ts}</time>`, sortKey: (a) => timeKey(a.ts) },
     { label: "run / decision", cell: (a) => code(a.reconcile_id ?? a.decision_id) },
     { label: "counts", cell: (a) => countsText(a) || "—" },
     { label: "detail", cell: (a) => detailList(a.detail), cls: "detail" },
   ];
   return html`<section id="alerts"><h2>Alerts</h2>
-<p class="lede">${count(doc.totals.alerts)} alerts raised.</p>
+<p class="lede">${count(doc.totals.alerts)} ${doc.totals.alerts === 1 ? "alert" : "alerts"} raised.</p>
 ${dataTable({
     id: "alerts-table", caption: "Alerts", columns: cols, rows, total: all.length + doc.alerts.omitted,
     note: omittedNote(rows.length, all.length, doc.alerts.omitted), empty: "No alerts.",
@@ -237,6 +274,41 @@ ${dataTable({
     id: "actions-table", caption: "Staged recovery actions (not executed)", columns: cols, rows,
     total: all.length + doc.staged_actions.omitted, note: omittedNote(rows.length, all.length, doc.staged_actions.omitted),
     empty: "No actions staged.",
+  })}
+</section>`;
+}
+
+// ---- trades ----------------------------------------------------------------------------------
+
+export function tradesSection(b: ArtifactBundle): SafeHtml {
+  const col = (name: (typeof TRADES_COLUMNS)[number]) => TRADES_COLUMNS.indexOf(name);
+  const field = (t: TradeView, name: (typeof TRADES_COLUMNS)[number]): string => t.fields?.[col(name)] ?? "";
+  const held = b.trades.filter((t) => t.fields !== undefined);
+  // Fills the engine did not see on its stream (caught by reconcile, orphans) are kept first.
+  const rows = capByRank(held, table_rows_max, (t) => (t.source === "stream" ? 1 : 0));
+  const num = (name: (typeof TRADES_COLUMNS)[number]): Column<TradeView> =>
+    ({ label: name.replace(/_/g, " "), cell: (t) => group(field(t, name)), cls: "num", sortKey: (t) => field(t, name) });
+  const cols: Column<TradeView>[] = [
+    { label: "event time", cell: (t) => html`<time>${t.ts}</time>`, sortKey: (t) => timeKey(t.ts) },
+    { label: "symbol", cell: (t) => t.symbol },
+    { label: "side", cell: (t) => field(t, "side") },
+    num("qty"), num("price"), num("slippage_pips"), num("realized_pnl"),
+    { label: "source", cell: (t) => html`<span class="tag ${t.source === "stream" ? "clean" : "caught"}">${t.source}</span>` },
+    { label: "decision · client order id", cell: (t) => html`${code(t.decisionId)} ${code(t.clientOrderId)}`, cls: "id", sortKey: (t) => t.clientOrderId },
+  ];
+  const notStream = b.trades.filter((t) => t.source !== "stream").length;
+  return html`<section id="trades"><h2>Trades</h2>
+<p class="lede">${count(b.trades.length)} fills in trades.csv, ${count(notStream)} of them not seen on the engine's stream (caught by reconcile, or orphans). Times are the fills' event times.</p>
+${dataTable({
+    id: "trades-table", caption: "Fills (trades.csv)", columns: cols, rows, total: b.trades.length,
+    note: rows.length < b.trades.length ? `Fills not seen on the stream are kept first; every fill is in ${TRADES_CSV}.` : undefined,
+    empty: "No fills.", rowClass: (t) => (t.source === "stream" ? "" : "caught"),
+    rowAttrs: (t) => ({ symbol: t.symbol, source: t.source, side: field(t, "side") }),
+    filters: [
+      { key: "symbol", label: "symbol", options: distinct(b.trades.map((t) => t.symbol)) },
+      { key: "source", label: "source", options: distinct(b.trades.map((t) => t.source)) },
+      { key: "side", label: "side", options: distinct(held.map((t) => field(t, "side"))) },
+    ],
   })}
 </section>`;
 }

@@ -49,7 +49,7 @@ nav.toc a:hover,nav.toc a:focus{text-decoration:underline}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 caption{text-align:left;font-weight:600;padding:4px 0;color:var(--muted);font-size:.9em}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-thead th{background:#eef1f5;position:sticky;top:0;white-space:nowrap}
+thead th{background:#eef1f5;position:sticky;top:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.id{overflow-wrap:anywhere;word-break:break-word;min-width:9em}
 td.detail{min-width:14em}
@@ -69,6 +69,43 @@ tr.drift{background:var(--bad-bg)}
 .filters{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;margin:.2em 0 .5em;font-size:.9em}
 .filters select,.filters input{font:inherit;padding:3px 6px;border:1px solid var(--line);border-radius:4px;background:#fff}
 .filters output{color:var(--muted)}
+th button.sort{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer;text-align:inherit}
+th button.sort::after{content:" \\2195";color:var(--muted);font-weight:400}
+th[aria-sort=ascending] button.sort::after{content:" \\2191";color:var(--fg)}
+th[aria-sort=descending] button.sort::after{content:" \\2193";color:var(--fg)}
+.pager{display:flex;gap:10px;align-items:center;justify-content:flex-end;margin:.4em 0;font-size:.9em;color:var(--muted)}
+.pager button{font:inherit;padding:2px 10px;border:1px solid var(--line);border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}
+.pager button:disabled{color:var(--muted);cursor:default}
+.triage{border:2px solid var(--line)}
+.todo{margin:.3em 0 .8em;padding-left:1.4em}
+.todo li{margin:.2em 0;overflow-wrap:anywhere}
+.todo a{color:inherit;text-decoration:none}
+.todo a:hover,.todo a:focus{text-decoration:underline}
+.triage .cards{list-style:none;margin:.4em 0;padding:0;display:grid;gap:10px}
+.crit{border:1px solid var(--bad);border-left:6px solid var(--bad);border-radius:6px;padding:8px 12px;background:#fffafa;min-width:0}
+.crit p{margin:.25em 0}
+.crit-head{font-size:1.05em;overflow-wrap:anywhere}
+.crit-head .kind{font-size:1.05em}
+.crit-head .sym{font-weight:700}
+.lbl{display:inline-block;min-width:6.5em;color:var(--muted);font-size:.85em;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+.crit .ids,.crit .facts{overflow-wrap:anywhere;font-size:.92em}
+.evidence{margin:.3em 0}
+.evline{margin:.25em 0}
+.evline figcaption{font-size:.82em;color:var(--muted);margin:0}
+.evline pre{margin:0;padding:6px 8px;background:#f3f5f8;border:1px solid var(--line);border-radius:4px;font:12px/1.4 var(--mono);white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all}
+.ev-refs,.ev-none{font-size:.9em;overflow-wrap:anywhere}
+.next{margin:.3em 0}
+.next.staged{background:var(--warn-bg);border:1px solid #e0a100;border-radius:4px;padding:4px 8px}
+.next.staged ul{margin:.2em 0;padding-left:1.2em}
+.next.staged p{margin:.2em 0;font-size:.9em}
+.groups{display:grid;gap:6px}
+details.group{border:1px solid var(--line);border-radius:6px;padding:4px 10px;background:#fcfcfd}
+details.group summary{cursor:pointer;overflow-wrap:anywhere}
+details.group .n{font-weight:700}
+.group-items{margin:.3em 0;padding-left:1.2em;font-size:.9em}
+.group-items li{overflow-wrap:anywhere;margin:.1em 0}
+.clean-runs{margin:.4em 0}
+.tl-narrow{display:none}
 figure{margin:0}
 figure figcaption{font-size:.95em;margin:.2em 0}
 svg.chart{display:block;width:100%;height:auto;background:#fff}
@@ -94,6 +131,7 @@ svg .band.caught{fill:#e0a100}
 svg .band.divergence{fill:var(--bad)}
 svg .band.failed{fill:#111}
 svg .restart{stroke:var(--accent);stroke-width:1.5;stroke-dasharray:5 3}
+svg .restart-ticks{stroke:var(--accent);stroke-width:1}
 svg .kill{stroke:var(--bad);stroke-width:2.5}
 svg .restart-label{fill:var(--accent)}
 svg .kill-label{fill:var(--bad);font-weight:700}
@@ -142,11 +180,16 @@ footer{color:var(--muted);font-size:.85em;text-align:center;margin:20px 0}
  .smalls{grid-template-columns:1fr}
  nav.toc{position:static}
  table.data caption{display:block;width:100%}
- .chartwrap{overflow-x:auto}
- .chartwrap svg.chart{min-width:640px}
- .chartwrap svg.timeline{min-width:720px}
- .small svg .tick{font-size:16px}
- .chartwrap svg .tick,.chartwrap svg .lane{font-size:15px}
+ .tl-wide{display:none}
+ .tl-narrow{display:block}
+ table.heatmap,table.heatmap tbody,table.heatmap tr{display:block;width:100%}
+ table.heatmap thead{display:none}
+ table.heatmap tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px}
+ table.heatmap th[scope=row]{display:block;border:0}
+ table.heatmap td.heat{display:block;border:0;border-top:2px solid #fff}
+ table.heatmap td.heat::before{content:attr(data-label);font-weight:600;display:block;font-size:.85em}
+ table.heatmap td.empty-cell:empty{display:none}
+ .lbl{display:block}
  .filters label{flex:1 1 100%}
  .filters select,.filters input{width:100%}
 }

@@ -1,15 +1,19 @@
 // Tables: capped to a row budget (with a note saying what was left out and where to find it), with
-// a label per cell so the phone layout can show each row as a labelled card, and optional filter
-// controls that stay hidden until the script wires them (with JavaScript off every row is shown).
+// a label per cell so the phone layout can show each row as a labelled card. A table may have
+// controls — filters (a select per attribute, plus free text), sorting by any column and paging —
+// which stay hidden until the page's script wires them: with JavaScript off every row is shown.
 
 import { html, type Html, type SafeHtml } from "./escape.js";
 import { count } from "./format.js";
+import { table_page_rows } from "./limits.js";
 
 export interface Column<T> {
   readonly label: string;
   readonly cell: (row: T) => Html;
   /** CSS class for the cells ("num" right-aligns, "id" allows breaking long ids). */
   readonly cls?: string;
+  /** What the column sorts by when the text would sort wrong (a time of any precision, a number with separators). */
+  readonly sortKey?: (row: T) => string;
 }
 
 export interface Filter {
@@ -29,6 +33,10 @@ export interface TableSpec<T> {
   readonly note?: Html;
   readonly rowAttrs?: (row: T) => Readonly<Record<string, string>>;
   readonly rowClass?: (row: T) => string;
+  /**
+   * A select per attribute, besides the free-text filter. Any table with filters, or with more
+   * rows than one page, gets the controls: filter, sort by column, pages.
+   */
   readonly filters?: readonly Filter[];
   readonly empty: string;
 }
@@ -42,19 +50,24 @@ function filterBar(spec: TableSpec<unknown>): SafeHtml {
   return html`<div class="filters" data-for="${spec.id}" hidden>${selects}<label>contains <input type="search" data-key="*" placeholder="id, symbol, text…"></label><output aria-live="polite"></output></div>`;
 }
 
+function pager(id: string): SafeHtml {
+  return html`<div class="pager" data-for="${id}" hidden><button type="button" data-page="prev" aria-label="previous page">‹ prev</button><span class="pages" aria-live="polite"></span><button type="button" data-page="next" aria-label="next page">next ›</button></div>`;
+}
+
 export function dataTable<T>(spec: TableSpec<T>): SafeHtml {
   if (spec.total === 0) return html`<p class="empty" id="${spec.id}" data-rows="0">✓ ${spec.empty}</p>`;
-  const head = spec.columns.map((c) => html`<th scope="col" class="${c.cls ?? ""}">${c.label}</th>`);
+  const controls = spec.filters !== undefined || spec.rows.length > table_page_rows;
+  const head = spec.columns.map((c) => html`<th scope="col" class="${c.cls ?? ""}">${controls ? html`<button type="button" class="sort">${c.label}</button>` : c.label}</th>`);
   const body = spec.rows.map((r) => {
-    const cells = spec.columns.map((c) => html`<td data-label="${c.label}" class="${c.cls ?? ""}">${c.cell(r)}</td>`);
+    const cells = spec.columns.map((c) => html`<td data-label="${c.label}" class="${c.cls ?? ""}"${c.sortKey === undefined ? "" : html` data-sort="${c.sortKey(r)}"`}>${c.cell(r)}</td>`);
     return html`<tr class="${spec.rowClass?.(r) ?? ""}"${attrs(spec.rowAttrs?.(r) ?? {})}>${cells}</tr>`;
   });
   const shown = spec.rows.length < spec.total
-    ? html`<p class="note cap">Showing ${count(spec.rows.length)} of ${count(spec.total)} rows. ${spec.note ?? ""}</p>`
+    ? html`<p class="note cap">This page holds ${count(spec.rows.length)} of ${count(spec.total)} rows. ${spec.note ?? ""}</p>`
     : spec.note === undefined ? "" : html`<p class="note">${spec.note}</p>`;
-  return html`${spec.filters === undefined ? "" : filterBar(spec as TableSpec<unknown>)}
-<div class="tablewrap"><table class="data" id="${spec.id}" data-rows="${spec.rows.length}"${spec.filters === undefined ? "" : html` data-filterable=""`}>
-<caption>${spec.caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${shown}`;
+  return html`${controls ? filterBar(spec as TableSpec<unknown>) : ""}
+<div class="tablewrap"><table class="data" id="${spec.id}" data-rows="${spec.rows.length}"${controls ? html` data-controls="" data-page-rows="${table_page_rows}"` : ""}>
+<caption>${spec.caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${controls ? pager(spec.id) : ""}${shown}`;
 }
 
 /** Keeps at most max items, preferring those ranked first, and returns them in their original order. */

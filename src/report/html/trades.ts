@@ -20,7 +20,22 @@ export interface TradeView {
   readonly symbol: string;
   readonly realizedPnl: Dec;
   readonly source: string;
+  /** Every column as written, for the rows the trades table shows (see ParseOptions.detailRowsMax). */
+  readonly fields?: readonly string[];
 }
+
+export interface ParseOptions {
+  /**
+   * Rows that keep every column, per kind: the first this many fills the engine did not see on its
+   * stream (caught by reconcile, or orphans), and the first this many it did. The rest keep only
+   * what the charts need, so a file of 300 000 rows does not hold four million strings.
+   */
+  readonly detailRowsMax?: number;
+  /** Told how far (in characters) the parse has got, every few thousand rows. */
+  readonly onProgress?: (chars: number) => void;
+}
+
+const PROGRESS_EVERY_ROWS = 8192;
 
 // Only the columns the report uses are kept (a 300k-row file would otherwise hold four million
 // strings); the rest are checked for count only. Indices into TRADES_COLUMNS:
@@ -56,7 +71,8 @@ function instantReader(): (ts: string) => { ms: number; subNs: number } | undefi
   };
 }
 
-type Emit = (fields: readonly string[], line: number) => void;
+/** A record, the line it starts on, and the raw line when it was split by the fast path (only kept columns filled). */
+type Emit = (fields: readonly string[], line: number, raw: string | null, end: number) => void;
 
 /** The common case: a line with no quotes. Slices only the kept columns; counts the others. */
 function splitPlain(lineText: string): string[] | number {
@@ -82,9 +98,10 @@ function splitCsv(text: string, emit: Emit, onPlainCount: (count: number, line: 
     if (nl < 0) nl = text.length;
     const candidate = text.slice(pos, nl);
     if (!candidate.includes('"')) {
-      const fields = line === 1 || candidate === "" ? stripCr(candidate).split(",") : splitPlain(stripCr(candidate));
+      const full = line === 1 || candidate === "";
+      const fields = full ? stripCr(candidate).split(",") : splitPlain(stripCr(candidate));
       if (typeof fields === "number") onPlainCount(fields, line);
-      else emit(fields, line);
+      else emit(fields, line, full ? null : stripCr(candidate), nl);
       pos = nl + 1;
       line += 1;
       continue;
@@ -107,7 +124,7 @@ function splitCsv(text: string, emit: Emit, onPlainCount: (count: number, line: 
     }
     if (quoted) throw new DataError(TRADES_CSV, start, "(quoting)", "a closing quote before the end of the file");
     fields.push(field);
-    emit(fields, start);
+    emit(fields, start, null, i);
     pos = i + 1;
     line += 1;
   }
@@ -121,7 +138,7 @@ function wrongCount(count: number, line: number): never {
   throw new DataError(TRADES_CSV, line, "(row)", `${COLUMNS} columns`, String(count));
 }
 
-function rowFrom(f: readonly string[], line: number, instant: ReturnType<typeof instantReader>): TradeView {
+function rowFrom(f: readonly string[], line: number, instant: ReturnType<typeof instantReader>, fields?: readonly string[]): TradeView {
   const bad = (col: string, expected: string, got: string): never => {
     throw new DataError(TRADES_CSV, line, col, expected, preview(got));
   };
@@ -131,19 +148,21 @@ function rowFrom(f: readonly string[], line: number, instant: ReturnType<typeof 
   const source = f[COL.source]!;
   const at = instant(ts) ?? bad("ts", "an RFC 3339 UTC timestamp", ts);
   const realizedPnl = parseDec(pnl) ?? bad("realized_pnl", "a decimal such as -12.50", pnl);
-  if (source !== "stream" && source !== "reconcile") bad("source", "stream or reconcile", source);
+  if (source !== "stream" && source !== "reconcile" && source !== "orphan") bad("source", "stream, reconcile or orphan", source);
   return {
     line, ts, ms: at.ms, subNs: at.subNs, decisionId: f[COL.decisionId]!, clientOrderId: f[COL.clientOrderId]!,
-    symbol: f[COL.symbol]!, realizedPnl, source,
+    symbol: f[COL.symbol]!, realizedPnl, source, ...(fields === undefined ? {} : { fields }),
   };
 }
 
 /** Parses trades.csv text (header first, then one row per fill). */
-export function parseTradesCsv(text: string): TradeView[] {
+export function parseTradesCsv(text: string, options: ParseOptions = {}): TradeView[] {
   const rows: TradeView[] = [];
   const instant = instantReader();
+  const detailMax = options.detailRowsMax ?? 0;
+  const detailed = { stream: 0, other: 0 };
   let header = true;
-  splitCsv(text, (fields, line) => {
+  splitCsv(text, (fields, line, raw, end) => {
     if (header) {
       header = false;
       if (fields.join(",") !== TRADES_COLUMNS.join(",")) {
@@ -152,7 +171,11 @@ export function parseTradesCsv(text: string): TradeView[] {
       return;
     }
     if (fields.length === 1 && fields[0] === "") return; // a blank line carries no fill
-    rows.push(rowFrom(fields, line, instant));
+    const kind = fields[COL.source] === "stream" ? "stream" : "other";
+    const keep = detailed[kind] < detailMax;
+    if (keep) detailed[kind] += 1;
+    rows.push(rowFrom(fields, line, instant, keep ? (raw === null ? fields : raw.split(",")) : undefined));
+    if (rows.length % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(end);
   }, wrongCount);
   if (header) throw new DataError(TRADES_CSV, 1, "(header)", TRADES_COLUMNS.join(","), "an empty file");
   return rows;

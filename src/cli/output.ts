@@ -1,0 +1,48 @@
+// What a command prints. By default, human lines: results on stdout, notes on stderr. With --json
+// (replay, proof, verify) stdout carries exactly one JSON document for a script to parse, failures
+// included, and every human line goes to stderr.
+
+import { describeFailure } from "./errors.js";
+
+export interface Output {
+  readonly json: boolean;
+  /** A result line (PASS/FAIL, a tally): stdout, or stderr under --json. */
+  result(line: string): void;
+  /** A note for the person at the terminal: always stderr. */
+  note(line: string): void;
+}
+
+export function outputFor(json: boolean): Output {
+  return {
+    json,
+    result: (line) => (json ? process.stderr : process.stdout).write(line + "\n"),
+    note: (line) => process.stderr.write(line + "\n"),
+  };
+}
+
+export function writeJson(doc: Readonly<Record<string, unknown>>): void {
+  process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+}
+
+/**
+ * Runs a command body that returns its exit code and, under --json, its document. A typed failure
+ * is told on stderr as usual and, under --json, also as `{"command", "exit_code", "error"}`.
+ */
+export function runWithOutput(
+  command: string,
+  out: Output,
+  body: () => { readonly code: number; readonly doc: Readonly<Record<string, unknown>> },
+  failureContext: { files?: Readonly<Record<string, string>>; consequence?: string | null } = {},
+): number {
+  let result: { readonly code: number; readonly doc: Readonly<Record<string, unknown>> };
+  try {
+    result = body();
+  } catch (err) {
+    const failure = describeFailure(err, failureContext.files, failureContext.consequence);
+    for (const line of failure.lines) process.stderr.write(line + "\n");
+    if (out.json) writeJson({ command, exit_code: failure.code, error: failure.message });
+    return failure.code;
+  }
+  if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
+  return result.code;
+}
