@@ -1,12 +1,13 @@
 // The laws of the replay, as fast-check properties over generated scenarios (`recon-proof gen`).
 // Budget: NUM_RUNS (default 6 per law, seconds in all); `npm run test:deep` runs many more.
-// A failure prints fast-check's seed and path, and saves the counterexample under
-// fixtures/regressions/ — test/regressions.test.ts replays every saved one.
+// A failure prints fast-check's seed and path, and writes the shrunk counterexample as literal files
+// to a temporary folder it names; copied into fixtures/regressions/, test/regressions.test.ts
+// replays it on every run.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../src/gen/generate.js";
-import { checkLaw, type LawInput, LAWS } from "./helpers/laws.js";
+import { checkLaw, expectNoResendWithinTtl, generate, type LawInput, LAWS, lawTtlMs, replayLines } from "./helpers/laws.js";
 
 const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 6);
 const SEED = process.env["FC_SEED"] === undefined ? undefined : Number(process.env["FC_SEED"]);
@@ -39,6 +40,19 @@ describe("laws of the replay (fast-check over generated scenarios)", () => {
 describe("the laws can fail", () => {
   it("a broken cache store that commits a run when the process dies breaks crash-resume, and the law says so", () => {
     // The resumed run then sees its own earlier sends as someone else's and skips them as duplicates.
-    expect(() => LAWS.crashResume.check({ seed: 3, events: 200, faults: [], pick: 120 }, { commitOnCrash: true })).toThrow();
+    expect(() => LAWS.crashResume.check(generate({ seed: 3, events: 200, faults: [], pick: 120 }), 120, { commitOnCrash: true })).toThrow();
+  });
+
+  it("noResendWithinTtl reaches the branch where an id's TTL has passed and it is sent again", () => {
+    // The generator re-emits a decision after every restart; with a 1 s TTL it is sent again.
+    const s = generate({ seed: 7, events: 600, faults: [], pick: 1 });
+    const ttl = lawTtlMs(s, 1);
+    expect(ttl).toBe(1_000);
+    const r = replayLines(s.journal, s.broker, { ...s.config, idempotency_ttl_ms: ttl });
+    expect(expectNoResendWithinTtl(r.sent, ttl)).toBeGreaterThan(0);
+  });
+
+  it("noResendWithinTtl fails when an id is sent again within its TTL", () => {
+    expect(() => expectNoResendWithinTtl([{ clientOrderId: "C1", ms: 0, index: 0 }, { clientOrderId: "C1", ms: 999, index: 5 }], 1_000)).toThrow(/C1 sent again after 999 ms/);
   });
 });

@@ -1,9 +1,11 @@
-// The laws checked by test/properties.test.ts and re-checked on saved counterexamples by
-// test/regressions.test.ts. Each law takes a plain JSON input (generator seed, size, faults and a
-// free number to pick with), so a counterexample is a small file anyone can replay.
+// The laws checked by test/properties.test.ts over generated scenarios, and re-checked on the
+// literal counterexamples under fixtures/regressions/ by test/regressions.test.ts. Each law checks a
+// Scenario (journal and broker lines, config, the ground truth) with a free number to pick with, so
+// a counterexample is a folder of files anyone can replay, whatever the generator does later.
 
 import fc from "fast-check";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { initCache, SqliteCacheStore } from "../../src/adapters/cache-store.js";
@@ -13,7 +15,7 @@ import { configToJson, resolveConfig } from "../../src/domain/config.js";
 import * as D from "../../src/domain/decimal.js";
 import type { Report } from "../../src/domain/report.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
-import { type Fault, generateScenario, type GeneratedScenario } from "../../src/gen/generate.js";
+import { type Fault, generateScenario, type GroundTruth } from "../../src/gen/generate.js";
 import { renderArtifacts, type RenderedArtifacts } from "../../src/report/render.js";
 import { REPO, tempDir } from "./cli.js";
 
@@ -25,23 +27,40 @@ export interface LawInput {
   readonly pick: number;
 }
 
+/** What a law checks: the two logs, the config, and what reconciliation must find (when known). */
+export interface Scenario {
+  readonly journal: readonly string[];
+  readonly broker: readonly string[];
+  readonly config: Record<string, unknown>;
+  readonly truth: GroundTruth;
+}
+
+/** A decision sent: its id, its event time, and the index of the input record that sent it. */
+export interface Sent {
+  readonly clientOrderId: string;
+  readonly ms: number;
+  readonly index: number;
+}
+
 interface Replayed {
   readonly report: Report;
   readonly artifacts: RenderedArtifacts;
-  readonly sent: Array<{ clientOrderId: string; ms: number }>;
+  readonly sent: Sent[];
 }
 
 interface ReplayOptions {
   readonly cache?: { path: string; runKey: string };
   /** Stop (as if killed) after this many records, leaving the cache as a crash would. */
   readonly crashAfter?: number;
+  /** Where sends go as they happen (so a crashed run's sends are still counted). */
+  readonly sentSink?: Sent[];
   /** A broken store for the can-fail check: it commits the run when the process dies. */
   readonly commitOnCrash?: boolean;
 }
 
 class Crash extends Error {}
 
-function generate(input: LawInput): GeneratedScenario {
+export function generate(input: LawInput): Scenario {
   return generateScenario({ seed: input.seed, events: input.events, faults: input.faults as Fault[] });
 }
 
@@ -52,7 +71,7 @@ export function replayLines(journal: readonly string[], broker: readonly string[
   const opened = opts.cache === undefined ? null : SqliteCacheStore.open(opts.cache.path, opts.cache.runKey);
   if (opened !== null && opened.failure !== null) throw new Error(opened.failure);
   const store = opened?.store ?? null;
-  const sent: Array<{ clientOrderId: string; ms: number }> = [];
+  const sent: Sent[] = opts.sentSink ?? [];
   let steps = 0;
   let finalEntries: CacheEntry[] = [];
   let trades: Report["trades"][number][] = [];
@@ -60,7 +79,7 @@ export function replayLines(journal: readonly string[], broker: readonly string[
     afterStep: (engine, record, index) => {
       steps = index + 1;
       const ops = engine.drainCacheOps();
-      for (const op of ops) if (op.op === "put" && op.entry.status === "sent") sent.push({ clientOrderId: op.entry.clientOrderId, ms: record.ts.ms });
+      for (const op of ops) if (op.op === "put" && op.entry.status === "sent") sent.push({ clientOrderId: op.entry.clientOrderId, ms: record.ts.ms, index });
       store?.apply(index, ops);
       trades = trades.concat(engine.drainTrades());
       if (opts.crashAfter !== undefined && steps >= opts.crashAfter) {
@@ -94,23 +113,22 @@ const CAUGHT = new Set(["fill_caught_by_reconcile", "partial_fill_caught_by_reco
 
 interface Law {
   readonly title: string;
-  readonly check: (input: LawInput, opts?: { commitOnCrash?: boolean }) => void;
+  /** Checks the law on a scenario; `pick` chooses a line, a crash point, a TTL, ... */
+  readonly check: (s: Scenario, pick: number, opts?: { commitOnCrash?: boolean }) => void;
 }
 
 export const LAWS = {
   determinism: {
     title: "determinism: replaying a scenario twice gives identical artifact bytes",
-    check: (input) => {
-      const s = generate(input);
+    check: (s, pick) => {
       expect(replayLines(s.journal, s.broker, s.config).artifacts).toEqual(replayLines(s.journal, s.broker, s.config).artifacts);
     },
   },
 
   duplicateDelivery: {
     title: "duplicate delivery of any broker event is a no-op apart from its counter",
-    check: (input) => {
-      const s = generate(input);
-      const i = input.pick % s.broker.length;
+    check: (s, pick) => {
+      const i = pick % s.broker.length;
       const doubled = [...s.broker.slice(0, i + 1), s.broker[i]!, ...s.broker.slice(i + 1)];
       const once = replayLines(s.journal, s.broker, s.config);
       const twice = replayLines(s.journal, doubled, s.config);
@@ -128,8 +146,7 @@ export const LAWS = {
 
   sameTimestampReorder: {
     title: "reordering broker events that share a timestamp but touch different orders changes nothing (but average-cost P&L, for two fills of one symbol)",
-    check: (input) => {
-      const s = generate(input);
+    check: (s, pick) => {
       const objs = s.broker.map((l) => JSON.parse(l) as Record<string, unknown>);
       const candidates: number[] = [];
       // A redelivered event must keep its content (else it is a conflict): leave those lines alone.
@@ -148,7 +165,7 @@ export const LAWS = {
         candidates.push(k);
       }
       fc.pre(candidates.length > 0);
-      const k = candidates[input.pick % candidates.length]!;
+      const k = candidates[pick % candidates.length]!;
       // Make the pair simultaneous (the later one moves back to the earlier's time: order is kept).
       const same = [...s.broker];
       same[k + 1] = JSON.stringify({ ...objs[k + 1], ts: objs[k]!["ts"] });
@@ -170,8 +187,7 @@ export const LAWS = {
 
   conservation: {
     title: "conservation: broker position = its last snapshot + the signed sum of later fills, and the engine equals it after reconciliation (no drift injected)",
-    check: (input) => {
-      const s = generate(input);
+    check: (s, pick) => {
       const r = replayLines(s.journal, s.broker, s.config);
       const book = new Map<string, D.Dec>();
       const seen = new Set<string>();
@@ -198,8 +214,7 @@ export const LAWS = {
 
   faultsFound: {
     title: "every injected fault is found, with the right kind and order id or symbol",
-    check: (input) => {
-      const s = generate(input);
+    check: (s, pick) => {
       const r = replayLines(s.journal, s.broker, s.config);
       const found = r.report.findings.items;
       for (const want of s.truth.findings) {
@@ -216,8 +231,7 @@ export const LAWS = {
 
   nothingFoundWithoutFaults: {
     title: "nothing is found when no fault was injected (no finding above info, no alert, no kill switch)",
-    check: (input) => {
-      const s = generate(input);
+    check: (s, pick) => {
       const r = replayLines(s.journal, s.broker, s.config);
       expect(r.report.findings.items.filter((f) => f.severity !== "info").map((f) => f.kind)).toEqual([]);
       expect(r.report.alerts.items.map((a) => a.alert)).toEqual([]);
@@ -227,41 +241,39 @@ export const LAWS = {
   },
 
   crashResume: {
-    title: "crash at any event, then resume with the same cache, equals no crash (and sends nothing twice)",
-    check: (input, opts = {}) => {
-      const s = generate(input);
+    title: "crash at any event, then resume with the same cache, equals no crash, and nothing is sent twice across the crash",
+    check: (s, pick, opts = {}) => {
       const total = s.journal.length + s.broker.length;
-      const crashAfter = 1 + (input.pick % total);
+      const crashAfter = 1 + (pick % total);
       const base = join(tempDir(), "base.db");
       initCache(base);
       const clean = replayLines(s.journal, s.broker, s.config, { cache: { path: base, runKey: "run" } });
       const path = join(tempDir(), "crash.db");
       initCache(path);
-      let crashedSent: Replayed["sent"] = [];
+      const beforeCrash: Sent[] = [];
       try {
-        replayLines(s.journal, s.broker, s.config, { cache: { path, runKey: "run" }, crashAfter, commitOnCrash: opts.commitOnCrash === true });
+        replayLines(s.journal, s.broker, s.config, { cache: { path, runKey: "run" }, crashAfter, sentSink: beforeCrash, commitOnCrash: opts.commitOnCrash === true });
       } catch (err) {
         if (!(err instanceof Crash)) throw err;
       }
       const resumed = replayLines(s.journal, s.broker, s.config, { cache: { path, runKey: "run" } });
-      crashedSent = resumed.sent;
       expect(resumed.artifacts).toEqual(clean.artifacts);
-      expect(crashedSent.length).toBe(clean.sent.length);
+      // The resumed run recomputes the sends before the crash point (the store confirms them against
+      // its log instead of recording them again) and records only the ones after it: together they
+      // are exactly the uninterrupted run's sends, each once.
+      expect(resumed.sent.filter((x) => x.index < crashAfter), "the resumed run recomputes the crashed run's sends").toEqual(beforeCrash);
+      const acrossTheCrash = [...beforeCrash, ...resumed.sent.filter((x) => x.index >= crashAfter)];
+      expect(acrossTheCrash).toEqual(clean.sent);
+      expectNoResendWithinTtl(acrossTheCrash, resolveConfig(s.config).idempotencyTtlMs);
     },
   },
 
   noResendWithinTtl: {
-    title: "no client_order_id is sent twice within its TTL",
-    check: (input) => {
-      const s = generate(input);
-      const ttl = resolveConfig(s.config).idempotencyTtlMs;
-      const r = replayLines(s.journal, s.broker, s.config);
-      const last = new Map<string, number>();
-      for (const { clientOrderId, ms } of r.sent) {
-        const before = last.get(clientOrderId);
-        expect(before === undefined || ms - before >= ttl, `${clientOrderId} sent again after ${ms - (before ?? 0)} ms`).toBe(true);
-        last.set(clientOrderId, ms);
-      }
+    title: "no client_order_id is sent twice within its TTL (with short TTLs, so ids also come free and are sent again)",
+    check: (s, pick) => {
+      const config = { ...s.config, idempotency_ttl_ms: lawTtlMs(s, pick) };
+      const r = replayLines(s.journal, s.broker, config);
+      expectNoResendWithinTtl(r.sent, config.idempotency_ttl_ms);
       expect(r.sent.length).toBe(r.report.totals.ordersSent);
     },
   },
@@ -269,20 +281,60 @@ export const LAWS = {
 
 export type LawName = keyof typeof LAWS;
 
+/** The TTL noResendWithinTtl replays with: the scenario's own, or one short enough that ids expire. */
+export function lawTtlMs(s: Scenario, pick: number): number {
+  return [resolveConfig(s.config).idempotencyTtlMs, 1_000, 20_000][pick % 3]!;
+}
+
+/** Sends of an id are at least a TTL apart; returns how many were re-sends after the TTL. */
+export function expectNoResendWithinTtl(sent: readonly Sent[], ttlMs: number): number {
+  const last = new Map<string, number>();
+  let resentAfterTtl = 0;
+  for (const { clientOrderId, ms } of sent) {
+    const before = last.get(clientOrderId);
+    expect(before === undefined || ms - before >= ttlMs, `${clientOrderId} sent again after ${ms - (before ?? 0)} ms (TTL ${ttlMs} ms)`).toBe(true);
+    if (before !== undefined) resentAfterTtl += 1;
+    last.set(clientOrderId, ms);
+  }
+  return resentAfterTtl;
+}
+
 export const REGRESSIONS_DIR = join(REPO, "fixtures", "regressions");
 
-/** Runs a law under fast-check; on failure saves the shrunk counterexample and rethrows with the seed. */
+/** The files of a literal counterexample: what test/regressions.test.ts replays. */
+export interface SavedCounterexample {
+  readonly law: LawName;
+  readonly pick: number;
+  readonly note: string;
+}
+
+/** Writes a scenario as a literal counterexample folder. */
+export function writeCounterexample(dir: string, s: Scenario, saved: SavedCounterexample): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "journal.jsonl"), s.journal.join("\n") + "\n");
+  writeFileSync(join(dir, "broker.jsonl"), s.broker.join("\n") + "\n");
+  writeFileSync(join(dir, "config.json"), JSON.stringify(s.config, null, 2) + "\n");
+  writeFileSync(join(dir, "truth.json"), JSON.stringify(s.truth, null, 2) + "\n");
+  writeFileSync(join(dir, "law.json"), JSON.stringify(saved, null, 2) + "\n");
+}
+
+/**
+ * Runs a law under fast-check. On failure the shrunk counterexample is written as a literal folder
+ * in a temporary directory (never into fixtures/), and the error names it: copy it into
+ * fixtures/regressions/ to keep it.
+ */
 export function checkLaw(name: LawName, arb: fc.Arbitrary<LawInput>, params: { numRuns: number; seed: number | undefined }): void {
   const details = fc.check(fc.property(arb, (input) => {
-    LAWS[name].check(input);
+    LAWS[name].check(generate(input), input.pick);
   }), { numRuns: params.numRuns, ...(params.seed === undefined ? {} : { seed: params.seed }) });
   if (!details.failed) return;
   const input = details.counterexample?.[0];
+  let saved = "";
   if (input !== undefined) {
-    mkdirSync(REGRESSIONS_DIR, { recursive: true });
-    const file = join(REGRESSIONS_DIR, `${name}-seed${details.seed}.json`);
-    writeFileSync(file, JSON.stringify({ law: name, input, fc_seed: details.seed, fc_path: details.counterexamplePath,
-      error: String(details.errorInstance ?? "").slice(0, 2000) }, null, 2) + "\n");
+    const dir = join(mkdtempSync(join(tmpdir(), "recon-proof-counterexample-")), `${name}-seed${details.seed}`);
+    writeCounterexample(dir, generate(input), { law: name, pick: input.pick,
+      note: `found by fast-check seed ${details.seed} path ${details.counterexamplePath}: gen seed ${input.seed}, ${input.events} events, faults ${input.faults.join(",") || "none"}` });
+    saved = `\ncounterexample written to ${dir} (copy it into fixtures/regressions/ to keep it)`;
   }
-  throw new Error(fc.defaultReportMessage(details) ?? `law ${name} failed (seed ${details.seed})`);
+  throw new Error((fc.defaultReportMessage(details) ?? `law ${name} failed (seed ${details.seed})`) + saved);
 }
