@@ -1,5 +1,5 @@
 // The laws of the replay, as fast-check properties over generated scenarios (`recon-proof gen`).
-// Budget: NUM_RUNS (default 6 per law, seconds in all); `npm run test:deep` runs many more.
+// Budget: NUM_RUNS (default 25 per law, seconds in all); `npm run test:deep` runs many more.
 // A failure prints fast-check's seed and path, and writes the shrunk counterexample as literal files
 // to a temporary folder it names; copied into fixtures/regressions/, test/regressions.test.ts
 // replays it on every run.
@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { FAULTS } from "../src/gen/generate.js";
 import { checkLaw, expectNoResendWithinTtl, generate, type LawInput, LAWS, lawTtlMs, replayLines } from "./helpers/laws.js";
 
-const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 6);
+const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 25);
 const SEED = process.env["FC_SEED"] === undefined ? undefined : Number(process.env["FC_SEED"]);
 const MAX_EVENTS = Number(process.env["MAX_EVENTS"] ?? 400);
 

@@ -119,7 +119,16 @@ export interface GenerateOptions {
   readonly faults: readonly Fault[];
   /** Told how many lines are written so far (for the shell's progress line); never changes the output. */
   readonly onProgress?: (lines: number) => void;
+  /**
+   * Each requested fault happens at least once. Terminal faults always do; the others (drop-ack,
+   * duplicate-delivery, disconnect with a fill missed while down, crash-restart) otherwise happen
+   * by chance. Without it, the output is the same as before this option existed.
+   */
+  readonly force?: boolean;
 }
+
+/** Faults that happen by chance unless forced. */
+const CHANCE_FAULTS: readonly Fault[] = ["drop-ack", "duplicate-delivery", "disconnect", "crash-restart"];
 
 /** Generates one scenario. `events` is the target number of journal + broker lines (at least 20). */
 export function generateScenario(opts: GenerateOptions): GeneratedScenario {
@@ -143,6 +152,10 @@ class Generator {
   /** The engine's idea of its positions: the broker's, less fills it has not seen. */
   private readonly enginePositions = new Map<string, Position>();
   private readonly open = new Map<string, OpenOrder>();
+  /** Orders the engine believes open: it has not seen them filled, cancelled or rejected. */
+  private readonly engineOpen = new Map<string, OpenOrder>();
+  /** Cancels and rejects the engine missed (the link was down): it learns them at reconnect. */
+  private pendingTerminal: OpenOrder[] = [];
   private connected = true;
   /** Event time of the engine's last reconciliation, to keep disconnects clear of the next one. */
   private lastReconcileMs = START_MS;
@@ -154,10 +167,13 @@ class Generator {
   private lastBrokerMs = START_MS;
   /** Orders the broker has shown something of (an accept, fill or reject). */
   private readonly brokerSeen = new Set<string>();
+  /** Forced faults that have not happened yet. */
+  private readonly toForce = new Set<Fault>();
 
   constructor(private readonly opts: GenerateOptions) {
     this.rng = new Rng(opts.seed);
     this.faults = new Set(opts.faults);
+    if (opts.force === true) for (const f of CHANCE_FAULTS) if (this.faults.has(f)) this.toForce.add(f);
     for (const i of INSTRUMENTS) this.mid.set(i.symbol, i.pipettes);
   }
 
@@ -183,6 +199,8 @@ class Generator {
         this.scheduleSnapshot(this.now);
         continue;
       }
+      // Forced faults come once a quarter of the log is written, so the engine has a history by then.
+      if (this.toForce.size > 0 && this.connected && this.lineCount() >= target / 4 && this.forceNext()) continue;
       const roll = this.rng.int(0, 999);
       if (roll < 4 && this.connected && this.restartSafe()) this.restart("deploy", true);
       else if (roll < 12 && this.faults.has("disconnect") && this.connected) this.disconnectWindow();
@@ -247,7 +265,8 @@ class Generator {
     const line = JSON.stringify({ type: obj["type"], ts: iso(t),
       event_id: `EV-${String(this.eventSeq).padStart(8, "0")}`, ...obj });
     this.broker.push(line);
-    if (this.faults.has("duplicate-delivery") && this.rng.chance(2)) {
+    if (this.faults.has("duplicate-delivery") && (this.rng.chance(2) || this.toForce.has("duplicate-delivery"))) {
+      this.toForce.delete("duplicate-delivery");
       this.broker.push(line);
       this.duplicateDeliveries += 1;
     }
@@ -278,6 +297,7 @@ class Generator {
     this.lastDecision = decision;
     const order: OpenOrder = { coid, decisionId: decision["decision_id"] as string, inst, side, qty, refPrice, filledSeen: 0, closed: false };
     this.open.set(coid, order);
+    this.engineOpen.set(coid, order);
     const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
     let t = this.now + this.rng.int(40, 200);
     if (this.rng.chance(3)) {
@@ -287,7 +307,9 @@ class Generator {
     const rests = isLimit && this.rng.chance(50);
     // Only an order that fills may lose its accept: its fills still carry the client order id. A
     // resting order's cancel names only the broker's id, which then nothing would tie to the engine.
-    if (rests || !(this.faults.has("drop-ack") && this.rng.chance(10))) {
+    const dropAck = !rests && this.faults.has("drop-ack") && (this.rng.chance(10) || this.toForce.has("drop-ack"));
+    if (dropAck) this.toForce.delete("drop-ack");
+    if (!dropAck) {
       this.schedule(t, () => ({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }));
     }
     if (rests) {
@@ -322,6 +344,12 @@ class Generator {
   private closeOrder(order: OpenOrder, obj: Obj): Obj {
     order.closed = true;
     this.open.delete(order.coid);
+    // A cancel or reject the engine does not see (the link is down) is caught by the next reconciliation.
+    if (this.connected) this.engineOpen.delete(order.coid);
+    else {
+      this.findings.push({ kind: "order_state_caught_by_reconcile", client_order_id: order.coid });
+      this.pendingTerminal.push(order);
+    }
     return obj;
   }
 
@@ -331,6 +359,7 @@ class Generator {
     this.positions.set(order.inst.symbol, applyFill(this.positions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
     if (this.connected) {
       order.filledSeen += qty;
+      if (order.filledSeen >= order.qty) this.engineOpen.delete(order.coid);
       this.enginePositions.set(order.inst.symbol, applyFill(this.enginePositions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
     } else {
       this.findings.push({ kind: "caught_by_reconcile", client_order_id: order.coid });
@@ -354,8 +383,11 @@ class Generator {
   private pendingCatch: Array<{ order: OpenOrder; q: Dec; p: Dec; qty: number }> = [];
 
   private catchUp(): void {
+    for (const o of this.pendingTerminal) this.engineOpen.delete(o.coid);
+    this.pendingTerminal = [];
     for (const c of this.pendingCatch) {
       c.order.filledSeen += c.qty;
+      if (c.order.filledSeen >= c.order.qty) this.engineOpen.delete(c.order.coid);
       this.enginePositions.set(c.order.inst.symbol, applyFill(this.enginePositions.get(c.order.inst.symbol) ?? FLAT, c.order.side, c.q, c.p).pos);
     }
     this.pendingCatch = [];
@@ -443,22 +475,12 @@ class Generator {
    */
   private crashRestart(): void {
     const room = this.msToNextReconcile() - 5_000;
-    if (room < 10_000) return;
+    // Like a deploy restart, only when every open order has a broker record (see restartSafe).
+    if (room < 10_000 || !this.restartSafe()) return;
     this.crashDone = true;
-    const inst = this.rng.pick(INSTRUMENTS);
-    const side = this.rng.chance(50) ? "buy" as const : "sell" as const;
-    const mid = this.walk(inst);
-    this.decisionSeq += 1;
-    const coid = `GEN::crash::${inst.symbol}::${compact(this.now)}::${this.rng.hex(8)}`;
-    const qty = this.rng.int(1, 20) * 1000;
-    const order: OpenOrder = { coid, decisionId: `D-${String(this.decisionSeq).padStart(7, "0")}`, inst, side, qty,
-      refPrice: D.parseDec(price(inst, mid))!, filledSeen: 0, closed: false };
-    this.flushUntil(this.now);
-    this.emitJournal({ type: "decision", ts: iso(this.now), decision_id: order.decisionId, client_order_id: coid,
-      symbol: inst.symbol, side, qty, ref_price: price(inst, mid) });
-    this.open.set(coid, order);
-    const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
-    this.emitBrokerAt({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }, this.now + 50);
+    this.toForce.delete("crash-restart");
+    const { order, bid, mid } = this.acceptedMarketOrder("crash");
+    const { inst, side, qty, coid } = order;
     this.now += 100;
     this.emitBrokerAt({ type: "disconnect" }, this.now);
     this.connected = false;
@@ -473,12 +495,64 @@ class Generator {
     this.connected = true;
     this.now += 1;
     this.flushUntil(this.now);
-    // The snapshot is the engine's belief: the order open, unfilled, and positions without the fill.
+    // The snapshot is the engine's belief: its open orders (this one unfilled) and positions without the fill.
     this.emitJournal({ type: "snapshot", ts: iso(this.now),
-      open_orders: [{ client_order_id: coid, symbol: inst.symbol, side, qty, filled_qty: 0, ref_price: price(inst, mid) }],
+      open_orders: [...this.engineOpen.values()].map((o) => ({
+        client_order_id: o.coid, symbol: o.inst.symbol, side: o.side, qty: o.qty, filled_qty: o.filledSeen, ref_price: D.toPlain(o.refPrice),
+      })),
       positions: this.positionLines(this.enginePositions, false) });
     this.lastReconcileMs = this.now;
     this.catchUp();
+  }
+
+  /** A market order decided now and accepted 50 ms later (the journal line and the accept are emitted). */
+  private acceptedMarketOrder(tag: string): { order: OpenOrder; bid: string; mid: number } {
+    const inst = this.rng.pick(INSTRUMENTS);
+    const side = this.rng.chance(50) ? "buy" as const : "sell" as const;
+    const mid = this.walk(inst);
+    this.decisionSeq += 1;
+    const coid = `GEN::${tag}::${inst.symbol}::${compact(this.now)}::${this.rng.hex(8)}`;
+    const qty = this.rng.int(1, 20) * 1000;
+    const order: OpenOrder = { coid, decisionId: `D-${String(this.decisionSeq).padStart(7, "0")}`, inst, side, qty,
+      refPrice: D.parseDec(price(inst, mid))!, filledSeen: 0, closed: false };
+    this.flushUntil(this.now);
+    this.emitJournal({ type: "decision", ts: iso(this.now), decision_id: order.decisionId, client_order_id: coid,
+      symbol: inst.symbol, side, qty, ref_price: price(inst, mid) });
+    this.open.set(coid, order);
+    this.engineOpen.set(coid, order);
+    const bid = `BO-${String(++this.orderSeq).padStart(7, "0")}`;
+    this.emitBrokerAt({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }, this.now + 50);
+    return { order, bid, mid };
+  }
+
+  /** Makes one forced fault happen now, if it can (false: not now, e.g. a reconciliation is near). */
+  private forceNext(): boolean {
+    if (this.toForce.has("crash-restart")) {
+      this.crashRestart();
+      return this.crashDone;
+    }
+    if (this.toForce.has("disconnect")) return this.missedFillWindow();
+    return false; // drop-ack and duplicate-delivery are forced where the next order or event is made
+  }
+
+  /** A disconnect during which a fill of the engine's order lands: caught by the reconnect's reconciliation. */
+  private missedFillWindow(): boolean {
+    if (this.msToNextReconcile() - 2_000 < 5_000) return false;
+    this.toForce.delete("disconnect");
+    const { order, bid, mid } = this.acceptedMarketOrder("dropout");
+    this.now += 100;
+    this.emitBrokerAt({ type: "disconnect" }, this.now);
+    this.connected = false;
+    this.now += 200;
+    this.flushUntil(this.now);
+    this.emitBroker(this.fill(order, bid, order.qty, price(order.inst, mid), "0"), this.now);
+    this.now += 1_000;
+    this.flushUntil(this.now);
+    this.connected = true;
+    this.emitBroker({ type: "reconnect" }, this.now);
+    this.lastReconcileMs = this.now;
+    this.catchUp();
+    return true;
   }
 
   private injectTerminal(f: Fault): void {

@@ -16,10 +16,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+export function runCli(args: readonly string[], env: Record<string, string> = {}, cwd?: string): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: "utf8",
     env: { ...process.env, ...env },
+    ...(cwd === undefined ? {} : { cwd }),
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error) throw r.error;

@@ -33,6 +33,7 @@ export function registerGen(program: Command, setExit: (code: number) => void): 
     .requiredOption("--seed <n>", "seed of every random choice; the same seed gives the same bytes")
     .requiredOption("--events <m>", "about how many journal + broker lines to write (at least 20)")
     .option("--faults <list>", `comma-separated faults to inject: ${FAULTS.join(", ")}`)
+    .option("--force", "make each named fault happen at least once (drop-ack, duplicate-delivery, disconnect and crash-restart otherwise happen by chance; a forced disconnect always hides a fill)")
     .requiredOption("--out <dir>", "folder to write the scenario into (created if missing)")
     .addHelpText("after", `
 Faults and what reconciliation must find (written to truth.json):
@@ -55,12 +56,12 @@ ${exitCodesHelp([
 Example (a scenario with a manual trade at the broker, then its proof):
   recon-proof gen --seed 7 --events 20000 --faults disconnect,orphan --out generated/s7
   recon-proof proof generated/s7`)
-    .action((opts: { seed: string; events: string; faults?: string; out: string }) => setExit(exitCodeOf(() => {
+    .action((opts: { seed: string; events: string; faults?: string; force?: boolean; out: string }) => setExit(exitCodeOf(() => {
       const events = wholeNumber(opts.events, "--events", 20);
       const seed = wholeNumber(opts.seed, "--seed", 0);
       const faults = parseFaults(opts.faults);
       const scenario = withProgress("gen", events, "events", (progress) =>
-        generateScenario({ seed, events, faults, onProgress: (lines) => progress.update(lines) }));
+        generateScenario({ seed, events, faults, force: opts.force === true, onProgress: (lines) => progress.update(lines) }));
       mkdirSync(opts.out, { recursive: true });
       writeLinesAtomically(join(opts.out, "journal.jsonl"), scenario.journal);
       writeLinesAtomically(join(opts.out, "broker.jsonl"), scenario.broker);
