@@ -13,9 +13,9 @@ import { type CacheEntry, OrderIdCache } from "../src/core/cache.js";
 import * as D from "../src/domain/decimal.js";
 import { readArtifacts, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 
-function replayWithCache(scenario: string, cache: string, out: string, journal?: string) {
+function replayWithCache(scenario: string, cache: string, out: string, journal?: string, broker?: string) {
   const dir = join(SCENARIOS, scenario);
-  return runCli(["replay", "--journal", journal ?? join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"),
+  return runCli(["replay", "--journal", journal ?? join(dir, "journal.jsonl"), "--broker", broker ?? join(dir, "broker.jsonl"),
     "--config", join(dir, "config.json"), "--cache", cache, "--out", out]);
 }
 
@@ -75,12 +75,16 @@ describe("entries through a replay", () => {
   it("a replay over other inputs with the same cache is a new engine start: live ids are blocked as duplicates", () => {
     const cache = freshCache();
     expect(replayWithCache("healthy", cache, join(tempDir(), "a")).status).toBe(0);
-    // The same journal with its snapshot moved one second: other inputs, same decisions.
+    // The same journal with its snapshot moved one second: other inputs, same decisions. The broker
+    // shows only its opening lines this time (its fills of those orders again would be overfills of
+    // orders the cache holds as filled: the kill switch, not this test's subject).
     const dir = join(SCENARIOS, "healthy");
     const journal = join(tempDir(), "journal.jsonl");
     writeFileSync(journal, readFileSync(join(dir, "journal.jsonl"), "utf8").replace("06:59:00Z", "06:59:01Z"));
+    const broker = join(tempDir(), "broker.jsonl");
+    writeFileSync(broker, readFileSync(join(dir, "broker.jsonl"), "utf8").split("\n").slice(0, 2).join("\n") + "\n");
     const out = join(tempDir(), "b");
-    replayWithCache("healthy", cache, out, journal);
+    expect(replayWithCache("healthy", cache, out, journal, broker).status).toBe(0);
     const summary = readArtifacts(out)["summary.txt"]!;
     expect(summary).toContain("duplicates_skipped=5\n");
     expect(summary).toContain("orders_sent=0\n");

@@ -6,7 +6,8 @@ import type { Config } from "../domain/config.js";
 import type { KillReason } from "../domain/report.js";
 import type { Instant } from "../domain/time.js";
 import type { BrokerBook, BrokerOrder } from "./broker-book.js";
-import type { GroupEmitter } from "./emit.js";
+import type { GroupEmitter, RawFinding } from "./emit.js";
+import { isCritical } from "./findings.js";
 import type { EngineOrder, EngineView, OrderRef } from "./engine-view.js";
 import type { KillSwitch } from "./kill-switch.js";
 import type { Reported } from "./reported.js";
@@ -27,6 +28,14 @@ export interface EngineCore {
 /** Engages the kill switch; a reason is emitted (for the report) the first time it engages it. */
 export function engageKill(core: EngineCore, reason: KillReason, at: Instant): void {
   if (core.kill.engage(reason, at.text)) core.out.kill({ reason, ts: at.text });
+}
+
+/** Emits a finding; a critical one engages the kill switch, with its kind as the reason (CONTRACT §4). */
+export function report(core: EngineCore, f: RawFinding): void {
+  core.out.finding(f);
+  if (isCritical(f.kind)) {
+    if (core.kill.engage(f.kind, f.ts)) core.out.kill({ reason: f.kind, ts: f.ts });
+  }
 }
 
 /** How the broker names one of its orders. */

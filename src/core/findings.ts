@@ -5,7 +5,7 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Side } from "../domain/records.js";
 import type {
-  AmbiguousMatch, Detail, FindingKind, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
+  AmbiguousMatch, Detail, FindingKind, KillReason, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
 } from "../domain/report.js";
 import { type Instant, instantFromMs } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
@@ -16,8 +16,8 @@ import type { Drift } from "./rules/drift.js";
 import type { MatchKind } from "./rules/matching.js";
 import type { Position } from "./position.js";
 
-/** The severity of every finding kind. */
-export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
+/** The severity of every finding kind. Every critical finding engages the kill switch (its kind is the reason). */
+export const SEVERITY = {
   stale_local_order: "critical",
   orphan_broker_order: "critical",
   position_drift: "critical",
@@ -29,10 +29,21 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   in_flight_order: "info",
   cancel_request_unknown_order: "warning",
   overfill: "critical",
+  order_mismatch: "critical",
   broker_limit_mismatch: "warning",
   symbol_cap_breach: "critical",
   daily_loss_breach: "critical",
-};
+} as const satisfies Record<FindingKind, Severity>;
+
+/** The finding kinds that engage the kill switch: the critical ones. */
+export type CriticalKind = { [K in FindingKind]: (typeof SEVERITY)[K] extends "critical" ? K : never }[FindingKind];
+// Every critical kind must be a kill-switch reason (a compile error otherwise).
+const _criticalKindsAreKillReasons: readonly KillReason[] = [] as readonly CriticalKind[];
+void _criticalKindsAreKillReasons;
+
+export function isCritical(kind: FindingKind): kind is CriticalKind {
+  return SEVERITY[kind] === "critical";
+}
 
 interface Subject {
   readonly clientOrderId: string | null;

@@ -6,7 +6,7 @@ import { ttlMsFor } from "../domain/config.js";
 import type { DecisionRecord, SnapshotRecord } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
 import type { Instant } from "../domain/time.js";
-import type { EngineCore } from "./context.js";
+import { type EngineCore, report } from "./context.js";
 import { isOpen, newEngineOrder } from "./engine-view.js";
 import * as F from "./findings.js";
 import { judgeDecision } from "./rules/decisions.js";
@@ -48,7 +48,7 @@ export function requestCancel(core: EngineCore, clientOrderId: string, ts: Insta
     core.view.addEvidence(e, `journal:${line}`);
     return;
   }
-  core.out.finding(F.cancelRequestUnknownOrder(clientOrderId, e, ts, line));
+  report(core, F.cancelRequestUnknownOrder(clientOrderId, e, ts, line));
 }
 
 /** What the engine believed when it (re)started: its open orders (with their cache entries) and positions. */

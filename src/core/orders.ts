@@ -4,7 +4,7 @@
 
 import type { Instant } from "../domain/time.js";
 import type { BrokerFill } from "./broker-book.js";
-import type { EngineCore } from "./context.js";
+import { type EngineCore, report } from "./context.js";
 import { type EngineOrder, isOpen, type OrderRef, orderFromCache } from "./engine-view.js";
 import * as F from "./findings.js";
 import { type FillOutcome, fillOutcome } from "./rules/fills.js";
@@ -22,7 +22,7 @@ export function resolveOrRelink(core: EngineCore, ref: OrderRef, ts: Instant, re
   const e = orderFromCache(cached);
   core.view.hold(e);
   if (cached.status !== "closed") {
-    core.out.finding(F.orderRelinkedFromCache(cached, core.book.orderByClientId(ref.clientOrderId), ts, reconcileId));
+    report(core, F.orderRelinkedFromCache(cached, core.book.orderByClientId(ref.clientOrderId), ts, reconcileId));
   }
   return e;
 }
@@ -31,7 +31,7 @@ export function resolveOrRelink(core: EngineCore, ref: OrderRef, ts: Instant, re
 export function takeFill(core: EngineCore, e: EngineOrder, fill: BrokerFill, source: "stream" | "reconcile", reconcileId: string | null): FillOutcome {
   const outcome = fillOutcome(e, fill.ev.qty);
   core.view.takeFill(e, fill);
-  if (outcome.overfill) core.out.finding(F.overfill(e, fill, reconcileId));
+  if (outcome.overfill) report(core, F.overfill(e, fill, reconcileId));
   core.view.setStatus(e, outcome.status);
   core.view.updateCache(e, outcome.cacheStatus);
   writeTradeRow(core, fill, e, source);

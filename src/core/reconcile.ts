@@ -9,7 +9,7 @@ import type { ReconcileRun, ReconcileTrigger } from "../domain/report.js";
 import { pipSize } from "../domain/symbol.js";
 import { type Instant, utcDay } from "../domain/time.js";
 import { type BrokerOrder, provenLive } from "./broker-book.js";
-import { brokerHasRecordOf, type EngineCore, engageKill, forgetBrokerOrder, refOf } from "./context.js";
+import { brokerHasRecordOf, type EngineCore, engageKill, forgetBrokerOrder, refOf, report } from "./context.js";
 import { type EngineOrder, isOpen } from "./engine-view.js";
 import * as F from "./findings.js";
 import { closeOrder, resolveOrRelink, takeFill } from "./orders.js";
@@ -58,9 +58,6 @@ export function reconcile(core: EngineCore, trigger: ReconcileTrigger, at: Insta
   checkPositions(core, id, at, c);
   checkLimits(core, id, at);
   if (trigger === "restart") stageRecovery(core, id, at);
-  if (c.stale > 0) engageKill(core, "stale_local_order", at);
-  if (c.orphan > 0) engageKill(core, "orphan_broker_order", at);
-  if (c.drifting > 0) engageKill(core, "position_drift", at);
   core.view.pruneFinished();
   closeRun(core, id, at, trigger, "ok", durationMs, c);
 }
@@ -107,13 +104,13 @@ function catchUp(core: EngineCore, e: EngineOrder, b: BrokerOrder, id: string, a
     const outcome = takeFill(core, e, fill, "reconcile", id);
     c.fillsCaught += 1;
     core.totals.fillsCaught += 1;
-    out.finding(F.fillCaught(e, fill, outcome.complete, at, id));
+    report(core, F.fillCaught(e, fill, outcome.complete, at, id));
   }
   if (missed.terminal !== null) {
     view.markTerminalSeen(b);
     const wasOpen = isOpen(e.status);
     closeOrder(core, e, missed.terminal);
-    if (wasOpen) out.finding(F.orderStateCaught(e, b, at, id));
+    if (wasOpen) report(core, F.orderStateCaught(e, b, at, id));
   }
 }
 
@@ -135,7 +132,7 @@ function reportOrphan(core: EngineCore, b: BrokerOrder, id: string, at: Instant,
     c.ambiguous += 1;
     out.ambiguous(F.ambiguousMatch(b, qty, candidates, at, id));
   }
-  out.finding(F.orphanBrokerOrder(b, qty, matchKind(candidates), candidates, at, id));
+  report(core, F.orphanBrokerOrder(b, qty, matchKind(candidates), candidates, at, id));
   if (core.config.orphanPolicy !== "flatten") return;
   if (!D.isZero(b.cumFilled)) {
     out.action(F.stagedAction("flatten_position", at, id, b.symbol, b.clientOrderId ?? null, b.brokerOrderId ?? null,
@@ -167,7 +164,7 @@ function checkLocalOrders(core: EngineCore, id: string, at: Instant, trigger: Re
       if (unseenOrderState(e.sentAt?.ms, at.ms, core.config.inFlightGraceMs) === "stale") reportStale(core, e, id, at, c);
       else {
         c.inFlight += 1;
-        if (trigger === "end") core.out.finding(F.inFlightOrder(e, at, id));
+        if (trigger === "end") report(core, F.inFlightOrder(e, at, id));
       }
     }
     if (!core.reported.ttlCancels.has(e) && ttlExpired(e.ttlUtcMs, at.ms)) stageTtlCancel(core, e, id, at, c);
@@ -181,7 +178,7 @@ function reportStale(core: EngineCore, e: EngineOrder, id: string, at: Instant, 
   core.reported.staleOrders.add(e);
   core.reported.staleDistinct.add(e.clientOrderId);
   c.newDivergence = true;
-  core.out.finding(F.staleLocalOrder(e, at, id));
+  report(core, F.staleLocalOrder(e, at, id));
 }
 
 function stageTtlCancel(core: EngineCore, e: EngineOrder, id: string, at: Instant, c: RunCounters): void {
@@ -190,7 +187,7 @@ function stageTtlCancel(core: EngineCore, e: EngineOrder, id: string, at: Instan
   core.totals.staleCancelled += 1;
   core.out.action(F.stagedAction("cancel_order", at, id, e.symbol, e.clientOrderId, e.brokerOrderId ?? null, null, null,
     "stale_order_cancelled: open past its idempotency TTL"));
-  core.out.finding(F.staleOrderCancelled(e, e.ttlUtcMs!, at, id));
+  report(core, F.staleOrderCancelled(e, e.ttlUtcMs!, at, id));
 }
 
 // ------------------------------------------------------------------ positions and limits
@@ -216,7 +213,7 @@ function checkPositions(core: EngineCore, id: string, at: Instant, c: RunCounter
     if (reported.lastDrift.get(symbol) === signature) continue;
     reported.lastDrift.set(symbol, signature);
     c.newDivergence = true;
-    core.out.finding(F.positionDrift(symbol, mine, theirs, drift, at, id));
+    report(core, F.positionDrift(symbol, mine, theirs, drift, at, id));
   }
 }
 
@@ -230,20 +227,18 @@ function checkLimits(core: EngineCore, id: string, at: Instant): void {
       reported.capBreachOpen.delete(symbol);
       continue;
     }
-    engageKill(core, "symbol_cap_breach", at);
     if (reported.capBreachOpen.has(symbol)) continue;
     reported.capBreachOpen.add(symbol);
-    out.finding(F.symbolCapBreach(symbol, D.abs(qty), cap, at, id));
+    report(core, F.symbolCapBreach(symbol, D.abs(qty), cap, at, id));
   }
   const day = utcDay(at);
   const dayPnl = book.realizedOn(day);
   const cap = config.dailyLossCap;
   if (cap !== undefined && dayPnl < (core.totals.dayPnlLows.get(day) ?? D.ZERO)) core.totals.dayPnlLows.set(day, dayPnl);
   if (cap === undefined || !dailyLossBreached(dayPnl, cap)) return;
-  engageKill(core, "daily_loss_breach", at);
   if (reported.lossBreachDays.has(day)) return;
   reported.lossBreachDays.add(day);
-  out.finding(F.dailyLossBreach(day, dayPnl, cap, at, id));
+  report(core, F.dailyLossBreach(day, dayPnl, cap, at, id));
 }
 
 /** A new broker limits snapshot is compared with the engine's rails once. */
@@ -253,7 +248,7 @@ function compareLimits(core: EngineCore, id: string, at: Instant): void {
   core.reported.limitsCheckedEventId = lim.eventId;
   const mismatches = limitMismatches({ dailyLossCap: core.config.dailyLossCap, symbolCaps: core.config.symbolCaps }, lim);
   if (mismatches.length === 0) return;
-  for (const m of mismatches) core.out.finding(F.brokerLimitMismatch(m, core.configHash, lim.line, at, id));
+  for (const m of mismatches) report(core, F.brokerLimitMismatch(m, core.configHash, lim.line, at, id));
   core.out.alert(F.brokerLimitMismatchAlert(mismatches, core.configHash, at, id));
 }
 

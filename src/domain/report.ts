@@ -18,6 +18,7 @@ export type FindingKind =
   | "in_flight_order"
   | "cancel_request_unknown_order"
   | "overfill"
+  | "order_mismatch"
   | "broker_limit_mismatch"
   | "symbol_cap_breach"
   | "daily_loss_breach";
@@ -35,7 +36,7 @@ export type AlertName =
  */
 export const KILL_REASONS = [
   "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
-  "stale_local_order", "orphan_broker_order", "position_drift",
+  "stale_local_order", "orphan_broker_order", "position_drift", "overfill", "order_mismatch",
 ] as const;
 export type KillReason = (typeof KILL_REASONS)[number];
 
@@ -210,6 +211,11 @@ export interface BrokerLimitsMirror {
   readonly ts: string;
   readonly dailyLossCap: Dec;
   readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
+}
+
+/** How many findings of one kind the whole replay emitted (the report's lists may be capped). */
+export function findingsOf(report: Pick<Report, "findingCounts">, kind: FindingKind): number {
+  return report.findingCounts.filter((c) => c.kind === kind).reduce((n, c) => n + c.count, 0);
 }
 
 export interface FindingCount {

@@ -4,7 +4,7 @@
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
-import type { Alert, AmbiguousMatch, Capped, Finding, ReconcileRun, Report, SkippedDecision, StagedAction } from "../domain/report.js";
+import { type Alert, type AmbiguousMatch, type Capped, type Finding, findingsOf, type ReconcileRun, type Report, type SkippedDecision, type StagedAction } from "../domain/report.js";
 import type { RunMeta } from "./meta.js";
 import {
   type AlertDoc, type AmbiguousDoc, type CappedDoc, type FindingDoc, type ReportJson, type RunDoc, type SkippedDoc,
@@ -110,6 +110,8 @@ export function totalsDoc(report: Report): ReportJson["totals"] {
     duplicate_deliveries: t.duplicateDeliveries,
     fills_caught_by_reconcile: t.fillsCaughtByReconcile,
     stale_orders_cancelled: t.staleOrdersCancelled,
+    overfills: findingsOf(report, "overfill"),
+    order_mismatches: findingsOf(report, "order_mismatch"),
     blocked_decisions: t.blockedDecisions,
     slippage_breaches: t.slippageBreaches,
     alerts: t.alerts,

@@ -78,6 +78,7 @@ export const reportDocCheck = obj({
   totals: obj({
     stale: int, orphan: int, drift_pips: decText, drift_units: decText, cache_ok: bool, kill_switch: literal(0, 1),
     duplicates_skipped: int, duplicate_deliveries: int, fills_caught_by_reconcile: int, stale_orders_cancelled: int,
+    overfills: optional(int, 0), order_mismatches: optional(int, 0),
     blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decText, orders_sent: int, fills: int,
     unreconciled_fills: int, reconcile_runs: int, reconcile_runs_coalesced: optional(int, 0), reconcile_failures: int,
     journal_records: int, broker_events: int,

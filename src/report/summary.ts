@@ -2,7 +2,7 @@
 // key=value per line, in a fixed order.
 
 import * as D from "../domain/decimal.js";
-import type { Report } from "../domain/report.js";
+import { findingsOf, type Report } from "../domain/report.js";
 
 export function renderSummary(report: Report): string {
   const t = report.totals;
@@ -14,6 +14,8 @@ export function renderSummary(report: Report): string {
     `duplicate_deliveries=${t.duplicateDeliveries}`,
     `fills_caught_by_reconcile=${t.fillsCaughtByReconcile}`,
     `stale_orders_cancelled=${t.staleOrdersCancelled}`,
+    `overfills=${findingsOf(report, "overfill")}`,
+    `order_mismatches=${findingsOf(report, "order_mismatch")}`,
     `drift_units=${D.toPlain(t.driftUnits)}`,
     `blocked_decisions=${t.blockedDecisions}`,
     `slippage_breaches=${t.slippageBreaches}`,

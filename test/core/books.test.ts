@@ -122,3 +122,19 @@ describe("KillSwitch", () => {
     }), PARAMS);
   });
 });
+
+describe("report(): every critical finding engages the kill switch, and nothing else does", () => {
+  it("enumerates every kind: its severity decides it's severity decides it, with the kind as the reason", async () => {
+    const { report } = await import("../../src/core/context.js");
+    const { GroupEmitter } = await import("../../src/core/emit.js");
+    const { SEVERITY } = await import("../../src/core/findings.js");
+    for (const [kind, severity] of Object.entries(SEVERITY)) {
+      const kill = new KillSwitch();
+      const core = { kill, out: new GroupEmitter(() => {}) } as unknown as Parameters<typeof report>[0];
+      report(core, { kind: kind as never, severity, ts: "t", reconcileId: null, clientOrderId: null, brokerOrderId: null, symbol: null,
+        detail: {}, evidence: [], global: false });
+      expect({ kind, engaged: kill.view().engaged, reasons: kill.view().reasons }).toEqual(
+        { kind, engaged: severity === "critical", reasons: severity === "critical" ? [kind] : [] });
+    }
+  });
+});

@@ -29,6 +29,8 @@ export const KILL_REASON_WORDS: Readonly<Record<KillReason, string>> = {
   broker_unreachable: "the broker could not be reached at a reconcile",
   symbol_cap_breach: "a position exceeds the broker's per-symbol cap",
   daily_loss_breach: "the day's realized loss exceeds the daily loss cap",
+  overfill: "the broker filled more than an order's quantity",
+  order_mismatch: "the broker's live order under the engine's id differs from what the engine decided",
 };
 
 const ms = (ts: string): number => parseInstant(ts)?.ms ?? 0;

@@ -10,6 +10,7 @@ import { evidence_lines_max, triage_cards_max, triage_group_rows_max } from "./l
 import { EVIDENCE_SOURCES, type ArtifactBundle, type EvidenceLines, type EvidenceSource } from "./model.js";
 import type { FindingDoc, ReportDoc, StagedActionDoc } from "../report-schema.js";
 import { REPORT_JSON } from "../artifact-names.js";
+import type { FindingKind } from "../../domain/report.js";
 
 interface Guide {
   /** The rule that fired, in plain words. */
@@ -56,7 +57,7 @@ const FINDING_GUIDES: Readonly<Record<string, Guide>> = {
   in_flight_order: { rule: "At the end of the replay an order is within its grace with no broker record: its outcome is unknown.", next: "" },
   cancel_request_unknown_order: { rule: "The engine asked to cancel an order it does not hold.", next: "" },
   broker_limit_mismatch: { rule: "The broker's risk limits differ from the engine's config.", next: "" },
-};
+} satisfies Record<FindingKind, Guide>;
 
 const GENERIC_NEXT: Readonly<Record<string, string>> = {
   critical: "Check the evidence lines against the broker's own records and resolve the cause before the kill switch is reset.",
