@@ -16,7 +16,7 @@ import { assert, DataError } from "../domain/errors.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
 import type { Dec } from "../domain/decimal.js";
 import type { ReconcileTrigger, Report, TradeRow } from "../domain/report.js";
-import { type Instant, instantFromMs } from "../domain/time.js";
+import { compareInstants, type Instant, instantFromMs } from "../domain/time.js";
 import { BrokerBook } from "./broker-book.js";
 import type { CacheEntry, CacheOp } from "./cache.js";
 import { type EngineCore, engageKill } from "./context.js";
@@ -124,7 +124,8 @@ export class Engine {
       throw new DataError(rec.src, rec.line, "(line)", `at most events_max=${this.core.config.eventsMax} records in one replay (raise it in the config)`);
     }
     if (this.phase === "running") this.runDueReconciles(rec.ts);
-    this.lastTs = rec.ts;
+    // A late redelivery never moves the clock back.
+    if (this.lastTs === undefined || compareInstants(rec.ts, this.lastTs) > 0) this.lastTs = rec.ts;
     if (rec.src === "journal") t.journalRecords += 1;
     else t.brokerEvents += 1;
   }

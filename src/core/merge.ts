@@ -1,17 +1,28 @@
 // Event-time merge of the two logs. The order is defined, not incidental: by timestamp (to the
 // nanosecond), then journal before broker (the engine decides, then the broker answers), then by
 // line. Each file must itself be in time order; a line that goes back in time is a data error and
-// is never silently re-sorted (CONTRACT §3).
+// is never silently re-sorted (CONTRACT §3). One exception: a broker redelivery (an event id seen
+// before, with the same content and so its original ts) may stand anywhere after its first
+// delivery. The merge passes a broker line that goes back in time on where it stands; the engine,
+// which knows the event ids seen, accepts it only as such a redelivery (see Engine.step).
 
 import { DataError } from "../domain/errors.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
 import { compareInstants, type Instant } from "../domain/time.js";
 
-function* inTimeOrder<T extends InputRecord>(records: Iterable<T>): Generator<T> {
+/** The time-order error for a line that goes back before `previous`. */
+export function timeOrderError(r: InputRecord, previous: Instant): DataError {
+  return new DataError(r.src, r.line, "ts", `a time at or after the previous line's ${previous.text} (each file must be in time order)`, r.ts.text);
+}
+
+/** Yields the records, checking time order; a late line passes (at its place) only when `late` allows. */
+function* inTimeOrder<T extends InputRecord>(records: Iterable<T>, lateAllowed: boolean): Generator<T> {
   let previous: Instant | undefined;
   for (const r of records) {
     if (previous !== undefined && compareInstants(r.ts, previous) < 0) {
-      throw new DataError(r.src, r.line, "ts", `a time at or after the previous line's ${previous.text} (each file must be in time order)`, r.ts.text);
+      if (!lateAllowed) throw timeOrderError(r, previous);
+      yield r; // judged by the engine: only a redelivery may stand here
+      continue;
     }
     previous = r.ts;
     yield r;
@@ -22,8 +33,8 @@ export function* mergeByEventTime(
   journal: Iterable<JournalRecord>,
   broker: Iterable<BrokerEvent>,
 ): Generator<InputRecord> {
-  const j = inTimeOrder(journal)[Symbol.iterator]();
-  const b = inTimeOrder(broker)[Symbol.iterator]();
+  const j = inTimeOrder(journal, false)[Symbol.iterator]();
+  const b = inTimeOrder(broker, true)[Symbol.iterator]();
   let nj = j.next();
   let nb = b.next();
   while (!nj.done || !nb.done) {

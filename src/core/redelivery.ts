@@ -6,6 +6,8 @@
 import { DataError } from "../domain/errors.js";
 import type { BrokerEvent } from "../domain/records.js";
 import { canonicalJson } from "../domain/validate.js";
+import { compareInstants, type Instant } from "../domain/time.js";
+import { timeOrderError } from "./merge.js";
 import { SeenIdTable } from "./seen-ids.js";
 
 /** Reads a broker line again by its `pos` (the shell's byte offset, or a line number in memory). */
@@ -34,6 +36,8 @@ export class Redelivery {
   private readonly seenTexts = new Map<string, { readonly fingerprint: string; readonly line: number }>();
   /** Duplicate deliveries counted so far. */
   duplicates = 0;
+  /** The latest broker event time delivered in order (a redelivery may stand after it, late). */
+  private lastTs: Instant | undefined;
 
   constructor(private readonly recall: BrokerRecall | undefined) {}
 
@@ -60,11 +64,17 @@ export class Redelivery {
 
   /**
    * Takes one delivery: true for the first delivery of its id (now remembered), false for a
-   * duplicate (counted). A redelivery with different content is bad input.
+   * duplicate (counted). A redelivery with different content is bad input. A line that goes back in
+   * time is accepted only as a redelivery (it may stand anywhere after its first delivery, CONTRACT
+   * §3); anything else breaks the file's time order.
    */
   deliver(ev: BrokerEvent): boolean {
+    const before = this.lastTs;
+    const late = before !== undefined && compareInstants(ev.ts, before) < 0;
+    if (!late) this.lastTs = ev.ts;
     const prior = this.firstDeliveryOf(ev);
     if (prior === undefined) {
+      if (late) throw timeOrderError(ev, before);
       this.remember(ev);
       return true;
     }

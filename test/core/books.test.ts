@@ -108,6 +108,20 @@ describe("Redelivery", () => {
   });
 });
 
+describe("Redelivery and time order", () => {
+  const at = (id: string, ts: string) => parseBrokerLine(JSON.stringify({ type: "disconnect", event_id: id, ts }), ++n);
+  it("prop_Redelivery_deliver_late_only_as_a_redelivery: a repeat may come after later events; a new id may not", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), (later) => {
+      const r = new Redelivery(undefined);
+      const first = at("a", "2025-10-20T08:00:00Z");
+      expect(r.deliver(first)).toBe(true);
+      for (let i = 0; i < later; i += 1) expect(r.deliver(at(`x${i}`, `2025-10-20T09:0${i}:00Z`))).toBe(true);
+      expect(r.deliver(first)).toBe(false);
+      expect(() => r.deliver(at("new", "2025-10-20T08:30:00Z"))).toThrow(/time order/);
+    }), PARAMS);
+  });
+});
+
 describe("KillSwitch", () => {
   it("prop_KillSwitch_engage_first_time_wins_and_reasons_are_unique", () => {
     const reasons = fc.array(fc.constantFrom("stale_local_order" as const, "position_drift" as const, "broker_unreachable" as const), { minLength: 1, maxLength: 10 });
