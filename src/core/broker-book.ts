@@ -11,6 +11,7 @@ import type {
 } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
 import { type Instant, utcDay } from "../domain/time.js";
+import { LineTrail, SymbolTrails } from "./evidence.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 
 export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected";
@@ -39,6 +40,8 @@ export interface BrokerOrder {
   readonly firstTs: Instant;
   /** Broker lines about it. */
   readonly evidence: readonly string[];
+  /** The broker's reason for its cancel or reject, when it gave one. */
+  readonly reason: string | undefined;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -63,6 +66,11 @@ export class BrokerBook {
   private readonly markBySymbol = new Map<string, Dec>();
   private readonly realizedByDay = new Map<string, Dec>();
   private limitsSnapshot: LimitsSnapshotEvent | undefined;
+  /** The latest position snapshot's line, and per symbol the fills since: what each position rests on. */
+  private snapshotLine: number | undefined;
+  private trails = new SymbolTrails();
+  /** Per UTC day, the fills booked that day: what its realized P&L rests on. */
+  private readonly dayTrails = new Map<string, LineTrail>();
   /** Fills booked over the whole replay. */
   fillCount = 0;
 
@@ -104,6 +112,16 @@ export class BrokerBook {
     return this.realizedByDay.get(day) ?? D.ZERO;
   }
 
+  /** The broker lines a symbol's position rests on: the latest snapshot and the fills after it. */
+  positionTrail(symbol: string): { readonly snapshotLine: number | undefined; readonly fills: LineTrail | undefined } {
+    return { snapshotLine: this.snapshotLine, fills: this.trails.of(symbol) };
+  }
+
+  /** The fills booked on a UTC day. */
+  dayTrail(day: string): LineTrail | undefined {
+    return this.dayTrails.get(day);
+  }
+
   get limits(): LimitsSnapshotEvent | undefined {
     return this.limitsSnapshot;
   }
@@ -128,6 +146,10 @@ export class BrokerBook {
     this.realizedByDay.set(day, D.add(this.realizedOn(day), net));
     this.markBySymbol.set(ev.symbol, ev.price);
     this.fillCount += 1;
+    this.trails.add(ev.symbol, ev.line);
+    let dayTrail = this.dayTrails.get(day);
+    if (dayTrail === undefined) this.dayTrails.set(day, dayTrail = new LineTrail());
+    dayTrail.add(ev.line);
     b.cumFilled = D.add(b.cumFilled, ev.qty);
     if (b.qty !== undefined && b.cumFilled >= b.qty && b.status === "live") b.status = "filled";
     const fill: BrokerFill = { ev, order: b, realizedPnl: net };
@@ -142,10 +164,13 @@ export class BrokerBook {
   cancel(ev: OrderCancelledEvent): BrokerOrder | undefined {
     const b = this.byBrokerId.get(ev.brokerOrderId);
     if (b === undefined) {
-      this.newOrder(`broker:${ev.brokerOrderId}`, ev.brokerOrderId, undefined, "", "buy", ev).status = "cancelled";
+      const unseen = this.newOrder(`broker:${ev.brokerOrderId}`, ev.brokerOrderId, undefined, "", "buy", ev);
+      unseen.status = "cancelled";
+      unseen.reason = ev.reason;
       return undefined;
     }
     b.status = "cancelled";
+    b.reason = ev.reason;
     b.evidence.push(evidenceRef(ev));
     this.unsettled.add(b.key);
     return b;
@@ -155,6 +180,7 @@ export class BrokerBook {
   reject(ev: OrderRejectedEvent): BrokerOrder {
     const b = this.byClientId.get(ev.clientOrderId) ?? this.newOrder(`client:${ev.clientOrderId}`, undefined, ev.clientOrderId, "", "buy", ev);
     b.status = "rejected";
+    b.reason = ev.reason;
     const ref = evidenceRef(ev);
     if (!b.evidence.includes(ref)) b.evidence.push(ref);
     this.unsettled.add(b.key);
@@ -164,6 +190,8 @@ export class BrokerBook {
   /** The broker's positions are now this snapshot (fills after it add to it). */
   snapshot(ev: PositionSnapshotEvent): void {
     this.positionBySymbol = new Map(ev.positions.filter((p) => !D.isZero(p.qty)).map((p) => [p.symbol, { qty: p.qty, avgPrice: p.avgPrice }]));
+    this.snapshotLine = ev.line;
+    this.trails = new SymbolTrails();
   }
 
   setLimits(ev: LimitsSnapshotEvent): void {
@@ -222,7 +250,7 @@ export class BrokerBook {
   private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
     const b: OrderRecord = {
       key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, status: "live", cumFilled: D.ZERO, fills: [],
-      firstTs: ev.ts, evidence: [evidenceRef(ev)],
+      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined,
     };
     this.orders.set(key, b);
     if (brokerOrderId !== undefined) this.byBrokerId.set(brokerOrderId, b);

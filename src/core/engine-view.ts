@@ -9,6 +9,7 @@ import type { Side } from "../domain/records.js";
 import type { Instant } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import { type CacheEntry, type CacheStatus, OrderIdCache } from "./cache.js";
+import { type LineTrail, SymbolTrails } from "./evidence.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 
 export type EngineStatus = "sent" | "accepted" | "partially_filled" | "filled" | "cancelled" | "rejected" | "closed" | "unknown";
@@ -79,6 +80,9 @@ export class EngineView {
   private readonly liveFills = new Set<BrokerFill>();
   /** Broker orders whose cancel or reject the view reflects (this engine run). */
   private readonly terminalsSeen = new Set<BrokerOrder>();
+  /** What the positions rest on: the journal snapshot this run started from, and the fills taken since. */
+  private snapshotLine: number | undefined;
+  private trails = new SymbolTrails();
 
   constructor(cacheEntries: readonly CacheEntry[], cacheEntriesMax: number) {
     this.cache = new OrderIdCache(cacheEntries, cacheEntriesMax);
@@ -118,6 +122,11 @@ export class EngineView {
     return this.positionBySymbol;
   }
 
+  /** The lines the engine's position in a symbol rests on: its snapshot's journal line, the fills taken. */
+  positionTrail(symbol: string): { readonly snapshotLine: number | undefined; readonly fills: LineTrail | undefined } {
+    return { snapshotLine: this.snapshotLine, fills: this.trails.of(symbol) };
+  }
+
   knows(fill: BrokerFill): boolean {
     return this.knownFills.has(fill);
   }
@@ -137,12 +146,19 @@ export class EngineView {
     this.orderById = new Map();
     this.brokerIds = new Map();
     this.positionBySymbol = new Map();
+    this.snapshotLine = undefined;
+    this.trails = new SymbolTrails();
     this.cache.purgeExpired(nowMs);
   }
 
   /** Holds an order (sent now, from a snapshot, or re-linked from the cache), built by newEngineOrder. */
   hold(order: EngineOrder): void {
     this.orderById.set(order.clientOrderId, order as OrderRecord);
+  }
+
+  /** The journal snapshot the positions now rest on. */
+  startFromSnapshot(line: number): void {
+    this.snapshotLine = line;
   }
 
   /** The engine's positions as its snapshot states them. */
@@ -178,6 +194,7 @@ export class EngineView {
     const order = this.record(e);
     order.filledQty = D.add(order.filledQty, fill.ev.qty);
     this.setPosition(order.symbol, applyFill(this.position(order.symbol), fill.ev.side, fill.ev.qty, fill.ev.price).pos);
+    this.trails.add(order.symbol, fill.ev.line);
   }
 
   markSeenLive(fill: BrokerFill): void {

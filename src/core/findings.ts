@@ -12,6 +12,7 @@ import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import type { CacheEntry } from "./cache.js";
 import type { RawAction, RawAlert, RawFinding } from "./emit.js";
 import type { EngineOrder } from "./engine-view.js";
+import { evidenceRefs, type LineTrail } from "./evidence.js";
 import type { Drift } from "./rules/drift.js";
 import type { MatchKind } from "./rules/matching.js";
 import type { Position } from "./position.js";
@@ -85,16 +86,38 @@ export function staleOrderCancelled(e: EngineOrder, expiresMs: number, at: Insta
 export function orphanBrokerOrder(b: BrokerOrder, qty: Dec, match: MatchKind, candidates: string[], at: Instant, reconcileId: string): RawFinding {
   return finding("orphan_broker_order", at.text, reconcileId,
     { clientOrderId: b.clientOrderId ?? null, brokerOrderId: b.brokerOrderId ?? null, symbol: b.symbol }, {
-      side: b.side, qty: D.toPlain(qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status, match, candidates,
+      side: b.side, qty: D.toPlain(qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status,
+      broker_reason: b.reason ?? null, match, candidates,
     }, [...b.evidence]);
 }
 
-export function positionDrift(symbol: string, engine: Position, broker: Position, drift: Drift, at: Instant, reconcileId: string): RawFinding {
+/** The lines a position rests on: a snapshot line (journal or broker) and the fills since. */
+export interface PositionEvidence {
+  readonly snapshotLine: number | undefined;
+  readonly fills: LineTrail | undefined;
+}
+
+/** Evidence refs of the broker's and the engine's positions, and how many lines were left out. */
+function positionEvidence(broker: PositionEvidence, engine: PositionEvidence | null): { refs: string[]; omitted: number } {
+  const brokerLines = [...(broker.snapshotLine === undefined ? [] : [broker.snapshotLine]), ...(broker.fills?.kept ?? []),
+    ...(engine?.fills?.kept ?? [])];
+  const journalLines = engine?.snapshotLine === undefined ? [] : [engine.snapshotLine];
+  return { refs: evidenceRefs(brokerLines, journalLines), omitted: (broker.fills?.omitted ?? 0) + (engine?.fills?.omitted ?? 0) };
+}
+
+/** `evidence_omitted` in a detail, only when the evidence list was cut. */
+const omittedDetail = (omitted: number): Detail => (omitted > 0 ? { evidence_omitted: omitted } : {});
+
+export function positionDrift(
+  symbol: string, engine: Position, broker: Position, drift: Drift, evidence: { broker: PositionEvidence; engine: PositionEvidence },
+  at: Instant, reconcileId: string,
+): RawFinding {
+  const ev = positionEvidence(evidence.broker, evidence.engine);
   return finding("position_drift", at.text, reconcileId, { ...NO_SUBJECT, symbol }, {
     engine_qty: D.toPlain(engine.qty), engine_avg_price: D.toPlain(engine.avgPrice),
     broker_qty: D.toPlain(broker.qty), broker_avg_price: D.toPlain(broker.avgPrice),
-    drift_units: D.toPlain(drift.units), drift_pips: D.toFixed(drift.pips, 1),
-  }, []);
+    drift_units: D.toPlain(drift.units), drift_pips: D.toFixed(drift.pips, 1), ...omittedDetail(ev.omitted),
+  }, ev.refs);
 }
 
 export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, at: Instant, reconcileId: string): RawFinding {
@@ -108,7 +131,7 @@ export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, 
 export function orderStateCaught(e: EngineOrder, b: BrokerOrder, at: Instant, reconcileId: string): RawFinding {
   return finding("order_state_caught_by_reconcile", at.text, reconcileId,
     { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },
-    { broker_status: b.status, filled_qty: D.toPlain(e.filledQty) }, [...b.evidence]);
+    { broker_status: b.status, broker_reason: b.reason ?? null, filled_qty: D.toPlain(e.filledQty) }, [...b.evidence]);
 }
 
 export function orderRelinkedFromCache(c: CacheEntry, b: BrokerOrder | undefined, ts: Instant, reconcileId: string | null): RawFinding {
@@ -133,14 +156,16 @@ export function brokerLimitMismatch(mismatch: string, configHash: string, limits
   return finding("broker_limit_mismatch", at.text, reconcileId, NO_SUBJECT, { mismatch, config_hash: configHash }, [`broker:${limitsLine}`], true);
 }
 
-export function symbolCapBreach(symbol: string, positionUnits: Dec, capUnits: Dec, at: Instant, reconcileId: string): RawFinding {
+export function symbolCapBreach(symbol: string, positionUnits: Dec, capUnits: Dec, broker: PositionEvidence, at: Instant, reconcileId: string): RawFinding {
+  const ev = positionEvidence(broker, null);
   return finding("symbol_cap_breach", at.text, reconcileId, { ...NO_SUBJECT, symbol },
-    { position_units: D.toPlain(positionUnits), cap_units: D.toPlain(capUnits) }, []);
+    { position_units: D.toPlain(positionUnits), cap_units: D.toPlain(capUnits), ...omittedDetail(ev.omitted) }, ev.refs);
 }
 
-export function dailyLossBreach(day: string, dayPnl: Dec, cap: Dec, at: Instant, reconcileId: string): RawFinding {
+export function dailyLossBreach(day: string, dayPnl: Dec, cap: Dec, dayFills: LineTrail | undefined, at: Instant, reconcileId: string): RawFinding {
   return finding("daily_loss_breach", at.text, reconcileId, NO_SUBJECT,
-    { utc_day: day, realized_pnl: D.toFixed(dayPnl, 2), daily_loss_cap: D.toPlain(cap) }, []);
+    { utc_day: day, realized_pnl: D.toFixed(dayPnl, 2), daily_loss_cap: D.toPlain(cap), ...omittedDetail(dayFills?.omitted ?? 0) },
+    evidenceRefs(dayFills?.kept ?? [], []));
 }
 
 // ------------------------------------------------------------------ alerts

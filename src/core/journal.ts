@@ -53,6 +53,7 @@ export function requestCancel(core: EngineCore, clientOrderId: string, ts: Insta
 
 /** What the engine believed when it (re)started: its open orders (with their cache entries) and positions. */
 export function loadSnapshot(core: EngineCore, rec: SnapshotRecord): void {
+  core.view.startFromSnapshot(rec.line);
   for (const o of rec.openOrders) {
     const cached = core.view.cache.get(o.clientOrderId);
     core.view.hold(newEngineOrder({

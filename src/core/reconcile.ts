@@ -213,14 +213,14 @@ function checkPositions(core: EngineCore, id: string, at: Instant, c: RunCounter
     if (reported.lastDrift.get(symbol) === signature) continue;
     reported.lastDrift.set(symbol, signature);
     c.newDivergence = true;
-    report(core, F.positionDrift(symbol, mine, theirs, drift, at, id));
+    report(core, F.positionDrift(symbol, mine, theirs, drift, { broker: book.positionTrail(symbol), engine: view.positionTrail(symbol) }, at, id));
   }
 }
 
 /** Broker risk limits against the engine's rails, and actual exposure against the caps. */
 function checkLimits(core: EngineCore, id: string, at: Instant): void {
   compareLimits(core, id, at);
-  const { config, book, reported, out } = core;
+  const { config, book, reported } = core;
   for (const [symbol, cap] of config.symbolCaps) {
     const qty = book.position(symbol).qty;
     if (!overCap(qty, cap)) {
@@ -229,7 +229,7 @@ function checkLimits(core: EngineCore, id: string, at: Instant): void {
     }
     if (reported.capBreachOpen.has(symbol)) continue;
     reported.capBreachOpen.add(symbol);
-    report(core, F.symbolCapBreach(symbol, D.abs(qty), cap, at, id));
+    report(core, F.symbolCapBreach(symbol, D.abs(qty), cap, book.positionTrail(symbol), at, id));
   }
   const day = utcDay(at);
   const dayPnl = book.realizedOn(day);
@@ -238,7 +238,7 @@ function checkLimits(core: EngineCore, id: string, at: Instant): void {
   if (cap === undefined || !dailyLossBreached(dayPnl, cap)) return;
   if (reported.lossBreachDays.has(day)) return;
   reported.lossBreachDays.add(day);
-  report(core, F.dailyLossBreach(day, dayPnl, cap, at, id));
+  report(core, F.dailyLossBreach(day, dayPnl, cap, book.dayTrail(day), at, id));
 }
 
 /** A new broker limits snapshot is compared with the engine's rails once. */

@@ -156,7 +156,10 @@ describe("what to do now: the top of the page", () => {
     expect(orphan).toMatch(/Staged action<\/span><ul><li><strong>flatten position EURUSD buy 30,000<\/strong> <code>S00001<\/code>/);
     const drift = triage.slice(triage.indexOf('id="triage-F00002"'));
     expect(drift).toContain("Engine and broker net positions for the symbol differ beyond the drift tolerance.");
-    expect(drift).toContain("no input line: this finding compares the two books at reconcile R00002");
+    // Drift names the lines both positions rest on: the broker's snapshot and fills, the engine's snapshot.
+    expect(drift).toContain(`<figcaption>broker.jsonl line 1</figcaption><pre>${escaped(broker[0]!)}</pre>`);
+    expect(drift).toContain(`<figcaption>broker.jsonl line 5</figcaption><pre>${escaped(broker[4]!)}</pre>`);
+    expect(drift).toContain("<figcaption>journal.jsonl line 1</figcaption>");
   });
 
   it("without the inputs, names the evidence lines and says how to show them", () => {
