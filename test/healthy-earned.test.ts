@@ -25,7 +25,7 @@ describe("1. a fill attributed by broker order id alone", () => {
     expect(orphan.detail["conflicting_fields"]).toEqual(["client_order_id"]);
     expect(kinds(r)).not.toContain("fill_caught_by_reconcile");
     expect(r.report.totals.killSwitch).toBe(true);
-    expect(r.report.positions.find((p) => p.symbol === "EURUSD")!.engineQty).toBe(0n);
+    expect(r.report.positions.find((p) => p.symbol === "EURUSD")?.engineQty ?? 0n).toBe(0n);
   });
 
   it("a fill naming the engine's broker id with the other side (and no client id) is an orphan too", () => {

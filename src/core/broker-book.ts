@@ -12,6 +12,7 @@ import type {
 import { evidenceRef } from "../domain/records.js";
 import { type Instant, utcDay } from "../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
+import { type IdentityField, idMatchContradictions } from "./rules/identity.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 
 export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected";
@@ -42,6 +43,12 @@ export interface BrokerOrder {
   readonly evidence: readonly string[];
   /** The broker's reason for its cancel or reject, when it gave one. */
   readonly reason: string | undefined;
+  /**
+   * Set when the events of this record named another order's broker id but contradicted it: the
+   * client order id of the order they named, and the fields that disagree. Such a record is never
+   * linked to an engine order through that id.
+   */
+  readonly conflict: { readonly withClientOrderId: string | undefined; readonly fields: readonly IdentityField[] } | undefined;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -225,6 +232,10 @@ export class BrokerBook {
    */
   private orderNamedBy(brokerOrderId: string, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
     let b = this.byBrokerId.get(brokerOrderId);
+    if (b !== undefined) {
+      const fields = idMatchContradictions(b, { clientOrderId, symbol, side });
+      if (fields.length > 0) return this.conflictingOrder(b, clientOrderId, symbol, side, fields, ev);
+    }
     if (b === undefined && clientOrderId !== undefined) {
       const byCoid = this.byClientId.get(clientOrderId);
       if (byCoid !== undefined && byCoid.brokerOrderId === undefined) {
@@ -247,13 +258,33 @@ export class BrokerBook {
     return b;
   }
 
+  /**
+   * The record of events that name `named`'s broker id but contradict it: one per distinct identity
+   * (client id, symbol, side), so later events of the same identity join it. Indexed by its client
+   * id when that id names no other order; never by the broker id, which stays `named`'s.
+   */
+  private conflictingOrder(named: OrderRecord, clientOrderId: string | undefined, symbol: string, side: Side, fields: IdentityField[], ev: BrokerEvent): OrderRecord {
+    const key = `conflict:${named.brokerOrderId}|${clientOrderId ?? ""}|${symbol}|${side}`;
+    const known = this.orders.get(key);
+    if (known !== undefined) {
+      known.evidence.push(evidenceRef(ev));
+      this.unsettled.add(key);
+      return known;
+    }
+    const b = this.newOrder(key, named.brokerOrderId, undefined, symbol, side, ev);
+    b.clientOrderId = clientOrderId;
+    if (clientOrderId !== undefined && !this.byClientId.has(clientOrderId)) this.byClientId.set(clientOrderId, b);
+    b.conflict = { withClientOrderId: named.clientOrderId, fields };
+    return b;
+  }
+
   private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
     const b: OrderRecord = {
       key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, status: "live", cumFilled: D.ZERO, fills: [],
-      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined,
+      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, conflict: undefined,
     };
     this.orders.set(key, b);
-    if (brokerOrderId !== undefined) this.byBrokerId.set(brokerOrderId, b);
+    if (brokerOrderId !== undefined && !this.byBrokerId.has(brokerOrderId)) this.byBrokerId.set(brokerOrderId, b);
     if (clientOrderId !== undefined) this.byClientId.set(clientOrderId, b);
     this.unsettled.add(key);
     return b;

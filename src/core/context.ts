@@ -38,9 +38,14 @@ export function report(core: EngineCore, f: RawFinding): void {
   }
 }
 
-/** How the broker names one of its orders. */
+const NO_REF: OrderRef = { clientOrderId: undefined, brokerOrderId: undefined };
+
+/**
+ * How the broker names one of its orders. A record whose events contradicted the order their broker
+ * id named names no engine order at all: a conflict is reported, never linked.
+ */
 export function refOf(b: BrokerOrder): OrderRef {
-  return { clientOrderId: b.clientOrderId, brokerOrderId: b.brokerOrderId };
+  return b.conflict !== undefined ? NO_REF : { clientOrderId: b.clientOrderId, brokerOrderId: b.brokerOrderId };
 }
 
 /** The broker has a record of the engine's order: by its client id, or the broker id it was linked to. */

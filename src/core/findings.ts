@@ -83,11 +83,14 @@ export function staleOrderCancelled(e: EngineOrder, expiresMs: number, at: Insta
   }, [...e.evidence]);
 }
 
-export function orphanBrokerOrder(b: BrokerOrder, qty: Dec, match: MatchKind, candidates: string[], at: Instant, reconcileId: string): RawFinding {
+export function orphanBrokerOrder(
+  b: BrokerOrder, qty: Dec, match: MatchKind | "broker_order_id_conflict", candidates: string[], at: Instant, reconcileId: string,
+): RawFinding {
   return finding("orphan_broker_order", at.text, reconcileId,
     { clientOrderId: b.clientOrderId ?? null, brokerOrderId: b.brokerOrderId ?? null, symbol: b.symbol }, {
       side: b.side, qty: D.toPlain(qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status,
       broker_reason: b.reason ?? null, match, candidates,
+      ...(b.conflict === undefined ? {} : { conflicting_fields: [...b.conflict.fields] }),
     }, [...b.evidence]);
 }
 

@@ -16,8 +16,8 @@ export function seeAcceptance(core: EngineCore, b: BrokerOrder, ts: Instant): vo
 
 export function seeFill(core: EngineCore, fill: BrokerFill): void {
   core.view.markSeenLive(fill);
-  // The fill names its order by its own client id if it carries one.
-  const e = resolveOrRelink(core, { clientOrderId: fill.ev.clientOrderId, brokerOrderId: fill.ev.brokerOrderId }, fill.ev.ts, null);
+  // The book has decided which broker order the fill belongs to; the view names that order's owner.
+  const e = resolveOrRelink(core, refOf(fill.order), fill.ev.ts, null);
   if (e === undefined) return; // unknown to the engine: the next reconciliation reports it
   core.view.link(e, fill.order);
   takeFill(core, e, fill, "stream", null);

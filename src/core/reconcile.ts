@@ -132,7 +132,10 @@ function reportOrphan(core: EngineCore, b: BrokerOrder, id: string, at: Instant,
     c.ambiguous += 1;
     out.ambiguous(F.ambiguousMatch(b, qty, candidates, at, id));
   }
-  report(core, F.orphanBrokerOrder(b, qty, matchKind(candidates), candidates, at, id));
+  // An id match another field contradicts is named as a candidate too, and as the conflict it is.
+  const named = b.conflict?.withClientOrderId;
+  const all = named === undefined || candidates.includes(named) ? candidates : [...candidates, named].sort();
+  report(core, F.orphanBrokerOrder(b, qty, b.conflict === undefined ? matchKind(candidates) : "broker_order_id_conflict", all, at, id));
   if (core.config.orphanPolicy !== "flatten") return;
   if (!D.isZero(b.cumFilled)) {
     out.action(F.stagedAction("flatten_position", at, id, b.symbol, b.clientOrderId ?? null, b.brokerOrderId ?? null,

@@ -21,9 +21,12 @@ describe("BrokerBook", () => {
     const fills = fc.array(fc.record({ side: fc.constantFrom("buy", "sell"), qty: fc.integer({ min: 1, max: 1000 }) }), { minLength: 1, maxLength: 12 });
     fc.assert(fc.property(fills, (fs) => {
       const book = new BrokerBook();
-      for (const f of fs) book.fill(ev({ type: "fill", broker_order_id: "B1", symbol: "EURUSD", side: f.side, qty: f.qty, price: 1.1 }) as FillEvent);
-      const order = book.orderByBrokerId("B1")!;
-      expect(order.cumFilled).toBe(D.decFromInt(fs.reduce((s, f) => s + f.qty, 0)));
+      // One broker order per side (a fill of the other side under the same broker id is a conflict).
+      for (const f of fs) book.fill(ev({ type: "fill", broker_order_id: `B-${f.side}`, symbol: "EURUSD", side: f.side, qty: f.qty, price: 1.1 }) as FillEvent);
+      for (const side of ["buy", "sell"]) {
+        const mine = fs.filter((f) => f.side === side);
+        expect(book.orderByBrokerId(`B-${side}`)?.cumFilled ?? 0n).toBe(D.decFromInt(mine.reduce((s, f) => s + f.qty, 0)));
+      }
       expect(book.position("EURUSD").qty).toBe(D.decFromInt(fs.reduce((s, f) => s + (f.side === "buy" ? f.qty : -f.qty), 0)));
       expect(book.fillCount).toBe(fs.length);
     }), PARAMS);
@@ -45,6 +48,30 @@ describe("BrokerBook", () => {
     expect(JSON.stringify(book.unsettledOrders().map((o) => o.key))).toBe(before);
     book.forget(b);
     expect([book.orderByBrokerId("B1"), book.orderByClientId("C1"), book.unsettledOrders().length]).toEqual([undefined, undefined, 0]);
+  });
+});
+
+describe("idMatchContradictions and conflicting records", () => {
+  it("a known id with another client id, symbol or side is a conflict; unknown fields never contradict", async () => {
+    const { idMatchContradictions } = await import("../../src/core/rules/identity.js");
+    const known = { clientOrderId: "C1", symbol: "EURUSD", side: "buy" as const };
+    expect(idMatchContradictions(known, known)).toEqual([]);
+    expect(idMatchContradictions(known, { clientOrderId: "X", symbol: "EURUSD", side: "sell" })).toEqual(["client_order_id", "side"]);
+    expect(idMatchContradictions(known, { clientOrderId: undefined, symbol: "USDJPY", side: "buy" })).toEqual(["symbol"]);
+    expect(idMatchContradictions({ clientOrderId: undefined, symbol: "", side: "buy" }, { clientOrderId: "X", symbol: "USDJPY", side: "sell" })).toEqual([]);
+  });
+
+  it("prop_BrokerBook_conflict_never_books_on_the_named_order: a contradicting fill leaves the named order's quantity alone", () => {
+    fc.assert(fc.property(fc.constantFrom("C1", "X", undefined), fc.constantFrom("buy", "sell"), fc.integer({ min: 1, max: 500 }), (coid, side, qty) => {
+      const book = new BrokerBook();
+      const named = book.accept(ev({ type: "order_accepted", client_order_id: "C1", broker_order_id: "V-1", symbol: "EURUSD", side: "buy", qty: 1000 }) as never);
+      const f = book.fill(ev({ type: "fill", ...(coid === undefined ? {} : { client_order_id: coid }), broker_order_id: "V-1", symbol: "EURUSD", side, qty, price: 1.1 }) as FillEvent);
+      const contradicts = (coid !== undefined && coid !== "C1") || side !== "buy";
+      expect(f.order === named).toBe(!contradicts);
+      expect(named.cumFilled).toBe(contradicts ? 0n : D.decFromInt(qty));
+      expect(book.orderByBrokerId("V-1")).toBe(named);
+      if (contradicts) expect(f.order.conflict?.withClientOrderId).toBe("C1");
+    }), PARAMS);
   });
 });
 
