@@ -15,7 +15,8 @@ import { LineTrail, SymbolTrails } from "./evidence.js";
 import { type IdentityField, idMatchContradictions } from "./rules/identity.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 
-export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected";
+/** "replaced": cancelled because a replacement (same client order id) took its place; not an end. */
+export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected" | "replaced";
 
 export interface BrokerFill {
   readonly ev: FillEvent;
@@ -35,6 +36,10 @@ export interface BrokerOrder {
   readonly side: Side;
   /** Its size, once an acceptance states it. */
   readonly qty: Dec | undefined;
+  /** Its limit price, when its acceptance states one. */
+  readonly limitPrice: Dec | undefined;
+  /** The broker order id this one replaced (a cancel/replace or amend), if it is a replacement. */
+  readonly replaces: string | undefined;
   readonly status: BrokerOrderStatus;
   readonly cumFilled: Dec;
   readonly fills: readonly BrokerFill[];
@@ -139,6 +144,8 @@ export class BrokerBook {
   accept(ev: OrderAcceptedEvent): BrokerOrder {
     const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
     b.qty = ev.qty;
+    b.limitPrice = ev.limitPrice;
+    if (ev.replacesBrokerOrderId !== undefined) this.replace(ev.replacesBrokerOrderId, b);
     if (D.sub(b.cumFilled, ev.qty) >= 0n && b.status === "live") b.status = "filled";
     return b;
   }
@@ -176,7 +183,8 @@ export class BrokerBook {
       unseen.reason = ev.reason;
       return undefined;
     }
-    b.status = "cancelled";
+    // A cancel that names its replacement is a replace: the client order lives on in the replacement.
+    b.status = ev.replacedByBrokerOrderId !== undefined || b.status === "replaced" ? "replaced" : "cancelled";
     b.reason = ev.reason;
     b.evidence.push(evidenceRef(ev));
     this.unsettled.add(b.key);
@@ -192,6 +200,15 @@ export class BrokerBook {
     if (!b.evidence.includes(ref)) b.evidence.push(ref);
     this.unsettled.add(b.key);
     return b;
+  }
+
+  /** `replacement` takes the place of the order it names: that one is replaced, not finished. */
+  private replace(replacedId: string, replacement: OrderRecord): void {
+    replacement.replaces = replacedId;
+    const old = this.byBrokerId.get(replacedId);
+    if (old === undefined || old === replacement) return;
+    if (old.status === "live" || old.status === "cancelled") old.status = "replaced";
+    this.unsettled.add(old.key);
   }
 
   /** The broker's positions are now this snapshot (fills after it add to it). */
@@ -280,7 +297,7 @@ export class BrokerBook {
 
   private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
     const b: OrderRecord = {
-      key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, status: "live", cumFilled: D.ZERO, fills: [],
+      key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, limitPrice: undefined, replaces: undefined, status: "live", cumFilled: D.ZERO, fills: [],
       firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, conflict: undefined,
     };
     this.orders.set(key, b);

@@ -175,9 +175,14 @@ export class EngineView {
     this.record(e).status = status;
   }
 
-  /** Ties the engine's order to the broker's id, the first time the broker names it. */
+  /**
+   * Ties the engine's order to the broker's id: the first time the broker names it, and again when a
+   * replacement of the order it is tied to takes its place (the engine follows its order).
+   */
   link(e: EngineOrder, b: BrokerOrder): void {
-    if (b.brokerOrderId === undefined || e.brokerOrderId !== undefined) return;
+    if (b.brokerOrderId === undefined || b.conflict !== undefined) return;
+    const follows = b.replaces !== undefined && e.brokerOrderId === b.replaces;
+    if (e.brokerOrderId !== undefined && !follows) return;
     this.record(e).brokerOrderId = b.brokerOrderId;
     this.brokerIds.set(b.brokerOrderId, e.clientOrderId);
   }

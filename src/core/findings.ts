@@ -131,6 +131,12 @@ export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, 
     }, [`broker:${ev.line}`]);
 }
 
+export function orderMismatch(e: EngineOrder, b: BrokerOrder, fields: string[], at: Instant, reconcileId: string): RawFinding {
+  return finding("order_mismatch", at.text, reconcileId,
+    { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },
+    { fields, decision_id: e.decisionId ?? null, replaces_broker_order_id: b.replaces ?? null }, [...e.evidence.filter((r) => r.startsWith("journal:")), ...b.evidence]);
+}
+
 export function orderStateCaught(e: EngineOrder, b: BrokerOrder, at: Instant, reconcileId: string): RawFinding {
   return finding("order_state_caught_by_reconcile", at.text, reconcileId,
     { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },

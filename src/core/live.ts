@@ -23,8 +23,12 @@ export function seeFill(core: EngineCore, fill: BrokerFill): void {
   takeFill(core, e, fill, "stream", null);
 }
 
-/** A cancel or reject: the engine's order (never one re-linked from the cache here) closes. */
+/**
+ * A cancel or reject: the engine's order (never one re-linked from the cache here) closes. A cancel
+ * that is a replace is no end: the engine follows its order to the replacement.
+ */
 export function seeTerminal(core: EngineCore, b: BrokerOrder): void {
+  if (b.status === "replaced") return;
   const e = core.view.resolve(refOf(b));
   core.view.markTerminalSeen(b);
   if (e !== undefined) closeOrder(core, e, b.status === "rejected" ? "rejected" : "cancelled");

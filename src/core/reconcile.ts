@@ -17,6 +17,7 @@ import { driftSignature, positionDrift } from "./rules/drift.js";
 import { dailyLossBreached, limitMismatches, overCap } from "./rules/limits.js";
 import { ttlExpired, unseenOrderState } from "./rules/local-orders.js";
 import { type CandidateOrder, matchKind, signatureCandidates } from "./rules/matching.js";
+import { orderMismatches } from "./rules/mismatch.js";
 import { reconcileOrder } from "./rules/orders.js";
 import { recoveryActions } from "./rules/recovery.js";
 import { brokerOrderSettled } from "./rules/settlement.js";
@@ -106,12 +107,23 @@ function catchUp(core: EngineCore, e: EngineOrder, b: BrokerOrder, id: string, a
     core.totals.fillsCaught += 1;
     report(core, F.fillCaught(e, fill, outcome.complete, at, id));
   }
+  checkTerms(core, e, b, id, at);
   if (missed.terminal !== null) {
     view.markTerminalSeen(b);
     const wasOpen = isOpen(e.status);
     closeOrder(core, e, missed.terminal);
     if (wasOpen) report(core, F.orderStateCaught(e, b, at, id));
   }
+}
+
+/** The broker's order under the engine's id (its latest version, not one it replaced) against the decision. */
+function checkTerms(core: EngineCore, e: EngineOrder, b: BrokerOrder, id: string, at: Instant): void {
+  if (b.status === "replaced" || b.qty === undefined) return;
+  const fields = orderMismatches(e, b);
+  const signature = fields.join("|");
+  if (fields.length === 0 || core.reported.mismatches.get(b) === signature) return;
+  core.reported.mismatches.set(b, signature);
+  report(core, F.orderMismatch(e, b, fields, at, id));
 }
 
 /** A broker order the engine cannot name: its fills are written (kept apart), and it is reported once. */

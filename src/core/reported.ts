@@ -8,6 +8,8 @@ import type { EngineOrder } from "./engine-view.js";
 export class Reported {
   /** Broker fills with a trades.csv row. */
   private readonly rows = new Set<BrokerFill>();
+  /** Per broker order, the mismatch last reported (reported again only when it changes). */
+  readonly mismatches = new WeakMap<BrokerOrder, string>();
   /** Broker orders reported as orphans (rare: a weak set needs no clean-up). */
   readonly orphans = new WeakSet<BrokerOrder>();
   /** Engine orders reported stale, and those whose TTL cancel is staged (per order instance: a restart's new instance is reported anew). */

@@ -83,6 +83,9 @@ export interface OrderAcceptedEvent extends BrokerBase {
   readonly symbol: string;
   readonly side: Side;
   readonly qty: Dec;
+  readonly limitPrice: Dec | undefined;
+  /** Set on a replacement (cancel/replace, amend): the broker order it replaces, same client order id. */
+  readonly replacesBrokerOrderId: string | undefined;
 }
 
 export interface FillEvent extends BrokerBase {
@@ -102,6 +105,8 @@ export interface OrderCancelledEvent extends BrokerBase {
   readonly type: "order_cancelled";
   readonly brokerOrderId: string;
   readonly reason: string | undefined;
+  /** Set when the order was cancelled because it was replaced: its replacement's broker order id. */
+  readonly replacedByBrokerOrderId: string | undefined;
 }
 
 export interface OrderRejectedEvent extends BrokerBase {

@@ -245,21 +245,19 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
   const eventId = r.string("event_id");
   const fingerprint = text;
   switch (type) {
-    case "order_accepted": {
-      // Checked here so a bad value is a data error; the replay's rules do not read them yet.
-      r.optionalDecimal("limit_price", "positive");
-      r.optionalString("replaces_broker_order_id");
+    case "order_accepted":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"),
-        side: r.side("side"), qty: r.decimal("qty", "positive") };
-    }
+        side: r.side("side"), qty: r.decimal("qty", "positive"), limitPrice: r.optionalDecimal("limit_price", "positive"),
+        replacesBrokerOrderId: r.optionalString("replaces_broker_order_id") };
     case "fill":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.optionalString("client_order_id"),
         brokerOrderId: r.string("broker_order_id"), symbol: r.symbol("symbol"), side: r.side("side"),
         qty: r.decimal("qty", "positive"), price: r.decimal("price", "positive"),
         fee: r.optionalDecimal("fee", "non-negative") ?? (0n as Dec), feeCurrency: r.optionalCurrency("fee_currency") };
     case "order_cancelled":
-      return { src, line, ts, eventId, fingerprint, pos, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason") };
+      return { src, line, ts, eventId, fingerprint, pos, type, brokerOrderId: r.string("broker_order_id"), reason: r.optionalString("reason"),
+        replacedByBrokerOrderId: r.optionalString("replaced_by_broker_order_id") };
     case "order_rejected":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
     case "position_snapshot":

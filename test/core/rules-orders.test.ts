@@ -177,3 +177,26 @@ describe("priceFill (slippage preset: a breach is strictly over it)", () => {
     }), PARAMS);
   });
 });
+
+describe("orderMismatches (the broker's live order against the decision)", () => {
+  const decided = { symbol: "EURUSD", side: "sell" as const, qty: d("100"), limitPrice: d("1.1") };
+  it("names each differing field with both values; a field the broker does not state is not compared", async () => {
+    const { orderMismatches } = await import("../../src/core/rules/mismatch.js");
+    expect(orderMismatches(decided, decided)).toEqual([]);
+    expect(orderMismatches(decided, { ...decided, qty: d("500000") })).toEqual(["qty: engine=100 broker=500000"]);
+    expect(orderMismatches(decided, { symbol: "USDJPY", side: "buy", qty: undefined, limitPrice: undefined }))
+      .toEqual(["symbol: engine=EURUSD broker=USDJPY", "side: engine=sell broker=buy"]);
+    expect(orderMismatches({ ...decided, limitPrice: undefined }, { ...decided, limitPrice: d("1.2") })).toEqual([]);
+  });
+
+  it("prop_orderMismatches_empty_iff_the_terms_agree", async () => {
+    const { orderMismatches } = await import("../../src/core/rules/mismatch.js");
+    const terms = fc.record({ symbol: fc.constantFrom("EURUSD", "USDJPY"), side: fc.constantFrom("buy" as const, "sell" as const),
+      qty: fc.constantFrom(d("100"), d("200")), limitPrice: fc.option(fc.constantFrom(d("1.1"), d("1.2")), { nil: undefined }) });
+    fc.assert(fc.property(terms, terms, (a, b) => {
+      const agree = a.symbol === b.symbol && a.side === b.side && a.qty === b.qty &&
+        (a.limitPrice === undefined || b.limitPrice === undefined || a.limitPrice === b.limitPrice);
+      expect(orderMismatches(a, b).length === 0).toBe(agree);
+    }), PARAMS);
+  });
+});
