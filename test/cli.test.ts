@@ -40,7 +40,8 @@ describe("--json", () => {
     expect(healthy.status).toBe(0);
     const h = jsonOf(healthy.stdout);
     expect(h).toMatchObject({ command: "replay", exit_code: 0, verdict: "healthy", kill_switch: { engaged: false, reasons: [] } });
-    expect(h["counts"]).toMatchObject({ stale: 0, orphan: 0, realized_pnl: "-59.80", reconcile_runs: 9 });
+    expect(h["counts"]).toMatchObject({ stale: 0, orphan: 0, realized_pnl: "mixed", reconcile_runs: 9 });
+    expect(h["realized_pnl_by_currency"]).toEqual([{ currency: "JPY", realized_pnl: "-250.00" }, { currency: "USD", realized_pnl: "190.20" }]);
     expect(healthy.stderr).toMatch(/^recon-proof: \d+ journal records, \d+ broker events -> .* \(healthy\)$/m);
 
     const orphan = runCli(["replay", ...scenarioArgs("orphan-manual-trade"), "--out", join(tempDir(), "o"), "--json"]);

@@ -35,6 +35,7 @@ describe("laws of the replay (fast-check over generated scenarios)", () => {
   law("nothingFoundWithoutFaults", scenario(noFaults));
   law("crashResume", scenario(fc.subarray(["disconnect", "crash-restart", "duplicate-delivery", "drop-ack"])));
   law("noResendWithinTtl", scenario(anyFaults));
+  law("pnlAgreement", scenario(anyFaults));
 });
 
 describe("the laws can fail", () => {

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/domain/config.js";
 import * as D from "../src/domain/decimal.js";
-import { pipSize } from "../src/domain/symbol.js";
+import { lookUpInstrument } from "../src/domain/instruments.js";
 import { sessionOf, slippagePips } from "../src/core/slippage.js";
 import { alertNames, B, J, kinds, run } from "./helpers/replay.js";
 
@@ -54,10 +54,11 @@ describe("sessions", () => {
 describe("pips and the sign of slippage", () => {
   it("a JPY-quoted pair's pip is 0.01, any other pair's 0.0001, and a config override wins", () => {
     const none = new Map<string, D.Dec>();
-    expect(D.toPlain(pipSize("USDJPY", none))).toBe("0.01");
-    expect(D.toPlain(pipSize("EURJPY", none))).toBe("0.01");
-    expect(D.toPlain(pipSize("EURUSD", none))).toBe("0.0001");
-    expect(D.toPlain(pipSize("XAUUSD", resolveConfig({ pip_sizes: { "XAU/USD": 0.1 } }).pipSizes))).toBe("0.1");
+    const pip = (symbol: string, pips = none) => D.toPlain(lookUpInstrument(symbol, new Map(), pips)!.unitSize);
+    expect(pip("USDJPY")).toBe("0.01");
+    expect(pip("EURJPY")).toBe("0.01");
+    expect(pip("EURUSD")).toBe("0.0001");
+    expect(pip("XAUUSD", resolveConfig({ pip_sizes: { "XAU/USD": 0.1 } }).pipSizes)).toBe("0.1");
   });
 
   it("paying more on a buy and receiving less on a sell are both positive (worse)", () => {

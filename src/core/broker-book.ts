@@ -155,7 +155,8 @@ export class BrokerBook {
     const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
     const { pos: next, realized } = applyFill(this.position(ev.symbol), ev.side, ev.qty, ev.price);
     this.setPosition(ev.symbol, next);
-    const net = D.sub(realized, ev.fee);
+    // Booked to the cent, as an account statement does: every total is a sum of these, to the digit.
+    const net = D.roundTo(D.sub(realized, ev.fee), 2);
     const day = utcDay(ev.ts);
     this.realizedByDay.set(day, D.add(this.realizedOn(day), net));
     this.markBySymbol.set(ev.symbol, ev.price);

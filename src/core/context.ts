@@ -9,6 +9,7 @@ import type { BrokerBook, BrokerOrder } from "./broker-book.js";
 import type { GroupEmitter, RawFinding } from "./emit.js";
 import { isCritical } from "./findings.js";
 import type { EngineOrder, EngineView, OrderRef } from "./engine-view.js";
+import type { Instruments } from "./instruments.js";
 import type { KillSwitch } from "./kill-switch.js";
 import type { Reported } from "./reported.js";
 import type { Totals } from "./totals.js";
@@ -18,6 +19,7 @@ export interface EngineCore {
   /** sha256 of the effective config, quoted in broker-limit mismatch findings and alerts. */
   readonly configHash: string;
   readonly book: BrokerBook;
+  readonly instruments: Instruments;
   readonly view: EngineView;
   readonly reported: Reported;
   readonly totals: Totals;

@@ -76,8 +76,6 @@ export class EngineView {
   readonly cache: OrderIdCache;
   /** Broker fills reflected in the view (this engine run). */
   private readonly knownFills = new Set<BrokerFill>();
-  /** Broker fills the engine saw on the live stream (this replay). */
-  private readonly liveFills = new Set<BrokerFill>();
   /** Broker orders whose cancel or reject the view reflects (this engine run). */
   private readonly terminalsSeen = new Set<BrokerOrder>();
   /** What the positions rest on: the journal snapshot this run started from, and the fills taken since. */
@@ -129,10 +127,6 @@ export class EngineView {
 
   knows(fill: BrokerFill): boolean {
     return this.knownFills.has(fill);
-  }
-
-  sawLive(fill: BrokerFill): boolean {
-    return this.liveFills.has(fill);
   }
 
   sawTerminal(b: BrokerOrder): boolean {
@@ -202,10 +196,6 @@ export class EngineView {
     this.trails.add(order.symbol, fill.ev.line);
   }
 
-  markSeenLive(fill: BrokerFill): void {
-    this.liveFills.add(fill);
-  }
-
   markTerminalSeen(b: BrokerOrder): void {
     this.terminalsSeen.add(b);
   }
@@ -242,7 +232,6 @@ export class EngineView {
   forgetBrokerOrder(b: BrokerOrder): void {
     for (const f of b.fills) {
       this.knownFills.delete(f);
-      this.liveFills.delete(f);
     }
     this.terminalsSeen.delete(b);
   }

@@ -24,6 +24,7 @@ import { Assembler, type EmitGroup, GroupEmitter } from "./emit.js";
 import { EngineView } from "./engine-view.js";
 import * as F from "./findings.js";
 import { decide, loadSnapshot, requestCancel } from "./journal.js";
+import { Instruments } from "./instruments.js";
 import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
@@ -86,7 +87,7 @@ export class Engine {
     this.assembler = assembler;
     this.redelivery = new Redelivery(options.recallBroker);
     this.core = {
-      config, configHash: options.configHash, book: new BrokerBook(),
+      config, configHash: options.configHash, book: new BrokerBook(), instruments: new Instruments(config),
       view: new EngineView(options.cacheEntries, config.cacheEntriesMax), reported: new Reported(), totals: new Totals(),
       out: new GroupEmitter(options.emit ?? ((g) => assembler!.add(g))), kill: new KillSwitch(),
     };
@@ -96,6 +97,7 @@ export class Engine {
 
   step(rec: InputRecord): void {
     this.beginRecord(rec);
+    this.core.instruments.meetRecord(rec);
     if (rec.src === "journal") this.onJournal(rec);
     else if (this.redelivery.deliver(rec)) this.onBroker(rec);
     this.core.out.flush(null);

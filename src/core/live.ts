@@ -15,7 +15,6 @@ export function seeAcceptance(core: EngineCore, b: BrokerOrder, ts: Instant): vo
 }
 
 export function seeFill(core: EngineCore, fill: BrokerFill): void {
-  core.view.markSeenLive(fill);
   // The book has decided which broker order the fill belongs to; the view names that order's owner.
   const e = resolveOrRelink(core, refOf(fill.order), fill.ev.ts, null);
   if (e === undefined) return; // unknown to the engine: the next reconciliation reports it

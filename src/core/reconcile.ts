@@ -6,7 +6,6 @@
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { ReconcileRun, ReconcileTrigger } from "../domain/report.js";
-import { pipSize } from "../domain/symbol.js";
 import { type Instant, utcDay } from "../domain/time.js";
 import { type BrokerOrder, provenLive } from "./broker-book.js";
 import { brokerHasRecordOf, type EngineCore, engageKill, forgetBrokerOrder, refOf, report } from "./context.js";
@@ -131,7 +130,7 @@ function reportOrphan(core: EngineCore, b: BrokerOrder, id: string, at: Instant,
   const { view, reported, out } = core;
   const unwritten = b.fills.filter((f) => !reported.rowWritten(f));
   if (!provenLive(b) && unwritten.length === 0) return;
-  for (const f of unwritten) writeTradeRow(core, f, undefined, view.sawLive(f) ? "stream" : "reconcile");
+  for (const f of unwritten) writeTradeRow(core, f, undefined, "orphan");
   c.orphan += 1;
   if (reported.orphans.has(b)) return;
   reported.orphans.add(b);
@@ -214,7 +213,7 @@ function checkPositions(core: EngineCore, id: string, at: Instant, c: RunCounter
   for (const symbol of symbols) {
     const mine = view.position(symbol);
     const theirs = book.position(symbol);
-    const drift = positionDrift(mine, theirs, pipSize(symbol, config.pipSizes), tolerance);
+    const drift = positionDrift(mine, theirs, core.instruments.of(symbol).unitSize, tolerance);
     c.maxDriftUnits = D.max(c.maxDriftUnits, drift.units);
     c.maxDriftPips = D.max(c.maxDriftPips, drift.pips);
     totals.maxDriftUnits = D.max(totals.maxDriftUnits, drift.units);

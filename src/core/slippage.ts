@@ -30,6 +30,7 @@ export function findPreset(config: Config, symbol: string, session: string): Sli
 }
 
 interface CellAcc {
+  unit: "pips" | "ticks";
   fills: number;
   presetHits: number;
   breaches: number;
@@ -45,11 +46,11 @@ interface CellAcc {
 export class SlippageBook {
   private readonly cells = new Map<string, CellAcc>();
 
-  record(symbol: string, session: string, pips: Dec, preset: SlippagePreset | undefined, breach: boolean, limitImprovement?: Dec): void {
+  record(symbol: string, session: string, unit: "pips" | "ticks", pips: Dec, preset: SlippagePreset | undefined, breach: boolean, limitImprovement?: Dec): void {
     const key = `${symbol}\u0000${session}`;
     let c = this.cells.get(key);
     if (c === undefined) {
-      c = { fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, histogram: new Map(), sum: D.ZERO,
+      c = { unit, fills: 0, presetHits: 0, breaches: 0, presetPips: preset?.maxSlippagePips ?? null, histogram: new Map(), sum: D.ZERO,
         limitFills: 0, limitImprovementSum: D.ZERO };
       this.cells.set(key, c);
     }
@@ -72,7 +73,7 @@ export class SlippageBook {
         const [symbol, session] = key.split("\u0000") as [string, string];
         const bins = [...c.histogram].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         return {
-          symbol, session, fills: c.fills, presetPips: c.presetPips, presetHits: c.presetHits, breaches: c.breaches,
+          symbol, session, unit: c.unit, fills: c.fills, presetPips: c.presetPips, presetHits: c.presetHits, breaches: c.breaches,
           meanPips: D.div(c.sum, D.decFromInt(c.fills)),
           p50Pips: nearestRank(bins, c.fills, 50),
           p95Pips: nearestRank(bins, c.fills, 95),

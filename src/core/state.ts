@@ -7,6 +7,7 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { BrokerLimitsMirror, CacheView, PositionView, Report, SlippageCell, Totals, TradeRow } from "../domain/report.js";
 import { DataError } from "../domain/errors.js";
+import type { Instrument } from "../domain/instruments.js";
 import type { EngineCore } from "./context.js";
 import type { AssembledLists } from "./emit.js";
 
@@ -16,6 +17,7 @@ export type EngineCounts = Omit<Totals, "cacheOk" | "killSwitch" | "alerts">;
 export interface EngineState {
   readonly positions: readonly PositionView[];
   readonly realizedPnlBySymbol: ReadonlyArray<readonly [string, Dec]>;
+  readonly instruments: readonly Instrument[];
   readonly slippage: readonly SlippageCell[];
   readonly brokerLimits: BrokerLimitsMirror | null;
   /** The cache figures but duplicates skipped (a count of the assembled list). */
@@ -57,6 +59,7 @@ export function engineState(core: EngineCore, cacheStart: CacheStart, duplicateD
   return {
     positions,
     realizedPnlBySymbol: [...t.realizedBySymbol].sort(([a], [b]) => (a < b ? -1 : 1)),
+    instruments: core.instruments.all(),
     slippage: t.slippage.cellsSorted(),
     brokerLimits: limits === undefined ? null : { ts: limits.ts.text, dailyLossCap: limits.dailyLossCap, symbolCaps: limits.symbolCaps },
     cache: {
@@ -67,7 +70,7 @@ export function engineState(core: EngineCore, cacheStart: CacheStart, duplicateD
       stale: reported.staleDistinct.size, orphan: reported.orphanDistinct.size, driftPips: t.maxDriftPips,
       driftUnits: t.maxDriftUnits, duplicatesSkipped: t.skipped, blockedDecisions: t.blocked,
       duplicateDeliveries, fillsCaughtByReconcile: t.fillsCaught, staleOrdersCancelled: t.staleCancelled,
-      slippageBreaches: t.slippageBreaches, realizedPnl: t.totalRealized, ordersSent: t.ordersSent,
+      slippageBreaches: t.slippageBreaches, realizedPnlByCurrency: sortedByKey(t.realizedByCurrency), ordersSent: t.ordersSent,
       fills: book.fillCount, reconcileRuns: t.runs, reconcileRunsCoalesced: t.coalescedRuns,
       reconcileFailures: t.reconcileFailures, journalRecords: t.journalRecords, brokerEvents: t.brokerEvents,
       unreconciledFills: unreconciled,
@@ -91,12 +94,18 @@ export function composeReport(lists: AssembledLists, state: EngineState, trades:
     trades,
     positions: state.positions,
     realizedPnlBySymbol: state.realizedPnlBySymbol,
+    instruments: state.instruments,
     slippage: state.slippage,
     brokerLimits: state.brokerLimits,
     cache: { ...state.cache, duplicatesSkipped: c.duplicatesSkipped },
     killSwitch: lists.killSwitch,
     totals: { ...c, cacheOk: state.cache.ok, killSwitch: lists.killSwitch.engaged, alerts: lists.alertsTotal },
   };
+}
+
+/** A map's entries sorted by key (the order every list keyed by symbol or currency is written in). */
+function sortedByKey<V>(m: ReadonlyMap<string, V>): Array<readonly [string, V]> {
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => {
@@ -135,6 +144,7 @@ export function mergeStates(states: readonly EngineState[]): EngineState {
   return {
     positions: disjoint("positions", states.flatMap((s) => [...s.positions]), (p) => p.symbol),
     realizedPnlBySymbol: disjoint("realized_pnl_by_symbol", states.flatMap((s) => [...s.realizedPnlBySymbol]), ([sym]) => sym),
+    instruments: disjoint("instruments", states.flatMap((s) => [...s.instruments]), (i) => i.symbol),
     slippage: disjoint("slippage", states.flatMap((s) => [...s.slippage]), (c) => `${c.symbol}\u0000${c.session}`),
     brokerLimits: first.brokerLimits,
     cache: {
@@ -148,7 +158,10 @@ export function mergeStates(states: readonly EngineState[]): EngineState {
       ...summed,
       driftPips: states.reduce((m, s) => D.max(m, s.counts.driftPips), D.ZERO),
       driftUnits: states.reduce((m, s) => D.max(m, s.counts.driftUnits), D.ZERO),
-      realizedPnl: states.reduce((m, s) => D.add(m, s.counts.realizedPnl), D.ZERO),
+      realizedPnlByCurrency: sortedByKey(states.reduce((m, s) => {
+        for (const [ccy, pnl] of s.counts.realizedPnlByCurrency) m.set(ccy, D.add(m.get(ccy) ?? D.ZERO, pnl));
+        return m;
+      }, new Map<string, Dec>())),
     },
   };
 }

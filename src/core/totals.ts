@@ -26,8 +26,11 @@ export class Totals {
   readonly slippage = new SlippageBook();
   maxDriftPips: Dec = D.ZERO;
   maxDriftUnits: Dec = D.ZERO;
-  /** P&L of the fills written to trades.csv, so the summary always equals the sum of the file. */
-  totalRealized: Dec = D.ZERO;
+  /**
+   * P&L of the engine's fills written to trades.csv (orphans' excluded), per quote currency and per
+   * symbol, so the summary always equals the sum of the file's engine rows.
+   */
+  readonly realizedByCurrency = new Map<string, Dec>();
   readonly realizedBySymbol = new Map<string, Dec>();
   /** Per UTC day, the lowest realized P&L seen at a limits check (days that went negative only). */
   readonly dayPnlLows = new Map<string, Dec>();

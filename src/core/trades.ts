@@ -6,23 +6,24 @@ import type { Dec } from "../domain/decimal.js";
 import { utcHour } from "../domain/time.js";
 import type { BrokerFill } from "./broker-book.js";
 import type { EngineCore } from "./context.js";
+import type { TradeRow } from "../domain/report.js";
 import type { EngineOrder } from "./engine-view.js";
 import * as F from "./findings.js";
 import { priceFill } from "./rules/pricing.js";
 import { sessionOf } from "./slippage.js";
 
-/** Writes the fill's row (once), with slippage when the engine's order gives a reference price. */
-export function writeTradeRow(core: EngineCore, fill: BrokerFill, e: EngineOrder | undefined, source: "stream" | "reconcile"): void {
+/**
+ * Writes the fill's row (once), with slippage when the engine's order gives a reference price. An
+ * orphan's row is shown but kept out of the engine's P&L.
+ */
+export function writeTradeRow(core: EngineCore, fill: BrokerFill, e: EngineOrder | undefined, source: TradeRow["source"]): void {
   if (core.reported.rowWritten(fill)) return;
   core.reported.markRowWritten(fill);
   const ev = fill.ev;
   const session = sessionOf(core.config, utcHour(ev.ts));
   const refPrice = e?.refPrice;
   const slip = refPrice === undefined ? undefined : recordSlippage(core, fill, e, session, refPrice);
-  const t = core.totals;
-  // Reported P&L is that of reconciled fills, so summary.txt always equals the sum of trades.csv.
-  t.realizedBySymbol.set(ev.symbol, D.add(t.realizedBySymbol.get(ev.symbol) ?? D.ZERO, fill.realizedPnl));
-  t.totalRealized = D.add(t.totalRealized, fill.realizedPnl);
+  if (source !== "orphan") addRealized(core, ev.symbol, fill.realizedPnl);
   core.out.trade({
     ts: ev.ts.text, decisionId: e?.decisionId ?? "", clientOrderId: e?.clientOrderId ?? ev.clientOrderId ?? "",
     brokerOrderId: ev.brokerOrderId, symbol: ev.symbol, side: ev.side, qty: ev.qty, price: ev.price,
@@ -30,16 +31,25 @@ export function writeTradeRow(core: EngineCore, fill: BrokerFill, e: EngineOrder
   });
 }
 
+/** Reported P&L is that of the engine's rows, so summary.txt always equals the sum of trades.csv's. */
+function addRealized(core: EngineCore, symbol: string, pnl: Dec): void {
+  const t = core.totals;
+  const currency = core.instruments.of(symbol).quoteCurrency;
+  t.realizedBySymbol.set(symbol, D.add(t.realizedBySymbol.get(symbol) ?? D.ZERO, pnl));
+  t.realizedByCurrency.set(currency, D.add(t.realizedByCurrency.get(currency) ?? D.ZERO, pnl));
+}
+
 /** Prices the fill, counts a breach, and alerts once per cell without a preset. Returns the slippage. */
 function recordSlippage(core: EngineCore, fill: BrokerFill, e: EngineOrder | undefined, session: string, refPrice: Dec): Dec {
   const ev = fill.ev;
   const t = core.totals;
-  const p = priceFill(core.config, ev, session, refPrice, e?.limitPrice);
+  const instrument = core.instruments.of(ev.symbol);
+  const p = priceFill(core.config, ev, session, refPrice, e?.limitPrice, instrument.unitSize);
   if (p.breach) {
     t.slippageBreaches += 1;
     t.breachesBySymbol.set(ev.symbol, (t.breachesBySymbol.get(ev.symbol) ?? 0) + 1);
   }
-  t.slippage.record(ev.symbol, session, p.slippagePips, p.preset, p.breach, p.limitImprovementPips);
+  t.slippage.record(ev.symbol, session, instrument.unit, p.slippagePips, p.preset, p.breach, p.limitImprovementPips);
   const cell = `${ev.symbol}|${session}`;
   if (p.preset === undefined && !core.reported.missingPresets.has(cell)) {
     core.reported.missingPresets.add(cell);

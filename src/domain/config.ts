@@ -5,6 +5,7 @@
 import { type Dec, decFromNumber, sign, toPlain as decToText } from "./decimal.js";
 import { ConfigError } from "./errors.js";
 import { isObject, type Json } from "./json.js";
+import { ASSET_CLASSES, type AssetClass, type Instrument, isCurrencyCode } from "./instruments.js";
 import { normalizeSymbol } from "./symbol.js";
 
 export type OrphanPolicy = "alert" | "flatten";
@@ -35,6 +36,8 @@ export interface Config {
   readonly driftToleranceUnits: Dec;
   readonly driftTolerancePips: Dec;
   readonly pipSizes: ReadonlyMap<string, Dec>;
+  /** Instruments by symbol (FX pairs need no entry: see instruments.ts). */
+  readonly instruments: ReadonlyMap<string, Instrument>;
   /** sessionOfHour[h] is the session name of UTC hour h. */
   readonly sessions: readonly SessionDef[];
   readonly sessionOfHour: readonly string[];
@@ -61,6 +64,7 @@ export const DEFAULT_CONFIG_JSON = {
   drift_tolerance_units: 0,
   drift_tolerance_pips: 0.5,
   pip_sizes: {},
+  instruments: {},
   sessions: [
     { name: "asia", start_hour: 0, end_hour: 7 },
     { name: "eu", start_hour: 7, end_hour: 13 },
@@ -111,6 +115,29 @@ function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: strin
   const out = new Map<string, T>();
   for (const key of Object.keys(value).sort()) out.set(normalizeSymbol(key), read(value[key], `${field}.${key}`));
   return out;
+}
+
+/**
+ * One `instruments` entry: {asset_class, quote_currency, pip_size (fx) | tick_size (others)}. The
+ * symbol is filled in by the caller.
+ */
+function instrumentEntry(value: unknown, field: string): Instrument {
+  if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object with asset_class, quote_currency and a tick_size (or pip_size for fx)`);
+  checkKeys(value, ["asset_class", "quote_currency", "pip_size", "tick_size"], `${field}.`);
+  const assetClass = value["asset_class"];
+  if (typeof assetClass !== "string" || !(ASSET_CLASSES as readonly string[]).includes(assetClass)) {
+    throw new ConfigError(`config: "${field}.asset_class" must be one of ${ASSET_CLASSES.join(", ")}, got ${JSON.stringify(assetClass)}`);
+  }
+  const quote = value["quote_currency"];
+  if (typeof quote !== "string" || !isCurrencyCode(quote)) {
+    throw new ConfigError(`config: "${field}.quote_currency" must be a currency code such as "USD", got ${JSON.stringify(quote)}`);
+  }
+  const fx = assetClass === "fx";
+  const sizeKey = fx ? "pip_size" : "tick_size";
+  const other = fx ? "tick_size" : "pip_size";
+  if (value[other] !== undefined) throw new ConfigError(`config: "${field}.${other}" does not apply to asset_class ${assetClass}: use ${sizeKey}`);
+  if (value[sizeKey] === undefined) throw new ConfigError(`config: "${field}.${sizeKey}" is required for asset_class ${assetClass}`);
+  return { symbol: "", assetClass: assetClass as AssetClass, quoteCurrency: quote, unit: fx ? "pips" : "ticks", unitSize: decimal(value[sizeKey], `${field}.${sizeKey}`, false) };
 }
 
 /** Checks that the sessions cover every UTC hour exactly once, naming the hours that do not. */
@@ -194,6 +221,7 @@ export function resolveConfig(input: unknown): Config {
     driftToleranceUnits: decimal(get("drift_tolerance_units"), "drift_tolerance_units", true),
     driftTolerancePips: decimal(get("drift_tolerance_pips"), "drift_tolerance_pips", true),
     pipSizes: symbolMap(get("pip_sizes"), "pip_sizes", (v, f) => decimal(v, f, false)),
+    instruments: new Map([...symbolMap(get("instruments"), "instruments", instrumentEntry)].map(([symbol, i]) => [symbol, { ...i, symbol }])),
     sessions,
     sessionOfHour: byHour,
     slippagePresets,
@@ -222,6 +250,9 @@ export function configToJson(c: Config): Record<string, unknown> {
     drift_tolerance_units: num(c.driftToleranceUnits),
     drift_tolerance_pips: num(c.driftTolerancePips),
     pip_sizes: Object.fromEntries([...c.pipSizes].map(([k, v]) => [k, num(v)])),
+    instruments: Object.fromEntries([...c.instruments].map(([k, i]) => [k, {
+      asset_class: i.assetClass, quote_currency: i.quoteCurrency, [i.unit === "pips" ? "pip_size" : "tick_size"]: num(i.unitSize),
+    }])),
     sessions: c.sessions.map((s) => ({ name: s.name, start_hour: s.startHour, end_hour: s.endHour })),
     slippage_presets: c.slippagePresets.map((p) => ({ symbol: p.symbol, session: p.session, max_slippage_pips: num(p.maxSlippagePips) })),
     limits: {

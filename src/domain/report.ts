@@ -1,7 +1,9 @@
 // What a replay produces, before it is rendered to the four artifacts. Plain data: the renderers in
 // src/report turn it into bytes, and nothing here knows about files.
 
+import * as D from "./decimal.js";
 import type { Dec } from "./decimal.js";
+import type { Instrument } from "./instruments.js";
 import type { Side } from "./records.js";
 
 export type Severity = "info" | "warning" | "critical";
@@ -134,8 +136,10 @@ export interface TradeRow {
   readonly slippagePips: Dec | undefined;
   readonly session: string;
   readonly fee: Dec;
+  /** The broker's realized P&L of the fill (in the symbol's quote currency); an orphan's is not the engine's. */
   readonly realizedPnl: Dec;
-  readonly source: "stream" | "reconcile";
+  /** How the engine took it in: on its stream, by reconciliation, or never (a broker fill it did not own). */
+  readonly source: "stream" | "reconcile" | "orphan";
 }
 
 export interface SkippedDecision {
@@ -150,6 +154,8 @@ export interface SkippedDecision {
 export interface SlippageCell {
   readonly symbol: string;
   readonly session: string;
+  /** What the pip figures count: pips (FX) or ticks of the instrument's tick size. */
+  readonly unit: "pips" | "ticks";
   readonly fills: number;
   readonly presetPips: Dec | null;
   readonly presetHits: number;
@@ -195,7 +201,11 @@ export interface Totals {
   readonly blockedDecisions: number;
   readonly slippageBreaches: number;
   readonly alerts: number;
-  readonly realizedPnl: Dec;
+  /**
+   * Realized P&L of the engine's fills (orphans' excluded), average cost, net of fees, per quote
+   * currency, sorted by currency: amounts in different currencies are never added.
+   */
+  readonly realizedPnlByCurrency: ReadonlyArray<readonly [string, Dec]>;
   readonly ordersSent: number;
   readonly fills: number;
   readonly reconcileRuns: number;
@@ -211,6 +221,16 @@ export interface BrokerLimitsMirror {
   readonly ts: string;
   readonly dailyLossCap: Dec;
   readonly symbolCaps: ReadonlyArray<readonly [string, Dec]>;
+}
+
+/**
+ * The P&L lines of summary.txt (CONTRACT §5): `realized_pnl=<decimal>` when every traded symbol
+ * shares one quote currency (0.00 with no fills), else `realized_pnl=mixed` and one
+ * `realized_pnl_<CCY>=<decimal>` per currency. Amounts in different currencies are never added.
+ */
+export function realizedPnlLines(byCurrency: ReadonlyArray<readonly [string, Dec]>): string[] {
+  if (byCurrency.length <= 1) return [`realized_pnl=${D.toFixed(byCurrency[0]?.[1] ?? D.ZERO, 2)}`];
+  return ["realized_pnl=mixed", ...byCurrency.map(([ccy, pnl]) => `realized_pnl_${ccy}=${D.toFixed(pnl, 2)}`)];
 }
 
 /** How many findings of one kind the whole replay emitted (the report's lists may be capped). */
@@ -246,6 +266,8 @@ export interface Report {
   readonly trades: readonly TradeRow[];
   readonly positions: readonly PositionView[];
   readonly realizedPnlBySymbol: ReadonlyArray<readonly [string, Dec]>;
+  /** Every instrument the replay met: its currency and the unit slippage and drift are counted in. */
+  readonly instruments: readonly Instrument[];
   readonly slippage: readonly SlippageCell[];
   readonly brokerLimits: BrokerLimitsMirror | null;
   readonly cache: CacheView;

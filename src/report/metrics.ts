@@ -62,8 +62,14 @@ export function renderMetrics(report: Report): string {
       samples: report.slippage.filter((c) => c.presetHits > 0).map((c) => [{ symbol: c.symbol, session: c.session }, String(c.presetHits)] as Sample) },
     { name: "engine_slippage_breaches_total", type: "counter", help: "Fills above their slippage preset or with no preset (fail safe), by symbol and session.",
       samples: report.slippage.filter((c) => c.breaches > 0).map((c) => [{ symbol: c.symbol, session: c.session }, String(c.breaches)] as Sample) },
-    { name: "engine_realized_pnl", type: "gauge", help: "Realized P&L of reconciled fills, average cost, net of fees, in the symbol's quote currency.",
-      samples: report.realizedPnlBySymbol.map(([symbol, pnl]) => [{ symbol }, D.toFixed(pnl, 2)] as Sample) },
+    { name: "engine_realized_pnl", type: "gauge", help: "Realized P&L of the engine's reconciled fills, average cost, net of fees, in the symbol's quote currency (never added across currencies).",
+      samples: report.realizedPnlBySymbol.map(([symbol, pnl]) => [{ symbol, currency: currencyOf(report, symbol) }, D.toFixed(pnl, 2)] as Sample) },
   ];
   return families.map(renderFamily).join("");
+}
+
+function currencyOf(report: Report, symbol: string): string {
+  const i = report.instruments.find((x) => x.symbol === symbol);
+  if (i === undefined) throw new Error(`invariant: every symbol with P&L is a met instrument (${symbol})`);
+  return i.quoteCurrency;
 }

@@ -115,7 +115,7 @@ export function totalsDoc(report: Report): ReportJson["totals"] {
     blocked_decisions: t.blockedDecisions,
     slippage_breaches: t.slippageBreaches,
     alerts: t.alerts,
-    realized_pnl: D.toFixed(t.realizedPnl, 2),
+    realized_pnl: t.realizedPnlByCurrency.length > 1 ? "mixed" : D.toFixed(t.realizedPnlByCurrency[0]?.[1] ?? D.ZERO, 2),
     orders_sent: t.ordersSent,
     fills: t.fills,
     unreconciled_fills: t.unreconciledFills,
@@ -170,9 +170,14 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       broker_avg_price: plain(p.brokerAvgPrice),
     })),
     realized_pnl_by_symbol: report.realizedPnlBySymbol.map(([symbol, pnl]) => ({ symbol, realized_pnl: D.toFixed(pnl, 2) })),
+    realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
+    instruments: report.instruments.map((i) => ({
+      symbol: i.symbol, asset_class: i.assetClass, quote_currency: i.quoteCurrency, unit: i.unit, unit_size: plain(i.unitSize),
+    })),
     slippage: report.slippage.map((c) => ({
       symbol: c.symbol,
       session: c.session,
+      unit: c.unit,
       fills: c.fills,
       preset_max_pips: optPlain(c.presetPips),
       preset_hits: c.presetHits,

@@ -15,6 +15,9 @@ export const SUPPORTED_SCHEMA_VERSION = 1;
 
 const inputMeta = obj({ name: str, sha256: str, lines: int });
 
+/** A realized P&L total: a decimal in the one quote currency traded, or "mixed" (see realized_pnl_by_currency). */
+const decOrMixed = (v: unknown, p: string, w: Where): string => (v === "mixed" ? "mixed" : decText(v, p, w));
+
 function capped<T>(item: (v: unknown, p: string, w: Where) => T) {
   return obj({ items: arr(item), omitted: int });
 }
@@ -79,7 +82,7 @@ export const reportDocCheck = obj({
     stale: int, orphan: int, drift_pips: decText, drift_units: decText, cache_ok: bool, kill_switch: literal(0, 1),
     duplicates_skipped: int, duplicate_deliveries: int, fills_caught_by_reconcile: int, stale_orders_cancelled: int,
     overfills: optional(int, 0), order_mismatches: optional(int, 0),
-    blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decText, orders_sent: int, fills: int,
+    blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decOrMixed, orders_sent: int, fills: int,
     unreconciled_fills: int, reconcile_runs: int, reconcile_runs_coalesced: optional(int, 0), reconcile_failures: int,
     journal_records: int, broker_events: int,
   }),
@@ -96,8 +99,10 @@ export const reportDocCheck = obj({
   blocked_decisions: capped(skipped),
   positions: arr(obj({ symbol: str, engine_qty: decText, engine_avg_price: decText, broker_qty: decText, broker_avg_price: decText })),
   realized_pnl_by_symbol: arr(obj({ symbol: str, realized_pnl: decText })),
+  realized_pnl_by_currency: optional(arr(obj({ currency: str, realized_pnl: decText })), []),
+  instruments: optional(arr(obj({ symbol: str, asset_class: str, quote_currency: str, unit: literal("pips", "ticks"), unit_size: decText })), []),
   slippage: arr(obj({
-    symbol: str, session: str, fills: int, preset_max_pips: nullable(decText), preset_hits: int, breaches: int,
+    symbol: str, session: str, unit: optional(literal("pips", "ticks"), "pips"), fills: int, preset_max_pips: nullable(decText), preset_hits: int, breaches: int,
     mean_pips: decText, p50_pips: decText, p95_pips: decText, max_pips: decText,
     limit_fills: optional(int, 0), mean_limit_improvement_pips: optional(nullable(decText), null),
   })),

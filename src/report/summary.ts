@@ -2,7 +2,7 @@
 // key=value per line, in a fixed order.
 
 import * as D from "../domain/decimal.js";
-import { findingsOf, type Report } from "../domain/report.js";
+import { findingsOf, realizedPnlLines, type Report } from "../domain/report.js";
 
 export function renderSummary(report: Report): string {
   const t = report.totals;
@@ -20,7 +20,7 @@ export function renderSummary(report: Report): string {
     `blocked_decisions=${t.blockedDecisions}`,
     `slippage_breaches=${t.slippageBreaches}`,
     `alerts=${t.alerts}`,
-    `realized_pnl=${D.toFixed(t.realizedPnl, 2)}`,
+    ...realizedPnlLines(t.realizedPnlByCurrency),
     `orders_sent=${t.ordersSent}`,
     `fills=${t.fills}`,
     `unreconciled_fills=${t.unreconciledFills}`,

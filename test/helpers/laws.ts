@@ -268,6 +268,34 @@ export const LAWS = {
     },
   },
 
+  pnlAgreement: {
+    title: "P&L agrees to the last digit: per quote currency, the engine's rows of trades.csv sum to summary.txt, and per symbol to the report and metrics",
+    check: (s) => {
+      const r = replayLines(s.journal, s.broker, s.config);
+      const currency = new Map(r.report.instruments.map((i) => [i.symbol, i.quoteCurrency]));
+      const bySymbol = new Map<string, D.Dec>();
+      const byCurrency = new Map<string, D.Dec>();
+      for (const row of r.artifacts["trades.csv"].trim().split("\n").slice(1)) {
+        const cells = row.split(",");
+        if (cells[13] === "orphan") continue;
+        const pnl = D.parseDec(cells[12]!)!;
+        bySymbol.set(cells[4]!, D.add(bySymbol.get(cells[4]!) ?? D.ZERO, pnl));
+        const ccy = currency.get(cells[4]!)!;
+        byCurrency.set(ccy, D.add(byCurrency.get(ccy) ?? D.ZERO, pnl));
+      }
+      const lines = r.artifacts["summary.txt"].split("\n");
+      const sorted = [...byCurrency].sort(([a], [b]) => (a < b ? -1 : 1));
+      const expected = sorted.length <= 1 ? [`realized_pnl=${D.toFixed(sorted[0]?.[1] ?? D.ZERO, 2)}`]
+        : ["realized_pnl=mixed", ...sorted.map(([c, v]) => `realized_pnl_${c}=${D.toFixed(v, 2)}`)];
+      expect(lines.filter((l) => l.startsWith("realized_pnl"))).toEqual(expected);
+      const json = JSON.parse(r.artifacts["reconcile-report.json"]) as { realized_pnl_by_symbol: Array<{ symbol: string; realized_pnl: string }> };
+      expect(json.realized_pnl_by_symbol).toEqual([...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, v]) => ({ symbol, realized_pnl: D.toFixed(v, 2) })));
+      for (const [symbol, v] of bySymbol) {
+        expect(r.artifacts["metrics.txt"]).toContain(`engine_realized_pnl{symbol="${symbol}",currency="${currency.get(symbol)}"} ${D.toFixed(v, 2)}\n`);
+      }
+    },
+  },
+
   noResendWithinTtl: {
     title: "no client_order_id is sent twice within its TTL (with short TTLs, so ids also come free and are sent again)",
     check: (s, pick) => {

@@ -4,6 +4,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { lookUpInstrument } from "../../src/domain/instruments.js";
+import { normalizeSymbol } from "../../src/domain/symbol.js";
 import { expect } from "vitest";
 import { describeImport, runImport, type ImportOutcome } from "../../src/adapters/importers/run.js";
 import { runReplay } from "../../src/cli/run-replay.js";
@@ -42,11 +44,33 @@ export function writeTemp(name: string, text: string, dir = tmp()): string {
 }
 
 /** Writes the imported lines as a broker log and replays them against `journal`. */
+/**
+ * The config a user of these samples would write: the given one, plus an `instruments` entry for
+ * every symbol that is not an FX pair (the equities and crypto of the US brokers' samples, priced
+ * in USD to the cent), as the replay requires.
+ */
+function withInstruments(config: string | undefined, lines: readonly string[]): string {
+  const base = config === undefined ? {} : JSON.parse(readFileSync(config, "utf8")) as Record<string, unknown>;
+  const instruments: Record<string, unknown> = { ...(base["instruments"] as Record<string, unknown> | undefined ?? {}) };
+  for (const line of lines) {
+    const o = JSON.parse(line) as { symbol?: string; positions?: Array<{ symbol: string }>; open_orders?: Array<{ symbol: string }> };
+    for (const raw of [o.symbol, ...(o.positions ?? []).map((p) => p.symbol), ...(o.open_orders ?? []).map((x) => x.symbol)]) {
+      if (raw === undefined) continue;
+      const symbol = normalizeSymbol(raw);
+      if (instruments[symbol] === undefined && lookUpInstrument(symbol, new Map(), new Map()) === undefined) {
+        instruments[symbol] = { asset_class: symbol.endsWith("USD") ? "crypto" : "equity", quote_currency: "USD", tick_size: 0.01 };
+      }
+    }
+  }
+  return writeTemp("config.json", JSON.stringify({ ...base, instruments }));
+}
+
 export function replayImported(o: ImportOutcome, journal: string, config?: string): { exitCode: number; summary: string; report: string } {
   const dir = tmp();
   const broker = writeTemp("broker.jsonl", o.finished.lines.map((l) => l + "\n").join(""), dir);
   const out = join(dir, "out");
-  const r = runReplay({ journal, broker, out, config });
+  const journalLines = readFileSync(journal, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const r = runReplay({ journal, broker, out, config: withInstruments(config, [...o.finished.lines, ...journalLines]) });
   return { exitCode: r.exitCode, summary: readFileSync(join(out, "summary.txt"), "utf8"), report: readFileSync(join(out, "reconcile-report.json"), "utf8") };
 }
 

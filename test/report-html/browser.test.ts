@@ -70,9 +70,15 @@ function horizontalOverflow(page: Page): Promise<string[]> {
   });
 }
 
-/** Sum of trades.csv's realized_pnl column in cents, computed independently of the report code. */
-function csvPnl(dir: string): string {
-  const lines = readFileSync(join(dir, "trades.csv"), "utf8").trim().split("\n").slice(1);
+/**
+ * Sum of trades.csv's realized_pnl column in cents for one quote currency (orphan rows are the
+ * broker's, not the engine's), computed independently of the report code.
+ */
+function csvPnl(dir: string, currency: string): string {
+  const json = JSON.parse(readFileSync(join(dir, "reconcile-report.json"), "utf8"));
+  const ccy = new Map<string, string>(json.instruments.map((i: any) => [i.symbol, i.quote_currency]));
+  const lines = readFileSync(join(dir, "trades.csv"), "utf8").trim().split("\n").slice(1)
+    .filter((l) => !l.endsWith(",orphan") && ccy.get(l.split(",")[4]!) === currency);
   let cents = 0n;
   for (const l of lines) {
     const cell = l.split(",").at(-2)!;
@@ -111,9 +117,14 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(await page.locator("#verdict").getAttribute("data-verdict")).toBe("healthy");
     expect(await page.locator("#findings-table").getAttribute("data-rows")).toBe("0");
     expect(await page.locator("#kill-reasons").count()).toBe(0);
-    const final = await page.locator("#pnl-overall text.final").textContent();
-    expect(final).toBe(json.totals.realized_pnl);
-    expect(final).toBe(csvPnl(docs["healthy"].dir));
+    // Two quote currencies: one chart each, ending at the summary's figure for that currency.
+    expect(json.realized_pnl_by_currency.map((r: any) => r.currency)).toEqual(["JPY", "USD"]);
+    for (const { currency, realized_pnl } of json.realized_pnl_by_currency) {
+      const final = await page.locator(`#pnl-ccy-${currency} text.final`).textContent();
+      expect(final).toBe(realized_pnl);
+      expect(final).toBe(csvPnl(docs["healthy"].dir, currency));
+    }
+    expect(await page.locator("#pnl-overall").count()).toBe(0);
     expect(await page.locator(".small[data-symbol]").count()).toBe(json.realized_pnl_by_symbol.length);
     expect(await page.locator("#timeline g.run").count()).toBe(json.totals.reconcile_runs);
     expect(await page.locator("#slippage-table td[data-symbol]").count()).toBe(json.slippage.length);
@@ -144,7 +155,9 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(await page.locator("#slippage-table td[data-symbol=EURUSD][data-session=eu]").getAttribute("class")).toContain("h4");
     expect(await page.locator("#timeline .kill").count()).toBe(1);
     expect(await page.locator("#timeline path.mk.divergence").count()).toBeGreaterThan(0);
-    expect(await page.locator("#pnl-overall text.final").textContent()).toBe(csvPnl(docs["unhealthy"].dir));
+    for (const { currency } of docs["unhealthy"].json.realized_pnl_by_currency) {
+      expect(await page.locator(`#pnl-ccy-${currency} text.final`).textContent()).toBe(csvPnl(docs["unhealthy"].dir, currency));
+    }
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.screenshot({ path: join(SHOTS, "unhealthy-1280.png"), fullPage: true });
     await ctx.close();
@@ -187,7 +200,7 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     const { page, ctx } = await open(pages.unhealthy, { js: false });
     expect(await rows(page, "findings-table")).toBe(docs["unhealthy"].json.findings.items.length);
     expect(await page.locator(".filters").first().isVisible()).toBe(false);
-    expect(await page.locator("#pnl-overall path.line").getAttribute("d")).toMatch(/^M[\d.]+ [\d.]+H/);
+    expect(await page.locator("#pnl-ccy-USD path.line").getAttribute("d")).toMatch(/^M[\d.]+ [\d.]+H/);
     expect(await page.locator("#timeline").isVisible()).toBe(true);
     await ctx.close();
   });

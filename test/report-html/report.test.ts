@@ -260,7 +260,7 @@ describe("renderVerdictMarkdown", () => {
     const md = renderVerdictMarkdown(doc, "unhealthy");
     expect(md).toMatch(/^### ❌ manual intervention required · unhealthy\n/);
     expect(md).toMatch(/\| stale \| orphan \| drift \(pips\) \|/);
-    expect(md).toMatch(/\| 1 \| 1 \| 0\\\.0 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 4 \| \\-56\\\.80 \|/);
+    expect(md).toMatch(/\| 1 \| 1 \| 0\\\.0 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 4 \| JPY \\-150\\\.00 · USD 76\\\.70 \|/);
     for (const r of doc.kill_switch.reasons) expect(md).toContain(`**${r.replaceAll("_", "\\_")}**`);
     const ok = renderVerdictMarkdown(JSON.parse(readFileSync(join(healthy, "reconcile-report.json"), "utf8")), "healthy");
     expect(ok).toMatch(/^### ✅ healthy · healthy\n/);

@@ -158,14 +158,14 @@ describe("run-action.sh", () => {
   });
 
   it("a wrong expect.txt: exit 1, the failing criterion in the summary and as an ::error annotation on its line", () => {
-    const ws = workspace((t) => t.replace("summary.txt: = realized_pnl=-59.80", "summary.txt: = realized_pnl=-59.81"));
+    const ws = workspace((t) => t.replace("summary.txt: = realized_pnl_USD=190.20", "summary.txt: = realized_pnl_USD=190.21"));
     const r = runAction(ws, HEALTHY_INPUTS);
     expect(r.status, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL healthy summary\.txt: = realized_pnl=-59\.81 {2}\(no such line; the artifact has: realized_pnl=-59\.80\)$/m);
+    expect(r.stdout).toMatch(/^FAIL healthy summary\.txt: = realized_pnl_USD=190\.21 {2}\(no such line; the artifact has: realized_pnl_USD=190\.20\)$/m);
     expect(r.summary).toContain("| healthy | failed | healthy | 1 / 0 |");
-    expect(r.summary).toContain("- summary.txt: `= realized_pnl=-59.81` — no such line; the artifact has: realized\\_pnl=-59.80");
+    expect(r.summary).toContain("- summary.txt: `= realized_pnl_USD=190.21` — no such line; the artifact has: realized\\_pnl\\_USD=190.20");
     const errors = r.stdout.split("\n").filter((l) => l.startsWith("::error"));
-    expect(errors).toEqual(["::error title=healthy,file=in/expect.txt,line=6::summary.txt: = realized_pnl=-59.81 (no such line; the artifact has: realized_pnl=-59.80)"]);
+    expect(errors).toEqual(["::error title=healthy,file=in/expect.txt,line=9::summary.txt: = realized_pnl_USD=190.21 (no such line; the artifact has: realized_pnl_USD=190.20)"]);
     expect(r.outputs["verdict"]).toBe("healthy"); // the replay was fine; the proof's expectation was not
     expect(r.outputs["exit-code"]).toBe("1");
   });

@@ -2,6 +2,7 @@
 // one shard's files for `recon-proof merge`).
 
 import type { Command } from "commander";
+import * as D from "../../domain/decimal.js";
 import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
@@ -83,6 +84,7 @@ Example:
             resumed: outcome.resumed,
             kill_switch: { engaged: report.killSwitch.engaged, engaged_at: report.killSwitch.engagedAt, reasons: report.killSwitch.reasons },
             counts: totalsDoc(report),
+            realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
             findings: report.findingCounts,
           },
         };

@@ -4,7 +4,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { Config, SlippagePreset } from "../../domain/config.js";
 import type { Side } from "../../domain/records.js";
-import { pipSize } from "../../domain/symbol.js";
 import { findPreset, limitImprovementPips, slippagePips } from "../slippage.js";
 
 export interface FillPricing {
@@ -21,9 +20,12 @@ export interface PricedFill {
   readonly price: Dec;
 }
 
-/** Slippage against the decision's reference price; a breach is strictly over the preset. */
-export function priceFill(config: Config, fill: PricedFill, session: string, refPrice: Dec, limitPrice: Dec | undefined): FillPricing {
-  const pip = pipSize(fill.symbol, config.pipSizes);
+/**
+ * Slippage against the decision's reference price, in units of `unitSize` (a pip for FX, a tick
+ * otherwise); a breach is strictly over the preset.
+ */
+export function priceFill(config: Config, fill: PricedFill, session: string, refPrice: Dec, limitPrice: Dec | undefined, unitSize: Dec): FillPricing {
+  const pip = unitSize;
   const slip = slippagePips(fill.side, fill.price, refPrice, pip);
   const preset = findPreset(config, fill.symbol, session);
   return {

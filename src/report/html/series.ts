@@ -21,24 +21,35 @@ function emptySeries(key: string): { key: string; t: number[]; v: number[]; fina
   return { key, t: [], v: [], final: D.ZERO, fills: 0 };
 }
 
-/** Cumulative P&L overall (the sum summary.txt reports) and per symbol, in event time. */
-export function cumulativePnl(rows: readonly TradeView[]): { overall: Series; bySymbol: Series[] } {
-  const overall = emptySeries("overall");
-  const per = new Map<string, ReturnType<typeof emptySeries>>();
+function step(per: Map<string, ReturnType<typeof emptySeries>>, key: string, row: TradeView): void {
+  let s = per.get(key);
+  if (s === undefined) per.set(key, (s = emptySeries(key)));
+  s.final = D.add(s.final, row.realizedPnl);
+  s.fills += 1;
+  s.t.push(row.ms);
+  s.v.push(Number(s.final) / UNIT);
+}
+
+const sortedSeries = (per: Map<string, Series>): Series[] => [...per.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+/**
+ * Cumulative P&L of the engine's fills in event time, per quote currency (the sums summary.txt
+ * reports: currencies are never added) and per symbol. Orphan rows are the broker's, not the
+ * engine's: they are left out, as the summary leaves them out. Returns also how many were left out.
+ */
+export function cumulativePnl(rows: readonly TradeView[], currencyOf: (symbol: string) => string): { byCurrency: Series[]; bySymbol: Series[]; orphans: number } {
+  const currencies = new Map<string, ReturnType<typeof emptySeries>>();
+  const symbols = new Map<string, ReturnType<typeof emptySeries>>();
+  let orphans = 0;
   for (const row of byEventTime(rows)) {
-    overall.final = D.add(overall.final, row.realizedPnl);
-    overall.fills += 1;
-    overall.t.push(row.ms);
-    overall.v.push(Number(overall.final) / UNIT);
-    let s = per.get(row.symbol);
-    if (s === undefined) per.set(row.symbol, (s = emptySeries(row.symbol)));
-    s.final = D.add(s.final, row.realizedPnl);
-    s.fills += 1;
-    s.t.push(row.ms);
-    s.v.push(Number(s.final) / UNIT);
+    if (row.source === "orphan") {
+      orphans += 1;
+      continue;
+    }
+    step(currencies, currencyOf(row.symbol), row);
+    step(symbols, row.symbol, row);
   }
-  const bySymbol = [...per.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { overall, bySymbol };
+  return { byCurrency: sortedSeries(currencies), bySymbol: sortedSeries(symbols), orphans };
 }
 
 /**

@@ -3,7 +3,7 @@
 // reason cannot open a link, a table cell or a tag.
 
 import { checkReportDoc } from "../report-schema.js";
-import { KILL_REASON_WORDS } from "./sections.js";
+import { KILL_REASON_WORDS, reportedPnl } from "./sections.js";
 import type { KillReason } from "../../domain/report.js";
 
 /** Escapes text for a markdown table cell or paragraph (HTML specials as entities, markdown with \). */
@@ -31,7 +31,7 @@ export function renderVerdictMarkdown(reportJson: unknown, name: string): string
     ["blocked", String(t.blocked_decisions)], ["duplicates skipped", String(t.duplicates_skipped)],
     ["fills caught", String(t.fills_caught_by_reconcile)],
     ["staged actions", String(doc.staged_actions.items.length + doc.staged_actions.omitted)],
-    ["realized P&L", t.realized_pnl],
+    ["realized P&L", reportedPnl(doc).map(([ccy, v]) => (ccy === "" ? v : `${ccy} ${v}`)).join(" · ") || "—"],
   ];
   const lines = [
     head, "",

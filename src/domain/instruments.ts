@@ -1,0 +1,56 @@
+// Instruments (CONTRACT §3): what a symbol is, so that slippage and drift are measured in its own
+// unit and P&L is kept in its own currency. FX pairs need no entry: a six-letter symbol of two
+// currency codes is a pair quoted in its second currency, with a pip of 0.01 when that is JPY and
+// 0.0001 otherwise (`pip_sizes` overrides). Anything else must be described in the config's
+// `instruments` table; an unknown non-FX symbol is an error, never a guess.
+
+import { type Dec, parseDec } from "./decimal.js";
+
+export const ASSET_CLASSES = ["fx", "equity", "future", "option", "crypto", "cfd", "index", "commodity", "bond"] as const;
+export type AssetClass = (typeof ASSET_CLASSES)[number];
+
+export interface Instrument {
+  readonly symbol: string;
+  readonly assetClass: AssetClass;
+  /** ISO 4217 code of the currency prices and P&L are in. */
+  readonly quoteCurrency: string;
+  /** Slippage and drift in price are counted in this unit: pips for FX, ticks for everything else. */
+  readonly unit: "pips" | "ticks";
+  readonly unitSize: Dec;
+}
+
+/** Fiat currency codes (ISO 4217) that make a six-letter symbol an FX pair by default. */
+const FIAT = new Set([
+  "AED", "AUD", "BRL", "CAD", "CHF", "CLP", "CNH", "CNY", "COP", "CZK", "DKK", "EUR", "GBP", "HKD", "HUF", "IDR", "ILS",
+  "INR", "ISK", "JPY", "KRW", "MXN", "MYR", "NOK", "NZD", "PEN", "PHP", "PLN", "RON", "RUB", "SAR", "SEK", "SGD", "THB",
+  "TRY", "TWD", "USD", "ZAR",
+]);
+
+const PIP_JPY = parseDec("0.01")!;
+const PIP_DEFAULT = parseDec("0.0001")!;
+
+/**
+ * A symbol read as an FX pair with today's defaults, or undefined when it is not one: six letters,
+ * quoted in a fiat currency, with a fiat base (or any base when `pip_sizes` names it, as metals were
+ * configured before the instrument table existed: XAUUSD with its pip).
+ */
+export function fxPair(symbol: string, pipSizes: ReadonlyMap<string, Dec>): Instrument | undefined {
+  if (!/^[A-Z]{6}$/.test(symbol)) return undefined;
+  const base = symbol.slice(0, 3);
+  const quote = symbol.slice(3);
+  const pip = pipSizes.get(symbol);
+  if (!FIAT.has(quote) || (!FIAT.has(base) && pip === undefined)) return undefined;
+  return { symbol, assetClass: "fx", quoteCurrency: quote, unit: "pips", unitSize: pip ?? (quote === "JPY" ? PIP_JPY : PIP_DEFAULT) };
+}
+
+/** The instrument a symbol is: the config's entry, else an FX pair by default, else undefined. */
+export function lookUpInstrument(
+  symbol: string, table: ReadonlyMap<string, Instrument>, pipSizes: ReadonlyMap<string, Dec>,
+): Instrument | undefined {
+  return table.get(symbol) ?? fxPair(symbol, pipSizes);
+}
+
+/** Whether a text is an ISO 4217-shaped currency code (three capital letters). */
+export function isCurrencyCode(text: string): boolean {
+  return /^[A-Z]{3}$/.test(text);
+}
