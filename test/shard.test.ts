@@ -52,6 +52,12 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
 }
 
 describe("sharded replay + merge equals the unsharded replay (generated three-symbol scenarios)", () => {
+  it("common FX symbols spread evenly: the benchmark's four over two shards, the twelve majors 6/6", () => {
+    const over2 = (symbols: string[]) => [1, 2].map((k) => symbols.filter((s) => shardOfSymbol(s, 2) === k).length);
+    expect(over2(["EURUSD", "GBPJPY", "USDCAD", "AUDUSD"])).toEqual([2, 2]);
+    expect(over2(["EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD", "EURJPY", "GBPJPY", "EURGBP", "EURCHF", "AUDJPY"])).toEqual([6, 6]);
+  });
+
   it("symbols spread over the shards (the partition is not trivial)", () => {
     expect(new Set(["EURUSD", "GBPUSD", "USDJPY"].map((s) => shardOfSymbol(s, 3))).size).toBe(3);
     expect(new Set(["EURUSD", "GBPUSD", "USDJPY"].map((s) => shardOfSymbol(s, 2))).size).toBe(2);
