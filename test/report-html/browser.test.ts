@@ -228,7 +228,10 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
         url = pathToFileURL(noCsp).href;
       }
       const { page, ctx, watch } = await open(url);
-      await page.waitForTimeout(300);
+      // A real condition instead of a sleep: the page has loaded and painted a frame, so any script
+      // the hostile content could have smuggled in has had its chance to run.
+      await page.waitForLoadState("load");
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
       expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), `csp=${csp}`).toBeUndefined();
       expect(watch.dialogs).toEqual([]);
       expect(watch.requests).toEqual([]);
@@ -252,7 +255,7 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     }
   });
 
-  it("a 300k-fill, 20k-run report loads fast, with downsampled charts and capped tables", async () => {
+  it("a 300k-fill, 20k-run report loads, with downsampled charts and capped tables (time logged)", async () => {
     const { dir, pnl } = writeLargeArtifacts(join(parent, "large"), { trades: 300_000, runs: 20_000, findings: 12_000, alerts: 10_000, symbols: 16 });
     const t0 = performance.now();
     const url = reportFor(dir);
@@ -261,9 +264,7 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     const t2 = performance.now();
     const paint = await page.evaluate(() => performance.getEntriesByType("navigation")[0]!.toJSON().loadEventEnd as number);
     console.info(`[report-html] large set: generator (read+parse+render+write) ${(t1 - t0).toFixed(0)} ms; Chromium goto->load ${(t2 - t1).toFixed(0)} ms (loadEventEnd ${paint.toFixed(0)} ms)`);
-    // Guards against order-of-magnitude regressions on a loaded CI machine, not benchmarks.
-    expect(t1 - t0).toBeLessThan(15_000);
-    expect(t2 - t1).toBeLessThan(15_000);
+    // Logged, not asserted: speed is measured (README), never a timed assertion in a test.
     expect(await page.locator("#pnl-overall text.final").textContent()).toBe(pnl);
     expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(chart_points_max);
     expect(await rows(page, "findings-table")).toBe(table_page_rows);

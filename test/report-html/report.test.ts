@@ -295,7 +295,7 @@ describe("large inputs", () => {
     expect([...keep].sort((a, b) => a - b)).toEqual(keep);
   });
 
-  it("a 300k-fill artifact set renders in a few seconds with charts and tables capped", () => {
+  it("a 300k-fill artifact set renders with charts and tables capped (time logged)", () => {
     const { dir, pnl } = writeLargeArtifacts(join(parent, "large"), { trades: 300_000, runs: 20_000, findings: 12_000, alerts: 10_000, symbols: 16 });
     const t0 = performance.now();
     const bundle = readArtifactBundle(dir);
@@ -303,8 +303,7 @@ describe("large inputs", () => {
     const page = renderReportHtml(bundle);
     const t2 = performance.now();
     console.info(`[report-html] large set: read+parse ${(t1 - t0).toFixed(0)} ms, render ${(t2 - t1).toFixed(0)} ms, report.html ${(page.length / 1024 / 1024).toFixed(2)} MiB`);
-    // A guard against order-of-magnitude regressions on a loaded CI machine, not a benchmark.
-    expect(t2 - t0).toBeLessThan(15_000);
+    // Logged, not asserted: speed is measured (README), never a timed assertion in a test.
     expect(page.length).toBeLessThan(8 * 1024 * 1024);
     expect(page).toContain(`data-final="${pnl}"`);
     for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(chart_points_max);
