@@ -2,7 +2,7 @@
 // line, the field and what was expected. Unknown fields are kept out of the typed record and ignored
 // (CONTRACT §3); an unknown `type` is an error.
 
-import { type Dec, decFromNumber, parseDec, sign } from "./decimal.js";
+import { type Dec, DECIMAL_RULE_TEXT, decFromNumber, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
 import type {
@@ -59,7 +59,7 @@ class FieldReader {
     if (typeof value === "number") dec = decFromNumber(value);
     else if (typeof value === "string") dec = parseDec(value.trim());
     const wanted = rule === "positive" ? "a positive number" : rule === "non-negative" ? "a number >= 0" : "a number";
-    if (dec === undefined) this.fail(field, `${wanted} (at most 10 decimal places)`, value);
+    if (dec === undefined) this.fail(field, `${wanted} (${DECIMAL_RULE_TEXT})`, value);
     if (rule === "positive" && sign(dec) <= 0) this.fail(field, wanted, value);
     if (rule === "non-negative" && sign(dec) < 0) this.fail(field, wanted, value);
     return dec;
