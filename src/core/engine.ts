@@ -17,7 +17,7 @@ import type {
   BrokerEvent, DecisionRecord, FillEvent, InputRecord, JournalRecord, LimitsSnapshotEvent, Side, SnapshotRecord,
 } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
-import { canonicalJson } from "../domain/validate.js";
+import { parseJsonExact, sameJsonValue } from "../domain/json-text.js";
 import type {
   AlertName, AmbiguousMatch, Detail, FindingKind, ReconcileRun, ReconcileTrigger, Report,
   Severity, SkippedDecision, StagedActionKind, TradeRow,
@@ -83,9 +83,9 @@ interface TruthOrder {
   terminalSeen: boolean;
 }
 
-/** Two deliveries of an event carry the same content: byte-identical, or equal once keys are sorted. */
+/** Two deliveries of an event carry the same content: byte-identical, or equal JSON values (numbers exactly). */
 function sameContent(a: string, b: string): boolean {
-  return a === b || canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  return a === b || sameJsonValue(parseJsonExact(a), parseJsonExact(b));
 }
 
 /**

@@ -2,9 +2,10 @@
 // line, the field and what was expected. Unknown fields are kept out of the typed record and ignored
 // (CONTRACT §3); an unknown `type` is an error.
 
-import { type Dec, DECIMAL_RULE_TEXT, decFromNumber, parseDec, sign } from "./decimal.js";
+import { type Dec, DECIMAL_RULE_TEXT, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
+import { decimalOfJsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
@@ -55,9 +56,7 @@ class FieldReader {
   /** Accepts a JSON number or a decimal string (brokers send both), exactly. */
   decimal(field: string, rule: "positive" | "non-negative" | "any"): Dec {
     const value = this.present(field);
-    let dec: Dec | undefined;
-    if (typeof value === "number") dec = decFromNumber(value);
-    else if (typeof value === "string") dec = parseDec(value.trim());
+    const dec = typeof value === "string" ? parseDec(value.trim()) : decimalOfJsonNumber(value);
     const wanted = rule === "positive" ? "a positive number" : rule === "non-negative" ? "a number >= 0" : "a number";
     if (dec === undefined) this.fail(field, `${wanted} (${DECIMAL_RULE_TEXT})`, value);
     if (rule === "positive" && sign(dec) <= 0) this.fail(field, wanted, value);
@@ -136,8 +135,9 @@ export function canonicalJson(value: unknown): string {
 function parseObject(src: Source, line: number, text: string): Json {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch (err) {
+    if (err instanceof JsonTextError) throw new DataError(src, line, err.field, err.expected, err.got);
     throw new DataError(src, line, "(line)", "one JSON object per line", (err as Error).message);
   }
   if (!isObject(value)) throw new DataError(src, line, "(line)", "a JSON object", preview(value));

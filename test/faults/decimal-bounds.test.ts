@@ -3,22 +3,12 @@
 // string of a billion zeros, "1e300000" took 102 s.
 
 import { describe, expect, it } from "vitest";
+import { dataErrorOf } from "./helpers.js";
 import { DECIMAL_DIGITS_MAX, DECIMAL_EXPONENT_MAX, parseDec, toPlain } from "../../src/domain/decimal.js";
-import { DataError } from "../../src/domain/errors.js";
 import { parseBrokerLine } from "../../src/domain/validate.js";
 
 function fillWithQty(qty: string): string {
   return `{"type":"fill","ts":"2025-10-20T08:00:00Z","event_id":"E1","broker_order_id":"B1","symbol":"EURUSD","side":"buy","qty":${qty},"price":1.1}`;
-}
-
-function dataErrorOf(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DataError) return err;
-    throw err;
-  }
-  throw new Error("expected a DataError");
 }
 
 describe("decimal text within named limits (fault suite, item 11)", () => {
