@@ -9,8 +9,10 @@ import { decimalOfJsonNumber, JsonTextError, parseJsonExact } from "./json-text.
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
-import { normalizeSymbol } from "./symbol.js";
+import { parseSymbol } from "./symbol.js";
 import { type Instant, parseInstant } from "./time.js";
+
+const SYMBOL_EXPECTED = "an instrument name in ASCII such as EURUSD, EUR_USD or EUR/USD";
 
 export const JOURNAL_TYPES = ["snapshot", "decision", "cancel_request", "restart"] as const;
 export const BROKER_TYPES = [
@@ -76,9 +78,21 @@ class FieldReader {
 
   symbol(field: string): string {
     const raw = this.string(field);
-    const symbol = normalizeSymbol(raw);
-    if (!/^[A-Z0-9.\-]+$/.test(symbol)) this.fail(field, "an instrument name such as EURUSD, EUR_USD or EUR/USD", raw);
+    const symbol = parseSymbol(raw);
+    if (symbol === undefined) this.fail(field, SYMBOL_EXPECTED, raw);
     return symbol;
+  }
+
+  /** Fails unless every item's `field` is different (an ambiguous input is refused, not resolved
+   * "last wins"); `field` is the array's, `what` names the list in the message. */
+  static unique<T>(items: readonly T[], key: (item: T) => string, src: Source, line: number, path: (i: number) => string, what: string): void {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      const earlier = first.get(k);
+      if (earlier !== undefined) throw new DataError(src, line, path(i), `each ${what}`, `${JSON.stringify(k)} again (as in ${path(earlier)})`);
+      first.set(k, i);
+    });
   }
 
   instant(field: string): Instant {
@@ -144,16 +158,18 @@ function parseObject(src: Source, line: number, text: string): Json {
   return value;
 }
 
-function positionLines(r: FieldReader, field: string): PositionLine[] {
-  return r.array(field).map((p) => ({
+function positionLines(src: Source, r: FieldReader, field: string): PositionLine[] {
+  const lines = r.array(field).map((p) => ({
     symbol: p.symbol("symbol"),
     qty: p.decimal("qty", "any"),
     avgPrice: p.decimal("avg_price", "non-negative"),
   }));
+  FieldReader.unique(lines, (p) => p.symbol, src, r.lineNo, (i) => `${field}[${i}].symbol`, "symbol once in a snapshot");
+  return lines;
 }
 
 function snapshotOrders(r: FieldReader): SnapshotOrder[] {
-  return r.array("open_orders").map((o) => {
+  const orders = r.array("open_orders").map((o) => {
     const qty = o.decimal("qty", "positive");
     const filledQty = o.has("filled_qty") ? o.decimal("filled_qty", "non-negative") : (0n as Dec);
     if (filledQty > qty) {
@@ -168,6 +184,8 @@ function snapshotOrders(r: FieldReader): SnapshotOrder[] {
       refPrice: o.decimal("ref_price", "positive"),
     };
   });
+  FieldReader.unique(orders, (o) => o.clientOrderId, "journal", r.lineNo, (i) => `open_orders[${i}].client_order_id`, "order once in a snapshot");
+  return orders;
 }
 
 function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string[]): string {
@@ -190,7 +208,7 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
   switch (type) {
     case "snapshot":
       return { src, line, ts, type, openOrders: r.has("open_orders") ? snapshotOrders(r) : [],
-        positions: r.has("positions") ? positionLines(r, "positions") : [] };
+        positions: r.has("positions") ? positionLines(src, r, "positions") : [] };
     case "decision": {
       const orderType = r.oneOf("order_type", ["market", "limit"] as const, "market");
       const limitPrice = r.optionalDecimal("limit_price", "positive");
@@ -241,13 +259,18 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
     case "order_rejected":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
     case "position_snapshot":
-      return { src, line, ts, eventId, fingerprint, pos, type, positions: positionLines(r, "positions") };
+      return { src, line, ts, eventId, fingerprint, pos, type, positions: positionLines(src, r, "positions") };
     case "limits_snapshot": {
       const capsObj = r.object("symbol_caps");
       const caps = new FieldReader("broker", line, capsObj, "symbol_caps.");
-      const symbolCaps = Object.keys(capsObj)
-        .map((k) => [normalizeSymbol(k), caps.decimal(k, "non-negative")] as const)
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const capKeys = Object.keys(capsObj);
+      const symbolCaps = capKeys.map((k) => {
+        const symbol = parseSymbol(k);
+        if (symbol === undefined) throw new DataError(src, line, `symbol_caps.${k}`, SYMBOL_EXPECTED, JSON.stringify(k));
+        return [symbol, caps.decimal(k, "non-negative")] as const;
+      });
+      FieldReader.unique(symbolCaps, ([symbol]) => symbol, src, line, (i) => `symbol_caps.${capKeys[i]}`, "symbol once in symbol_caps");
+      symbolCaps.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return { src, line, ts, eventId, fingerprint, pos, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
     }
     default:
