@@ -26,6 +26,11 @@ export function exitCodeOf(body: () => number, onError: (err: unknown) => number
   }
 }
 
+/** Tells the user what went wrong after the work was done (the outputs are complete all the same). */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`recon-proof: warning: ${w}\n`);
+}
+
 /** Prints a typed error and returns its exit code; anything else (a bug, a failed assertion) is rethrown. */
 export function reportFailure(
   err: unknown,

@@ -6,6 +6,7 @@ import { hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type 
 import type { RunMeta } from "../report/meta.js";
 import { TradeBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
+import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
 import { replay, replayShard } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard.js";
@@ -36,6 +37,8 @@ export interface ReplayOutcome {
   readonly report: Report;
   /** True when this run continued one that was killed part way (same inputs, same cache). */
   readonly resumed: boolean;
+  /** What failed after the artifacts were swapped in (they are written all the same). */
+  readonly warnings: readonly string[];
 }
 
 /** What both kinds of replay open before they run: the config, both inputs, the output folder. */
@@ -79,7 +82,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     staged.store?.abort();
   };
   let finalEntries: readonly CacheEntry[] = [];
-  const { report, resumed } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
+  const { report, resumed, warnings } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
     let cacheEntries: readonly CacheEntry[] = [];
     let cacheFailure: string | null = null;
     let resumed = false;
@@ -102,6 +105,7 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
         // undrained cache changes would pile up for the whole replay.
         const ops = engine.drainCacheOps();
         store?.apply(index, ops);
+        faultAfterRecord(index + 1);
         trades.add(engine.drainTrades());
         if ((index & 0xffff) === 0) progress.tick(index, "records");
       },
@@ -113,18 +117,19 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     });
     trades.add(report.trades);
     trades.flush();
-    out.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
-    return { report, resumed };
+    const warnings = out.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
+    return { report, resumed, warnings };
   });
   staged.store?.commit(finalEntries);
-  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
+  faultPoint("cache-committed");
+  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, warnings };
 }
 
 /**
  * One shard of a sharded replay: reads both logs whole, owns its symbols, and writes shard.json and
  * groups.jsonl into --out (atomically, like an artifact set) for `recon-proof merge`.
  */
-export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly groups: number } {
+export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly groups: number; readonly warnings: readonly string[] } {
   if (args.cache !== undefined) {
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
@@ -145,13 +150,13 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
       },
       { afterStep: (_engine, _record, index) => { if ((index & 0xffff) === 0) progress.tick(index, "records"); } });
     out.appendStreamed(lines.join(""));
-    out.commit({
+    const warnings = out.commit({
       [SHARD_MANIFEST_NAME]: renderShardManifest({
         format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
         state: result.state, evidence: result.evidence, groups,
       }),
     });
-    return { groups };
+    return { groups, warnings };
   });
 }
 

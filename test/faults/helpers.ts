@@ -1,11 +1,12 @@
 // Shared pieces of the fault-injection suite (test/faults/): small valid inputs to break one way at
 // a time.
 
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/adapters/inputs.js";
 import { ConfigError, DataError } from "../../src/domain/errors.js";
-import { tempDir } from "../helpers/cli.js";
+import { CLI, type CliResult, readArtifacts, replayScenario, tempDir } from "../helpers/cli.js";
 import { B, J } from "../helpers/replay.js";
 
 /** A journal that starts flat at 07:00 UTC. */
@@ -40,4 +41,33 @@ export function configErrorOf(path: string): ConfigError {
     throw err;
   }
   throw new Error("expected a ConfigError");
+}
+
+/**
+ * Runs the CLI as a user other than root when the tests run as root (root ignores file modes, so a
+ * read-only folder is only read-only to someone else); otherwise as the current user. The folders
+ * it touches must be open to that user.
+ */
+export function runCliAsOtherUser(args: readonly string[]): CliResult {
+  const asRoot = process.getuid?.() === 0;
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8", env: process.env, ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const NOBODY = 65534;
+
+/** The artifacts each named scenario replays to, computed once (lazily) for comparisons. */
+export function setExpectedByScenario(names: readonly string[]): () => Record<string, Record<string, string>> {
+  let sets: Record<string, Record<string, string>> | null = null;
+  return () => {
+    sets ??= Object.fromEntries(names.map((name) => {
+      const out = join(tempDir(), name);
+      replayScenario(name, out);
+      return [name, readArtifacts(out)];
+    }));
+    return sets;
+  };
 }

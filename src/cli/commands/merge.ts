@@ -1,7 +1,7 @@
 // `recon-proof merge --out DIR SHARD_DIR...`: the shards of a sharded replay -> one artifact set.
 
 import type { Command } from "commander";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure } from "../errors.js";
 import { runMerge } from "../run-merge.js";
 
 export function registerMerge(program: Command, setExit: (code: number) => void): void {
@@ -31,7 +31,8 @@ checks each; when one could have changed the result it refuses (exit 2) rather t
 --shard cannot be combined with --cache (one cache file belongs to one replay).
 ${EXIT_CODES_HELP}`)
     .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
-      const { exitCode, report } = runMerge(dirs, opts.out);
+      const { exitCode, report, warnings } = runMerge(dirs, opts.out);
+      printWarnings(warnings);
       const t = report.totals;
       process.stderr.write(`recon-proof: merged ${dirs.length} shards: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
         (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");

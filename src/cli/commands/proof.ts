@@ -9,7 +9,7 @@ import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, printWarnings } from "../errors.js";
 import { runReplay } from "../run-replay.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
@@ -32,10 +32,12 @@ export function proveScenario(dir: string, artifactsRoot: string): { name: strin
   const config = join(dir, "config.json");
   let exitCode: number;
   try {
-    exitCode = runReplay({
+    const outcome = runReplay({
       journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"),
       config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out,
-    }).exitCode;
+    });
+    printWarnings(outcome.warnings);
+    exitCode = outcome.exitCode;
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
     exitCode = EXIT.dataError;

@@ -6,7 +6,7 @@ import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure } from "../errors.js";
 import { runReplay, runShardReplay } from "../run-replay.js";
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -17,7 +17,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .requiredOption("--broker <file>", "the broker's event log (JSON Lines, CONTRACT §3)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
-    .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
+    .requiredOption("--out <dir>", "output folder: a link to the current artifact set, swapped atomically (the complete old set or the complete new one, never a mix); your own files in it are kept. A symbolic link recon-proof did not make is refused (not followed); a read-only folder is refused")
     .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next", "1")
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (only `symbol`: the input formats carry no account)", "symbol")
@@ -56,11 +56,13 @@ Example:
       }
       if (opts.shard !== undefined) {
         const spec = parseShardSpec(opts.shard, opts.shardBy);
-        const { groups } = runShardReplay({ ...opts, cacheBatch }, spec);
+        const { groups, warnings } = runShardReplay({ ...opts, cacheBatch }, spec);
+        printWarnings(warnings);
         process.stderr.write(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)\n`);
         return EXIT.ok;
       }
       const outcome = runReplay({ ...opts, cacheBatch });
+      printWarnings(outcome.warnings);
       const t = outcome.report.totals;
       if (outcome.report.cache.failure !== null) {
         process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);

@@ -8,10 +8,10 @@ import { readArtifactBundle } from "../../adapters/read-artifacts.js";
 import { IoError } from "../../domain/errors.js";
 import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max } from "../../report/html/limits.js";
+import { REPORT_HTML_NAME } from "../../report/artifact-names.js";
 import { EXIT } from "../exit-codes.js";
 import { exitCodeOf } from "../errors.js";
 
-export const REPORT_HTML_NAME = "report.html";
 
 function writeAtomically(dir: string, text: string): string {
   const target = join(dir, REPORT_HTML_NAME);
