@@ -10,7 +10,7 @@ import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
 import { replay, replayShard } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard.js";
-import { ConfigError } from "../domain/errors.js";
+import { ConfigError, IoError } from "../domain/errors.js";
 import {
   renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
 } from "../report/shard-codec.js";
@@ -37,6 +37,8 @@ export interface ReplayOutcome {
   readonly report: Report;
   /** True when this run continued one that was killed part way (same inputs, same cache). */
   readonly resumed: boolean;
+  /** True when this run repeated the cache's last completed replay (same inputs): same artifacts. */
+  readonly rerun: boolean;
   /** What failed after the artifacts were swapped in (they are written all the same). */
   readonly warnings: readonly string[];
 }
@@ -82,15 +84,16 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     staged.store?.abort();
   };
   let finalEntries: readonly CacheEntry[] = [];
-  const { report, resumed, warnings } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
+  const { report, resumed, rerun, warnings } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, progress) => {
     let cacheEntries: readonly CacheEntry[] = [];
     let cacheFailure: string | null = null;
     let resumed = false;
+    let rerun = false;
     let store: SqliteCacheStore | null = null;
     if (args.cache !== undefined) {
       // A replay is identified by what it reads: the same inputs and config resume the same run.
       const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
-      ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = SqliteCacheStore.open(args.cache, runKey));
+      ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
       store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
       staged.store = store;
     }
@@ -118,11 +121,16 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
     trades.add(report.trades);
     trades.flush();
     const warnings = out.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
-    return { report, resumed, warnings };
+    return { report, resumed, rerun, warnings };
   });
-  staged.store?.commit(finalEntries);
+  try {
+    staged.store?.commit(finalEntries);
+  } catch (err) {
+    if (!(err instanceof IoError)) throw err;
+    throw new IoError(`${err.message} (the artifacts in ${args.out} are written; the same replay run again finishes recording it)`);
+  }
   faultPoint("cache-committed");
-  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, warnings };
+  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, rerun, warnings };
 }
 
 /**

@@ -68,7 +68,7 @@ Example:
         process.stderr.write(`recon-proof: order-id cache not used: ${outcome.report.cache.failure}\n`);
       }
       process.stderr.write(
-        `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+        `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
         (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
       return outcome.exitCode;
     }, (err) => reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }))));
