@@ -47,4 +47,21 @@ function main(argv: readonly string[]): number {
   return code;
 }
 
+/**
+ * A reader that went away (`recon-proof proof | head -3`) is not an error: what is still printed
+ * goes nowhere, the work is finished, and the exit code is the command's own. Without a handler
+ * the EPIPE is an unhandled 'error' event: a stack trace and exit 1.
+ */
+function printQuietlyToAClosedStdout(): void {
+  let closed = false;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (closed || err.code === "EPIPE") {
+      closed = true;
+      return;
+    }
+    throw err;
+  });
+}
+
+printQuietlyToAClosedStdout();
 process.exitCode = main(process.argv);
