@@ -14,13 +14,18 @@ Exit codes:
       no artifacts are written and an existing output folder is left untouched
   74  I/O or persistence error`;
 
+/** What a command's action hands back: its exit code, or the promise of one (replay, proof). */
+export type SetExit = (code: number | Promise<number>) => void;
+
 /**
  * Runs a command's body and returns its exit code; a thrown typed error becomes its own exit code
- * through `onError` (reportFailure unless the command needs to name its files).
+ * through `onError` (reportFailure unless the command needs to name its files). An async body's
+ * rejection is handled the same way.
  */
-export function exitCodeOf(body: () => number, onError: (err: unknown) => number = (err) => reportFailure(err)): number {
+export function exitCodeOf(body: () => number | Promise<number>, onError: (err: unknown) => number = (err) => reportFailure(err)): number | Promise<number> {
   try {
-    return body();
+    const code = body();
+    return typeof code === "number" ? code : code.catch(onError);
   } catch (err) {
     return onError(err);
   }

@@ -4,7 +4,7 @@
 
 import { Command, CommanderError } from "commander";
 import { EXIT } from "./exit-codes.js";
-import { EXIT_CODES_HELP } from "./errors.js";
+import { EXIT_CODES_HELP, type SetExit } from "./errors.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
@@ -13,7 +13,7 @@ import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: SetExit): Command {
   const program = new Command()
     .name("recon-proof")
     .description("Deterministic replay and proof harness: an engine's decision journal against a broker's event log.")
@@ -31,20 +31,20 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-function main(argv: readonly string[]): number {
-  let code: number = EXIT.ok;
+async function main(argv: readonly string[]): Promise<number> {
+  let code: number | Promise<number> = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
   });
   try {
-    program.parse(argv as string[]);
+    await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     throw err;
   }
-  return code;
+  return await code;
 }
 
 /**
@@ -64,4 +64,7 @@ function printQuietlyToAClosedStdout(): void {
 }
 
 printQuietlyToAClosedStdout();
-process.exitCode = main(process.argv);
+// A rejection here is a bug (typed errors are mapped to exit codes): Node prints it and exits 1.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

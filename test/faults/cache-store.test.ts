@@ -5,11 +5,11 @@
 
 import Database from "better-sqlite3";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initCache } from "../../src/adapters/cache-store.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
+import { stopped } from "./helpers.js";
 import { CLI, readArtifacts, runCli, SCENARIOS, tempDir } from "../helpers/cli.js";
 
 const HEALTHY = join(SCENARIOS, "healthy");
@@ -125,15 +125,6 @@ describe("a full disk under the cache (fault suite, item 12)", () => {
     expect(readArtifacts(resumed)).toEqual(readArtifacts(clean));
   });
 });
-
-/** Resolves once process `pid` is stopped (SIGSTOP), read from /proc. */
-async function stopped(pid: number): Promise<void> {
-  for (;;) {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("two replays on one cache (fault suite, item 14)", () => {
   it("the second is told another replay holds the cache (exit 74); the first finishes as if alone", async () => {

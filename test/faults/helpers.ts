@@ -2,7 +2,7 @@
 // a time.
 
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/adapters/inputs.js";
 import { ConfigError, DataError } from "../../src/domain/errors.js";
@@ -70,4 +70,13 @@ export function setExpectedByScenario(names: readonly string[]): () => Record<st
     }));
     return sets;
   };
+}
+
+/** Resolves once process `pid` is stopped (SIGSTOP), read from /proc: a condition, not a delay. */
+export async function stopped(pid: number): Promise<void> {
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

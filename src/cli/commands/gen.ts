@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, type SetExit } from "../errors.js";
 import { writeLinesAtomically } from "../../adapters/write-lines.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {
@@ -31,7 +31,7 @@ function writeFile(dir: string, name: string, text: string): void {
   renameSync(tmp, join(dir, name));
 }
 
-export function registerGen(program: Command, setExit: (code: number) => void): void {
+export function registerGen(program: Command, setExit: SetExit): void {
   program
     .command("gen")
     .description("Generate a synthetic scenario from a seed: journal.jsonl, broker.jsonl, config.json, truth.json (what reconciliation must find) and expect.txt, so the folder is also a proof.")

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { describeImport, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, exitCodeOf, reportFailure } from "../errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, reportFailure, type SetExit } from "../errors.js";
 
 const HELP = `
 Sources:
@@ -61,7 +61,7 @@ interface ImportOpts {
   asOf?: string;
 }
 
-export function registerImport(program: Command, setExit: (code: number) => void): void {
+export function registerImport(program: Command, setExit: SetExit): void {
   program
     .command("import")
     .description("Convert a real broker's records (oanda, alpaca, fix, ib) to a canonical broker log, or an engine's SQLite journal (journal-sqlite) to a canonical journal, on stdout.")

@@ -1,10 +1,10 @@
 // `recon-proof merge --out DIR SHARD_DIR...`: the shards of a sharded replay -> one artifact set.
 
 import type { Command } from "commander";
-import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure } from "../errors.js";
+import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure, type SetExit } from "../errors.js";
 import { runMerge } from "../run-merge.js";
 
-export function registerMerge(program: Command, setExit: (code: number) => void): void {
+export function registerMerge(program: Command, setExit: SetExit): void {
   program
     .command("merge")
     .description("Combine the shard folders of a sharded replay (`replay --shard K/N`) into one artifact set, byte for byte the unsharded replay's.")

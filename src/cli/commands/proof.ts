@@ -9,8 +9,9 @@ import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, printWarnings } from "../errors.js";
-import { runReplay } from "../run-replay.js";
+import { exitCodeOf, printWarnings, type SetExit } from "../errors.js";
+import { runReplayInterruptibly } from "../run-replay.js";
+import { yieldToSignals, withSignalsTrapped } from "../signals.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";
@@ -24,7 +25,7 @@ function scenarioDirs(given: readonly string[]): string[] {
 }
 
 /** Replays one scenario into artifacts/<name>/ and checks it. Bad input counts as exit 65. */
-export function proveScenario(dir: string, artifactsRoot: string): { name: string; results: CheckResult[] } {
+export async function proveScenario(dir: string, artifactsRoot: string): Promise<{ name: string; results: CheckResult[] }> {
   const name = basename(dir);
   const expectPath = join(dir, "expect.txt");
   const expect = parseExpect(readTextFile(expectPath, `${name}/expect.txt`), `${name}/expect.txt`);
@@ -32,7 +33,7 @@ export function proveScenario(dir: string, artifactsRoot: string): { name: strin
   const config = join(dir, "config.json");
   let exitCode: number;
   try {
-    const outcome = runReplay({
+    const outcome = await runReplayInterruptibly({
       journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"),
       config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out,
     });
@@ -60,7 +61,7 @@ function printResults(name: string, results: readonly CheckResult[]): number {
   return results.filter((r) => !r.pass).length;
 }
 
-export function registerProof(program: Command, setExit: (code: number) => void): void {
+export function registerProof(program: Command, setExit: SetExit): void {
   program
     .command("proof")
     .description("Replay each scenario folder (default: every folder under proofs/) into artifacts/<name>/ and check its expect.txt.")
@@ -85,18 +86,19 @@ Prints one line per criterion: PASS|FAIL <scenario> <artifact>: <criterion>. Exi
 Examples:
   recon-proof proof                         # every scenario under proofs/
   recon-proof proof proofs/orphan-manual-trade`)
-    .action((dirs: string[], opts: { artifacts: string }) => setExit(exitCodeOf(() => {
+    .action((dirs: string[], opts: { artifacts: string }) => setExit(withSignalsTrapped(async () => exitCodeOf(async () => {
       let failed = 0;
       let criteria = 0;
       const scenarios = scenarioDirs(dirs);
       for (const dir of scenarios) {
-        const { name, results } = proveScenario(dir, opts.artifacts);
+        await yieldToSignals();
+        const { name, results } = await proveScenario(dir, opts.artifacts);
         criteria += results.length;
         failed += printResults(name, results);
       }
       process.stdout.write(`proof: ${scenarios.length} scenarios, ${criteria} criteria, ${failed} failed\n`);
       return failed > 0 ? EXIT.proofFailed : EXIT.ok;
-    })));
+    }))));
 
   program
     .command("verify")

@@ -6,10 +6,11 @@ import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure } from "../errors.js";
-import { runReplay, runShardReplay } from "../run-replay.js";
+import { EXIT_CODES_HELP, exitCodeOf, printWarnings, reportFailure, type SetExit } from "../errors.js";
+import { runReplayInterruptibly, runShardReplayInterruptibly } from "../run-replay.js";
+import { SIGNALS_HELP, withSignalsTrapped } from "../signals.js";
 
-export function registerReplay(program: Command, setExit: (code: number) => void): void {
+export function registerReplay(program: Command, setExit: SetExit): void {
   program
     .command("replay")
     .description("Replay one journal against one broker log and write trades.csv, reconcile-report.json, summary.txt and metrics.txt into --out.")
@@ -45,23 +46,24 @@ Notes:
   - Events are replayed in event time: by timestamp, then journal before broker, then line.
   - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
 ${EXIT_CODES_HELP}
+${SIGNALS_HELP}
 
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out /tmp/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch: string; out: string; shard?: string; shardBy: string }) => setExit(exitCodeOf(() => {
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch: string; out: string; shard?: string; shardBy: string }) => setExit(withSignalsTrapped(async () => exitCodeOf(async () => {
       const cacheBatch = Number(opts.cacheBatch);
       if (!/^[1-9][0-9]*$/.test(opts.cacheBatch) || cacheBatch > 1_000_000) {
         throw new ConfigError(`--cache-batch takes a whole number of records from 1 to 1000000, got ${JSON.stringify(opts.cacheBatch)}`);
       }
       if (opts.shard !== undefined) {
         const spec = parseShardSpec(opts.shard, opts.shardBy);
-        const { groups, warnings } = runShardReplay({ ...opts, cacheBatch }, spec);
+        const { groups, warnings } = await runShardReplayInterruptibly({ ...opts, cacheBatch }, spec);
         printWarnings(warnings);
         process.stderr.write(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)\n`);
         return EXIT.ok;
       }
-      const outcome = runReplay({ ...opts, cacheBatch });
+      const outcome = await runReplayInterruptibly({ ...opts, cacheBatch });
       printWarnings(outcome.warnings);
       const t = outcome.report.totals;
       if (outcome.report.cache.failure !== null) {
@@ -71,5 +73,5 @@ Example:
         `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
         (t.killSwitch ? ` (kill switch engaged: ${outcome.report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");
       return outcome.exitCode;
-    }, (err) => reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }))));
+    }, (err) => reportFailure(err, { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" })))));
 }

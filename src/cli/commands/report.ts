@@ -10,7 +10,7 @@ import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max } from "../../report/html/limits.js";
 import { REPORT_HTML_NAME } from "../../report/artifact-names.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf } from "../errors.js";
+import { exitCodeOf, type SetExit } from "../errors.js";
 
 
 function writeAtomically(dir: string, text: string): string {
@@ -26,7 +26,7 @@ function writeAtomically(dir: string, text: string): string {
   return target;
 }
 
-export function registerReport(program: Command, setExit: (code: number) => void): void {
+export function registerReport(program: Command, setExit: SetExit): void {
   program
     .command("report")
     .description("Write DIR/report.html, a self-contained page for Ops review of DIR's artifacts.")
