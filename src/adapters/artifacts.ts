@@ -175,9 +175,13 @@ export function recoverInterruptedWrite(outDir: string, owned: ReadonlySet<strin
   }
   rmSync(p.link, { force: true });
   const current = currentSet(p);
+  const currentNumber = current === null ? 0 : Number(basename(current));
   for (const name of readdirSync(p.sets)) {
     const path = join(p.sets, name);
-    if (path !== current && path !== p.previous) retire(path, current, owned);
+    if (path === current || path === p.previous) continue;
+    // A set that was current once may hold files the user added late; a staged one never was.
+    const wasCurrent = /^\d+$/.test(name) && Number(name) < currentNumber;
+    retire(path, wasCurrent ? current : null, owned);
   }
   if (readdirSync(p.sets).length === 0) rmdirSync(p.sets);
 }

@@ -61,7 +61,9 @@ const OPTIONS = {
   columns: [...TRADES_COLUMNS],
   record_delimiter: "\n",
   escape_formulas: true,
-  quoted_match: [/[\r\n]/],
+  // Quote a cell holding CR as well as LF (with a record_delimiter set, csv-stringify checks only
+  // that delimiter unless told to).
+  quote_record_delimiter: true,
   cast: {
     bigint: (value: bigint, ctx: { column?: string | number }) => formatDecimal(value, ctx.column),
     string: neutralizeFormulasAfterBreaks,

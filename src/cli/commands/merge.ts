@@ -9,7 +9,7 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     .command("merge")
     .description("Combine the shard folders of a sharded replay (`replay --shard K/N`) into one artifact set, byte for byte the unsharded replay's.")
     .argument("<shard_dirs...>", "every shard folder of one sharded replay (all N of them, any order)")
-    .requiredOption("--out <dir>", "output folder for the four artifacts; replaced atomically")
+    .requiredOption("--out <dir>", "output folder for the four artifacts, swapped atomically as with `replay --out` (a symbolic link recon-proof did not make is refused, not followed)")
     .addHelpText("after", `
 Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
 owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them:

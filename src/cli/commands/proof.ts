@@ -11,7 +11,7 @@ import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "..
 import { EXIT } from "../exit-codes.js";
 import { exitCodeOf, printWarnings, type SetExit } from "../errors.js";
 import { runReplayInterruptibly } from "../run-replay.js";
-import { yieldToSignals, withSignalsTrapped } from "../signals.js";
+import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../signals.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";
@@ -82,6 +82,7 @@ Built-in criteria (the M8 rules), checked for every scenario:
     unless expect.txt names that outcome (e.g. "summary.txt: reconcile_summary stale=1")
 
 Prints one line per criterion: PASS|FAIL <scenario> <artifact>: <criterion>. Exit 1 if any fails.
+${SIGNALS_HELP}
 
 Examples:
   recon-proof proof                         # every scenario under proofs/
