@@ -370,6 +370,14 @@ export class SqliteCacheStore {
   }
 
   /**
+   * Closes the file and writes nothing more: what a killed process leaves (its changes so far are
+   * logged, and the next replay with the same inputs resumes them); the lock goes with it.
+   */
+  close(): void {
+    this.db.close();
+  }
+
+  /**
    * The replay stopped (bad input, an interrupt, a failed write): forget its changes, leaving the
    * cache as it was. When even that cannot be written (a full disk) the changes stay logged under
    * a running run, which the next replay resumes or folds: the cache is intact either way.
