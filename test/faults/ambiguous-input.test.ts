@@ -1,6 +1,7 @@
 // Fault suite, item 5: input that names one thing twice is refused, never resolved "last wins":
 // a snapshot listing one symbol twice (also spelled USD_JPY and USDJPY), a limits snapshot capping
-// one symbol twice, and any per-symbol table of the config naming one instrument twice (exit 2).
+// one symbol twice, and any per-symbol table of the config (instruments too) naming one instrument
+// twice (exit 2).
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ describe("a config table naming one instrument twice is a config error (fault su
     ["pip_sizes", `{"pip_sizes": {"USD_JPY": 0.01, "USDJPY": 0.001}}`],
     ["idempotency_ttl_ms_by_symbol", `{"idempotency_ttl_ms_by_symbol": {"BTC/USD": 60000, "BTCUSD": 120000}}`],
     ["limits.symbol_caps", `{"limits": {"daily_loss_cap": 100, "symbol_caps": {"EUR_USD": 100000, "EURUSD": 5}}}`],
+    ["instruments", `{"instruments": {"BTC/USD": {"asset_class": "crypto", "quote_currency": "USD", "tick_size": 0.01},
+      "BTCUSD": {"asset_class": "crypto", "quote_currency": "USD", "tick_size": 1}}}`],
   ];
   for (const [table, json] of tables) {
     it(`${table} naming one instrument in two spellings`, () => {
