@@ -36,7 +36,7 @@ describe("a cache that cannot be trusted engages the kill switch, and is left as
     ["missing", () => undefined, /cache file cache\.db missing/],
     ["not a database", (p) => writeFileSync(p, "this is not sqlite ".repeat(100)), /cache (unreadable|rejected)/],
     ["truncated", (p) => { initCache(p); const db = new Database(p); db.pragma("journal_mode = DELETE"); for (let i = 0; i < 200; i++) db.prepare("INSERT INTO entries VALUES (?, 'D', 'EURUSD', 'buy', '1', '1', '0', 9999999999999, 'sent')").run(`id-${i}`); db.close(); truncateSync(p, Math.floor(statSync(p).size / 2)); }, /cache (unreadable|rejected)/],
-    ["wrong schema version", (p) => { initCache(p); const db = new Database(p); db.prepare("UPDATE meta SET value = '0' WHERE key = 'schema_version'").run(); db.close(); }, /schema version 0, expected 1/],
+    ["wrong schema version", (p) => { initCache(p); const db = new Database(p); db.prepare("UPDATE meta SET value = '0' WHERE key = 'schema_version'").run(); db.close(); }, /schema version 0, expected 2/],
     ["checksum mismatch", (p) => { initCache(p); const db = new Database(p); db.prepare("INSERT INTO entries VALUES ('X', 'D', 'EURUSD', 'buy', '1', '1', '0', 1, 'sent')").run(); db.close(); }, /checksum mismatch/],
   ];
   for (const [name, make, why] of broken) {
@@ -88,6 +88,23 @@ describe("entries through a replay", () => {
     const summary = readArtifacts(out)["summary.txt"]!;
     expect(summary).toContain("duplicates_skipped=5\n");
     expect(summary).toContain("orders_sent=0\n");
+  });
+
+  it("a cache of schema 1 (before base entries and change counts) is upgraded in place and used", () => {
+    const path = join(tempDir(), "v1.db");
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE entries (client_order_id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+        size TEXT NOT NULL, ref_price TEXT NOT NULL, filled_qty TEXT NOT NULL, ttl_utc_ms INTEGER NOT NULL, status TEXT NOT NULL);
+      CREATE TABLE runs (run_key TEXT PRIMARY KEY, state TEXT NOT NULL);
+      CREATE TABLE ops (run_key TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, body TEXT NOT NULL, crc TEXT NOT NULL, PRIMARY KEY (run_key, seq, idx));
+      INSERT INTO meta VALUES ('schema_version', '1'), ('entries_checksum', '${"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}');`);
+    db.close();
+    const out = join(tempDir(), "out");
+    expect(replayWithCache("healthy", path, out).status).toBe(0);
+    expect(readArtifacts(out)["summary.txt"]!.split("\n")[0]).toMatch(/cache_ok=true$/);
+    expect(dump(path).entries).toHaveLength(5);
   });
 
   it("bad input stops the replay and leaves the cache exactly as it was", () => {

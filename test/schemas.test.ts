@@ -150,8 +150,19 @@ describe("schemas/", () => {
       expect(schemaErrors(brokerSchema, financing)).toBe("");
       expect(() => parseBrokerLine(JSON.stringify(financing), 1)).not.toThrow();
     });
+    it("configs: a decimal setting given as a decimal string, as in the inputs, is accepted by both", () => {
+      const config = {
+        drift_tolerance_pips: "0.5", pip_sizes: { XAUUSD: "0.01" }, instruments: { TSLA: { asset_class: "equity", quote_currency: "USD", tick_size: "0.01" } },
+        slippage_presets: [{ symbol: "EURUSD", session: "eu", max_slippage_pips: "1.5" }],
+        limits: { daily_loss_cap: "5000", symbol_caps: { EURUSD: "1000000" } },
+        recovery: { open_positions_policy: "EMERGENCY_EXIT", emergency_exit_loss_threshold: "250.5" },
+      };
+      expect(schemaErrors(configSchema, config)).toBe("");
+      expect(() => resolveConfig(config)).not.toThrow();
+    });
     it("configs: an unknown key, a cadence under a second, an emergency exit without its threshold", () => {
-      for (const bad of [{ reconcile_interval_s: 60 }, { reconcile_interval_ms: 10 }, { recovery: { open_positions_policy: "EMERGENCY_EXIT" } }, { sessions: [] }]) {
+      for (const bad of [{ reconcile_interval_s: 60 }, { reconcile_interval_ms: 10 }, { recovery: { open_positions_policy: "EMERGENCY_EXIT" } }, { sessions: [] },
+        { drift_tolerance_pips: "-0.5" }, { pip_sizes: { XAUUSD: "0" } }, { limits: { daily_loss_cap: "five" } }]) {
         expect(configSchema(bad), JSON.stringify(bad)).toBe(false);
         expect(() => resolveConfig(bad), JSON.stringify(bad)).toThrow();
       }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mergeShards } from "../src/core/combine.js";
-import { replayShard } from "../src/core/replay.js";
+import { replayShardSteps, runToEnd } from "../src/core/replay.js";
 import { shardOfSymbol } from "../src/core/shard.js";
 import { configToJson, resolveConfig } from "../src/domain/config.js";
 import type { TradeRow } from "../src/domain/report.js";
@@ -35,8 +35,8 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
   for (let k = 1; k <= n; k += 1) {
     const lines: string[] = [];
     const spec = { index: k, count: n, by: "symbol" as const };
-    const result = replayShard(config, journal.map((t, i) => parseJournalLine(t, i + 1)), broker.map((t, i) => parseBrokerLine(t, i + 1)),
-      { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g)));
+    const result = runToEnd(replayShardSteps(config, journal.map((t, i) => parseJournalLine(t, i + 1)), broker.map((t, i) => parseBrokerLine(t, i + 1)),
+      { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g))));
     const manifest = parseShardManifest(renderShardManifest({
       format: SHARD_FORMAT, version: 1, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
     }));

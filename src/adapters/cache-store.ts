@@ -1,12 +1,21 @@
 // The order-id cache on disk: SQLite through better-sqlite3 (synchronous, so the replay stays one
 // deterministic loop), WAL mode, written through after every replay step that changes it.
 //
-// Layout:
-//   meta(key, value)       schema_version, entries_checksum (sha256 over the committed entries)
+// Layout (schema 2):
+//   meta(key, value)       schema_version, entries_checksum (sha256 over the committed entries),
+//                          last_run and base_checksum (see base_entries)
 //   entries(...)           the cache as the last finished replay left it
-//   runs(run_key, state)   one row per replay: run_key = sha256 of the inputs and the config
+//   base_entries(...)      the entries as they were before that replay (last_run): rerunning it
+//                          starts from them, so it gives the same artifacts byte for byte
+//   runs(run_key, state, changes)
+//                          one row per replay: run_key = sha256 of the inputs and the config;
+//                          changes counts its rows in ops, so a missing row is seen
 //   ops(run_key, seq, idx, body, crc)
 //                          the current replay's changes, one transaction per input record
+//
+// One replay at a time: the connection holds SQLite's lock for as long as the replay runs
+// (locking_mode EXCLUSIVE), so a second replay on the same file is told so and touches nothing;
+// the operating system releases the lock when a process dies.
 //
 // A replay never edits `entries` while it runs; it appends its changes to `ops`. When it finishes,
 // one transaction folds them into `entries` and marks the run complete. That split is what makes a
@@ -25,17 +34,27 @@ import * as D from "../domain/decimal.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import type { Side } from "../domain/records.js";
 
-export const CACHE_SCHEMA_VERSION = "1";
+export const CACHE_SCHEMA_VERSION = "2";
+
+const ENTRY_COLUMNS = `client_order_id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+  size TEXT NOT NULL, ref_price TEXT NOT NULL, filled_qty TEXT NOT NULL, ttl_utc_ms INTEGER NOT NULL,
+  status TEXT NOT NULL`;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entries (
-  client_order_id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
-  size TEXT NOT NULL, ref_price TEXT NOT NULL, filled_qty TEXT NOT NULL, ttl_utc_ms INTEGER NOT NULL,
-  status TEXT NOT NULL);
-CREATE TABLE runs (run_key TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE entries (${ENTRY_COLUMNS});
+CREATE TABLE base_entries (${ENTRY_COLUMNS});
+CREATE TABLE runs (run_key TEXT PRIMARY KEY, state TEXT NOT NULL, changes INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE ops (run_key TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, body TEXT NOT NULL,
   crc TEXT NOT NULL, PRIMARY KEY (run_key, seq, idx));
+`;
+
+/** Schema 1 (no base entries, no change counts) is upgraded in place when it loads intact. */
+const UPGRADE_FROM_1 = `
+CREATE TABLE base_entries (${ENTRY_COLUMNS});
+ALTER TABLE runs ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET changes = (SELECT COUNT(*) FROM ops WHERE ops.run_key = runs.run_key);
+INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2'), ('last_run', '');
 `;
 
 interface EntryRow {
@@ -100,6 +119,8 @@ export interface CacheOpenResult {
   readonly failure: string | null;
   /** True when this replay continues one that was killed part way. */
   readonly resuming: boolean;
+  /** True when this replay is the cache's last completed one, run again (from the entries it started with). */
+  readonly rerun: boolean;
 }
 
 /** Creates an empty cache file. Refuses to overwrite one. */
@@ -109,13 +130,78 @@ export function initCache(path: string): void {
     const db = new Database(path);
     db.pragma("journal_mode = WAL");
     db.exec(SCHEMA);
-    db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)")
-      .run("schema_version", CACHE_SCHEMA_VERSION, "entries_checksum", entriesChecksum([]));
+    db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?)")
+      .run("schema_version", CACHE_SCHEMA_VERSION, "entries_checksum", entriesChecksum([]), "last_run", "", "base_checksum", entriesChecksum([]));
     db.close();
   } catch (err) {
     throw new IoError(`cannot create cache ${path}: ${(err as Error).message}`);
   }
 }
+
+/** Another process holds SQLite's lock on the file. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
+
+/**
+ * Takes the file's lock for this connection until it closes (one replay at a time). Throws
+ * IoError when another process holds it; other errors (not a database, ...) are for the caller.
+ */
+function lockForThisReplay(db: Database.Database, path: string): void {
+  try {
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE");
+    db.exec("COMMIT");
+  } catch (err) {
+    if (!isBusy(err)) throw err;
+    db.close();
+    throw new IoError(`another replay holds the order-id cache ${basename(path)}: wait for it to finish (nothing was written, the cache is untouched)`);
+  }
+}
+
+const metaValue = (db: Database.Database, key: string): string | undefined =>
+  (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value?: string } | undefined)?.value;
+
+interface RunRow { run_key: string; state: string; changes: number }
+
+/** The log must be one the replays wrote: anything else is a cache failure, and nothing is deleted. */
+function checkPendingLog(db: Database.Database): void {
+  function fail(what: string): never {
+    throw new Error(`the pending log is inconsistent: ${what}`);
+  }
+  const runs = new Map((db.prepare("SELECT run_key, state, changes FROM runs").all() as RunRow[]).map((r) => [r.run_key, r]));
+  const counted = new Map<string, number>();
+  let last = { key: "", seq: -1, idx: -1 };
+  for (const op of db.prepare("SELECT run_key, seq, idx, body, crc FROM ops ORDER BY run_key, seq, idx").all() as Array<OpRow & { run_key: string }>) {
+    const run = runs.get(op.run_key);
+    const who = `run ${op.run_key.slice(0, 12)}`;
+    if (run === undefined) fail(`changes of ${who}, which has no run row`);
+    if (run.state !== "running") fail(`changes of ${who}, which is marked ${run.state} (its changes were never folded)`);
+    if (op.crc !== opCrc(op.run_key, op.seq, op.idx, op.body)) fail(`checksum mismatch in change ${op.seq}.${op.idx} of ${who}`);
+    const follows = op.run_key === last.key && op.seq === last.seq ? op.idx === last.idx + 1 : op.idx === 0;
+    if (!follows) fail(`change ${op.seq}.${op.idx} of ${who} does not follow the one before it (a row is missing)`);
+    last = { key: op.run_key, seq: op.seq, idx: op.idx };
+    counted.set(op.run_key, (counted.get(op.run_key) ?? 0) + 1);
+  }
+  for (const run of runs.values()) {
+    if (run.state !== "running" && run.state !== "complete" && run.state !== "abandoned") fail(`run ${run.run_key.slice(0, 12)} is in an unknown state ${run.state}`);
+    const found = counted.get(run.run_key) ?? 0;
+    if (run.state === "running" && found !== run.changes) fail(`run ${run.run_key.slice(0, 12)} wrote ${run.changes} changes, ${found} are there (a row is missing)`);
+  }
+  const lastRun = metaValue(db, "last_run") ?? "";
+  if (lastRun !== "" && runs.get(lastRun)?.state !== "complete") fail(`the last completed run ${lastRun.slice(0, 12)} is not recorded as complete`);
+}
+
+function readEntries(db: Database.Database, table: "entries" | "base_entries", checksumKey: string): CacheEntry[] {
+  const rows = db.prepare(`SELECT * FROM ${table}`).all() as EntryRow[];
+  if (metaValue(db, checksumKey) !== entriesChecksum(rows)) {
+    throw new Error(table === "entries" ? "checksum mismatch: the entries are not the ones last written" : "checksum mismatch in the entries the last run started from");
+  }
+  return rows.map(entryFromRow); // validates every row before anything is written
+}
+
+type StoreMode = "write" | "resume" | "rerun";
 
 export class SqliteCacheStore {
   private readonly insertOp: Database.Statement<[string, number, number, string, string]>;
@@ -129,70 +215,76 @@ export class SqliteCacheStore {
   private constructor(
     private readonly db: Database.Database,
     private readonly runKey: string,
+    private readonly mode: StoreMode,
     /** Changes the interrupted run had already written, by input record index. */
     private readonly logged: ReadonlyMap<number, readonly string[]>,
     private readonly lastLoggedSeq: number,
   ) {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
+    const countChanges = db.prepare("UPDATE runs SET changes = changes + ? WHERE run_key = ?");
     this.writeSteps = db.transaction((steps: ReadonlyArray<readonly [number, readonly string[]]>) => {
+      let n = 0;
       for (const [seq, bodies] of steps) {
         bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
+        n += bodies.length;
       }
+      countChanges.run(n, this.runKey);
     });
   }
 
-  /** Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown. */
+  /**
+   * Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown
+   * (the replay then runs with the kill switch engaged); another replay holding the cache is an
+   * IoError (nothing runs).
+   */
   static open(path: string, runKey: string): CacheOpenResult {
-    const failed = (failure: string): CacheOpenResult => ({ store: null, entries: [], failure, resuming: false });
+    const failed = (failure: string): CacheOpenResult => ({ store: null, entries: [], failure, resuming: false, rerun: false });
     // File names only: the failure is written into the artifacts, which never hold a path.
     if (!existsSync(path)) return failed(`cache file ${basename(path)} missing (create one with: recon-proof cache init)`);
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: true });
+      db = new Database(path, { fileMustExist: true, timeout: 0 });
     } catch (err) {
       return failed(`cache unreadable: ${(err as Error).message}`);
     }
     try {
+      lockForThisReplay(db, path);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new Error(`SQLite integrity check: ${String(check)}`);
-      const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value?: string } | undefined)?.value;
-      if (version !== CACHE_SCHEMA_VERSION) throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
+      const version = metaValue(db, "schema_version");
+      if (version !== CACHE_SCHEMA_VERSION && version !== "1") throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
+      readEntries(db, "entries", "entries_checksum");
+      if (version === "2") checkPendingLog(db); // before anything is written: a bad log is kept for Ops
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
-      const rows = db.prepare("SELECT * FROM entries").all() as EntryRow[];
-      const stored = (db.prepare("SELECT value FROM meta WHERE key = 'entries_checksum'").get() as { value?: string } | undefined)?.value;
-      if (stored !== entriesChecksum(rows)) throw new Error("checksum mismatch: the entries are not the ones last written");
-      rows.forEach(entryFromRow); // validates every row before anything is written
+      if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
 
+      const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
+      if (mine?.state === "complete" && metaValue(db, "last_run") === runKey) {
+        const base = readEntries(db, "base_entries", "base_checksum");
+        return { store: new SqliteCacheStore(db, runKey, "rerun", new Map(), -1), entries: base, failure: null, resuming: false, rerun: true };
+      }
       const interrupted = db.prepare("SELECT run_key FROM runs WHERE state = 'running' AND run_key <> ?").all(runKey) as { run_key: string }[];
       for (const r of interrupted) foldRun(db, r.run_key, "abandoned");
-      const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
       const resuming = mine?.state === "running";
-      if (!resuming) {
-        db.prepare("INSERT OR REPLACE INTO runs (run_key, state) VALUES (?, 'running')").run(runKey);
-        db.prepare("DELETE FROM ops WHERE run_key = ?").run(runKey);
-      }
+      if (!resuming) db.prepare("INSERT OR REPLACE INTO runs (run_key, state, changes) VALUES (?, 'running', 0)").run(runKey);
       const logged = new Map<number, string[]>();
       let lastLoggedSeq = -1;
-      for (const op of db.prepare("SELECT seq, idx, body, crc FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
-        if (op.crc !== opCrc(runKey, op.seq, op.idx, op.body)) throw new Error(`checksum mismatch in the interrupted run's change ${op.seq}.${op.idx}`);
+      for (const op of db.prepare("SELECT seq, body FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
         const list = logged.get(op.seq) ?? [];
         list.push(op.body);
         logged.set(op.seq, list);
         lastLoggedSeq = op.seq;
       }
-      const entries = (db.prepare("SELECT * FROM entries").all() as EntryRow[]).map(entryFromRow);
-      return { store: new SqliteCacheStore(db, runKey, logged, lastLoggedSeq), entries, failure: null, resuming };
+      const entries = readEntries(db, "entries", "entries_checksum");
+      return { store: new SqliteCacheStore(db, runKey, resuming ? "resume" : "write", logged, lastLoggedSeq), entries, failure: null, resuming, rerun: false };
     } catch (err) {
+      if (err instanceof IoError) throw err;
       db.close();
       return failed(`cache rejected: ${(err as Error).message}`);
     }
   }
 
-  /**
-   * Writes the changes of input record `seq` in one transaction, or, when resuming, checks them
-   * against what the interrupted run wrote for that record.
-   */
   /**
    * Group commit: write the changes of up to `n` input records per transaction instead of one.
    * A kill loses at most the last `n` records' changes, which the resumed replay recomputes and
@@ -204,7 +296,13 @@ export class SqliteCacheStore {
     this.recordsPerTransaction = n;
   }
 
+  /**
+   * Writes the changes of input record `seq` in one transaction, or, when resuming, checks them
+   * against what the interrupted run wrote for that record. A rerun of a completed replay writes
+   * nothing: its result is checked once, at commit.
+   */
   apply(seq: number, ops: readonly CacheOp[]): void {
+    if (this.mode === "rerun") return;
     const bodies = ops.map(opBody);
     if (seq <= this.lastLoggedSeq) {
       const before = this.logged.get(seq) ?? [];
@@ -232,41 +330,74 @@ export class SqliteCacheStore {
   }
 
   /**
-   * The replay finished and its artifacts are written: its final cache becomes the entries, and its
-   * change log is closed, in one transaction. (The final state is the fold of the logged changes —
-   * the replay is deterministic — so it is written directly rather than re-derived from the log.)
+   * The replay finished and its artifacts are written: its final cache becomes the entries (the
+   * ones it started from are kept as base_entries, for a rerun), and its change log is closed, in
+   * one transaction. (The final state is the fold of the logged changes — the replay is
+   * deterministic — so it is written directly rather than re-derived from the log.) A rerun only
+   * checks it ended where the completed run did.
    */
   commit(finalEntries: readonly CacheEntry[]): void {
     try {
+      if (this.mode === "rerun") {
+        const rows = finalEntries.map((e) => entryToJson(e) as unknown as EntryRow);
+        if (entriesChecksum(rows) !== metaValue(this.db, "entries_checksum")) {
+          throw new IoError("the replay run again ended with other entries than the completed run left: the cache does not belong to these inputs");
+        }
+        return;
+      }
       // Changes not yet written need not be: the final entries below are their fold.
       this.unwritten = [];
       this.db.transaction(() => {
+        this.db.exec("DELETE FROM base_entries; INSERT INTO base_entries SELECT * FROM entries");
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('base_checksum', ?), ('last_run', ?)")
+          .run(metaValue(this.db, "entries_checksum") ?? "", this.runKey);
         this.db.prepare("DELETE FROM entries").run();
         const insert = this.db.prepare(`INSERT INTO entries
           (client_order_id, decision_id, symbol, side, size, ref_price, filled_qty, ttl_utc_ms, status)
           VALUES (@client_order_id, @decision_id, @symbol, @side, @size, @ref_price, @filled_qty, @ttl_utc_ms, @status)`);
         for (const e of finalEntries) insert.run(entryToJson(e));
         this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
-        this.db.prepare("UPDATE runs SET state = 'complete' WHERE run_key = ?").run(this.runKey);
+        this.db.prepare("UPDATE runs SET state = 'complete', changes = 0 WHERE run_key = ?").run(this.runKey);
         const rows = this.db.prepare("SELECT * FROM entries").all() as EntryRow[];
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
       })();
     } catch (err) {
+      if (err instanceof IoError) throw err;
       throw new IoError(`cannot commit the order-id cache: ${(err as Error).message}`);
     } finally {
       this.db.close();
     }
   }
 
-  /** The replay stopped on bad input: forget its changes, leaving the cache as it was. */
+  /**
+   * Closes the file and writes nothing more: what a killed process leaves (its changes so far are
+   * logged, and the next replay with the same inputs resumes them); the lock goes with it.
+   */
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * The replay stopped (bad input, an interrupt, a failed write): forget its changes, leaving the
+   * cache as it was. When even that cannot be written (a full disk) the changes stay logged under
+   * a running run, which the next replay resumes or folds: the cache is intact either way.
+   */
   abort(): void {
     try {
-      this.db.transaction(() => {
-        this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
-        this.db.prepare("DELETE FROM runs WHERE run_key = ?").run(this.runKey);
-      })();
+      if (this.mode !== "rerun") {
+        this.db.transaction(() => {
+          this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
+          this.db.prepare("DELETE FROM runs WHERE run_key = ?").run(this.runKey);
+        })();
+      }
+    } catch {
+      // Left logged, as said above; the error that stopped the replay is the one reported.
     } finally {
-      this.db.close();
+      try {
+        this.db.close();
+      } catch {
+        // The file is closed by the process exit all the same.
+      }
     }
   }
 }
@@ -285,9 +416,11 @@ function foldRun(db: Database.Database, runKey: string, state: "complete" | "aba
       else for (const id of parsed.client_order_ids ?? []) remove.run(id);
     }
     db.prepare("DELETE FROM ops WHERE run_key = ?").run(runKey);
-    db.prepare("UPDATE runs SET state = ? WHERE run_key = ?").run(state, runKey);
+    db.prepare("UPDATE runs SET state = ?, changes = 0 WHERE run_key = ?").run(state, runKey);
     const rows = db.prepare("SELECT * FROM entries").all() as EntryRow[];
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
+    // The entries moved on: the last completed run can no longer be rerun from where it started.
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_run', '')").run();
   })();
 }
 
@@ -296,7 +429,7 @@ export function dumpCache(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new IoError(`no cache at ${path}`);
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 0 });
   } catch (err) {
     throw new IoError(`cannot open cache ${path}: ${(err as Error).message}`);
   }
@@ -308,9 +441,11 @@ export function dumpCache(path: string): Record<string, unknown> {
       checksum_ok: meta["entries_checksum"] === entriesChecksum(rows),
       entries: rows.map((r) => ({ ...r, ttl_utc: new Date(r.ttl_utc_ms).toISOString() })),
       runs: db.prepare("SELECT run_key, state FROM runs ORDER BY run_key").all(),
+      last_completed_run: meta["last_run"] || null,
       pending_changes: (db.prepare("SELECT COUNT(*) AS n FROM ops").get() as { n: number }).n,
     };
   } catch (err) {
+    if (isBusy(err)) throw new IoError(`cannot read cache ${path}: a replay holds it; try again when it has finished`);
     throw new IoError(`cannot read cache ${path}: ${(err as Error).message}`);
   } finally {
     db.close();

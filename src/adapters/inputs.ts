@@ -1,15 +1,17 @@
 // Opens the replay's input files as lazy record streams. Validation happens line by line as the
 // engine pulls, so the first bad line stops the replay before anything is written.
 
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import type { BrokerEvent, JournalRecord } from "../domain/records.js";
+import { JsonTextError, parseJsonExact } from "../domain/json-text.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import type { InputFileMeta } from "../report/meta.js";
-import { LineReader, LineRecall } from "./lines.js";
+import { firstInvalidUtf8Byte, LineReader, LineRecall } from "./lines.js";
 
 export interface RecordStream<T> extends Iterable<T> {
   /** Name, hash and line count: complete once the stream has been read to its end. */
@@ -80,23 +82,42 @@ export interface LoadedConfig {
   readonly effective: Record<string, unknown>;
 }
 
+/** Named limit: a config is a page of settings; a larger file is refused before it is read. */
+export const CONFIG_BYTES_MAX = 1_048_576;
+
+/** The config file's text, read as the inputs are read: UTF-8 (a BOM is dropped), size bounded. */
+function readConfigText(path: string): { text: string; bytes: Buffer } {
+  const name = basename(path);
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > CONFIG_BYTES_MAX) throw new ConfigError(`config ${name}: config larger than config_bytes_max=${CONFIG_BYTES_MAX} bytes (${size} bytes)`);
+    bytes = readFileSync(path);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new IoError(`cannot read config file: ${(err as Error).message}`);
+  }
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidUtf8Byte(bytes);
+    throw new ConfigError(`config ${name}: not UTF-8: the byte 0x${bytes[at]!.toString(16).padStart(2, "0")} at byte offset ${at}`);
+  }
+  const text = bytes.toString("utf8");
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes };
+}
+
 /** Reads and resolves the config (all defaults when no file is named). Errors are ConfigError (exit 2). */
 export function loadConfig(path: string | undefined): LoadedConfig {
   let raw: unknown = {};
   let file: InputFileMeta | null = null;
   if (path !== undefined) {
-    let text: string;
+    const { text, bytes } = readConfigText(path);
     try {
-      text = readFileSync(path, "utf8");
+      raw = parseJsonExact(text);
     } catch (err) {
-      throw new IoError(`cannot read config file: ${(err as Error).message}`);
-    }
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
+      if (err instanceof JsonTextError) throw new ConfigError(`config ${basename(path)}: "${err.field}": expected ${err.expected}, got ${err.got}`);
       throw new ConfigError(`config ${basename(path)}: not valid JSON (${(err as Error).message})`);
     }
-    file = { name: basename(path), sha256: sha256Hex(text), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+    file = { name: basename(path), sha256: sha256Hex(bytes), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
   }
   const config = resolveConfig(raw);
   const effective = configToJson(config);

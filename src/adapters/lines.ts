@@ -4,6 +4,7 @@
 // buffering it. Synchronous on purpose: the replay is a pull loop over two files, and a sync reader
 // keeps it a plain `for` loop with no promise per line (measured in `npm run bench`).
 
+import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { DataError, IoError } from "../domain/errors.js";
@@ -73,7 +74,7 @@ export class LineReader implements Iterable<Line> {
           carry = Buffer.alloc(0);
           this.checkLength(bytes.length, lineNo);
           this.linesRead = lineNo;
-          const text = decodeLine(bytes, lineNo);
+          const text = this.decode(bytes, lineNo, lineOffset);
           if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
           start = nl + 1;
           lineOffset = chunkOffset + start;
@@ -88,13 +89,24 @@ export class LineReader implements Iterable<Line> {
       if (carry.length > 0) {
         lineNo += 1;
         this.linesRead = lineNo;
-        const text = decodeLine(carry, lineNo);
+        const text = this.decode(carry, lineNo, lineOffset);
         if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
       }
       this.done = true;
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Text of a line; bytes that are not UTF-8 are bad input (replacement characters would make
+   * two different byte strings one id). */
+  private decode(bytes: Buffer, lineNo: number, lineOffset: number): string {
+    if (!isUtf8(bytes)) {
+      const at = firstInvalidUtf8Byte(bytes);
+      const byte = bytes[at]!.toString(16).padStart(2, "0");
+      throw new DataError(this.source, lineNo, "(line)", "UTF-8 text", `the byte 0x${byte} at byte offset ${lineOffset + at}`);
+    }
+    return decodeLine(bytes, lineNo);
   }
 
   private checkLength(bytes: number, lineNo: number): void {
@@ -109,6 +121,38 @@ function decodeLine(bytes: Buffer, lineNo: number): string {
   if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.endsWith("\r")) text = text.slice(0, -1);
   return text;
+}
+
+/**
+ * Index of the first byte that does not start or continue a well-formed UTF-8 sequence (Unicode
+ * table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF), or -1. Only called once
+ * isUtf8 has said there is one, to name it in the error.
+ */
+export function firstInvalidUtf8Byte(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    let follow: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) follow = 1;
+    else if (c === 0xe0) [follow, lo] = [2, 0xa0];
+    else if (c === 0xed) [follow, hi] = [2, 0x9f];
+    else if (c >= 0xe1 && c <= 0xef) follow = 2;
+    else if (c === 0xf0) [follow, lo] = [3, 0x90];
+    else if (c === 0xf4) [follow, hi] = [3, 0x8f];
+    else if (c >= 0xf1 && c <= 0xf3) follow = 3;
+    else return i;
+    for (let k = 1; k <= follow; k++) {
+      const x = b[i + k];
+      if (x === undefined || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += follow + 1;
+  }
+  return -1;
 }
 
 const RECALL_READ_BYTES = 4096;

@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";
 import { EXIT } from "./exit-codes.js";
+import { Interrupted } from "./signals.js";
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -20,16 +21,26 @@ export const EXIT_MEANING = {
   io: "I/O error: a file or folder cannot be read or written",
 } as const;
 
+/** What a command's action hands back: its exit code, or the promise of one (replay, proof). */
+export type SetExit = (code: number | Promise<number>) => void;
+
 /**
  * Runs a command's body and returns its exit code; a thrown typed error becomes its own exit code
- * through `onError` (reportFailure unless the command needs to name its files).
+ * through `onError` (reportFailure unless the command needs to name its files). An async body's
+ * rejection is handled the same way.
  */
-export function exitCodeOf(body: () => number, onError: (err: unknown) => number = (err) => reportFailure(err)): number {
+export function exitCodeOf(body: () => number | Promise<number>, onError: (err: unknown) => number = (err) => reportFailure(err)): number | Promise<number> {
   try {
-    return body();
+    const code = body();
+    return typeof code === "number" ? code : code.catch(onError);
   } catch (err) {
     return onError(err);
   }
+}
+
+/** Tells the user what went wrong after the work was done (the outputs are complete all the same). */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`recon-proof: warning: ${w}\n`);
 }
 
 export interface Failure {
@@ -54,6 +65,7 @@ export function describeFailure(
   }
   if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message, lines: [`recon-proof: ${err.message}`] };
   if (err instanceof IoError) return { code: EXIT.ioError, message: err.message, lines: [`recon-proof: ${err.message}`] };
+  if (err instanceof Interrupted) return { code: err.exitCode, message: err.message, lines: [`recon-proof: ${err.message}`] };
   // A bug or a broken invariant, not bad input: crash loudly with the stack.
   throw err;
 }

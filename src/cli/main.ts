@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT } from "./exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp } from "./errors.js";
+import { EXIT_MEANING, exitCodesHelp, type SetExit } from "./errors.js";
 import { writeJson } from "./output.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
@@ -22,7 +22,7 @@ function version(): string {
   return pkg.version;
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: SetExit): Command {
   const program = new Command()
     .name("recon-proof")
     .description("Deterministic replay and proof harness: an engine's decision journal against a broker's event log.")
@@ -59,20 +59,40 @@ function usageError(err: CommanderError, argv: readonly string[]): number {
   return EXIT.usage;
 }
 
-function main(argv: readonly string[]): number {
-  let code: number = EXIT.ok;
+async function main(argv: readonly string[]): Promise<number> {
+  let code: number | Promise<number> = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
   });
   try {
-    program.parse(argv as string[]);
+    await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : usageError(err, argv);
     }
     throw err;
   }
-  return code;
+  return await code;
 }
 
-process.exitCode = main(process.argv);
+/**
+ * A reader that went away (`recon-proof proof | head -3`) is not an error: what is still printed
+ * goes nowhere, the work is finished, and the exit code is the command's own. Without a handler
+ * the EPIPE is an unhandled 'error' event: a stack trace and exit 1.
+ */
+function printQuietlyToAClosedStdout(): void {
+  let closed = false;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (closed || err.code === "EPIPE") {
+      closed = true;
+      return;
+    }
+    throw err;
+  });
+}
+
+printQuietlyToAClosedStdout();
+// A rejection here is a bug (typed errors are mapped to exit codes): Node prints it and exits 1.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -24,25 +24,44 @@ export function writeJson(doc: Readonly<Record<string, unknown>>): void {
   process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
 }
 
+/** What a command body hands back: its exit code and, for --json, its document. */
+export interface CommandResult {
+  readonly code: number;
+  readonly doc: Readonly<Record<string, unknown>>;
+}
+
+interface FailureContext {
+  readonly files?: Readonly<Record<string, string>>;
+  readonly consequence?: string | null;
+}
+
 /**
- * Runs a command body that returns its exit code and, under --json, its document. A typed failure
- * is told on stderr as usual and, under --json, also as `{"command", "exit_code", "error"}`.
+ * Runs a command body that returns its exit code and, under --json, its document (an async body,
+ * such as a replay that notices signals, returns the promise of them). A typed failure is told on
+ * stderr as usual and, under --json, also as `{"command", "exit_code", "error"}`.
  */
+export function runWithOutput(command: string, out: Output, body: () => CommandResult, failureContext?: FailureContext): number;
+export function runWithOutput(command: string, out: Output, body: () => Promise<CommandResult>, failureContext?: FailureContext): Promise<number>;
 export function runWithOutput(
   command: string,
   out: Output,
-  body: () => { readonly code: number; readonly doc: Readonly<Record<string, unknown>> },
-  failureContext: { files?: Readonly<Record<string, string>>; consequence?: string | null } = {},
-): number {
-  let result: { readonly code: number; readonly doc: Readonly<Record<string, unknown>> };
-  try {
-    result = body();
-  } catch (err) {
+  body: () => CommandResult | Promise<CommandResult>,
+  failureContext: FailureContext = {},
+): number | Promise<number> {
+  const failed = (err: unknown): number => {
     const failure = describeFailure(err, failureContext.files, failureContext.consequence);
     for (const line of failure.lines) process.stderr.write(line + "\n");
     if (out.json) writeJson({ command, exit_code: failure.code, error: failure.message });
     return failure.code;
+  };
+  const succeeded = (result: CommandResult): number => {
+    if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
+    return result.code;
+  };
+  try {
+    const result = body();
+    return result instanceof Promise ? result.then(succeeded, failed) : succeeded(result);
+  } catch (err) {
+    return failed(err);
   }
-  if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
-  return result.code;
 }

@@ -113,12 +113,20 @@ export class Progress implements ProgressSink {
   }
 }
 
-/** Runs `body` with a progress line that is cleared when it ends, however it ends. */
+/**
+ * Runs `body` with a progress line that is cleared when it ends, however it ends (for an async
+ * body, when its promise settles).
+ */
 export function withProgress<T>(label: string, total: number, unit: ProgressUnit, body: (p: Progress) => T): T {
   const progress = new Progress(label, total, unit);
+  let result: T;
   try {
-    return body(progress);
-  } finally {
+    result = body(progress);
+  } catch (err) {
     progress.done();
+    throw err;
   }
+  if (result instanceof Promise) return result.finally(() => progress.done()) as T;
+  progress.done();
+  return result;
 }

@@ -25,6 +25,8 @@ const GROUP_LINE_BYTES_MAX = 512 * 1024 * 1024;
 export interface MergeOutcome {
   readonly exitCode: number;
   readonly report: Report;
+  /** What failed after the artifacts were swapped in (they are written all the same). */
+  readonly warnings: readonly string[];
 }
 
 function readManifest(dir: string): ShardManifest {
@@ -89,8 +91,8 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
       (rows) => trades.add(rows),
       (groups) => progress.update(groups));
     trades.flush();
-    writer.commit(renderReportArtifacts(report, first.meta));
-    return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report };
+    const warnings = writer.commit(renderReportArtifacts(report, first.meta));
+    return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, warnings };
   } catch (err) {
     writer.abort();
     throw err;

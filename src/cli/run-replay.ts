@@ -1,4 +1,9 @@
 // The imperative shell around one replay: read -> compute -> render -> write.
+//
+// A replay is a job: opened (config, inputs, cache, the staged output), its steps run (one per
+// input record), then finished (artifacts committed, then the cache) or aborted (the staged output
+// and the cache's pending changes discarded). The CLI runs the steps in slices so that a signal is
+// noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
 import { renderReportArtifacts } from "../report/render.js";
 import { renderTradesHeader } from "../report/trades-csv.js";
@@ -6,10 +11,11 @@ import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadCo
 import type { RunMeta } from "../report/meta.js";
 import { TradeBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
+import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { SqliteCacheStore } from "../adapters/cache-store.js";
-import { replay, replayShard } from "../core/replay.js";
+import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard.js";
-import { ConfigError } from "../domain/errors.js";
+import { ConfigError, IoError } from "../domain/errors.js";
 import {
   renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
 } from "../report/shard-codec.js";
@@ -17,8 +23,12 @@ import type { CacheEntry } from "../core/cache.js";
 import type { Report } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress, type ProgressSink } from "./progress.js";
+import { yieldToSignals } from "./signals.js";
 
 const GROUP_LINES_PER_WRITE = 1024;
+
+/** Input records replayed between two turns of the event loop (where a signal is noticed). */
+const RECORDS_PER_SLICE = 4096;
 
 export interface ReplayArgs {
   readonly journal: string;
@@ -38,19 +48,67 @@ export interface ReplayOutcome {
   readonly report: Report;
   /** True when this run continued one that was killed part way (same inputs, same cache). */
   readonly resumed: boolean;
+  /** True when this run repeated the cache's last completed replay (same inputs): same artifacts. */
+  readonly rerun: boolean;
+  /** What failed after the artifacts were swapped in (they are written all the same). */
+  readonly warnings: readonly string[];
 }
 
-/** What both kinds of replay open before they run: the config, both inputs, the output folder. */
+export interface ShardOutcome {
+  readonly groups: number;
+  readonly warnings: readonly string[];
+}
+
+/** An opened replay: its steps, and what to do when they end or fail. */
+interface Job<R, T> {
+  readonly steps: Generator<void, R, void>;
+  /** Commits what the steps produced. */
+  finish(result: R): T;
+  /** Discards what is staged (before the commit). */
+  abort(): void;
+  /** Releases what is open, either way. */
+  close(): void;
+}
+
+/** Runs a job's steps straight through. */
+function runJob<R, T>(job: Job<R, T>): T {
+  try {
+    return job.finish(runToEnd(job.steps));
+  } catch (err) {
+    job.abort();
+    throw err;
+  } finally {
+    job.close();
+  }
+}
+
+/** Runs a job's steps in slices, stopping with Interrupted between two when a signal came. */
+async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
+  try {
+    for (;;) {
+      for (let i = 0; i < RECORDS_PER_SLICE; i++) {
+        const step = job.steps.next();
+        if (step.done === true) return job.finish(step.value);
+      }
+      await yieldToSignals();
+    }
+  } catch (err) {
+    job.abort();
+    throw err;
+  } finally {
+    job.close();
+  }
+}
+
+/** What both kinds of replay open before they run: the config, both inputs, where progress goes. */
 interface ReplayInputs {
   readonly loaded: LoadedConfig;
   readonly journal: ReturnType<typeof openJournal>;
   readonly broker: ReturnType<typeof openBroker>;
-}
-
-function openInputs(args: ReplayArgs): ReplayInputs {
-  const loaded = loadConfig(args.config);
-  checkOutDir(args.out);
-  return { loaded, journal: openJournal(args.journal, loaded.config), broker: openBroker(args.broker, loaded.config) };
+  /** Reports the bytes of both inputs read so far. */
+  readonly step: () => void;
+  /** The progress line this replay drew itself (none when the caller gave its own sink). */
+  readonly ownProgress: Progress | null;
 }
 
 /** Bytes of both inputs: what a replay's progress counts. */
@@ -58,92 +116,121 @@ export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): 
   return fileBytes(args.journal) + fileBytes(args.broker);
 }
 
-/**
- * Runs `body` with the inputs open and a progress line on stderr (or the caller's progress). On any
- * failure the staged output (and whatever else `abort` names) is discarded before the error goes
- * on; the broker's re-read handle is closed either way.
- */
-function withInputs<T>(args: ReplayArgs, label: string, abort: () => void, body: (inputs: ReplayInputs, step: () => void) => T): T {
-  const inputs = openInputs(args);
-  const own = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
-  const progress = args.progress ?? own!;
-  const step = () => progress.update(inputs.journal.bytesRead() + inputs.broker.bytesRead());
+function openInputs(args: ReplayArgs, label: string): ReplayInputs {
+  const loaded = loadConfig(args.config);
+  checkOutDir(args.out);
+  const journal = openJournal(args.journal, loaded.config);
+  const broker = openBroker(args.broker, loaded.config);
+  const ownProgress = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
+  const progress = args.progress ?? ownProgress!;
+  const step = () => progress.update(journal.bytesRead() + broker.bytesRead());
+  return { loaded, journal, broker, step, ownProgress };
+}
+
+function closeInputs(inputs: ReplayInputs): void {
+  inputs.broker.recall.close();
+  inputs.ownProgress?.done();
+}
+
+/** Opens a replay: the inputs, the cache (if any), the staged artifact set. */
+function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
+  const inputs = openInputs(args, "replay");
+  const { loaded, journal, broker, step } = inputs;
+  let store: SqliteCacheStore | null = null;
+  let out: ArtifactSetWriter | null = null;
+  const abort = () => {
+    out?.abort();
+    store?.abort();
+  };
   try {
-    return body(inputs, step);
+    let cacheEntries: readonly CacheEntry[] = [];
+    let cacheFailure: string | null = null;
+    let resumed = false;
+    let rerun = false;
+    if (args.cache !== undefined) {
+      // A replay is identified by what it reads: the same inputs and config resume the same run.
+      const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
+      ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
+      store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
+    }
+    const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
+    out = writer;
+    const trades = new TradeBatches(writer);
+    const cache = store;
+    let steps = 0;
+    let finalEntries: readonly CacheEntry[] = [];
+    return {
+      steps: replaySteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
+        afterStep: (engine, _record, index) => {
+          steps = index + 1;
+          // Drain even without a store: `cache?.apply(..)` would skip evaluating its argument, and
+          // undrained cache changes would pile up for the whole replay.
+          const ops = engine.drainCacheOps();
+          cache?.apply(index, ops);
+          faultAfterRecord(index + 1);
+          trades.add(engine.drainTrades());
+          step();
+        },
+        beforeReport: (engine) => {
+          const ops = engine.drainCacheOps();
+          cache?.apply(steps, ops);
+          finalEntries = engine.cacheEntries();
+        },
+      }),
+      finish: (report) => {
+        trades.add(report.trades);
+        trades.flush();
+        const warnings = writer.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
+        try {
+          cache?.commit(finalEntries);
+        } catch (err) {
+          if (!(err instanceof IoError)) throw err;
+          throw new IoError(`${err.message} (the artifacts in ${args.out} are written; the same replay run again finishes recording it)`);
+        }
+        faultPoint("cache-committed");
+        return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, rerun, warnings };
+      },
+      abort,
+      close: () => closeInputs(inputs),
+    };
   } catch (err) {
     abort();
+    closeInputs(inputs);
     throw err;
-  } finally {
-    inputs.broker.recall.close();
-    own?.done();
   }
 }
 
 /** Runs one replay and writes its artifacts. Throws typed errors for bad input (nothing written). */
 export function runReplay(args: ReplayArgs): ReplayOutcome {
-  // Opened inside the run, released by it: what a failure must discard.
-  const staged: { writer?: ArtifactSetWriter; store?: SqliteCacheStore | null } = {};
-  const abort = () => {
-    staged.writer?.abort();
-    staged.store?.abort();
-  };
-  let finalEntries: readonly CacheEntry[] = [];
-  const { report, resumed } = withInputs(args, "replay", abort, ({ loaded, journal, broker }, step) => {
-    let cacheEntries: readonly CacheEntry[] = [];
-    let cacheFailure: string | null = null;
-    let resumed = false;
-    let store: SqliteCacheStore | null = null;
-    if (args.cache !== undefined) {
-      // A replay is identified by what it reads: the same inputs and config resume the same run.
-      const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
-      ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed } = SqliteCacheStore.open(args.cache, runKey));
-      store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
-      staged.store = store;
-    }
-    const out = new ArtifactSetWriter(args.out, renderTradesHeader());
-    staged.writer = out;
-    const trades = new TradeBatches(out);
-    let steps = 0;
-    const report = replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
-      afterStep: (engine, _record, index) => {
-        steps = index + 1;
-        // Drain even without a store: `store?.apply(..)` would skip evaluating its argument, and
-        // undrained cache changes would pile up for the whole replay.
-        const ops = engine.drainCacheOps();
-        store?.apply(index, ops);
-        trades.add(engine.drainTrades());
-        step();
-      },
-      beforeReport: (engine) => {
-        const ops = engine.drainCacheOps();
-        store?.apply(steps, ops);
-        finalEntries = engine.cacheEntries();
-      },
-    });
-    trades.add(report.trades);
-    trades.flush();
-    out.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
-    return { report, resumed };
-  });
-  staged.store?.commit(finalEntries);
-  return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed };
+  return runJob(openReplay(args));
+}
+
+/** The same, stopping with Interrupted (nothing written, the cache as it was) when a signal comes. */
+export function runReplayInterruptibly(args: ReplayArgs): Promise<ReplayOutcome> {
+  return runJobInSlices(openReplay(args));
 }
 
 /**
  * One shard of a sharded replay: reads both logs whole, owns its symbols, and writes shard.json and
  * groups.jsonl into --out (atomically, like an artifact set) for `recon-proof merge`.
  */
-export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly groups: number } {
+function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, ShardOutcome> {
   if (args.cache !== undefined) {
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
-  const staged: { writer?: ArtifactSetWriter } = {};
-  return withInputs(args, `replay shard ${spec.index}/${spec.count}`, () => staged.writer?.abort(), ({ loaded, journal, broker }, step) => {
-    const out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
-    staged.writer = out;
-    let lines: string[] = [];
-    let groups = 0;
-    const result = replayShard(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
+  const inputs = openInputs(args, `replay shard ${spec.index}/${spec.count}`);
+  const { loaded, journal, broker, step } = inputs;
+  let out: ArtifactSetWriter;
+  try {
+    out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
+  } catch (err) {
+    closeInputs(inputs);
+    throw err;
+  }
+  let lines: string[] = [];
+  let groups = 0;
+  return {
+    steps: replayShardSteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
       (group) => {
         lines.push(renderGroupLine(group));
         groups += 1;
@@ -152,16 +239,24 @@ export function runShardReplay(args: ReplayArgs, spec: ShardSpec): { readonly gr
           lines = [];
         }
       },
-      { afterStep: step });
-    out.appendStreamed(lines.join(""));
-    out.commit({
-      [SHARD_MANIFEST_NAME]: renderShardManifest({
-        format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
-        state: result.state, evidence: result.evidence, groups,
-      }),
-    });
-    return { groups };
-  });
+      { afterStep: step }),
+    finish: (result) => {
+      out.appendStreamed(lines.join(""));
+      const warnings = out.commit({
+        [SHARD_MANIFEST_NAME]: renderShardManifest({
+          format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
+          state: result.state, evidence: result.evidence, groups,
+        }),
+      });
+      return { groups, warnings };
+    },
+    abort: () => out.abort(),
+    close: () => closeInputs(inputs),
+  };
+}
+
+export function runShardReplayInterruptibly(args: ReplayArgs, spec: ShardSpec): Promise<ShardOutcome> {
+  return runJobInSlices(openShardReplay(args, spec));
 }
 
 /** Provenance of a replay, once both inputs have been read to their end. */

@@ -5,7 +5,7 @@
 
 import { DataError } from "../domain/errors.js";
 import type { BrokerEvent } from "../domain/records.js";
-import { canonicalJson } from "../domain/validate.js";
+import { parseJsonExact, sameJsonValue } from "../domain/json-text.js";
 import { compareInstants, type Instant } from "../domain/time.js";
 import { timeOrderError } from "./merge.js";
 import { SeenIdTable } from "./seen-ids.js";
@@ -24,9 +24,9 @@ export interface PriorDelivery {
   readonly line: () => number;
 }
 
-/** Two deliveries of an event carry the same content: byte-identical, or equal once keys are sorted. */
+/** Two deliveries of an event carry the same content: byte-identical, or equal JSON values (numbers exactly). */
 export function sameContent(a: string, b: string): boolean {
-  return a === b || canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  return a === b || sameJsonValue(parseJsonExact(a), parseJsonExact(b));
 }
 
 export class Redelivery {

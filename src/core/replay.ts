@@ -27,9 +27,31 @@ export function replay(
   options: EngineOptions,
   hooks: ReplayHooks = {},
 ): Report {
+  return runToEnd(replaySteps(config, journal, broker, options, hooks));
+}
+
+/**
+ * The same replay one input record per step (each `next()` applies one; the last returns the
+ * report), for a shell that must stay responsive between records, e.g. to signals.
+ */
+export function* replaySteps(
+  config: Config,
+  journal: Iterable<JournalRecord>,
+  broker: Iterable<BrokerEvent>,
+  options: EngineOptions,
+  hooks: ReplayHooks = {},
+): Generator<void, Report, void> {
   const engine = new Engine(config, options);
-  drive(engine, journal, broker, null, hooks);
+  yield* drive(engine, journal, broker, null, hooks);
   return engine.finish();
+}
+
+/** Runs steps to their end and returns their result. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
 }
 
 export interface ShardResult {
@@ -38,10 +60,11 @@ export interface ShardResult {
 }
 
 /**
- * One shard of a sharded replay (see shard.ts): its groups go to `emit` as they close, for
- * `merge` to combine with the other shards'; it has no report of its own.
+ * One shard of a sharded replay (see shard.ts), one input record per step (see replaySteps): its
+ * groups go to `emit` as they close, for `merge` to combine with the other shards'; it has no
+ * report of its own.
  */
-export function replayShard(
+export function* replayShardSteps(
   config: Config,
   journal: Iterable<JournalRecord>,
   broker: Iterable<BrokerEvent>,
@@ -49,13 +72,13 @@ export function replayShard(
   spec: ShardSpec,
   emit: (group: EmitGroup) => void,
   hooks: ReplayHooks = {},
-): ShardResult {
+): Generator<void, ShardResult, void> {
   const engine = new Engine(config, { ...options, emit });
-  drive(engine, journal, broker, new ShardRouter(spec), hooks);
+  yield* drive(engine, journal, broker, new ShardRouter(spec), hooks);
   return { state: engine.state(), evidence: engine.shardEvidence() };
 }
 
-function drive(engine: Engine, journal: Iterable<JournalRecord>, broker: Iterable<BrokerEvent>, router: ShardRouter | null, hooks: ReplayHooks): void {
+function* drive(engine: Engine, journal: Iterable<JournalRecord>, broker: Iterable<BrokerEvent>, router: ShardRouter | null, hooks: ReplayHooks): Generator<void, void, void> {
   let index = 0;
   for (const record of mergeByEventTime(journal, broker)) {
     const routed = router === null ? record : router.route(record);
@@ -63,6 +86,7 @@ function drive(engine: Engine, journal: Iterable<JournalRecord>, broker: Iterabl
     else engine.step(routed);
     hooks.afterStep?.(engine, record, index);
     index += 1;
+    yield;
   }
   engine.reconcileAtEnd();
   hooks.beforeReport?.(engine);

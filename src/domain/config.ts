@@ -2,11 +2,12 @@
 // defaults from DEFAULT_CONFIG_JSON so the help can never drift from the code. Unknown keys are a
 // config error: a misspelt `reconcile_interval_s` silently ignored would change a proof's meaning.
 
-import { type Dec, decFromNumber, sign, toPlain as decToText } from "./decimal.js";
-import { ConfigError } from "./errors.js";
+import { type Dec, parseDec, sign, toPlain as decToText } from "./decimal.js";
+import { ConfigError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
 import { ASSET_CLASSES, type AssetClass, type Instrument, isCurrencyCode } from "./instruments.js";
-import { normalizeSymbol } from "./symbol.js";
+import { decimalOfJsonNumber, safeIntegerOfJsonNumber } from "./json-text.js";
+import { parseSymbol } from "./symbol.js";
 
 export type OrphanPolicy = "alert" | "flatten";
 export type OpenPositionsPolicy = "RESUME" | "CLOSE_ALL" | "EMERGENCY_EXIT";
@@ -89,32 +90,58 @@ function checkKeys(obj: Json, allowed: readonly string[], where: string): void {
 }
 
 function wholeMs(value: unknown, field: string, minimum: number): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
-    throw new ConfigError(`config: "${field}" must be a whole number of milliseconds >= ${minimum}, got ${JSON.stringify(value)}`);
+  const ms = safeIntegerOfJsonNumber(value);
+  if (ms === undefined || ms < minimum) {
+    throw new ConfigError(`config: "${field}" must be a whole number of milliseconds >= ${minimum}, got ${preview(value)}`);
   }
-  return value;
+  return ms;
 }
 
 function count(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new ConfigError(`config: "${field}" must be a whole number >= 1, got ${JSON.stringify(value)}`);
+  const n = safeIntegerOfJsonNumber(value);
+  if (n === undefined || n < 1) {
+    throw new ConfigError(`config: "${field}" must be a whole number >= 1, got ${preview(value)}`);
   }
-  return value;
+  return n;
 }
 
+/** A JSON number, or a decimal string as in the inputs (the effective config writes a value no
+ * double holds exactly as one). */
 function decimal(value: unknown, field: string, allowZero: boolean): Dec {
-  const dec = typeof value === "number" ? decFromNumber(value) : undefined;
+  const dec = typeof value === "string" ? parseDec(value.trim()) : decimalOfJsonNumber(value);
   if (dec === undefined || sign(dec) < 0 || (!allowZero && sign(dec) === 0)) {
-    throw new ConfigError(`config: "${field}" must be a number ${allowZero ? ">= 0" : "> 0"}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`config: "${field}" must be a number ${allowZero ? ">= 0" : "> 0"}, got ${preview(value)}`);
   }
   return dec;
 }
 
+/**
+ * Refuses two entries of one config table that mean one thing once symbols are normalized
+ * (EUR_USD, EUR/USD and EURUSD are one instrument): a silent "last wins" would pick one of two
+ * settings. `entries` are [normalized key, where it is written]. For every per-symbol table.
+ */
+export function refuseDuplicateKeys(table: string, entries: Iterable<readonly [string, string]>): void {
+  const first = new Map<string, string>();
+  for (const [key, where] of entries) {
+    const earlier = first.get(key);
+    if (earlier !== undefined) throw new ConfigError(`config: "${table}" names ${key} twice (${earlier} and ${where}); give it once`);
+    first.set(key, where);
+  }
+}
+
+/** A symbol written in the config, normalized; a name that is not one is a config error. */
+function configSymbol(raw: unknown, where: string): string {
+  const symbol = typeof raw === "string" ? parseSymbol(raw) : undefined;
+  if (symbol === undefined) throw new ConfigError(`config: ${where} must be an instrument name in ASCII such as EURUSD, EUR_USD or EUR/USD, got ${preview(raw)}`);
+  return symbol;
+}
+
 function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: string) => T): Map<string, T> {
   if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object keyed by symbol`);
-  const out = new Map<string, T>();
-  for (const key of Object.keys(value).sort()) out.set(normalizeSymbol(key), read(value[key], `${field}.${key}`));
-  return out;
+  const keys = Object.keys(value).sort();
+  const symbols = keys.map((key) => configSymbol(key, `the key ${JSON.stringify(key)} of "${field}"`));
+  refuseDuplicateKeys(field, symbols.map((s, i) => [s, JSON.stringify(keys[i])] as const));
+  return new Map(keys.map((key, i) => [symbols[i]!, read(value[key], `${field}.${key}`)]));
 }
 
 /**
@@ -126,11 +153,11 @@ function instrumentEntry(value: unknown, field: string): Instrument {
   checkKeys(value, ["asset_class", "quote_currency", "pip_size", "tick_size"], `${field}.`);
   const assetClass = value["asset_class"];
   if (typeof assetClass !== "string" || !(ASSET_CLASSES as readonly string[]).includes(assetClass)) {
-    throw new ConfigError(`config: "${field}.asset_class" must be one of ${ASSET_CLASSES.join(", ")}, got ${JSON.stringify(assetClass)}`);
+    throw new ConfigError(`config: "${field}.asset_class" must be one of ${ASSET_CLASSES.join(", ")}, got ${preview(assetClass)}`);
   }
   const quote = value["quote_currency"];
   if (typeof quote !== "string" || !isCurrencyCode(quote)) {
-    throw new ConfigError(`config: "${field}.quote_currency" must be a currency code such as "USD", got ${JSON.stringify(quote)}`);
+    throw new ConfigError(`config: "${field}.quote_currency" must be a currency code such as "USD", got ${preview(quote)}`);
   }
   const fx = assetClass === "fx";
   const sizeKey = fx ? "pip_size" : "tick_size";
@@ -197,19 +224,16 @@ export function resolveConfig(input: unknown): Config {
   const presetsRaw = get("slippage_presets");
   if (!Array.isArray(presetsRaw)) throw new ConfigError(`config: "slippage_presets" must be an array`);
   const sessionNames = new Set(sessions.map((s) => s.name));
-  const seen = new Set<string>();
   const slippagePresets = presetsRaw.map((p, i): SlippagePreset => {
     if (!isObject(p)) throw new ConfigError(`config: "slippage_presets[${i}]" must be an object`);
     checkKeys(p, ["symbol", "session", "max_slippage_pips"], `slippage_presets[${i}].`);
     if (typeof p["symbol"] !== "string" || typeof p["session"] !== "string" || !sessionNames.has(p["session"])) {
       throw new ConfigError(`config: "slippage_presets[${i}]" needs a symbol and a session among ${[...sessionNames].join(", ")}`);
     }
-    const symbol = normalizeSymbol(p["symbol"]);
-    const key = `${symbol}|${p["session"]}`;
-    if (seen.has(key)) throw new ConfigError(`config: two slippage presets for ${symbol} in session ${p["session"]}`);
-    seen.add(key);
+    const symbol = configSymbol(p["symbol"], `"slippage_presets[${i}].symbol"`);
     return { symbol, session: p["session"], maxSlippagePips: decimal(p["max_slippage_pips"], `slippage_presets[${i}].max_slippage_pips`, true) };
   });
+  refuseDuplicateKeys("slippage_presets", slippagePresets.map((p, i) => [`${p.symbol} in session ${p.session}`, `slippage_presets[${i}]`] as const));
 
   const lossCap = limits["daily_loss_cap"];
   return {
@@ -240,7 +264,12 @@ export function resolveConfig(input: unknown): Config {
 
 /** The effective config in file shape, keys in a fixed order: what the config hash is taken over. */
 export function configToJson(c: Config): Record<string, unknown> {
-  const num = (d: Dec) => Number(decToText(d));
+  // A number when a double holds the value exactly (every usual config), else its exact decimal
+  // string: the config hash and the report must not round a setting.
+  const num = (d: Dec): number | string => {
+    const text = decToText(d);
+    return parseDec(String(Number(text))) === d ? Number(text) : text;
+  };
   return {
     idempotency_ttl_ms: c.idempotencyTtlMs,
     idempotency_ttl_ms_by_symbol: Object.fromEntries(c.idempotencyTtlMsBySymbol),

@@ -11,14 +11,27 @@ export const ZERO = 0n as Dec;
 
 const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
-/** Parses plain or exponent decimal text exactly. Returns undefined for anything else, or for
- * more fractional digits than SCALE_DIGITS (we refuse rather than silently round an input). */
+/** Named limits on decimal text: beyond them a value is refused, never expanded ("1e999999999"
+ * would build a billion zeros; a million digits cost seconds of bigint parsing). */
+export const DECIMAL_DIGITS_MAX = 40;
+export const DECIMAL_EXPONENT_MAX = 40;
+
+/** What a decimal input must look like, for error messages. */
+export const DECIMAL_RULE_TEXT =
+  `at most ${SCALE_DIGITS} decimal places and ${DECIMAL_DIGITS_MAX} digits, exponent within ±${DECIMAL_EXPONENT_MAX}`;
+
+/** Parses plain or exponent decimal text exactly. Returns undefined for anything else, for more
+ * fractional digits than SCALE_DIGITS (we refuse rather than silently round an input), and for
+ * text beyond DECIMAL_DIGITS_MAX or DECIMAL_EXPONENT_MAX. */
 export function parseDec(text: string): Dec | undefined {
   const m = DECIMAL_TEXT.exec(text);
   if (m === null) return undefined;
   const sign = m[1] === "-" ? -1n : 1n;
   let digits = (m[2] ?? "") + (m[3] ?? "");
-  let fracLen = (m[3] ?? "").length - Number(m[4] ?? "0");
+  if (digits.length > DECIMAL_DIGITS_MAX) return undefined;
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  if (Math.abs(exponent) > DECIMAL_EXPONENT_MAX) return undefined;
+  let fracLen = (m[3] ?? "").length - exponent;
   if (fracLen < 0) {
     digits += "0".repeat(-fracLen);
     fracLen = 0;

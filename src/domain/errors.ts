@@ -2,6 +2,8 @@
 // exit code by the CLI). A broken invariant is a bug: `assert` throws an AssertionFailure that no one
 // catches, so the process dies loudly instead of writing artifacts from a corrupt state.
 
+import { JsonNumber } from "./json-text.js";
+
 export type InputSource = "journal" | "broker" | "config" | "cache" | string;
 
 /** A record in an input file is malformed or breaks a rule of the input format (exit 65). */
@@ -59,11 +61,13 @@ export function preview(value: unknown): string {
   let text: string;
   if (value === undefined) text = "nothing";
   else if (typeof value === "string") text = JSON.stringify(value);
+  else if (value instanceof JsonNumber) text = value.text;
   else {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      // Too deep to print (or a cycle): say what it is. String() of a deep array overflows too.
+      text = Array.isArray(value) ? "an array" : typeof value === "object" && value !== null ? "an object" : typeof value;
     }
   }
   return text.length > 60 ? text.slice(0, 57) + "..." : text;

@@ -12,3 +12,12 @@ export function normalizeSymbol(raw: string): string {
   }
   return symbol;
 }
+
+/** An instrument name as written: ASCII letters, digits and . _ / - (toUpperCase would fold a
+ * non-ASCII letter into another symbol: "EURUSDı" into "EURUSDI"). */
+const SYMBOL_TEXT = /^[A-Za-z0-9._\/-]+$/;
+
+/** The normalized symbol, or undefined for a name that is not one (empty, or not ASCII). */
+export function parseSymbol(raw: string): string | undefined {
+  return SYMBOL_TEXT.test(raw) ? normalizeSymbol(raw) : undefined;
+}

@@ -21,9 +21,12 @@ const DAY_CACHE_ENTRIES_MAX = 100_000;
 function startOfDayMs(date: string, year: number, month: number, day: number): number {
   let ms = dayStartMs.get(date);
   if (ms !== undefined) return ms;
-  ms = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 2025-02-30 over into March; such a date is not a real day.
-  if (month < 1 || month > 12 || new Date(ms).getUTCDate() !== day) ms = NaN;
+  // Not Date.UTC(year, ...): it reads years 0-99 as 1900-1999. setUTCFullYear takes the year as is.
+  const midnight = new Date(0);
+  midnight.setUTCFullYear(year, month - 1, day);
+  ms = midnight.getTime();
+  // A date such as 2025-02-30 rolls over into March; such a date is not a real day.
+  if (month < 1 || month > 12 || midnight.getUTCDate() !== day) ms = NaN;
   if (dayStartMs.size < DAY_CACHE_ENTRIES_MAX) dayStartMs.set(date, ms);
   return ms;
 }

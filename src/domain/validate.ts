@@ -3,14 +3,17 @@
 // (docs/formats.md); an unknown `type` is an error. schemas/*.schema.json state the same formats for
 // editors and other tools; test/schemas.test.ts keeps the two in agreement.
 
-import { type Dec, decFromNumber, parseDec, sign } from "./decimal.js";
+import { type Dec, DECIMAL_RULE_TEXT, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
+import { decimalOfJsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
-import { normalizeSymbol } from "./symbol.js";
+import { parseSymbol } from "./symbol.js";
 import { type Instant, parseInputInstant } from "./time.js";
+
+const SYMBOL_EXPECTED = "an instrument name in ASCII such as EURUSD, EUR_USD or EUR/USD";
 
 export const JOURNAL_TYPES = ["snapshot", "decision", "cancel_request", "restart"] as const;
 export const BROKER_TYPES = [
@@ -73,11 +76,9 @@ class FieldReader {
   /** Accepts a JSON number or a decimal string (brokers send both), exactly. */
   decimal(field: string, rule: "positive" | "non-negative" | "any"): Dec {
     const value = this.present(field);
-    let dec: Dec | undefined;
-    if (typeof value === "number") dec = decFromNumber(value);
-    else if (typeof value === "string") dec = parseDec(value.trim());
+    const dec = typeof value === "string" ? parseDec(value.trim()) : decimalOfJsonNumber(value);
     const wanted = rule === "positive" ? "a positive number" : rule === "non-negative" ? "a number >= 0" : "a number";
-    if (dec === undefined) this.fail(field, `${wanted} (at most 10 decimal places)`, value);
+    if (dec === undefined) this.fail(field, `${wanted} (${DECIMAL_RULE_TEXT})`, value);
     if (rule === "positive" && sign(dec) <= 0) this.fail(field, wanted, value);
     if (rule === "non-negative" && sign(dec) < 0) this.fail(field, wanted, value);
     return dec;
@@ -95,9 +96,21 @@ class FieldReader {
 
   symbol(field: string): string {
     const raw = this.string(field);
-    const symbol = normalizeSymbol(raw);
-    if (!/^[A-Z0-9.\-]+$/.test(symbol)) this.fail(field, "an instrument name such as EURUSD, EUR_USD or EUR/USD", raw);
+    const symbol = parseSymbol(raw);
+    if (symbol === undefined) this.fail(field, SYMBOL_EXPECTED, raw);
     return symbol;
+  }
+
+  /** Fails unless every item's `field` is different (an ambiguous input is refused, not resolved
+   * "last wins"); `field` is the array's, `what` names the list in the message. */
+  static unique<T>(items: readonly T[], key: (item: T) => string, src: Source, line: number, path: (i: number) => string, what: string): void {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      const earlier = first.get(k);
+      if (earlier !== undefined) throw new DataError(src, line, path(i), `each ${what}`, `${JSON.stringify(k)} again (as in ${path(earlier)})`);
+      first.set(k, i);
+    });
   }
 
   instant(field: string): Instant {
@@ -154,24 +167,27 @@ export function canonicalJson(value: unknown): string {
 function parseObject(src: Source, line: number, text: string): Json {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch (err) {
+    if (err instanceof JsonTextError) throw new DataError(src, line, err.field, err.expected, err.got);
     throw new DataError(src, line, "(line)", "one JSON object per line", (err as Error).message);
   }
   if (!isObject(value)) throw new DataError(src, line, "(line)", "a JSON object", preview(value));
   return value;
 }
 
-function positionLines(r: FieldReader, field: string): PositionLine[] {
-  return r.array(field).map((p) => ({
+function positionLines(src: Source, r: FieldReader, field: string): PositionLine[] {
+  const lines = r.array(field).map((p) => ({
     symbol: p.symbol("symbol"),
     qty: p.decimal("qty", "any"),
     avgPrice: p.decimal("avg_price", "non-negative"),
   }));
+  FieldReader.unique(lines, (p) => p.symbol, src, r.lineNo, (i) => `${field}[${i}].symbol`, "symbol once in a snapshot");
+  return lines;
 }
 
 function snapshotOrders(r: FieldReader): SnapshotOrder[] {
-  return r.array("open_orders").map((o) => {
+  const orders = r.array("open_orders").map((o) => {
     const qty = o.decimal("qty", "positive");
     const filledQty = o.has("filled_qty") ? o.decimal("filled_qty", "non-negative") : (0n as Dec);
     if (filledQty > qty) {
@@ -186,6 +202,8 @@ function snapshotOrders(r: FieldReader): SnapshotOrder[] {
       refPrice: o.decimal("ref_price", "positive"),
     };
   });
+  FieldReader.unique(orders, (o) => o.clientOrderId, "journal", r.lineNo, (i) => `open_orders[${i}].client_order_id`, "order once in a snapshot");
+  return orders;
 }
 
 function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string[]): string {
@@ -208,7 +226,7 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
   switch (type) {
     case "snapshot":
       return { src, line, ts, type, openOrders: r.has("open_orders") ? snapshotOrders(r) : [],
-        positions: r.has("positions") ? positionLines(r, "positions") : [] };
+        positions: r.has("positions") ? positionLines(src, r, "positions") : [] };
     case "decision": {
       const orderType = r.oneOf("order_type", ["market", "limit"] as const, "market");
       const limitPrice = r.optionalDecimal("limit_price", "positive");
@@ -261,13 +279,18 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
     case "order_rejected":
       return { src, line, ts, eventId, fingerprint, pos, type, clientOrderId: r.string("client_order_id"), reason: r.optionalString("reason") };
     case "position_snapshot":
-      return { src, line, ts, eventId, fingerprint, pos, type, positions: positionLines(r, "positions") };
+      return { src, line, ts, eventId, fingerprint, pos, type, positions: positionLines(src, r, "positions") };
     case "limits_snapshot": {
       const capsObj = r.object("symbol_caps");
       const caps = new FieldReader("broker", line, capsObj, "symbol_caps.");
-      const symbolCaps = Object.keys(capsObj)
-        .map((k) => [normalizeSymbol(k), caps.decimal(k, "non-negative")] as const)
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const capKeys = Object.keys(capsObj);
+      const symbolCaps = capKeys.map((k) => {
+        const symbol = parseSymbol(k);
+        if (symbol === undefined) throw new DataError(src, line, `symbol_caps.${k}`, SYMBOL_EXPECTED, JSON.stringify(k));
+        return [symbol, caps.decimal(k, "non-negative")] as const;
+      });
+      FieldReader.unique(symbolCaps, ([symbol]) => symbol, src, line, (i) => `symbol_caps.${capKeys[i]}`, "symbol once in symbol_caps");
+      symbolCaps.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return { src, line, ts, eventId, fingerprint, pos, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
     }
     case "financing":

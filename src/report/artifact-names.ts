@@ -9,3 +9,6 @@ export const METRICS_TXT = "metrics.txt";
 /** The four artifacts of a replay, in the order they are listed everywhere. */
 export const ARTIFACT_NAMES = [TRADES_CSV, REPORT_JSON, SUMMARY_TXT, METRICS_TXT] as const;
 export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+
+/** The HTML page `recon-proof report` writes beside the artifacts. */
+export const REPORT_HTML_NAME = "report.html";

@@ -4,6 +4,11 @@
 // formula (leading = + - @ tab CR) is neutralized with a leading apostrophe, as OWASP recommends
 // (csv-stringify's escape_formulas). Numbers are passed as exact decimals (bigint), which the
 // escape leaves alone, so a negative P&L stays a number.
+//
+// Line breaks: csv-stringify quotes a cell holding LF but not one holding a bare CR, which a
+// spreadsheet reads as a row break (so "77\r=2+5" became two rows, the second a formula the guard
+// never saw). Every cell holding CR or LF is quoted here, and a formula prefix at the start of any
+// line inside a cell is neutralized too, since some readers split on it anyway.
 
 import { stringify } from "csv-stringify/sync";
 import * as D from "../domain/decimal.js";
@@ -53,11 +58,25 @@ function record(row: TradeRow): Record<string, string | bigint> {
   };
 }
 
+/** A line break followed by a character that would start a formula on the line it begins. */
+const FORMULA_AFTER_BREAK = /([\r\n])(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
+
+/** Prefixes `'` to every line of a text cell after the first that would start a formula. */
+function neutralizeFormulasAfterBreaks(value: string): string {
+  return value.includes("\r") || value.includes("\n") ? value.replace(FORMULA_AFTER_BREAK, "$1'") : value;
+}
+
 const OPTIONS = {
   columns: [...TRADES_COLUMNS],
   record_delimiter: "\n",
   escape_formulas: true,
-  cast: { bigint: (value: bigint, ctx: { column?: string | number }) => formatDecimal(value, ctx.column) },
+  // Quote a cell holding CR as well as LF (with a record_delimiter set, csv-stringify checks only
+  // that delimiter unless told to).
+  quote_record_delimiter: true,
+  cast: {
+    bigint: (value: bigint, ctx: { column?: string | number }) => formatDecimal(value, ctx.column),
+    string: neutralizeFormulasAfterBreaks,
+  },
 };
 
 export function renderTradesHeader(): string {

@@ -83,7 +83,9 @@ export function replayLines(journal: readonly string[], broker: readonly string[
       store?.apply(index, ops);
       trades = trades.concat(engine.drainTrades());
       if (opts.crashAfter !== undefined && steps >= opts.crashAfter) {
+        // A crash writes nothing more, and the operating system releases the file's lock.
         if (opts.commitOnCrash === true) store?.commit(engine.cacheEntries());
+        else store?.close();
         throw new Crash();
       }
     },

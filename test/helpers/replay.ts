@@ -24,9 +24,14 @@ const META: RunMeta = {
 };
 
 export function run(journal: readonly Obj[], broker: readonly Obj[], config: Obj = {}, cache: { entries?: CacheEntry[]; failure?: string } = {}): InProcessRun {
+  return runLines(journal.map((o) => JSON.stringify(o)), broker.map((o) => JSON.stringify(o)), config, cache);
+}
+
+/** The same from the lines' text, for inputs JSON.stringify cannot write (exact numbers, repeated keys). */
+export function runLines(journal: readonly string[], broker: readonly string[], config: Obj = {}, cache: { entries?: CacheEntry[]; failure?: string } = {}): InProcessRun {
   const cfg = resolveConfig(config);
-  const j = journal.map((o, i) => parseJournalLine(JSON.stringify(o), i + 1));
-  const b = broker.map((o, i) => parseBrokerLine(JSON.stringify(o), i + 1));
+  const j = journal.map((text, i) => parseJournalLine(text, i + 1));
+  const b = broker.map((text, i) => parseBrokerLine(text, i + 1));
   const report = replay(cfg, j, b, { configHash: "test-config-hash", cacheEntries: cache.entries ?? [], cacheFailure: cache.failure ?? null });
   return { report, artifacts: renderArtifacts(report, { ...META, effectiveConfig: configToJson(cfg) }) };
 }

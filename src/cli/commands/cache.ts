@@ -3,9 +3,9 @@
 import type { Command } from "commander";
 import { dumpCache, initCache } from "../../adapters/cache-store.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, exitCodesHelp } from "../errors.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 
-export function registerCache(program: Command, setExit: (code: number) => void): void {
+export function registerCache(program: Command, setExit: SetExit): void {
   const cache = program
     .command("cache")
     .description("Create or inspect the SQLite order-id cache used by `replay --cache`.")

@@ -8,9 +8,9 @@ import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
 import { writeExpect } from "../../report/expect-writer.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, exitCodesHelp, reportFailure } from "../errors.js";
+import { exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 
-export function registerExpect(program: Command, setExit: (code: number) => void): void {
+export function registerExpect(program: Command, setExit: SetExit): void {
   program
     .command("expect")
     .description("Write an expect.txt from a replay's artifacts: the exit code, summary.txt's first line, the kill switch and its reasons, the largest unit drift, and each finding kind with its count, as whole-line criteria.")

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_MEANING, exitCodeOf, exitCodesHelp } from "../errors.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 import { withProgress } from "../progress.js";
 import { writeLinesAtomically, writeTextAtomically } from "../../adapters/write-lines.js";
 
@@ -26,7 +26,7 @@ export function parseFaults(text: string | undefined): Fault[] {
   return [...new Set(names)] as Fault[];
 }
 
-export function registerGen(program: Command, setExit: (code: number) => void): void {
+export function registerGen(program: Command, setExit: SetExit): void {
   program
     .command("gen")
     .description("Generate a synthetic scenario from a seed: journal.jsonl, broker.jsonl, config.json, truth.json (what reconciliation must find) and expect.txt, so the folder is also a proof.")

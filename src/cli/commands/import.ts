@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { describeImport, importedNothing, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { fileBytes } from "../../adapters/inputs.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure } from "../errors.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 import { withProgress } from "../progress.js";
 
 const HELP = `
@@ -86,7 +86,7 @@ interface ImportOpts {
   asOf?: string;
 }
 
-export function registerImport(program: Command, setExit: (code: number) => void): void {
+export function registerImport(program: Command, setExit: SetExit): void {
   program
     .command("import")
     .description("Convert a real broker's records (oanda, alpaca, fix, ib) to a canonical broker log, or an engine's SQLite journal (journal-sqlite) to a canonical journal, on stdout.")

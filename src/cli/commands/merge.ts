@@ -2,16 +2,16 @@
 
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure } from "../errors.js";
+import { EXIT_MEANING, exitCodeOf, exitCodesHelp, printWarnings, reportFailure, type SetExit } from "../errors.js";
 import { plural } from "../../report/plural.js";
 import { runMerge } from "../run-merge.js";
 
-export function registerMerge(program: Command, setExit: (code: number) => void): void {
+export function registerMerge(program: Command, setExit: SetExit): void {
   program
     .command("merge")
     .description("Combine the shard folders of a sharded replay (`replay --shard K/N`) into one artifact set, byte for byte the unsharded replay's.")
     .argument("<shard_dirs...>", "every shard folder of one sharded replay (all N of them, any order)")
-    .requiredOption("--out <dir>", "output folder for the four artifacts; replaced atomically")
+    .requiredOption("--out <dir>", "output folder for the four artifacts, swapped atomically as with `replay --out` (a symbolic link recon-proof did not make is refused, not followed)")
     .addHelpText("after", `
 Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
 owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them.
@@ -28,7 +28,7 @@ checks each; when one could have changed the result it refuses (exit 2) rather t
 --shard cannot be combined with --cache (one cache file belongs to one replay).
 ${exitCodesHelp([
     [EXIT.ok, "artifacts written, byte for byte the unsharded replay's; healthy"],
-    [EXIT.usage, "refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\nor a usage error"],
+    [EXIT.usage, "refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\nan --out that is a symbolic link recon-proof did not make, or a usage error"],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, "the folders are not all N shards of one replay of the same inputs and config, a\ngroups.jsonl is truncated, or cache_entries_max would have been exceeded; nothing is written"],
     [EXIT.ioError, EXIT_MEANING.io],
@@ -41,7 +41,8 @@ Example (three shards of the healthy scenario, then the merge):
   done
   recon-proof merge --out artifacts/merged shards/1 shards/2 shards/3`)
     .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
-      const { exitCode, report } = runMerge(dirs, opts.out);
+      const { exitCode, report, warnings } = runMerge(dirs, opts.out);
+      printWarnings(warnings);
       const t = report.totals;
       process.stderr.write(`recon-proof: merged ${plural(dirs.length, "shard")}: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
         (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)") + "\n");

@@ -12,11 +12,12 @@ import { SUMMARY_TXT } from "../../report/artifact-names.js";
 import { verdictOf } from "../../report/job-summary.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
+import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { type Output, outputFor, runWithOutput } from "../output.js";
 import { plural } from "../../report/plural.js";
 import { type ProgressSink, withProgress } from "../progress.js";
-import { replayInputBytes, runReplay } from "../run-replay.js";
+import { replayInputBytes, runReplayInterruptibly } from "../run-replay.js";
+import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../signals.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";
@@ -41,7 +42,7 @@ export interface ScenarioResult {
 }
 
 /** Replays one scenario into artifacts/<name>/ and checks it. Bad input counts as exit 65. */
-export function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink): ScenarioResult {
+export async function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink): Promise<ScenarioResult> {
   const name = basename(dir);
   const expectPath = join(dir, "expect.txt");
   const expect = parseExpect(readTextFile(expectPath, `${name}/expect.txt`), `${name}/expect.txt`);
@@ -49,9 +50,11 @@ export function proveScenario(dir: string, artifactsRoot: string, progress?: Pro
   const config = join(dir, "config.json");
   let exitCode: number;
   try {
-    exitCode = runReplay({
+    const outcome = await runReplayInterruptibly({
       ...scenarioInputs(dir), config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out, progress,
-    }).exitCode;
+    });
+    printWarnings(outcome.warnings);
+    exitCode = outcome.exitCode;
   } catch (err) {
     if (!(err instanceof DataError)) throw err;
     exitCode = EXIT.dataError;
@@ -106,7 +109,7 @@ Built-in criteria, checked for every scenario:
   - stale=0, orphan=0, cache_ok=true and no position drift beyond tolerance,
     unless expect.txt names that outcome (e.g. "summary.txt: = reconcile_summary stale=1 ...")`;
 
-export function registerProof(program: Command, setExit: (code: number) => void): void {
+export function registerProof(program: Command, setExit: SetExit): void {
   program
     .command("proof")
     .description("Replay each scenario folder (every folder under proofs/ when none is named) into artifacts/<name>/ and check its expect.txt.")
@@ -123,22 +126,25 @@ ${exitCodesHelp([
     [EXIT.usage, "usage error: no scenario found, or a malformed expect.txt (file:line named)"],
     [EXIT.ioError, EXIT_MEANING.io],
   ])}
+${SIGNALS_HELP}
 
 Example:
   recon-proof proof proofs/healthy proofs/orphan-manual-trade`)
     .action((dirs: string[], opts: { artifacts: string; json?: boolean }) => {
       const out = outputFor(opts.json === true);
-      setExit(runWithOutput("proof", out, () => {
+      setExit(withSignalsTrapped(() => runWithOutput("proof", out, async () => {
         const scenarios = scenarioDirs(dirs);
         const sizes = scenarios.map((d) => replayInputBytes(scenarioInputs(d)));
-        const proved = withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", (progress) => {
+        const proved = await withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", async (progress) => {
           let done = 0;
-          return scenarios.map((dir, i) => {
-            const result = proveScenario(dir, opts.artifacts, progress.from(done));
+          const results: ScenarioResult[] = [];
+          for (const [i, dir] of scenarios.entries()) {
+            await yieldToSignals();
+            results.push(await proveScenario(dir, opts.artifacts, progress.from(done)));
             done += sizes[i]!;
             progress.update(done);
-            return result;
-          });
+          }
+          return results;
         });
         let failed = 0;
         let criteria = 0;
@@ -156,7 +162,7 @@ Example:
             scenarios: proved.map((s) => scenarioDoc(s, opts.artifacts)),
           },
         };
-      }, { consequence: null }));
+      }, { consequence: null })));
     });
 
   program

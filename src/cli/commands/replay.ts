@@ -8,11 +8,12 @@ import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
 import { totalsDoc } from "../../report/report-json.js";
 import { EXIT } from "../exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
+import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { outputFor, runWithOutput } from "../output.js";
-import { runReplay, runShardReplay } from "../run-replay.js";
+import { runReplayInterruptibly, runShardReplayInterruptibly } from "../run-replay.js";
+import { SIGNALS_HELP, withSignalsTrapped } from "../signals.js";
 
-export function registerReplay(program: Command, setExit: (code: number) => void): void {
+export function registerReplay(program: Command, setExit: SetExit): void {
   program
     .command("replay")
     .description("Replay one journal against one broker log and write trades.csv, reconcile-report.json, summary.txt and metrics.txt into --out.")
@@ -20,7 +21,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .requiredOption("--broker <file>", "the broker's event log (JSON Lines; formats: docs/formats.md, schemas/broker.schema.json)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
-    .requiredOption("--out <dir>", "output folder; replaced atomically (all four artifacts, or nothing changes)")
+    .requiredOption("--out <dir>", "output folder: a link to the current artifact set, swapped atomically (the complete old set or the complete new one, never a mix); your own files in it are kept. A symbolic link recon-proof did not make is refused (not followed); a read-only folder is refused")
     .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next")
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
@@ -50,31 +51,34 @@ Notes:
   - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
 ${exitCodesHelp([
     [EXIT.ok, "artifacts written; healthy (the kill switch is not engaged)"],
-    [EXIT.usage, EXIT_MEANING.usage],
+    [EXIT.usage, `${EXIT_MEANING.usage}, or an --out that is a symbolic link recon-proof did not make`],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, EXIT_MEANING.badInput],
-    [EXIT.ioError, "I/O or persistence error (an input or the output folder, or a --cache that belongs to other inputs)"],
+    [EXIT.ioError, "I/O or persistence error (an input or the output folder, a read-only --out, a --cache that belongs to\nother inputs or that another replay holds)"],
   ])}
+${SIGNALS_HELP}
 
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
     .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; shard?: string; shardBy: string; json?: boolean }) => {
       const out = outputFor(opts.json === true);
-      setExit(runWithOutput("replay", out, () => {
+      setExit(withSignalsTrapped(() => runWithOutput("replay", out, async () => {
         const cacheBatch = parseCacheBatch(opts.cacheBatch);
         if (opts.shard !== undefined) {
           const spec = parseShardSpec(opts.shard, opts.shardBy);
-          const { groups } = runShardReplay({ ...opts, cacheBatch }, spec);
+          const { groups, warnings } = await runShardReplayInterruptibly({ ...opts, cacheBatch }, spec);
+          printWarnings(warnings);
           out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
           return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
         }
-        const outcome = runReplay({ ...opts, cacheBatch });
+        const outcome = await runReplayInterruptibly({ ...opts, cacheBatch });
+        printWarnings(outcome.warnings);
         const { report } = outcome;
         const t = report.totals;
         if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
         out.note(
-          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
           (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)"));
         return {
           code: outcome.exitCode,
@@ -82,13 +86,14 @@ Example:
             verdict: t.killSwitch ? "manual_intervention_required" : "healthy",
             out: opts.out,
             resumed: outcome.resumed,
+            rerun: outcome.rerun,
             kill_switch: { engaged: report.killSwitch.engaged, engaged_at: report.killSwitch.engagedAt, reasons: report.killSwitch.reasons },
             counts: totalsDoc(report),
             realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
             findings: report.findingCounts,
           },
         };
-      }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" } }));
+      }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" } })));
     });
 }
 

@@ -8,11 +8,10 @@ import { readArtifactBundle } from "../../adapters/read-artifacts.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max, triage_cards_max } from "../../report/html/limits.js";
+import { REPORT_HTML_NAME } from "../../report/artifact-names.js";
 import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, exitCodesHelp } from "../errors.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 import { Progress } from "../progress.js";
-
-export const REPORT_HTML_NAME = "report.html";
 
 interface ReportOpts {
   readonly inputs?: string;
@@ -20,7 +19,7 @@ interface ReportOpts {
   readonly broker?: string;
 }
 
-export function registerReport(program: Command, setExit: (code: number) => void): void {
+export function registerReport(program: Command, setExit: SetExit): void {
   program
     .command("report")
     .description("Write DIR/report.html, a self-contained page for Ops review of DIR's artifacts.")

@@ -1,0 +1,143 @@
+// Fault suite, items 7, 8, 12 and 14: the order-id cache on disk. A damaged pending log is a cache
+// failure (kill switch), never wiped; rerunning a completed replay on its cache gives the same bytes;
+// a full disk under the cache is exit 74 with the cache intact; a second replay on a cache in use
+// is told another replay holds it.
+
+import Database from "better-sqlite3";
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { initCache } from "../../src/adapters/cache-store.js";
+import { FAULT_ENV } from "../../src/adapters/fault-points.js";
+import { stopped } from "./helpers.js";
+import { CLI, readArtifacts, runCli, SCENARIOS, tempDir } from "../helpers/cli.js";
+
+const HEALTHY = join(SCENARIOS, "healthy");
+
+function replayArgs(cache: string, out: string, dir = HEALTHY): string[] {
+  return ["replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", join(dir, "config.json"), "--cache", cache, "--out", out];
+}
+
+function freshCache(): string {
+  const path = join(tempDir(), "cache.db");
+  initCache(path);
+  return path;
+}
+
+/** Every row of every table: what "nothing deleted" is checked against (the file's bytes may
+ * change when SQLite checkpoints its WAL on close). */
+function contents(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+function edit(path: string, sql: string): void {
+  const db = new Database(path, { fileMustExist: true });
+  db.exec(sql);
+  db.close();
+}
+
+const baseline = (() => {
+  let artifacts: Record<string, string> | null = null;
+  return () => {
+    if (artifacts === null) {
+      const out = join(tempDir(), "base");
+      expect(runCli(replayArgs(freshCache(), out)).status).toBe(0);
+      artifacts = readArtifacts(out);
+    }
+    return artifacts;
+  };
+})();
+
+/** A cache holding a replay of the healthy scenario killed after its record `n`. */
+function interruptedCache(n: number): string {
+  const cache = freshCache();
+  expect(runCli(replayArgs(cache, join(tempDir(), "killed")), { [FAULT_ENV]: `record@${n}:kill` }).status).toBe(-1);
+  return cache;
+}
+
+describe("a damaged pending log is a cache failure, and nothing is deleted (fault suite, item 7)", () => {
+  const damage: Array<[string, string]> = [
+    ["a missing change row", "DELETE FROM ops WHERE rowid = (SELECT MAX(rowid) FROM ops)"],
+    ["a missing run row", "DELETE FROM runs"],
+    ["a run marked complete whose changes were never folded", "UPDATE runs SET state = 'complete'"],
+  ];
+  for (const [name, sql] of damage) {
+    it(`${name}: cache_ok=false, kill switch (exit 3), the log left as it was`, () => {
+      const cache = interruptedCache(12);
+      edit(cache, sql);
+      const before = contents(cache);
+      const out = join(tempDir(), "out");
+      const r = runCli(replayArgs(cache, out));
+      expect(r.status, r.stderr).toBe(3);
+      expect(readArtifacts(out)["summary.txt"]!.split("\n")[0]).toMatch(/cache_ok=false$/);
+      expect(JSON.parse(readArtifacts(out)["reconcile-report.json"]!).cache.failure).toMatch(/pending/);
+      expect(contents(cache)).toEqual(before);
+    });
+  }
+});
+
+describe("rerunning a completed replay on its cache (fault suite, item 8)", () => {
+  it("gives the same artifacts, byte for byte, and leaves the cache as the first run left it", () => {
+    const cache = freshCache();
+    const first = join(tempDir(), "first");
+    expect(runCli(replayArgs(cache, first)).status).toBe(0);
+    const after = contents(cache);
+    const again = join(tempDir(), "again");
+    const r = runCli(replayArgs(cache, again));
+    expect(r.status, r.stderr).toBe(0);
+    expect(readArtifacts(again)).toEqual(readArtifacts(first));
+    expect(contents(cache)).toEqual(after);
+  });
+
+  it("a kill after the cache commit, before exit, resumes to the same result", () => {
+    const cache = freshCache();
+    const out = join(tempDir(), "out");
+    expect(runCli(replayArgs(cache, out), { [FAULT_ENV]: "cache-committed:kill" }).status).toBe(-1);
+    expect(runCli(replayArgs(cache, out)).status).toBe(0);
+    expect(readArtifacts(out)).toEqual(baseline());
+  });
+});
+
+describe("a full disk under the cache (fault suite, item 12)", () => {
+  it("exit 74 with a message (no stack trace), and the cache intact: the next run resumes to the same result", () => {
+    const scenario = join(tempDir(), "scenario");
+    expect(runCli(["gen", "--seed", "16", "--events", "3000", "--out", scenario]).status).toBe(0);
+    const cache = freshCache();
+    const out = join(tempDir(), "out");
+    // 200 KiB: the cache's write-ahead log reaches it after a few dozen transactions.
+    const r = spawnSync("bash", ["-c", `ulimit -f 200 && exec "$0" "$@"`, process.execPath, CLI, ...replayArgs(cache, out, scenario)], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(74);
+    expect(r.stderr).toContain("order-id cache");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const db = new Database(cache, { readonly: true, fileMustExist: true });
+    expect(db.pragma("quick_check", { simple: true })).toBe("ok");
+    db.close();
+    const resumed = join(tempDir(), "resumed");
+    expect(runCli(replayArgs(cache, resumed, scenario)).status).toBe(0);
+    const clean = join(tempDir(), "clean");
+    expect(runCli(replayArgs(freshCache(), clean, scenario)).status).toBe(0);
+    expect(readArtifacts(resumed)).toEqual(readArtifacts(clean));
+  });
+});
+
+describe("two replays on one cache (fault suite, item 14)", () => {
+  it("the second is told another replay holds the cache (exit 74); the first finishes as if alone", async () => {
+    const cache = freshCache();
+    const firstOut = join(tempDir(), "first");
+    const first = spawn(process.execPath, [CLI, ...replayArgs(cache, firstOut)], { env: { ...process.env, [FAULT_ENV]: "record@10:stop" }, stdio: "ignore" });
+    const firstExit = new Promise<number | null>((resolve) => first.on("exit", (code) => resolve(code)));
+    await stopped(first.pid!);
+    const second = runCli(replayArgs(cache, join(tempDir(), "second")));
+    first.kill("SIGCONT");
+    expect(second.status, second.stderr).toBe(74);
+    expect(second.stderr).toContain("another replay holds the order-id cache");
+    expect(await firstExit).toBe(0);
+    expect(readArtifacts(firstOut)).toEqual(baseline());
+  });
+});

@@ -1,0 +1,127 @@
+// Killing real replay processes and resuming them: shared by the kill-resume tests and the fault
+// suite's kill-anywhere test. A kill lands at an exact record or a named point of the commit
+// through the test-only RECON_PROOF_TEST_FAULT hook (src/adapters/fault-points.ts); one test also
+// kills on the wall clock.
+
+import Database from "better-sqlite3";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { FAULT_ENV, FAULT_POINTS, type FaultPoint } from "../../src/adapters/fault-points.js";
+import { initCache } from "../../src/adapters/cache-store.js";
+import { CLI, readArtifacts, runCli, tempDir } from "./cli.js";
+
+export interface Exit { code: number | null; signal: NodeJS.Signals | null; ms: number }
+
+export function replayArgs(dir: string, cache: string, out: string, extra: readonly string[]): string[] {
+  return [CLI, "replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"),
+    "--config", join(dir, "config.json"), "--cache", cache, "--out", out, ...extra];
+}
+
+/** Starts a replay (with a fault set, if any) and SIGKILLs it after `killAfterMs` (unless it ends first). */
+export function runAndMaybeKill(args: string[], killAfterMs: number | null, fault: string | null = null): Promise<Exit> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const env = fault === null ? process.env : { ...process.env, [FAULT_ENV]: fault };
+    const child = spawn(process.execPath, args, { stdio: "ignore", env });
+    const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("exit", (code, signal) => {
+      if (timer !== null) clearTimeout(timer);
+      resolve({ code, signal, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Input records of a scenario folder: one per line of its two logs. */
+export function recordCount(dir: string): number {
+  const lines = (f: string) => readFileSync(join(dir, f), "utf8").split("\n").filter((l) => l.trim() !== "").length;
+  return lines("journal.jsonl") + lines("broker.jsonl");
+}
+
+/** Whether the replay recorded in the cache has finished (artifacts written, cache committed). */
+export function runCompleted(cache: string): boolean {
+  const db = new Database(cache, { readonly: true, fileMustExist: true });
+  const running = (db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'running'").get() as { n: number }).n;
+  const complete = (db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'complete'").get() as { n: number }).n;
+  db.close();
+  return running === 0 && complete > 0;
+}
+
+/** Orders the cache recorded as sent, counted per client order id, over every run it holds. */
+export function sentCounts(cache: string): Map<string, number> {
+  const db = new Database(cache, { readonly: true, fileMustExist: true });
+  const counts = new Map<string, number>();
+  for (const { body } of db.prepare("SELECT body FROM ops").all() as Array<{ body: string }>) {
+    const op = JSON.parse(body) as { op: string; entry?: { client_order_id: string; status: string } };
+    if (op.op === "put" && op.entry?.status === "sent") counts.set(op.entry.client_order_id, (counts.get(op.entry.client_order_id) ?? 0) + 1);
+  }
+  db.close();
+  return counts;
+}
+
+/**
+ * What must hold after every kill: no order recorded as sent twice, and --out either never written
+ * or holding the complete set an uninterrupted run writes (never a part, never a mix).
+ */
+export function checkAfterKill(cache: string, out: string, expected: Record<string, string>, what: string): void {
+  for (const [id, n] of sentCounts(cache)) expect(n, `${what}: ${id} recorded as sent ${n} times`).toBe(1);
+  if (existsSync(out)) expect(readArtifacts(out), `${what}: --out after the kill`).toEqual(expected);
+}
+
+/** A kill point: after an input record, or at a named point of the commit. */
+export type KillPoint = { readonly record: number } | { readonly point: FaultPoint };
+
+export function killSpec(p: KillPoint): string {
+  return "record" in p ? `record@${p.record}:kill` : `${p.point}:kill`;
+}
+
+export const NAMED_KILL_POINTS: readonly FaultPoint[] = FAULT_POINTS;
+
+export interface Baseline {
+  readonly code: number | null;
+  readonly artifacts: Record<string, string>;
+  readonly entries: unknown;
+  readonly ms: number;
+}
+
+/** An uninterrupted replay of the scenario on a fresh cache: what every resumed chain must equal. */
+export async function baselineOf(dir: string, extra: readonly string[]): Promise<Baseline> {
+  const cache = join(tempDir(), "base.db");
+  initCache(cache);
+  const out = join(tempDir(), "base");
+  const r = await runAndMaybeKill(replayArgs(dir, cache, out, extra), null);
+  expect([0, 3]).toContain(r.code); // healthy, or the kill switch the scenario's faults engage
+  return { code: r.code, artifacts: readArtifacts(out), entries: dumpOf(cache).entries, ms: r.ms };
+}
+
+function dumpOf(cache: string): { entries: unknown; pending_changes: number } {
+  return JSON.parse(runCli(["cache", "dump", cache]).stdout) as { entries: unknown; pending_changes: number };
+}
+
+/**
+ * Kills a replay at each point in turn (each run resuming the one before, on one cache and one
+ * --out), checking after every kill, then lets it finish: its artifacts and cache must equal the
+ * baseline's. Every point must land (a record within the inputs, or a point every run passes).
+ */
+export async function killChain(dir: string, baseline: Baseline, points: readonly KillPoint[], extra: readonly string[], what: string): Promise<void> {
+  const cache = join(tempDir(), "killed.db");
+  initCache(cache);
+  const out = join(tempDir(), "out");
+  let written = false;
+  for (const p of points) {
+    const r = await runAndMaybeKill(replayArgs(dir, cache, out, extra), null, killSpec(p));
+    const where = `${what}, killed at ${points.map(killSpec).join(" ")} (now ${killSpec(p)})`;
+    expect(r.signal, `${where}: the kill did not land`).toBe("SIGKILL");
+    // Once a set is in --out, it never goes away again.
+    if (written) expect(existsSync(out), `${where}: --out is gone`).toBe(true);
+    checkAfterKill(cache, out, baseline.artifacts, where);
+    written = existsSync(out);
+  }
+  const finished = await runAndMaybeKill(replayArgs(dir, cache, out, extra), null);
+  expect(finished.code, what).toBe(baseline.code);
+  expect(readArtifacts(out), what).toEqual(baseline.artifacts);
+  const dump = dumpOf(cache);
+  expect(dump.entries, what).toEqual(baseline.entries);
+  expect(dump.pending_changes, what).toBe(0);
+}
