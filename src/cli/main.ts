@@ -15,6 +15,7 @@ import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
+import { registerExplain } from "./commands/explain.js";
 
 /** The package's version, from the package.json this build ships with (dist/cli/ -> ../../). */
 function version(): string {
@@ -48,6 +49,7 @@ Example:
   registerCache(program, setExit);
   registerGen(program, setExit);
   registerReport(program, setExit);
+  registerExplain(program, setExit);
   registerImport(program, setExit);
   registerMerge(program, setExit);
   return program;
