@@ -80,6 +80,11 @@ export interface LoadedConfig {
   readonly effective: Record<string, unknown>;
 }
 
+/** A config file as the report names it: its name, sha256 and line count. */
+export function configFileMeta(name: string, text: string): InputFileMeta {
+  return { name, sha256: sha256Hex(text), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+}
+
 /** Reads and resolves the config (all defaults when no file is named). Errors are ConfigError (exit 2). */
 export function loadConfig(path: string | undefined): LoadedConfig {
   let raw: unknown = {};
@@ -96,7 +101,7 @@ export function loadConfig(path: string | undefined): LoadedConfig {
     } catch (err) {
       throw new ConfigError(`config ${basename(path)}: not valid JSON (${(err as Error).message})`);
     }
-    file = { name: basename(path), sha256: sha256Hex(text), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+    file = configFileMeta(basename(path), text);
   }
   const config = resolveConfig(raw);
   const effective = configToJson(config);

@@ -16,6 +16,7 @@ import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerMinimize } from "./commands/minimize.js";
 
 /** The package's version, from the package.json this build ships with (dist/cli/ -> ../../). */
 function version(): string {
@@ -50,6 +51,7 @@ Example:
   registerGen(program, setExit);
   registerReport(program, setExit);
   registerExplain(program, setExit);
+  registerMinimize(program, setExit);
   registerImport(program, setExit);
   registerMerge(program, setExit);
   return program;
@@ -61,13 +63,14 @@ function usageError(err: CommanderError, argv: readonly string[]): number {
   return EXIT.usage;
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
   });
   try {
-    program.parse(argv as string[]);
+    // Async: `minimize --workers` awaits its worker threads; every other command runs synchronously within it.
+    await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : usageError(err, argv);
@@ -77,4 +80,4 @@ function main(argv: readonly string[]): number {
   return code;
 }
 
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

@@ -24,25 +24,43 @@ export function writeJson(doc: Readonly<Record<string, unknown>>): void {
   process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
 }
 
+type Outcome = { readonly code: number; readonly doc: Readonly<Record<string, unknown>> };
+type FailureContext = { files?: Readonly<Record<string, string>>; consequence?: string | null };
+
+/** A typed failure told on stderr and, under --json, as `{"command", "exit_code", "error"}`; its exit code. */
+function failed(command: string, out: Output, err: unknown, context: FailureContext): number {
+  const failure = describeFailure(err, context.files, context.consequence);
+  for (const line of failure.lines) process.stderr.write(line + "\n");
+  if (out.json) writeJson({ command, exit_code: failure.code, error: failure.message });
+  return failure.code;
+}
+
+function succeeded(command: string, out: Output, result: Outcome): number {
+  if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
+  return result.code;
+}
+
 /**
  * Runs a command body that returns its exit code and, under --json, its document. A typed failure
  * is told on stderr as usual and, under --json, also as `{"command", "exit_code", "error"}`.
  */
-export function runWithOutput(
-  command: string,
-  out: Output,
-  body: () => { readonly code: number; readonly doc: Readonly<Record<string, unknown>> },
-  failureContext: { files?: Readonly<Record<string, string>>; consequence?: string | null } = {},
-): number {
-  let result: { readonly code: number; readonly doc: Readonly<Record<string, unknown>> };
+export function runWithOutput(command: string, out: Output, body: () => Outcome, failureContext: FailureContext = {}): number {
+  let result: Outcome;
   try {
     result = body();
   } catch (err) {
-    const failure = describeFailure(err, failureContext.files, failureContext.consequence);
-    for (const line of failure.lines) process.stderr.write(line + "\n");
-    if (out.json) writeJson({ command, exit_code: failure.code, error: failure.message });
-    return failure.code;
+    return failed(command, out, err, failureContext);
   }
-  if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
-  return result.code;
+  return succeeded(command, out, result);
+}
+
+/** The same for a body that takes its time (worker threads). */
+export async function runWithOutputAsync(command: string, out: Output, body: () => Promise<Outcome>, failureContext: FailureContext = {}): Promise<number> {
+  let result: Outcome;
+  try {
+    result = await body();
+  } catch (err) {
+    return failed(command, out, err, failureContext);
+  }
+  return succeeded(command, out, result);
 }
