@@ -48,8 +48,8 @@ export function plantedFaultPredicate(fault: Fault, s: GeneratedScenario, report
     case "disconnect":
       return [inReport(idOf(s, "caught_by_reconcile")), `reconcile-report.json: fill_caught_by_reconcile"`, "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
     case "duplicate-delivery":
-      // At least one redelivery (no count is "0" followed by more digits).
-      return ["summary.txt: !duplicate_deliveries=0"];
+      // At least one redelivery (no count is "0" followed by more digits), and nothing else wrong.
+      return ["summary.txt: !duplicate_deliveries=0", "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
     case "drop-ack":
       return [`trades.csv: ,${unacknowledgedFill(s) ?? "?"},`, "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
     case "price-drift":
