@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sha256Text } from "../src/cli/minimize-trials.js";
+import { sha256Hex } from "../src/adapters/inputs.js";
+import { sha256Lines } from "../src/cli/minimize-trials.js";
 import { configToJson, resolveConfig } from "../src/domain/config.js";
 import { canonicalJson } from "../src/domain/validate.js";
 import { type Fault, generateScenario, type GeneratedScenario } from "../src/gen/generate.js";
@@ -83,8 +84,8 @@ function incident(seed: number, events: number, fault: Fault): { incident: Incid
   const { items, recordOf } = linesInEventOrder(numbered(scenario.journal), numbered(scenario.broker));
   const config = resolveConfig(scenario.config);
   const setup = (keep: string[]) => new Trials({
-    config, configHash: sha256Text(canonicalJson(configToJson(config))), configFile: null, effectiveConfig: configToJson(config),
-    names: { journal: "journal.jsonl", broker: "broker.jsonl" }, predicate: parseExpect(keep.join("\n"), "--keep"), sha256: sha256Text,
+    config, configHash: sha256Hex(canonicalJson(configToJson(config))), configFile: null, effectiveConfig: configToJson(config),
+    names: { journal: "journal.jsonl", broker: "broker.jsonl" }, predicate: parseExpect(keep.join("\n"), "--keep"), sha256: sha256Lines,
   });
   const whole = setup([]).run(items, new Set(["reconcile-report.json"]));
   const keep = whole === null ? null : plantedFaultPredicate(fault, scenario, whole.artifacts["reconcile-report.json"]!);
@@ -199,6 +200,14 @@ describe("recon-proof minimize", () => {
     expect(badInput.stderr).toContain(`"exit: 65" cannot be kept`);
     expect(runCli(["minimize", ...inputArgs(incidentDir), ...ORPHAN_KEEP, "--workers", "99", "--out", out]).status).toBe(2);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses to write over the incident's own logs (--out naming the folder they are in)", () => {
+    const before = filesOf(incidentDir);
+    const r = runCli(["minimize", ...inputArgs(incidentDir), ...ORPHAN_KEEP, "--out", incidentDir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("holds the incident's own inputs");
+    expect(filesOf(incidentDir)).toEqual(before);
   });
 
   it("bad input is exit 65 naming file:line and the field, and nothing is written", () => {

@@ -2,6 +2,7 @@
 // built from it (the same in the main thread and in every worker, so they judge alike).
 
 import { createHash } from "node:crypto";
+import { sha256Hex } from "../adapters/inputs.js";
 import { configToJson, resolveConfig } from "../domain/config.js";
 import { canonicalJson } from "../domain/validate.js";
 import type { InputFileMeta } from "../report/meta.js";
@@ -19,7 +20,12 @@ export interface TrialInit {
   readonly names: { readonly journal: string; readonly broker: string };
 }
 
-export const sha256Text = (text: string): string => createHash("sha256").update(text).digest("hex");
+/** sha256 of a file of these lines, each ended by a newline. */
+export function sha256Lines(lines: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const line of lines) hash.update(line).update("\n");
+  return hash.digest("hex");
+}
 
 /** How the predicate's lines are named in its errors ("--keep:2: expected ..."). */
 export const KEEP_SOURCE = "--keep";
@@ -28,8 +34,8 @@ export function trialsOf(init: TrialInit): Trials {
   const config = resolveConfig(init.configJson);
   const effectiveConfig = configToJson(config);
   return new Trials({
-    config, configHash: sha256Text(canonicalJson(effectiveConfig)), configFile: init.configFile, effectiveConfig,
-    names: init.names, predicate: parseExpect(init.predicate, KEEP_SOURCE), sha256: sha256Text,
+    config, configHash: sha256Hex(canonicalJson(effectiveConfig)), configFile: init.configFile, effectiveConfig,
+    names: init.names, predicate: parseExpect(init.predicate, KEEP_SOURCE), sha256: sha256Lines,
   });
 }
 

@@ -5,7 +5,7 @@
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { configFileMeta, loadConfig } from "../adapters/inputs.js";
 import { LineReader } from "../adapters/lines.js";
@@ -16,7 +16,7 @@ import type { SearchState } from "../minimize/ddmin.js";
 import { linesInEventOrder } from "../minimize/lines.js";
 import { firstThatHolds, type ItemBatch, minimizeSearch, runSearch, runSearchAsync } from "../minimize/search.js";
 import type { Item, Source, Trials } from "../minimize/trials.js";
-import { ARTIFACT_NAMES, METRICS_TXT, SUMMARY_TXT } from "../report/artifact-names.js";
+import { METRICS_TXT, SUMMARY_TXT } from "../report/artifact-names.js";
 import { writeMinimizedExpect } from "../report/expect-writer.js";
 import { type CheckResult, checkPredicate, criterionText, type ExpectFile, parseExpect, verifyArtifacts } from "../report/verify.js";
 import { EXIT } from "./exit-codes.js";
@@ -136,6 +136,10 @@ export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> 
   const predicate = parsePredicate(args.keep);
   const loaded = loadConfig(args.config);
   checkOutDir(args.out);
+  const inputs = [args.journal, args.broker, ...(args.config === undefined ? [] : [args.config])];
+  if (inputs.some((f) => dirname(resolve(f)) === resolve(args.out))) {
+    throw new ConfigError(`--out ${args.out} holds the incident's own inputs, which the scenario's files would replace: name another folder`);
+  }
   const configText = args.config === undefined ? "{}\n" : readFileSync(args.config, "utf8");
   const init: TrialInit = {
     configJson: JSON.parse(configText) as unknown, predicate: args.keep.join("\n"), names: SCENARIO_FILES,
@@ -145,7 +149,7 @@ export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> 
   const read = (src: Source, path: string) => new LineReader(path, src, loaded.config.lineBytesMax);
   const { items, journal, broker, recordOf } = linesInEventOrder(read("journal", args.journal), read("broker", args.broker));
   for (const [item, rec] of recordOf) trials.remember(item, rec);
-  const whole = trials.run(items, new Set(ARTIFACT_NAMES));
+  const whole = trials.run(items);
   if (whole === null) {
     // Not valid input: the replay with the real line numbers says where.
     replay(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null });

@@ -37,7 +37,8 @@ export interface TrialSetup {
   /** The file names the scenario's logs will have. */
   readonly names: { readonly journal: string; readonly broker: string };
   readonly predicate: ExpectFile;
-  readonly sha256: (text: string) => string;
+  /** sha256 of a file of these lines (each ended by a newline), hashed line by line: never one big string. */
+  readonly sha256: (lines: readonly string[]) => string;
 }
 
 export interface TrialRun {
@@ -54,8 +55,6 @@ function render(report: Report, wanted: ReadonlySet<ArtifactName>, meta: () => R
   if (wanted.has(REPORT_JSON)) out[REPORT_JSON] = renderReportJson(report, meta());
   return out;
 }
-
-const fileText = (items: readonly Item[]): string => items.map((i) => i.text).join("\n") + "\n";
 
 export class Trials {
   /** Each item parsed once (line numbers are set per candidate); a DataError when the validator refuses it. */
@@ -115,7 +114,7 @@ export class Trials {
     const meta = (): RunMeta => {
       const file = (src: Source): InputFileMeta => {
         const lines = items.filter((i) => i.src === src);
-        return { name: this.setup.names[src], sha256: this.setup.sha256(fileText(lines)), lines: lines.length };
+        return { name: this.setup.names[src], sha256: this.setup.sha256(lines.map((i) => i.text)), lines: lines.length };
       };
       return { journal: file("journal"), broker: file("broker"), configFile: this.setup.configFile, configHash: this.setup.configHash, effectiveConfig: this.setup.effectiveConfig };
     };
