@@ -4,12 +4,21 @@
 // after the first that holds is work spent for nothing, which is the price of the parallelism.
 
 import { Worker } from "node:worker_threads";
+import { ConfigError } from "../domain/errors.js";
 import type { ItemBatch } from "../minimize/search.js";
 import type { Item } from "../minimize/trials.js";
 import type { FromWorker, ToWorker, TrialInit } from "./minimize-trials.js";
 
 /** Worker threads at most (each holds a copy of both logs). */
 export const workers_max = 16;
+
+/** --workers: a whole number of threads from 0 (none: every replay on the main thread) to workers_max. */
+export function parseWorkers(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > workers_max) {
+    throw new ConfigError(`--workers takes a whole number from 0 to workers_max=${workers_max}, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
 
 class TrialWorker {
   private readonly worker: Worker;

@@ -130,9 +130,7 @@ function writeScenario(out: string, files: Readonly<Record<string, string>>): vo
 }
 
 export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> {
-  if (!Number.isInteger(args.workers) || args.workers < 0 || args.workers > workers_max) {
-    throw new ConfigError(`--workers takes a whole number from 0 to workers_max=${workers_max}, got ${args.workers}`);
-  }
+  assert(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= workers_max, "--workers is checked by parseWorkers");
   const predicate = parsePredicate(args.keep);
   const loaded = loadConfig(args.config);
   checkOutDir(args.out);

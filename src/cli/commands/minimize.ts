@@ -2,12 +2,11 @@
 // predicate (expect.txt's language), written as a proof scenario ready for proofs/.
 
 import type { Command } from "commander";
-import { ConfigError } from "../../domain/errors.js";
 import { formatResult } from "../../report/verify.js";
 import { plural } from "../../report/plural.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
-import { workers_max } from "../minimize-pool.js";
+import { parseWorkers } from "../minimize-pool.js";
 import { outputFor, runWithOutputAsync } from "../output.js";
 import { runMinimize, SCENARIO_FILES } from "../run-minimize.js";
 
@@ -23,11 +22,6 @@ interface MinimizeOpts {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function workerCount(text: string): number {
-  if (!/^\d+$/.test(text)) throw new ConfigError(`--workers takes a whole number from 0 to workers_max=${workers_max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
 
 export function registerMinimize(program: Command, setExit: (code: number) => void): void {
   program
@@ -83,7 +77,7 @@ Example (a generated incident with a manual trade, down to the lines that make t
         const started = Date.now();
         const outcome = await runMinimize({
           journal: opts.journal, broker: opts.broker, config: opts.config, keep: opts.keep, out: opts.out, note: opts.note,
-          workers: workerCount(opts.workers),
+          workers: parseWorkers(opts.workers),
         });
         if (!outcome.kept) {
           for (const r of outcome.results) out.result(formatResult("inputs", r));
