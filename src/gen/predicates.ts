@@ -36,22 +36,25 @@ function driftFigures(s: GeneratedScenario, reportJson: string): string[] | unde
  */
 export function plantedFaultPredicate(fault: Fault, s: GeneratedScenario, reportJson: string): string[] | null {
   const inReport = (coid: string | undefined) => `reconcile-report.json: "client_order_id": "${coid ?? "?"}"`;
+  // Counts in summary.txt are whole lines, as in every bundled proof (a longer number cannot hold them).
+  const nothingCritical = "summary.txt: = kill_switch=0";
   switch (fault) {
     case "orphan":
-      return [inReport(idOf(s, "orphan_broker_order")), "summary.txt: orphan=1 drift="];
+      return [inReport(idOf(s, "orphan_broker_order")), `reconcile-report.json: "kind": "orphan_broker_order"`];
     case "lost-order":
-      return [inReport(idOf(s, "stale_local_order")), "summary.txt: reconcile_summary stale=1 orphan="];
+      // Sent, not blocked: a decision the kill switch blocked is in the report too, and stale it is not.
+      return [inReport(idOf(s, "stale_local_order")), `reconcile-report.json: "kind": "stale_local_order"`, "summary.txt: = blocked_decisions=0"];
     case "crash-restart": {
       const crash = s.journal.map((l) => /"client_order_id":"(GEN::crash::[^"]+)"/.exec(l)?.[1]).find((c) => c !== undefined);
       return [inReport(crash), `reconcile-report.json: "kind": "fill_caught_by_reconcile"`, "summary.txt: = fills_caught_by_reconcile=1"];
     }
     case "disconnect":
-      return [inReport(idOf(s, "caught_by_reconcile")), `reconcile-report.json: fill_caught_by_reconcile"`, "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
+      return [inReport(idOf(s, "caught_by_reconcile")), `reconcile-report.json: fill_caught_by_reconcile"`, nothingCritical];
     case "duplicate-delivery":
       // At least one redelivery (no count is "0" followed by more digits), and nothing else wrong.
-      return ["summary.txt: !duplicate_deliveries=0", "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
+      return ["summary.txt: !duplicate_deliveries=0", nothingCritical];
     case "drop-ack":
-      return [`trades.csv: ,${unacknowledgedFill(s) ?? "?"},`, "summary.txt: reconcile_summary stale=0 orphan=0 drift="];
+      return [`trades.csv: ,${unacknowledgedFill(s) ?? "?"},`, nothingCritical];
     case "price-drift":
     case "unit-drift":
       return driftFigures(s, reportJson) ?? null;
