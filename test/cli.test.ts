@@ -150,7 +150,7 @@ describe("recon-proof expect DIR", () => {
 
 // ---- help texts ------------------------------------------------------------------------------
 
-const COMMANDS = [[], ["replay"], ["proof"], ["verify"], ["expect"], ["cache"], ["cache", "init"], ["cache", "dump"], ["gen"], ["report"], ["import"], ["merge"]];
+const COMMANDS = [[], ["replay"], ["proof"], ["verify"], ["expect"], ["cache"], ["cache", "init"], ["cache", "dump"], ["gen"], ["report"], ["explain"], ["minimize"], ["import"], ["merge"]];
 
 const helpOf = (command: string[]): string => {
   const r = runCli([...command, "--help"]);

@@ -82,7 +82,7 @@ describe.skipIf(!existsSync("/usr/bin/script"))("progress of each long command, 
   const gen = join(work, "g");
   const healthy = join(SCENARIOS, "healthy");
 
-  it("gen, replay, replay --shard, merge, proof, report and import show percent and ETA; nothing without a terminal", () => {
+  it("gen, replay, replay --shard, merge, proof, report, explain and import show percent and ETA; nothing without a terminal", () => {
     const steps: Array<[label: string, command: string]> = [
       ["gen", `${cli} gen --seed 3 --events 6000 --faults orphan --out ${gen}`],
       ["replay", `${cli} replay --journal ${gen}/journal.jsonl --broker ${gen}/broker.jsonl --config ${gen}/config.json --out ${work}/a`],
@@ -91,6 +91,7 @@ describe.skipIf(!existsSync("/usr/bin/script"))("progress of each long command, 
       ["merge", `${cli} merge --out ${work}/m ${work}/s1 ${work}/s2`],
       ["proof", `${cli} proof --artifacts ${work}/p ${gen} ${healthy}`],
       ["report", `${cli} report ${work}/a --inputs ${gen}`],
+      ["explain", `${cli} explain ${work}/a F00001 --inputs ${gen}`],
       ["import", `${cli} import oanda ${join(SCENARIOS, "..", "e2e", "oanda", "transactions-stream.jsonl")} > ${work}/imported.jsonl`],
     ];
     for (const [label, command] of steps) {

@@ -105,6 +105,11 @@ function readConfigText(path: string): { text: string; bytes: Buffer } {
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes };
 }
 
+/** A config file as the report names it: its name, the sha256 of its bytes and its line count. */
+export function configFileMeta(name: string, text: string, bytes: Buffer | string = text): InputFileMeta {
+  return { name, sha256: sha256Hex(bytes), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+}
+
 /** Reads and resolves the config (all defaults when no file is named). Errors are ConfigError (exit 2). */
 export function loadConfig(path: string | undefined): LoadedConfig {
   let raw: unknown = {};
@@ -117,7 +122,7 @@ export function loadConfig(path: string | undefined): LoadedConfig {
       if (err instanceof JsonTextError) throw new ConfigError(`config ${basename(path)}: "${err.field}": expected ${err.expected}, got ${err.got}`);
       throw new ConfigError(`config ${basename(path)}: not valid JSON (${(err as Error).message})`);
     }
-    file = { name: basename(path), sha256: sha256Hex(bytes), lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) };
+    file = configFileMeta(basename(path), text, bytes);
   }
   const config = resolveConfig(raw);
   const effective = configToJson(config);

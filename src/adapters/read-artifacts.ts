@@ -51,7 +51,8 @@ export interface ReadOptions {
   readonly progress?: (totalBytes: number) => ProgressSink;
 }
 
-function inputPath(paths: InputPaths, source: EvidenceSource, recordedName: string): string | null {
+/** Where one input is: given on its own, else in the inputs folder under the name the report records; null when neither. */
+export function inputPath(paths: InputPaths, source: EvidenceSource, recordedName: string): string | null {
   const given = paths[source];
   if (given !== undefined) return given;
   return paths.inputs === undefined ? null : join(paths.inputs, recordedName);
@@ -61,7 +62,7 @@ function inputPath(paths: InputPaths, source: EvidenceSource, recordedName: stri
  * Reads the wanted lines of one input, checking on the way that it is the file the replay read
  * (same sha256): lines of another file would be evidence of nothing.
  */
-function readLines(path: string, source: EvidenceSource, expected: { name: string; sha256: string }, wanted: ReadonlySet<number>,
+export function readLines(path: string, source: EvidenceSource, expected: { name: string; sha256: string }, wanted: ReadonlySet<number>,
   into: Map<string, string>, progress: (bytes: number) => void): void {
   const reader = new LineReader(path, source, EVIDENCE_READ_LINE_BYTES_MAX);
   for (const { text, line, offset } of reader) {

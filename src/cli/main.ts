@@ -15,6 +15,8 @@ import { registerCache } from "./commands/cache.js";
 import { registerGen } from "./commands/gen.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
+import { registerExplain } from "./commands/explain.js";
+import { registerMinimize } from "./commands/minimize.js";
 
 /** The package's version, from the package.json this build ships with (dist/cli/ -> ../../). */
 function version(): string {
@@ -48,6 +50,8 @@ Example:
   registerCache(program, setExit);
   registerGen(program, setExit);
   registerReport(program, setExit);
+  registerExplain(program, setExit);
+  registerMinimize(program, setExit);
   registerImport(program, setExit);
   registerMerge(program, setExit);
   return program;

@@ -92,13 +92,24 @@ export class Progress implements ProgressSink {
   /** Nothing is shown until some of the work is done: a percent of nothing has no time left to tell. */
   update(done: number): void {
     if (!this.enabled || done <= 0) return;
+    this.show((elapsed) => progressLine(this.label, done, this.total, this.unit, elapsed));
+  }
+
+  /** For work whose total is not known: a line of its own words ("minimize  12 lines left  57 replays"). */
+  status(text: string): void {
+    if (this.stream.isTTY !== true) return;
+    this.show(() => `${this.label}  ${text}`);
+  }
+
+  /** Writes the line over the last one, once the work has run `quietMs` and at most every `everyMs`. */
+  private show(line: (elapsedMs: number) => string): void {
     const now = this.now();
     const elapsed = now - this.started;
     if (elapsed < this.quietMs || now - this.lastPrint < this.everyMs) return;
     this.lastPrint = now;
-    const line = progressLine(this.label, done, this.total, this.unit, elapsed);
-    this.stream.write(`\r${line.padEnd(this.width)}`);
-    this.width = line.length;
+    const text = line(elapsed);
+    this.stream.write(`\r${text.padEnd(this.width)}`);
+    this.width = text.length;
   }
 
   /** A sink for one part of the work, which starts `offset` into the total (a scenario of a proof run). */

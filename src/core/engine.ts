@@ -25,6 +25,7 @@ import { EngineView } from "./engine-view.js";
 import * as F from "./findings.js";
 import { decide, loadSnapshot, requestCancel } from "./journal.js";
 import { Instruments } from "./instruments.js";
+import { type Inspection, inspect, type Subject } from "./inspect.js";
 import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
@@ -177,6 +178,11 @@ export class Engine {
       dayPnlLows: [...t.dayPnlLows].sort(([a], [b]) => (a < b ? -1 : 1)),
       cacheEntriesPeak: this.core.view.cache.peakSize,
     };
+  }
+
+  /** What the engine and the broker hold about a subject now; read-only (see inspect.ts). */
+  inspect(subject: Subject): Inspection {
+    return inspect(this.core, subject, { phase: this.phase, connected: this.connected });
   }
 
   /** The engine's totals and books at the end: mergeable across shards (see state.ts). */

@@ -22,6 +22,8 @@ export interface Expectation {
 
 export interface ExpectFile {
   readonly exitCode: number;
+  /** Whether an `exit:` line names the code (without one, a proof expects 0). */
+  readonly exitGiven: boolean;
   readonly expectations: readonly Expectation[];
 }
 
@@ -52,6 +54,7 @@ function formOf(value: string): { form: MatchForm; text: string } {
 /** Parses expect.txt. A malformed line is a usage error naming file:line. */
 export function parseExpect(text: string, fileName: string): ExpectFile {
   let exitCode = 0;
+  let exitGiven = false;
   const expectations: Expectation[] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
@@ -62,6 +65,7 @@ export function parseExpect(text: string, fileName: string): ExpectFile {
     if (key === "exit") {
       if (!/^\d{1,3}$/.test(value.trim())) throw new ConfigError(`${fileName}:${i + 1}: "exit:" needs a whole number, got ${JSON.stringify(value)}`);
       exitCode = Number(value.trim());
+      exitGiven = true;
       return;
     }
     const { form, text: wanted } = formOf(value);
@@ -70,7 +74,7 @@ export function parseExpect(text: string, fileName: string): ExpectFile {
     }
     expectations.push({ line: i + 1, artifact: key as ArtifactName, text: wanted, form });
   });
-  return { exitCode, expectations };
+  return { exitCode, exitGiven, expectations };
 }
 
 const SUMMARY_HEAD = /^reconcile_summary stale=(\d+) orphan=(\d+) drift=(-?\d+\.\d) cache_ok=(true|false)$/;
@@ -113,6 +117,10 @@ function builtInChecks(artifacts: Readonly<Partial<Record<ArtifactName, string>>
   return out;
 }
 
+function exitResult(expected: number, actual: number): CheckResult {
+  return { pass: actual === expected, artifact: "exit", criterion: String(expected), why: actual === expected ? null : `exit code was ${actual}` };
+}
+
 /** Checks one artifact set. `exitCode` is the replay's exit code (from `proof`), or derived from the summary. */
 export function verifyArtifacts(
   artifacts: Readonly<Partial<Record<ArtifactName, string>>>,
@@ -121,8 +129,7 @@ export function verifyArtifacts(
 ): CheckResult[] {
   const results: CheckResult[] = [];
   const actualExit = exitCode ?? (summaryValue(artifacts[SUMMARY_TXT] ?? "", "kill_switch") === "1" ? 3 : 0);
-  results.push({ pass: actualExit === expect.exitCode, artifact: "exit", criterion: String(expect.exitCode),
-    why: actualExit === expect.exitCode ? null : `exit code was ${actualExit}` });
+  results.push(exitResult(expect.exitCode, actualExit));
   if (expect.exitCode === 65 || actualExit === 65) return results; // bad input: no artifacts to check
   for (const name of ARTIFACT_NAMES) {
     if (artifacts[name] === undefined) results.push({ pass: false, artifact: name, criterion: "exists", why: "file missing" });
@@ -168,22 +175,41 @@ export function closestLine(artifact: string, text: string): string | null {
   return lineAround(artifact, artifact.indexOf(text.slice(0, lo)));
 }
 
-function checkExpectation(artifact: string, e: Expectation): CheckResult {
-  const base = { artifact: e.artifact, criterion: criterionText(e) };
+/** Whether one criterion holds for the artifact's text. */
+function expectationHolds(artifact: string, e: Expectation): boolean {
   switch (e.form) {
     case "contains":
-      return artifact.includes(e.text)
-        ? { ...base, pass: true, why: null }
-        : { ...base, pass: false, why: "text not found", held: closestLine(artifact, e.text) };
+      return artifact.includes(e.text);
     case "line":
-      return hasWholeLine(artifact, e.text)
-        ? { ...base, pass: true, why: null }
-        : { ...base, pass: false, why: "no such line", held: closestLine(artifact, e.text) };
-    case "absent": {
-      const at = artifact.indexOf(e.text);
-      return at < 0 ? { ...base, pass: true, why: null } : { ...base, pass: false, why: "text present", held: lineAround(artifact, at) };
-    }
+      return hasWholeLine(artifact, e.text);
+    case "absent":
+      return !artifact.includes(e.text);
   }
+}
+
+const FAILED_WHY: Readonly<Record<MatchForm, string>> = { contains: "text not found", line: "no such line", absent: "text present" };
+
+function checkExpectation(artifact: string, e: Expectation): CheckResult {
+  const base = { artifact: e.artifact, criterion: criterionText(e) };
+  if (expectationHolds(artifact, e)) return { ...base, pass: true, why: null };
+  const held = e.form === "absent" ? lineAround(artifact, artifact.indexOf(e.text)) : closestLine(artifact, e.text);
+  return { ...base, pass: false, why: FAILED_WHY[e.form], held };
+}
+
+/**
+ * Whether artifacts satisfy a predicate written in expect.txt's language (what `minimize --keep`
+ * must keep): every criterion holds, and the exit code is the one an `exit:` line names, if any.
+ * Unlike a proof, no built-in criterion applies and no exit code is assumed: the predicate is all.
+ */
+export function predicateHolds(artifacts: Readonly<Partial<Record<ArtifactName, string>>>, predicate: ExpectFile, exitCode: number): boolean {
+  if (predicate.exitGiven && exitCode !== predicate.exitCode) return false;
+  return predicate.expectations.every((e) => expectationHolds(artifacts[e.artifact] ?? "", e));
+}
+
+/** Each criterion of a predicate with its result (why it failed, and what the artifact held), the exit line first. */
+export function checkPredicate(artifacts: Readonly<Partial<Record<ArtifactName, string>>>, predicate: ExpectFile, exitCode: number): CheckResult[] {
+  const exit = predicate.exitGiven ? [exitResult(predicate.exitCode, exitCode)] : [];
+  return [...exit, ...predicate.expectations.map((e) => checkExpectation(artifacts[e.artifact] ?? "", e))];
 }
 
 /** `PASS|FAIL <scenario> <artifact>: <criterion>` — one line per criterion, as CI prints it. */
