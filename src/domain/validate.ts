@@ -6,7 +6,7 @@
 import { type Dec, DECIMAL_RULE_TEXT, parseDec, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
-import { decimalOfJsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
+import { decimalOfJsonNumber, JsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
@@ -156,6 +156,7 @@ class FieldReader {
 
 /** JSON text of a value with object keys sorted at every depth: equal content, equal text. */
 export function canonicalJson(value: unknown): string {
+  if (value instanceof JsonNumber) return value.text; // a number read exactly stays its source text
   if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
   if (isObject(value)) {
     const keys = Object.keys(value).sort();

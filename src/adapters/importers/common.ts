@@ -7,10 +7,11 @@
 
 import { plural } from "../../report/plural.js";
 import { createHash } from "node:crypto";
-import { type Dec, parseDec, decFromNumber, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
+import { type Dec, parseDec, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
 import { DataError } from "../../domain/errors.js";
 import { normalizeSymbol } from "../../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
+import { decimalOfJsonNumber, JsonNumber } from "../../domain/json-text.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
 
 /** Where a source record came from: "file:line", optionally the item of an array or a message on the line. */
@@ -83,9 +84,8 @@ export class ImportReport {
 
 /** A decimal from a JSON number or a decimal string, exactly; undefined when it is neither. */
 export function decOf(value: unknown): Dec | undefined {
-  if (typeof value === "number") return decFromNumber(value);
   if (typeof value === "string") return parseDec(value.trim());
-  return undefined;
+  return decimalOfJsonNumber(value);
 }
 
 /**
@@ -95,7 +95,7 @@ export function decOf(value: unknown): Dec | undefined {
 export function decOfRounded(value: unknown): { dec: Dec; rounded: boolean } | undefined {
   const exact = decOf(value);
   if (exact !== undefined) return { dec: exact, rounded: false };
-  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  const text = typeof value === "number" || value instanceof JsonNumber ? String(value) : typeof value === "string" ? value.trim() : "";
   const m = /^([+-]?)(\d+)\.(\d+)$/.exec(text);
   if (m === null) return undefined;
   const frac = m[3]!;
@@ -129,6 +129,7 @@ export function absDec(d: Dec): Dec {
 export function str(value: unknown): string | undefined {
   if (typeof value === "string") return value.trim() === "" ? undefined : value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (value instanceof JsonNumber) return value.text;
   return undefined;
 }
 

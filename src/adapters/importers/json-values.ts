@@ -8,6 +8,7 @@
 // new object in column 0 while the previous one is still open means the previous one was cut short,
 // so the scanner reports it and starts over rather than swallowing the rest of the file.
 
+import { JsonTextError, parseJsonExact } from "../../domain/json-text.js";
 import { type ImportReport, isObject, type Json, type Pos } from "./common.js";
 
 export type JsonItem =
@@ -60,11 +61,17 @@ export function* scanJson(lines: Iterable<{ text: string; line: number }>, file:
       yield { kind: "bad", pos, reason: `a JSON value larger than JSON_VALUE_BYTES_MAX=${JSON_VALUE_BYTES_MAX} bytes` };
       return;
     }
+    // Read exactly, as the replay reads its inputs: a number a double cannot hold keeps its text
+    // (JsonNumber), and a key named twice is refused rather than resolved last-wins.
+    let value: unknown;
     try {
-      yield { kind: "value", value: JSON.parse(p.text), pos, group };
+      value = parseJsonExact(p.text);
     } catch (err) {
-      yield { kind: "bad", pos, reason: `not valid JSON (${(err as Error).message})` };
+      const reason = err instanceof JsonTextError ? `field "${err.field}": expected ${err.expected}, got ${err.got}` : `not valid JSON (${(err as Error).message})`;
+      yield { kind: "bad", pos, reason };
+      return;
     }
+    yield { kind: "value", value, pos, group };
   };
 
   for (const { text: raw, line } of lines) {
