@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Boundary mutation check of the core (issue 14): flips one comparison at a time in src/core
 // (`>` <-> `>=`, `<` <-> `<=`), runs the given test command, and records whether a test caught it.
-// Usage: node scripts/mutation/mutants.mjs [--list] [--only FILE] -- <test command...>
-// Prints one line per mutant: CAUGHT|SURVIVED file:line:col  before -> after  `source line`.
-// Restores every file it touches, also on Ctrl-C.
+// Usage: node scripts/mutation/mutants.mjs [--list] [--only FILE] [--skip REGEX] -- <test command...>
+// Prints one line per mutant: CAUGHT|SURVIVED|SKIPPED file:line:col  before -> after  `source line`.
+// --skip names source lines not to mutate, e.g. '\\? -1 :' for the comparators of sorts on unique
+// keys, where `<` and `<=` cannot differ (an equivalent mutant costs a whole test run to survive).
+// Restores every file it touches, also on Ctrl-C or a kill (SIGTERM, SIGHUP).
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -35,6 +37,7 @@ const args = process.argv.slice(2);
 const dash = args.indexOf("--");
 const command = dash < 0 ? [] : args.slice(dash + 1);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const skip = args.includes("--skip") ? new RegExp(args[args.indexOf("--skip") + 1]) : null;
 const files = readdirSync("src/core", { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).map((f) => join("src/core", f)).sort()
   .filter((f) => only === null || f === only);
 const mutants = files.flatMap((f) => comparisons(f, readFileSync(f, "utf8")));
@@ -43,9 +46,15 @@ if (args.includes("--list") || command.length === 0) {
   process.exit(0);
 }
 let restore = null;
-process.on("SIGINT", () => { restore?.(); process.exit(130); });
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) process.on(signal, () => { restore?.(); process.exit(code); });
 let survived = 0;
+let skipped = 0;
 for (const m of mutants) {
+  if (skip !== null && skip.test(m.source)) {
+    skipped += 1;
+    console.log(`SKIPPED  ${m.file}:${m.line}:${m.col}  ${m.before} -> ${m.after}  \`${m.source}\``);
+    continue;
+  }
   const original = readFileSync(m.file, "utf8");
   restore = () => writeFileSync(m.file, original);
   writeFileSync(m.file, original.slice(0, m.start) + m.after + original.slice(m.end));
@@ -58,5 +67,5 @@ for (const m of mutants) {
   const by = caught ? (failed.find((l) => !/Test Files|Tests/.test(l)) ?? "").replace(/\x1b\[[0-9;]*m/g, "").slice(0, 160) : "";
   console.log(`${caught ? "CAUGHT  " : "SURVIVED"} ${m.file}:${m.line}:${m.col}  ${m.before} -> ${m.after}  \`${m.source}\`${caught ? `  by: ${by}` : ""}`);
 }
-console.log(`${mutants.length} mutants, ${mutants.length - survived} caught, ${survived} survived`);
+console.log(`${mutants.length} mutants, ${mutants.length - skipped - survived} caught, ${survived} survived, ${skipped} skipped`);
 process.exit(survived === 0 ? 0 : 1);
