@@ -3,7 +3,7 @@
 // do not fill the disk. A failing law's counterexample folder is kept, and the run says where.
 // Workers and the CLI processes the tests spawn inherit TMPDIR, which os.tmpdir() reads.
 
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,6 +11,7 @@ const KEEP_PREFIX = "recon-proof-counterexample-";
 
 export default function setup(): () => void {
   const suite = mkdtempSync(join(tmpdir(), "recon-proof-suite-"));
+  chmodSync(suite, 0o1777); // as /tmp is: the fault tests run the CLI as another user too
   process.env["TMPDIR"] = suite;
   return () => {
     const kept = readdirSync(suite).filter((name) => name.startsWith(KEEP_PREFIX));
