@@ -120,3 +120,14 @@ describe("named limits at their boundary", () => {
     expect(() => parseShardSpec(`1/${SHARD_COUNT_MAX + 1}`, "symbol")).toThrow(/shard_count_max/);
   });
 });
+
+describe("the replay's last instant", () => {
+  it("the final reconciliation is stamped with the first spelling of the last instant (a later record at the same instant, written with more digits, does not restamp it)", () => {
+    const journal = [J.snapshot("07:00:00"), J.decision("08:00:00", "C1", "EURUSD", "buy", 1000, 1.1)];
+    const broker = [B.snapshot("06:59:00"), B.accepted("08:00:01", "C1", "B1", "EURUSD", "buy", 1000), B.fill("08:00:02", "C1", "B1", "EURUSD", "buy", 1000, 1.1),
+      B.snapshot("09:00:00", [{ symbol: "EURUSD", qty: 1000, avg_price: 1.1 }]), B.snapshot("09:00:00.000", [{ symbol: "EURUSD", qty: 1000, avg_price: 1.1 }])];
+    const r = run(journal, broker);
+    expect(r.report.lastRun?.trigger).toBe("end");
+    expect(r.report.lastRun?.ts).toBe("2025-10-20T09:00:00Z");
+  });
+});
