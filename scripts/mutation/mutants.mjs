@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Boundary mutation check of the core (issue 14): flips one comparison at a time in src/core
 // (`>` <-> `>=`, `<` <-> `<=`), runs the given test command, and records whether a test caught it.
-// Usage: node scripts/mutation/mutants.mjs [--list] [--only FILE] [--skip REGEX] -- <test command...>
+// Usage: node scripts/mutation/mutants.mjs [--list] [--only FILE] [--at FILE:LINE:COL,...] [--skip REGEX] -- <test command...>
+// (--at runs just the named mutants, e.g. the survivors of a run, again with another command.)
 // Prints one line per mutant: CAUGHT|SURVIVED|SKIPPED file:line:col  before -> after  `source line`.
 // --skip names source lines not to mutate, e.g. '\\? -1 :' for the comparators of sorts on unique
 // keys, where `<` and `<=` cannot differ (an equivalent mutant costs a whole test run to survive).
@@ -37,10 +38,11 @@ const args = process.argv.slice(2);
 const dash = args.indexOf("--");
 const command = dash < 0 ? [] : args.slice(dash + 1);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const at = args.includes("--at") ? new Set(args[args.indexOf("--at") + 1].split(",")) : null;
 const skip = args.includes("--skip") ? new RegExp(args[args.indexOf("--skip") + 1]) : null;
 const files = readdirSync("src/core", { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).map((f) => join("src/core", f)).sort()
   .filter((f) => only === null || f === only);
-const mutants = files.flatMap((f) => comparisons(f, readFileSync(f, "utf8")));
+const mutants = files.flatMap((f) => comparisons(f, readFileSync(f, "utf8"))).filter((m) => at === null || at.has(`${m.file}:${m.line}:${m.col}`));
 if (args.includes("--list") || command.length === 0) {
   for (const m of mutants) console.log(`${m.file}:${m.line}:${m.col}  ${m.before} -> ${m.after}  \`${m.source}\``);
   process.exit(0);
