@@ -54,10 +54,10 @@ const baseline = (() => {
   };
 })();
 
-/** A cache holding a replay of the healthy scenario killed after its record `n`. */
+/** A cache holding a replay of the healthy scenario killed after its record `n` (written through, so its log has rows). */
 function interruptedCache(n: number): string {
   const cache = freshCache();
-  expect(runCli(replayArgs(cache, join(tempDir(), "killed")), { [FAULT_ENV]: `record@${n}:kill` }).status).toBe(-1);
+  expect(runCli([...replayArgs(cache, join(tempDir(), "killed")), "--cache-batch", "1"], { [FAULT_ENV]: `record@${n}:kill` }).status).toBe(-1);
   return cache;
 }
 
