@@ -333,9 +333,9 @@ export class SqliteCacheStore {
   setRecordsPerTransaction(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`records per cache transaction: a whole number >= 1, got ${n}`);
     if (this.mode === "rerun") return;
-    const started = Number(metaValue(this.db, batchKey(this.runKey)) ?? "0");
-    if (this.mode === "resume" && started >= 1) {
-      this.recordsPerTransaction = started;
+    if (this.mode === "resume") {
+      // A run started before batch sizes were kept (issue 18) logged its changes record by record.
+      this.recordsPerTransaction = Number(metaValue(this.db, batchKey(this.runKey)) ?? "1");
       return;
     }
     this.recordsPerTransaction = n;

@@ -104,6 +104,24 @@ describe("rerunning a completed replay on its cache (fault suite, item 8)", () =
   });
 });
 
+describe("a run killed by a build before issue 18 (its batch size not kept in the file)", () => {
+  it("resumes record by record, as that build logged it, to the same artifacts", () => {
+    const scenario = join(tempDir(), "scenario");
+    expect(runCli(["gen", "--seed", "18", "--events", "3000", "--out", scenario]).status).toBe(0);
+    const expected = join(tempDir(), "expected");
+    expect(runCli(replayArgs(freshCache(), expected, scenario)).status).toBe(0);
+    const cache = freshCache();
+    // Killed past the default batch's first end (record 256), its changes logged one record at a time.
+    const killed = runCli([...replayArgs(cache, join(tempDir(), "killed"), scenario), "--cache-batch", "1"], { [FAULT_ENV]: "record@600:kill" });
+    expect(killed.status).toBe(-1);
+    edit(cache, "DELETE FROM meta WHERE key LIKE 'batch:%'");
+    const out = join(tempDir(), "out");
+    const r = runCli(replayArgs(cache, out, scenario));
+    expect(r.status, r.stderr).toBe(0);
+    expect(readArtifacts(out)).toEqual(readArtifacts(expected));
+  });
+});
+
 describe("a full disk under the cache (fault suite, item 12)", () => {
   it("exit 74 with a message (no stack trace), and the cache intact: the next run resumes to the same result", () => {
     const scenario = join(tempDir(), "scenario");
