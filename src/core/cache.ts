@@ -90,7 +90,11 @@ export class OrderIdCache {
     if (e.status === status && e.filledQty === filledQty) return;
     // Closed is final: a late report never reopens an id the engine has finished with.
     if (e.status === "closed" && status !== "closed") return;
-    this.write({ ...e, status, filledQty });
+    // Spelled out, not spread: twice per order (accepted, filled), on the hot path.
+    this.write({
+      clientOrderId: e.clientOrderId, decisionId: e.decisionId, symbol: e.symbol, side: e.side, size: e.size,
+      refPrice: e.refPrice, filledQty, ttlUtcMs: e.ttlUtcMs, status,
+    });
   }
 
   /**

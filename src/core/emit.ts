@@ -115,7 +115,11 @@ export class GroupEmitter {
     // Most records emit nothing: keep their (empty) buffers rather than allocate new ones.
     if (run === null && hasNoItems(items)) return;
     this.items = emptyBuffers();
-    this.sink({ seq, run, ...items });
+    // Spelled out, not spread: this runs for every record that emits (each fill's trade row).
+    this.sink({
+      seq, run, findings: items.findings, alerts: items.alerts, actions: items.actions, ambiguous: items.ambiguous,
+      skipped: items.skipped, blocked: items.blocked, trades: items.trades, kills: items.kills,
+    });
   }
 }
 
