@@ -141,7 +141,7 @@ class SendCommand implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real): void {
     const ttl = m.now + this.ttlMs;
-    r.cache.recordSent(entryFor(this.id, ttl), 1);
+    r.cache.recordSent(entryFor(this.id, ttl), m.now, 1);
     persist(r);
     m.entries.set(this.id, { status: "sent", filled: 0, ttl });
   }
@@ -223,7 +223,7 @@ describe("order-id cache, model-based (fast-check commands against a Map, with r
     initCache(path);
     const first = SqliteCacheStore.open(path, "same-run");
     const cache = new OrderIdCache(first.entries, 10);
-    cache.recordSent(entryFor("a", 100), 1);
+    cache.recordSent(entryFor("a", 100), 0, 1);
     first.store!.apply(0, cache.drainOps());
     // The process "dies" here: a copy of the file is what survives.
     const copy = join(tempDir(), "copy.db");
@@ -234,13 +234,38 @@ describe("order-id cache, model-based (fast-check commands against a Map, with r
     const again = SqliteCacheStore.open(copy, "same-run");
     expect(again.resuming).toBe(true);
     const replayed = new OrderIdCache(again.entries, 10);
-    replayed.recordSent(entryFor("a", 100), 1);
+    replayed.recordSent(entryFor("a", 100), 0, 1);
     again.store!.apply(0, replayed.drainOps()); // verified, not re-written
-    replayed.recordSent(entryFor("b", 100), 2);
+    replayed.recordSent(entryFor("b", 100), 0, 2);
     again.store!.apply(1, replayed.drainOps());
     again.store!.commit(replayed.allEntries());
     const db = new Database(copy, { readonly: true });
     expect((db.prepare("SELECT client_order_id FROM entries ORDER BY 1").all() as Array<{ client_order_id: string }>).map((r) => r.client_order_id)).toEqual(["a", "b"]);
     db.close();
+  });
+});
+
+describe("group commit (the default): one row per entry a batch changed", () => {
+  it("an order sent, accepted and filled inside one batch is one row, as it ended", () => {
+    const path = join(tempDir(), "c.db");
+    initCache(path);
+    const store = SqliteCacheStore.open(path, "batch-run").store!;
+    store.setRecordsPerTransaction(4);
+    const cache = new OrderIdCache([], 10);
+    cache.recordSent(entryFor("a", 100), 0, 1);
+    store.apply(0, cache.drainOps());
+    cache.update("a", "pending_fill", D.ZERO);
+    store.apply(1, cache.drainOps());
+    cache.update("a", "closed", D.decFromInt(10));
+    cache.recordSent(entryFor("b", 100), 0, 3);
+    store.apply(2, cache.drainOps());
+    store.apply(3, cache.drainOps()); // the batch of records 0-3 ends here
+    store.close(); // as a killed process leaves it
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare("SELECT seq, idx, body FROM ops ORDER BY seq, idx").all() as Array<{ seq: number; idx: number; body: string }>;
+    db.close();
+    expect(rows.map((r) => [r.seq, r.idx, JSON.parse(r.body).entry.client_order_id, JSON.parse(r.body).entry.status])).toEqual([
+      [3, 0, "a", "closed"], [3, 1, "b", "sent"],
+    ]);
   });
 });

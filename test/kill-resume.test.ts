@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { initCache } from "../src/adapters/cache-store.js";
 import { readArtifacts, runCli, tempDir } from "./helpers/cli.js";
 import {
-  baselineOf, checkAfterKill, killChain, type KillPoint, NAMED_KILL_POINTS, recordCount, replayArgs, runAndMaybeKill, runCompleted,
+  baselineOf, checkAfterKill, killChain, type KillPoint, killSpec, NAMED_KILL_POINTS, recordCount, replayArgs, runAndMaybeKill, runCompleted,
 } from "./helpers/kill.js";
 
 const SEED = Number(process.env["KILL_SEED"] ?? 20251020);
@@ -35,15 +35,30 @@ function seededPoints(dir: string, records: number): KillPoint[] {
 }
 
 describe(`kill anywhere, then resume (seed ${SEED})`, () => {
-  it("SIGKILL after 3 seeded records and at a named point of the commit, across 100000 events; the resumed artifacts equal an uninterrupted run's", async () => {
+  it("SIGKILL after 3 seeded records and at a named point of the commit, across 100000 events at the default group commit; the resumed artifacts equal an uninterrupted run's", async () => {
     const dir = scenario(100_000);
     await killChain(dir, await baselineOf(dir, []), seededPoints(dir, 3), [], `seed ${SEED}`);
   }, 600_000);
 
-  it("the same with group commit (--cache-batch 256): a kill loses unwritten changes, the resume recomputes them", async () => {
+  it("the same written through (--cache-batch 1): every record's changes on disk before the next", async () => {
     const dir = scenario(30_000);
-    const extra = ["--cache-batch", "256"];
-    await killChain(dir, await baselineOf(dir, extra), seededPoints(dir, 3), extra, `seed ${SEED}, --cache-batch 256`);
+    const extra = ["--cache-batch", "1"];
+    await killChain(dir, await baselineOf(dir, extra), seededPoints(dir, 3), extra, `seed ${SEED}, --cache-batch 1`);
+  }, 600_000);
+
+  it("a run killed at the default group commit and resumed with another --cache-batch keeps the batches it started with", async () => {
+    const dir = scenario(30_000);
+    const base = await baselineOf(dir, []);
+    const cache = join(tempDir(), "killed.db");
+    initCache(cache);
+    const out = join(tempDir(), "out");
+    const at = seededPoints(dir, 1)[0]!;
+    const killed = await runAndMaybeKill(replayArgs(dir, cache, out, []), null, killSpec(at));
+    expect(killed.signal, `seed ${SEED}: the kill did not land`).toBe("SIGKILL");
+    checkAfterKill(cache, out, base.artifacts, `seed ${SEED}, killed at ${killSpec(at)}`);
+    const finished = await runAndMaybeKill(replayArgs(dir, cache, out, ["--cache-batch", "1"]), null);
+    expect(finished.code, `seed ${SEED}`).toBe(base.code);
+    expect(readArtifacts(out)).toEqual(base.artifacts);
   }, 600_000);
 
   it("a SIGKILL on the wall clock, retried on a fresh cache until one lands inside a run, then resumed", async () => {

@@ -1,5 +1,5 @@
 // The order-id cache on disk: SQLite through better-sqlite3 (synchronous, so the replay stays one
-// deterministic loop), WAL mode, written through after every replay step that changes it.
+// deterministic loop), WAL mode, written in batches of input records (group commit; 1 = write-through).
 //
 // Layout (schema 2):
 //   meta(key, value)       schema_version, entries_checksum (sha256 over the committed entries),
@@ -11,7 +11,9 @@
 //                          one row per replay: run_key = sha256 of the inputs and the config;
 //                          changes counts its rows in ops, so a missing row is seen
 //   ops(run_key, seq, idx, body, crc)
-//                          the current replay's changes, one transaction per input record
+//                          the current replay's changes: one transaction per batch of input records
+//                          (seq: the batch's last record), one row per entry the batch changed;
+//                          meta batch:<run_key> holds the batch size while the run is under way
 //
 // One replay at a time: the connection holds SQLite's lock for as long as the replay runs
 // (locking_mode EXCLUSIVE), so a second replay on the same file is told so and touches nothing;
@@ -203,20 +205,57 @@ function readEntries(db: Database.Database, table: "entries" | "base_entries", c
 
 type StoreMode = "write" | "resume" | "rerun";
 
+/** Input records whose cache changes share one transaction unless `--cache-batch` says otherwise. */
+export const CACHE_BATCH_DEFAULT = 256;
+
+/** Where a run's batch size is kept while it runs: a resumed run must cut its batches where the killed one did. */
+const batchKey = (runKey: string): string => `batch:${runKey}`;
+
+/**
+ * The changes of one batch of input records, one row per entry: an entry changed several times in
+ * a batch (sent, accepted, filled) is written once, as it ended; entries the batch purged are one
+ * purge row first. Folding these rows gives the same entries as folding every change in order.
+ */
+class BatchChanges {
+  private readonly puts = new Map<string, CacheEntry>();
+  private readonly purged = new Set<string>();
+
+  add(ops: readonly CacheOp[]): void {
+    for (const op of ops) {
+      if (op.op === "put") {
+        this.purged.delete(op.entry.clientOrderId);
+        this.puts.set(op.entry.clientOrderId, op.entry);
+      } else {
+        for (const id of op.clientOrderIds) {
+          this.puts.delete(id);
+          this.purged.add(id);
+        }
+      }
+    }
+  }
+
+  /** The batch's rows, in a deterministic order (purges by id, then puts in the order first changed). */
+  bodies(): string[] {
+    const rows: CacheOp[] = [];
+    if (this.purged.size > 0) rows.push({ op: "purge", clientOrderIds: [...this.purged].sort() });
+    for (const entry of this.puts.values()) rows.push({ op: "put", entry });
+    return rows.map(opBody);
+  }
+}
+
 export class SqliteCacheStore {
   private readonly insertOp: Database.Statement<[string, number, number, string, string]>;
   private readonly writeSteps: (steps: ReadonlyArray<readonly [number, readonly string[]]>) => void;
   private opsWritten = 0;
-  /** Steps not yet written (only with records_per_transaction > 1). */
-  private unwritten: Array<readonly [number, readonly string[]]> = [];
-  private unwrittenRecords = 0;
-  private recordsPerTransaction = 1;
+  /** The batch under way: input records from `batchStart` on. */
+  private batch = new BatchChanges();
+  private recordsPerTransaction = CACHE_BATCH_DEFAULT;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly runKey: string,
     private readonly mode: StoreMode,
-    /** Changes the interrupted run had already written, by input record index. */
+    /** Changes the interrupted run had already written, by the last input record of their batch. */
     private readonly logged: ReadonlyMap<number, readonly string[]>,
     private readonly lastLoggedSeq: number,
   ) {
@@ -231,7 +270,6 @@ export class SqliteCacheStore {
       countChanges.run(n, this.runKey);
     });
   }
-
   /**
    * Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown
    * (the replay then runs with the kill switch engaged); another replay holding the cache is an
@@ -286,44 +324,49 @@ export class SqliteCacheStore {
   }
 
   /**
-   * Group commit: write the changes of up to `n` input records per transaction instead of one.
-   * A kill loses at most the last `n` records' changes, which the resumed replay recomputes and
-   * writes (it is deterministic), so resume stays byte-identical and no order is recorded as sent
-   * twice; what is given up is that each change is on disk before the next record is replayed.
+   * Group commit: the changes of `n` input records (records kn .. kn+n-1) go in one transaction,
+   * one row per entry changed. A kill loses at most the last `n` records' changes, which the
+   * resumed replay recomputes and writes (it is deterministic), so resume stays byte-identical and
+   * no order is recorded as sent twice; what is given up is that each change is on disk before the
+   * next record is replayed (n = 1 keeps that). A resumed run keeps the batch size it started with.
    */
   setRecordsPerTransaction(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`records per cache transaction: a whole number >= 1, got ${n}`);
+    if (this.mode === "rerun") return;
+    if (this.mode === "resume") {
+      // A run started before batch sizes were kept (issue 18) logged its changes record by record.
+      this.recordsPerTransaction = Number(metaValue(this.db, batchKey(this.runKey)) ?? "1");
+      return;
+    }
     this.recordsPerTransaction = n;
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(batchKey(this.runKey), String(n));
   }
 
   /**
-   * Writes the changes of input record `seq` in one transaction, or, when resuming, checks them
-   * against what the interrupted run wrote for that record. A rerun of a completed replay writes
-   * nothing: its result is checked once, at commit.
+   * Takes the changes of input record `seq`. At the end of its batch they are written in one
+   * transaction or, when resuming, checked against what the interrupted run wrote for that batch.
+   * A rerun of a completed replay writes nothing: its result is checked once, at commit.
    */
   apply(seq: number, ops: readonly CacheOp[]): void {
     if (this.mode === "rerun") return;
-    const bodies = ops.map(opBody);
-    if (seq <= this.lastLoggedSeq) {
-      const before = this.logged.get(seq) ?? [];
+    this.batch.add(ops);
+    if ((seq + 1) % this.recordsPerTransaction === 0) this.endBatch(seq);
+  }
+
+  private endBatch(lastSeq: number): void {
+    const bodies = this.batch.bodies();
+    this.batch = new BatchChanges();
+    if (lastSeq <= this.lastLoggedSeq) {
+      const before = this.logged.get(lastSeq) ?? [];
       if (before.length !== bodies.length || before.some((b, i) => b !== bodies[i])) {
-        throw new IoError(`the resumed replay differs from the interrupted one at input record ${seq + 1}: the cache does not belong to these inputs`);
+        throw new IoError(`the resumed replay differs from the interrupted one at input record ${lastSeq + 1}: the cache does not belong to these inputs`);
       }
       return;
     }
-    if (bodies.length > 0) this.unwritten.push([seq, bodies]);
-    this.unwrittenRecords += 1;
-    if (this.unwrittenRecords >= this.recordsPerTransaction) this.flush();
-  }
-
-  private flush(): void {
-    const steps = this.unwritten;
-    this.unwritten = [];
-    this.unwrittenRecords = 0;
-    if (steps.length === 0) return;
+    if (bodies.length === 0) return;
     try {
-      this.writeSteps(steps);
-      for (const [, bodies] of steps) this.opsWritten += bodies.length;
+      this.writeSteps([[lastSeq, bodies]]);
+      this.opsWritten += bodies.length;
     } catch (err) {
       throw new IoError(`cannot write the order-id cache: ${(err as Error).message}`);
     }
@@ -346,7 +389,7 @@ export class SqliteCacheStore {
         return;
       }
       // Changes not yet written need not be: the final entries below are their fold.
-      this.unwritten = [];
+      this.batch = new BatchChanges();
       this.db.transaction(() => {
         this.db.exec("DELETE FROM base_entries; INSERT INTO base_entries SELECT * FROM entries");
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('base_checksum', ?), ('last_run', ?)")
@@ -357,6 +400,7 @@ export class SqliteCacheStore {
           VALUES (@client_order_id, @decision_id, @symbol, @side, @size, @ref_price, @filled_qty, @ttl_utc_ms, @status)`);
         for (const e of finalEntries) insert.run(entryToJson(e));
         this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
+        this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
         this.db.prepare("UPDATE runs SET state = 'complete', changes = 0 WHERE run_key = ?").run(this.runKey);
         const rows = this.db.prepare("SELECT * FROM entries").all() as EntryRow[];
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
@@ -387,6 +431,7 @@ export class SqliteCacheStore {
       if (this.mode !== "rerun") {
         this.db.transaction(() => {
           this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
+          this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
           this.db.prepare("DELETE FROM runs WHERE run_key = ?").run(this.runKey);
         })();
       }
@@ -416,6 +461,7 @@ function foldRun(db: Database.Database, runKey: string, state: "complete" | "aba
       else for (const id of parsed.client_order_ids ?? []) remove.run(id);
     }
     db.prepare("DELETE FROM ops WHERE run_key = ?").run(runKey);
+    db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(runKey));
     db.prepare("UPDATE runs SET state = ?, changes = 0 WHERE run_key = ?").run(state, runKey);
     const rows = db.prepare("SELECT * FROM entries").all() as EntryRow[];
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));

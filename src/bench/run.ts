@@ -1,24 +1,51 @@
 // `npm run bench`: speed and memory as ratios against baselines measured in the same run, on the
-// same machine, on the same generated files. Never a timed assertion in a test.
-//
-//   npm run bench                                  # 1 000 000 events; peak RSS at 1 M and 5 M (~15 min)
-//   npm run bench -- --events 200000 --rss none    # a quick look
-//   npm run bench -- --rss 200000,1000000          # peak RSS at two other sizes
+// same machine, on the same generated files. Never a timed assertion in a test. `--help` says how.
 
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initCache, SqliteCacheStore } from "../adapters/cache-store.js";
 import { LineReader } from "../adapters/lines.js";
-import { writeLinesAtomically } from "../adapters/write-lines.js";
 import type { CacheEntry } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
-import { generateScenario } from "../gen/generate.js";
 import { runReplay } from "../cli/run-replay.js";
+import { writeSteadyLogs } from "./steady-logs.js";
 
-const CACHE_BATCH = 256;
+const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]
+
+Measures, in one run and on the same generated files, every figure of the README's Benchmarks
+table as a ratio to a baseline measured in that run (this machine is shared: ratios within one
+run are what compare; each time is the best of --rounds runs):
+
+  floor               read both files line by line and JSON.parse each line
+  replay / floor      the replay, cache off, artifacts written (user CPU and wall time)
+  DuckDB / floor      the peer a user would pick instead: DuckDB (2 threads) reading both files,
+                      deduping by event id, fill totals per order, net position per symbol
+                      (only when the dev dependency @duckdb/node-api is installed)
+  cache on / off      the SQLite order-id cache at the default group commit, and written
+                      through (--cache-batch 1)
+  shards / unsharded  replay --shard 1/2 and 2/2 as two processes at once, then merge, against
+                      one unsharded replay process (wall time: this is about both cores)
+  peak RSS            a replay in a child process at each --rss size, default config (the
+                      largest is over 2 000 000 decisions, without a restart)
+
+The scenario: N decisions (default 500 000), one a second over four symbols, each accepted and
+filled (three lines per decision: 1 500 000 lines, 1 000 000 of them broker events), no restart.
+
+Options:
+  --decisions N   decisions in the timed scenario (default 500000)
+  --rounds N      runs of each timed measure; the best counts (default 3)
+  --rss LIST      decisions of the peak-RSS scenarios, or none (default 500000,2500000:
+                  1 M and 5 M broker events)
+  --duckdb on|off the DuckDB peer row (default on when installed)
+  -h, --help      this help
+
+Examples:
+  npm run bench                                       # the README's table, about 20 minutes here
+  npm run bench -- --decisions 100000 --rss none      # a quick look
+`;
 
 interface Row { readonly what: string; readonly value: string; readonly note: string }
 
@@ -27,25 +54,25 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-function time<T>(fn: () => T): { ms: number; value: T } {
+interface Took { readonly wallMs: number; readonly userMs: number }
+
+async function took(fn: () => unknown): Promise<Took> {
+  const cpu = process.cpuUsage();
   const t = process.hrtime.bigint();
-  const value = fn();
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
+  await fn();
+  return { wallMs: Number(process.hrtime.bigint() - t) / 1e6, userMs: process.cpuUsage(cpu).user / 1000 };
 }
 
-/** Best of `n` runs: the least disturbed by whatever else the machine is doing. */
-function best(n: number, fn: () => void): number {
-  let min = Infinity;
-  for (let i = 0; i < n; i++) min = Math.min(min, time(fn).ms);
-  return min;
-}
-
-function writeScenario(dir: string, events: number): void {
-  const s = generateScenario({ seed: 42, events, faults: ["disconnect", "duplicate-delivery", "drop-ack"] });
-  mkdirSync(dir, { recursive: true });
-  writeLinesAtomically(join(dir, "journal.jsonl"), s.journal);
-  writeLinesAtomically(join(dir, "broker.jsonl"), s.broker);
-  writeFileSync(join(dir, "config.json"), JSON.stringify(s.config));
+/** Best of `n` runs (least disturbed by whatever else the machine is doing), wall and user CPU apart. */
+async function best(n: number, fn: () => unknown): Promise<Took> {
+  let wallMs = Infinity;
+  let userMs = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = await took(fn);
+    wallMs = Math.min(wallMs, t.wallMs);
+    userMs = Math.min(userMs, t.userMs);
+  }
+  return { wallMs, userMs };
 }
 
 /** The floor: a bare loop that reads both files line by line and JSON.parses each line. */
@@ -64,66 +91,149 @@ function cacheWritesPerSecond(steps: number): number {
   const path = join(mkdtempSync(join(tmpdir(), "recon-bench-")), "c.db");
   initCache(path);
   const store = SqliteCacheStore.open(path, "bench").store!;
+  store.setRecordsPerTransaction(1);
   const entry = (i: number): CacheEntry => ({ clientOrderId: `id-${i}`, decisionId: `D-${i}`, symbol: "EURUSD", side: "buy",
     size: D.decFromInt(1000), refPrice: D.parseDec("1.085")!, filledQty: D.ZERO, ttlUtcMs: 1e13, status: "sent" });
-  const { ms } = time(() => {
-    for (let i = 0; i < steps; i++) store.apply(i, [{ op: "put", entry: entry(i) }]);
-  });
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < steps; i++) store.apply(i, [{ op: "put", entry: entry(i) }]);
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
   store.commit([]);
   return Math.round(steps / (ms / 1000));
 }
 
-function peakRss(events: number, scratch: string): number {
-  const dir = join(scratch, `rss-${events}`);
-  writeScenario(dir, events);
+const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+/** Runs the CLI in a child process; resolves with its exit code. */
+function cli(args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => { stderr += b.toString("utf8"); });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 || code === 3 ? resolve(code) : reject(new Error(`${args[0]} exit ${code}: ${stderr}`))));
+  });
+}
+
+/** Two shard processes at once, then merge; against one unsharded replay process. Wall time. */
+async function shardRows(dir: string, scratch: string, rounds: number): Promise<Row[]> {
+  const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl")];
+  const out = (name: string) => join(scratch, name, String(Math.random()).slice(2));
+  const unsharded = await best(rounds, () => cli(["replay", ...inputs, "--out", out("unsharded")]));
+  let mergeMs = Infinity;
+  const sharded = await best(rounds, async () => {
+    const dirs = [out("s1"), out("s2")];
+    await Promise.all([1, 2].map((k) => cli(["replay", ...inputs, "--shard", `${k}/2`, "--out", dirs[k - 1]!])));
+    mergeMs = Math.min(mergeMs, (await took(() => cli(["merge", "--out", out("merged"), ...dirs]))).wallMs);
+  });
+  return [
+    { what: "replay, one process (CLI)", value: `${(unsharded.wallMs / 1000).toFixed(1)} s`, note: "wall time" },
+    { what: "--shard 1/2 ∥ --shard 2/2, then merge", value: `${(sharded.wallMs / 1000).toFixed(1)} s`, note: "wall time, both processes at once" },
+    { what: "sharded + merge / unsharded", value: `${(sharded.wallMs / unsharded.wallMs).toFixed(2)}x`, note: "target below 1x on 2 cores" },
+    { what: "merge alone", value: `${(mergeMs / 1000).toFixed(1)} s`, note: "wall time" },
+  ];
+}
+
+/** DuckDB reading both files: what a user would pick instead of a replay (null when not installed). */
+async function duckdbMs(dir: string, rounds: number): Promise<number | null> {
+  let api: typeof import("@duckdb/node-api");
+  try {
+    api = await import("@duckdb/node-api");
+  } catch {
+    return null;
+  }
+  const instance = await api.DuckDBInstance.create(":memory:", { threads: "2" });
+  const db = await instance.connect();
+  const j = join(dir, "journal.jsonl").replaceAll("'", "''");
+  const b = join(dir, "broker.jsonl").replaceAll("'", "''");
+  const sql = `
+    WITH broker AS (SELECT * FROM read_json_auto('${b}', format = 'newline_delimited')),
+         events AS (SELECT DISTINCT ON (event_id) * FROM broker),
+         fills AS (SELECT broker_order_id, symbol, sum(qty) AS qty, sum(CASE WHEN side = 'buy' THEN qty ELSE -qty END) AS net
+                   FROM events WHERE type = 'fill' GROUP BY broker_order_id, symbol),
+         decisions AS (SELECT count(*) AS n FROM read_json_auto('${j}', format = 'newline_delimited') WHERE type = 'decision')
+    SELECT symbol, sum(net) AS position, count(*) AS orders, (SELECT n FROM decisions) AS decisions FROM fills GROUP BY symbol ORDER BY symbol`;
+  const { wallMs } = await best(rounds, () => db.runAndReadAll(sql));
+  db.closeSync();
+  return wallMs;
+}
+
+function peakRss(decisions: number, scratch: string): { bytes: number; code: number } {
+  const dir = join(scratch, `rss-${decisions}`);
+  mkdirSync(dir, { recursive: true });
+  writeSteadyLogs(dir, decisions);
   const self = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, [self, "--child-replay", dir], { encoding: "utf8" });
   rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`child replay failed: ${r.stderr}`);
-  return Number(r.stdout.trim());
+  const [bytes, code] = r.stdout.trim().split(" ").map(Number);
+  return { bytes: bytes!, code: code! };
 }
 
-function main(): void {
-  if (process.argv[2] === "--child-replay") {
-    const dir = process.argv[3]!;
-    runReplay({ journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json"), out: join(dir, "out") });
-    process.stdout.write(String(process.resourceUsage().maxRSS * 1024) + "\n");
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    process.stdout.write(HELP);
     return;
   }
-  const events = Number(arg("events", "1000000"));
+  if (process.argv[2] === "--child-replay") {
+    const dir = process.argv[3]!;
+    // The default config (no config file), as a user would start.
+    const r = runReplay({ journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), out: join(dir, "out"), progress: { update: () => undefined } });
+    process.stdout.write(`${process.resourceUsage().maxRSS * 1024} ${r.exitCode}\n`);
+    return;
+  }
+  const decisions = Number(arg("decisions", "500000"));
+  const rounds = Number(arg("rounds", "3"));
   const scratch = mkdtempSync(join(tmpdir(), "recon-bench-"));
   const dir = join(scratch, "scenario");
-  process.stderr.write(`bench: generating ${events} events...\n`);
-  writeScenario(dir, events);
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`bench: writing ${fmt(decisions)} decisions...\n`);
+  writeSteadyLogs(dir, decisions);
   const lines = floor(dir);
-  const args = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json") };
+  const args = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), progress: { update: () => undefined } };
   process.stderr.write("bench: floor, replay, replay with cache...\n");
-  const floorMs = best(3, () => floor(dir));
-  const replayMs = best(3, () => runReplay({ ...args, out: join(scratch, "out") }));
-  const withCache = (cacheBatch: number) => best(3, () => {
+  const floorT = await best(rounds, () => floor(dir));
+  const replayT = await best(rounds, () => runReplay({ ...args, out: join(scratch, "out") }));
+  const withCache = (cacheBatch: number | undefined) => best(rounds, () => {
     const cache = join(mkdtempSync(join(tmpdir(), "recon-bench-")), "c.db");
     initCache(cache);
     runReplay({ ...args, cache, cacheBatch, out: join(scratch, "out-cache") });
   });
-  const cachedMs = withCache(1);
-  const batchedMs = withCache(CACHE_BATCH);
-  const rate = (ms: number) => Math.round(lines / (ms / 1000)).toLocaleString("en-US");
+  const cachedT = await withCache(undefined);
+  const writeThroughT = await withCache(1);
+  const rate = (ms: number) => `${fmt(lines / (ms / 1000))} lines/s`;
+  const ratio = (a: Took, b: Took) => `${(a.userMs / b.userMs).toFixed(2)}x`;
   const rows: Row[] = [
-    { what: "events (journal + broker lines)", value: lines.toLocaleString("en-US"), note: "gen --seed 42, faults disconnect,duplicate-delivery,drop-ack" },
-    { what: "floor: read lines + JSON.parse", value: `${rate(floorMs)} ev/s`, note: `${floorMs.toFixed(0)} ms` },
-    { what: "replay (cache off)", value: `${rate(replayMs)} ev/s`, note: `${replayMs.toFixed(0)} ms, artifacts written` },
-    { what: "replay / floor", value: `${(replayMs / floorMs).toFixed(2)}x`, note: "target 1.5x" },
-    { what: "replay (SQLite cache on)", value: `${rate(cachedMs)} ev/s`, note: `${cachedMs.toFixed(0)} ms` },
-    { what: "cache on / cache off", value: `${(cachedMs / replayMs).toFixed(2)}x`, note: "target 1.3x; one transaction per record" },
-    { what: `replay (cache on, --cache-batch ${CACHE_BATCH})`, value: `${rate(batchedMs)} ev/s`, note: `${batchedMs.toFixed(0)} ms` },
-    { what: `cache on (--cache-batch ${CACHE_BATCH}) / cache off`, value: `${(batchedMs / replayMs).toFixed(2)}x`, note: "target 1.3x; group commit" },
-    { what: "cache writes (one transaction each)", value: `${cacheWritesPerSecond(20_000).toLocaleString("en-US")} /s`, note: "WAL, synchronous=NORMAL" },
+    { what: "input lines (journal + broker)", value: fmt(lines), note: `${fmt(decisions)} decisions, each accepted and filled; 4 symbols; no restart` },
+    { what: "floor: read lines + JSON.parse", value: rate(floorT.wallMs), note: `${floorT.userMs.toFixed(0)} ms user CPU` },
+    { what: "replay (cache off)", value: rate(replayT.wallMs), note: `${replayT.userMs.toFixed(0)} ms user CPU, artifacts written` },
+    { what: "replay / floor", value: ratio(replayT, floorT), note: `user CPU (wall ${(replayT.wallMs / floorT.wallMs).toFixed(2)}x); target 2x, stretch 1.5x` },
   ];
-  const rssArg = arg("rss", "1000000,5000000");
+  if (arg("duckdb", "on") !== "off") {
+    process.stderr.write("bench: DuckDB...\n");
+    const duck = await duckdbMs(dir, rounds);
+    rows.push(duck === null
+      ? { what: "DuckDB / floor", value: "n/a", note: "@duckdb/node-api not installed (npm install): see the README" }
+      : { what: "DuckDB (2 threads) / floor", value: `${(duck / floorT.wallMs).toFixed(2)}x`, note: `wall time, ${duck.toFixed(0)} ms: dedupe by event id, fill totals, net position` });
+  }
+  rows.push(
+    { what: "cache on (default group commit) / off", value: ratio(cachedT, replayT), note: `user CPU (wall ${(cachedT.wallMs / replayT.wallMs).toFixed(2)}x); target 1.3x` },
+    { what: "cache on, --cache-batch 1 / off", value: ratio(writeThroughT, replayT), note: `user CPU (wall ${(writeThroughT.wallMs / replayT.wallMs).toFixed(2)}x); one transaction per record` },
+    { what: "cache writes (one transaction each)", value: `${fmt(cacheWritesPerSecond(20_000))} /s`, note: "WAL, synchronous=NORMAL" },
+  );
+  process.stderr.write("bench: shards...\n");
+  rows.push(...await shardRows(dir, scratch, rounds));
+  const rssArg = arg("rss", "500000,2500000");
   const rssSizes = rssArg === "none" ? [] : rssArg.split(",").filter((s) => s !== "").map(Number);
-  const rss = rssSizes.map((n) => ({ n, bytes: peakRss(n, scratch) }));
-  for (const { n, bytes } of rss) rows.push({ what: `peak RSS at ${n.toLocaleString("en-US")} events`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: "child process, cache off" });
-  if (rss.length === 2) rows.push({ what: "RSS growth", value: `${((rss[1]!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
+  const rss = rssSizes.map((n) => {
+    process.stderr.write(`bench: peak RSS at ${fmt(n)} decisions...\n`);
+    return { n, ...peakRss(n, scratch) };
+  });
+  for (const { n, bytes, code } of rss) {
+    rows.push({ what: `peak RSS, ${fmt(n)} decisions (${fmt(2 * n)} broker events)`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: `child process, default config, exit ${code}; target 300 MiB` });
+  }
+  if (rss.length >= 2) rows.push({ what: "RSS growth, smallest to largest", value: `${((rss.at(-1)!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
   rmSync(scratch, { recursive: true, force: true });
   const w = Math.max(...rows.map((r) => r.what.length));
   const v = Math.max(...rows.map((r) => r.value.length));
@@ -131,4 +241,4 @@ function main(): void {
   for (const r of rows) process.stdout.write(`| ${r.what.padEnd(w)} | ${r.value.padEnd(v)} | ${r.note} |\n`);
 }
 
-main();
+await main();

@@ -12,7 +12,7 @@ import type { RunMeta } from "../report/meta.js";
 import { TradeBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
-import { SqliteCacheStore } from "../adapters/cache-store.js";
+import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache-store.js";
 import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard.js";
 import { ConfigError, IoError } from "../domain/errors.js";
@@ -36,7 +36,7 @@ export interface ReplayArgs {
   readonly config?: string | undefined;
   /** SQLite order-id cache; absent means a fresh in-memory cache. */
   readonly cache?: string | undefined;
-  /** Input records whose cache changes go in one transaction (default 1: write-through per record). */
+  /** Input records whose cache changes go in one transaction (default CACHE_BATCH_DEFAULT; 1: write-through). */
   readonly cacheBatch?: number | undefined;
   readonly out: string;
   /** Where progress goes (in bytes of both inputs); default a progress line of its own on stderr. */
@@ -151,7 +151,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
       // A replay is identified by what it reads: the same inputs and config resume the same run.
       const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
       ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
-      store?.setRecordsPerTransaction(args.cacheBatch ?? 1);
+      store?.setRecordsPerTransaction(args.cacheBatch ?? CACHE_BATCH_DEFAULT);
     }
     const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
     out = writer;

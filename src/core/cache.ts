@@ -69,8 +69,12 @@ export class OrderIdCache {
     return [...this.openIds].map((id) => this.entries.get(id)!).sort(byClientOrderId);
   }
 
-  /** Records a newly sent order. `line` only serves the error if the cache_entries_max limit is hit. */
-  recordSent(entry: CacheEntry, line: number): void {
+  /**
+   * Records an order sent at `nowMs`. The cache_entries_max limit counts live entries: at the limit,
+   * entries already past their TTL leave first. `line` only serves the error if the limit is hit.
+   */
+  recordSent(entry: CacheEntry, nowMs: number, line: number): void {
+    if (!this.entries.has(entry.clientOrderId) && this.entries.size >= this.entriesMax) this.purgeExpired(nowMs);
     if (!this.entries.has(entry.clientOrderId) && this.entries.size >= this.entriesMax) {
       throw new DataError("journal", line, "client_order_id",
         `at most cache_entries_max=${this.entriesMax} live order ids (raise it in the config)`);
@@ -86,10 +90,18 @@ export class OrderIdCache {
     if (e.status === status && e.filledQty === filledQty) return;
     // Closed is final: a late report never reopens an id the engine has finished with.
     if (e.status === "closed" && status !== "closed") return;
-    this.write({ ...e, status, filledQty });
+    // Spelled out, not spread: twice per order (accepted, filled), on the hot path.
+    this.write({
+      clientOrderId: e.clientOrderId, decisionId: e.decisionId, symbol: e.symbol, side: e.side, size: e.size,
+      refPrice: e.refPrice, filledQty, ttlUtcMs: e.ttlUtcMs, status,
+    });
   }
 
-  /** Drops entries whose TTL has passed; runs at every (re)start. Returns how many went. */
+  /**
+   * Drops entries whose TTL has passed (queued as a purge, so a store follows); runs at every
+   * (re)start and after every reconcile run, so memory holds live entries, not every id ever sent.
+   * Returns how many went.
+   */
   purgeExpired(nowMs: number): number {
     const expired: string[] = [];
     for (let top = this.expiries.peek(); top !== undefined && top.ttlUtcMs <= nowMs; top = this.expiries.peek()) {

@@ -115,7 +115,11 @@ export class GroupEmitter {
     // Most records emit nothing: keep their (empty) buffers rather than allocate new ones.
     if (run === null && hasNoItems(items)) return;
     this.items = emptyBuffers();
-    this.sink({ seq, run, ...items });
+    // Spelled out, not spread: this runs for every record that emits (each fill's trade row).
+    this.sink({
+      seq, run, findings: items.findings, alerts: items.alerts, actions: items.actions, ambiguous: items.ambiguous,
+      skipped: items.skipped, blocked: items.blocked, trades: items.trades, kills: items.kills,
+    });
   }
 }
 
@@ -125,8 +129,14 @@ export function hasNoItems(g: GroupItems): boolean {
     g.kills.length === 0;
 }
 
+/** Skipped or blocked decisions in input order (a copy only when there are two to order). */
+function byLine(items: readonly SkippedDecision[]): readonly SkippedDecision[] {
+  return items.length < 2 ? items : [...items].sort((a, b) => a.line - b.line);
+}
+
 /** Stable sort by symbol; items without one come first. */
-export function bySymbol<T>(items: readonly T[], symbolOf: (item: T) => string | null): T[] {
+export function bySymbol<T>(items: readonly T[], symbolOf: (item: T) => string | null): readonly T[] {
+  if (items.length < 2) return items; // most groups hold one trade row or none: nothing to order
   return items
     .map((item, i) => ({ item, i, s: symbolOf(item) ?? "" }))
     .sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i))
@@ -221,8 +231,8 @@ export class Assembler {
     }
     for (const a of bySymbol(g.actions, (x) => x.symbol)) this.actions.push({ actionId: id("S", this.actions.total + 1), ...a });
     for (const m of bySymbol(g.ambiguous, (x) => x.symbol)) this.ambiguous.push(m);
-    for (const s of [...g.skipped].sort((a, b) => a.line - b.line)) this.skipped.push(s);
-    for (const s of [...g.blocked].sort((a, b) => a.line - b.line)) this.blocked.push(s);
+    for (const s of byLine(g.skipped)) this.skipped.push(s);
+    for (const s of byLine(g.blocked)) this.blocked.push(s);
     for (const t of bySymbol(g.trades, (x) => x.symbol)) this.trades.push(t);
     for (const k of [...g.kills].sort((a, b) => killRank(a.reason) - killRank(b.reason))) this.killSwitch.engage(k.reason, k.ts);
   }

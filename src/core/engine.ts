@@ -314,5 +314,8 @@ export class Engine {
   private reconcile(trigger: ReconcileTrigger, at: Instant, durationMs: number): void {
     this.nextDueMs = at.ms + this.core.config.reconcileIntervalMs;
     reconcile(this.core, trigger, at, durationMs, this.connected);
+    // An expired id can never make a decision a duplicate: it leaves memory as event time passes
+    // (after the run, which may still re-link a forgotten order from it).
+    this.core.view.cache.purgeExpired(at.ms);
   }
 }

@@ -37,7 +37,7 @@ function send(core: EngineCore, rec: DecisionRecord): void {
   core.view.cache.recordSent({
     clientOrderId: rec.clientOrderId, decisionId: rec.decisionId, symbol: rec.symbol, side: rec.side, size: rec.qty,
     refPrice: rec.refPrice, filledQty: D.ZERO, ttlUtcMs, status: "sent",
-  }, rec.line);
+  }, rec.ts.ms, rec.line);
   core.totals.ordersSent += 1;
 }
 

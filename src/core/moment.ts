@@ -47,7 +47,7 @@ export interface Moment {
 }
 
 /** Alerts of a group in the order the assembler numbers them (a new divergence adds one). */
-export function alertsInOrder(g: EmitGroup): RaisedAlert[] {
+export function alertsInOrder(g: EmitGroup): readonly RaisedAlert[] {
   const alerts: RaisedAlert[] = g.alerts.map((a) => ({ alert: a.alert, ts: a.ts, reconcileId: a.reconcileId, detail: a.detail }));
   if (g.run?.divergence === true) alerts.push({ alert: "ALERT_RECONCILE_DIVERGENCE", ts: g.run.run.ts, reconcileId: g.run.run.reconcileId, detail: { trigger: g.run.run.trigger } });
   return bySymbol(alerts, alertSymbol);

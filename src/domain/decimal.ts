@@ -9,7 +9,8 @@ export type Dec = bigint & { readonly __dec: unique symbol };
 
 export const ZERO = 0n as Dec;
 
-const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+/** The form parseDec accepts (it reads it by character code; tests hold it to this). */
+export const DECIMAL_TEXT_SHAPE = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /** Named limits on decimal text: beyond them a value is refused, never expanded ("1e999999999"
  * would build a billion zeros; a million digits cost seconds of bigint parsing). */
@@ -20,18 +21,48 @@ export const DECIMAL_EXPONENT_MAX = 40;
 export const DECIMAL_RULE_TEXT =
   `at most ${SCALE_DIGITS} decimal places and ${DECIMAL_DIGITS_MAX} digits, exponent within ±${DECIMAL_EXPONENT_MAX}`;
 
+const CHAR_0 = 48;
+const CHAR_9 = 57;
+
+/** The end of the run of ASCII digits starting at `i`. */
+function digitsEnd(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < CHAR_0 || c > CHAR_9) break;
+    i += 1;
+  }
+  return i;
+}
+
 /** Parses plain or exponent decimal text exactly. Returns undefined for anything else, for more
  * fractional digits than SCALE_DIGITS (we refuse rather than silently round an input), and for
- * text beyond DECIMAL_DIGITS_MAX or DECIMAL_EXPONENT_MAX. */
+ * text beyond DECIMAL_DIGITS_MAX or DECIMAL_EXPONENT_MAX. Read by character code, not a regular
+ * expression: it runs for every price and quantity read (issue 18). */
 export function parseDec(text: string): Dec | undefined {
-  const m = DECIMAL_TEXT.exec(text);
-  if (m === null) return undefined;
-  const sign = m[1] === "-" ? -1n : 1n;
-  let digits = (m[2] ?? "") + (m[3] ?? "");
+  const n = text.length;
+  const first = text.charCodeAt(0);
+  const intStart = first === 45 /* - */ || first === 43 /* + */ ? 1 : 0;
+  const intEnd = digitsEnd(text, intStart);
+  if (intEnd === intStart) return undefined;
+  let fracEnd = intEnd;
+  if (text.charCodeAt(intEnd) === 46 /* . */) {
+    fracEnd = digitsEnd(text, intEnd + 1);
+    if (fracEnd === intEnd + 1) return undefined;
+  }
+  let exponent = 0;
+  if (fracEnd < n) {
+    const e = text.charCodeAt(fracEnd);
+    if (e !== 101 /* e */ && e !== 69 /* E */) return undefined;
+    const s = text.charCodeAt(fracEnd + 1);
+    const expStart = s === 45 || s === 43 ? fracEnd + 2 : fracEnd + 1;
+    if (digitsEnd(text, expStart) !== n || expStart === n) return undefined;
+    exponent = Number(text.slice(fracEnd + 1, n));
+  }
+  const fracDigits = fracEnd === intEnd ? "" : text.slice(intEnd + 1, fracEnd);
+  let digits = text.slice(intStart, intEnd) + fracDigits;
   if (digits.length > DECIMAL_DIGITS_MAX) return undefined;
-  const exponent = m[4] === undefined ? 0 : Number(m[4]);
   if (Math.abs(exponent) > DECIMAL_EXPONENT_MAX) return undefined;
-  let fracLen = (m[3] ?? "").length - exponent;
+  let fracLen = fracDigits.length - exponent;
   if (fracLen < 0) {
     digits += "0".repeat(-fracLen);
     fracLen = 0;
@@ -43,7 +74,7 @@ export function parseDec(text: string): Dec | undefined {
   }
   if (fracLen > SCALE_DIGITS) return undefined;
   const units = BigInt(digits === "" ? "0" : digits) * 10n ** BigInt(SCALE_DIGITS - fracLen);
-  return (sign * units) as Dec;
+  return (first === 45 ? -units : units) as Dec;
 }
 
 /** A JSON number arrives as a double; its shortest round-trip text is what the author wrote. */
@@ -98,9 +129,15 @@ export function roundTo(a: Dec, places: number): Dec {
 
 /** Plain decimal with trailing zeros dropped: 1.0850000000 prints as "1.085", 100 as "100". */
 export function toPlain(a: Dec): string {
-  const text = toFixed(a, SCALE_DIGITS);
-  const trimmed = text.replace(/\.?0+$/, "");
-  return trimmed === "-0" || trimmed === "" ? "0" : trimmed;
+  const negative = a < 0n;
+  const units = negative ? -a : a;
+  const whole = (units / SCALE).toString();
+  const frac = units % SCALE;
+  if (frac === 0n) return negative ? `-${whole}` : whole;
+  const fracText = frac.toString().padStart(SCALE_DIGITS, "0");
+  let end = fracText.length;
+  while (fracText.charCodeAt(end - 1) === CHAR_0) end -= 1;
+  return `${negative ? "-" : ""}${whole}.${fracText.slice(0, end)}`;
 }
 
 /** For charts and statistics only; never for figures written as numbers in artifacts. */

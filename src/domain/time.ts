@@ -12,7 +12,8 @@ export interface Instant {
   readonly text: string;
 }
 
-const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+/** The form parseInstant accepts (it reads it by character code; tests hold it to this). */
+export const RFC3339_UTC_SHAPE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 
 /** Midnight (ms) of each calendar day seen, or NaN for a day that does not exist (2025-02-30). */
 const dayStartMs = new Map<string, number>();
@@ -31,17 +32,58 @@ function startOfDayMs(date: string, year: number, month: number, day: number): n
   return ms;
 }
 
-/** Parses an RFC 3339 timestamp in UTC ('Z'). Returns undefined when malformed or out of range. */
+const CHAR_0 = 48;
+
+/** The calendar day parseInstant read last ("YYYY-MM-DD") and its midnight. */
+const lastDay = { date: "", ms: 0 };
+
+function rememberDay(date: string, year: number, month: number, day: number): number {
+  const ms = startOfDayMs(date, year, month, day);
+  lastDay.date = date;
+  lastDay.ms = ms;
+  return ms;
+}
+
+/** The value of `count` ASCII digits at `at`, or -1 if one of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - CHAR_0;
+    if (!(d >= 0 && d <= 9)) return -1; // NaN past the end of the text, too
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Parses an RFC 3339 timestamp in UTC ('Z'). Returns undefined when malformed or out of range.
+ * Read by character code, not a regular expression: it runs for every input line, and a match
+ * array per line was a measurable share of the garbage collector's work (issue 18).
+ */
 export function parseInstant(text: string): Instant | undefined {
-  const m = RFC3339_UTC.exec(text);
-  if (m === null) return undefined;
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
+  // YYYY-MM-DDTHH:MM:SS then optionally .F{1,9}, then Z: the shape RFC3339_UTC_SHAPE describes.
+  const n = text.length;
+  if (n < 20 || n > 30 || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":" || text[16] !== ":") return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let frac = 0;
+  if (n > 20) {
+    if (text[19] !== "." || n === 21) return undefined;
+    const fracDigits = n - 21;
+    const f = digitsAt(text, 20, fracDigits);
+    if (f < 0) return undefined;
+    frac = f * 10 ** (9 - fracDigits);
+  }
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const dayMs = startOfDayMs(text.slice(0, 10), Number(m[1]), Number(m[2]), Number(m[3]));
+  // Consecutive input lines are nearly always on one day: that day's midnight without a slice.
+  const dayMs = lastDay.date !== "" && text.startsWith(lastDay.date) ? lastDay.ms : rememberDay(text.slice(0, 10), year, month, day);
   if (Number.isNaN(dayMs)) return undefined;
-  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(9, "0"));
   const wholeMs = dayMs + hour * 3_600_000 + minute * 60_000 + second * 1000;
   return { ms: wholeMs + Math.floor(frac / 1_000_000), subNs: frac % 1_000_000, text };
 }

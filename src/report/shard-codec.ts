@@ -45,10 +45,36 @@ export function renderGroupLine(group: EmitGroup): string {
   return JSON.stringify(group, encode) + "\n";
 }
 
+/**
+ * The decimals of a parsed group line, decoded in place: a walk over the plain parse, not a
+ * JSON.parse reviver (which cost a third of `merge`, issue 18). Same result: every object with a
+ * string "$dec" becomes that decimal; nothing else changes.
+ */
+function decodeDecimals(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === "object") value[i] = decodeDecimals(item);
+    }
+    return value;
+  }
+  const obj = value as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(obj, "$dec")) return decode("", obj);
+  for (const key of Object.keys(obj)) {
+    const item = obj[key];
+    if (item === null || typeof item !== "object") continue;
+    const decoded = decodeDecimals(item);
+    // defineProperty, not assignment: a "__proto__" key is data here, as JSON.parse made it.
+    if (decoded !== item) Object.defineProperty(obj, key, { value: decoded, enumerable: true, writable: true, configurable: true });
+  }
+  return obj;
+}
+
 export function parseGroupLine(text: string, line: number): EmitGroup {
   let value: unknown;
   try {
-    value = JSON.parse(text, decode);
+    value = decodeDecimals(JSON.parse(text));
   } catch (err) {
     throw new DataError(SHARD_GROUPS_NAME, line, "(line)", "one JSON group written by `replay --shard`", (err as Error).message);
   }

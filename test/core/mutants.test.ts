@@ -36,9 +36,10 @@ describe("the order-id cache's purge", () => {
   });
 
   it("through the replay: a restart exactly at a closed entry's expiry purges it", () => {
+    // The restart is the last record: the runs after it (startup, end) are at the same instant.
     const journal = (restartAt: string) => [J.snapshot("07:00:00"), J.decision("08:00:00", "C1", "EURUSD", "buy", 1000, 1.1), J.restart(restartAt)];
     const broker = [B.snapshot("06:59:00"), B.accepted("08:00:01", "C1", "B1", "EURUSD", "buy", 1000), B.fill("08:00:02", "C1", "B1", "EURUSD", "buy", 1000, 1.1),
-      B.snapshot("08:30:00", [{ symbol: "EURUSD", qty: 1000, avg_price: 1.1 }])];
+      B.snapshot("08:00:30", [{ symbol: "EURUSD", qty: 1000, avg_price: 1.1 }])];
     const cfg = { idempotency_ttl_ms: 60_000, slippage_presets: [{ symbol: "EURUSD", session: "eu", max_slippage_pips: 100 }] };
     expect(run(journal("08:00:59.999"), broker, cfg).report.cache.entriesPurged).toBe(0);
     expect(run(journal("08:01:00"), broker, cfg).report.cache.entriesPurged).toBe(1);

@@ -54,10 +54,10 @@ const baseline = (() => {
   };
 })();
 
-/** A cache holding a replay of the healthy scenario killed after its record `n`. */
+/** A cache holding a replay of the healthy scenario killed after its record `n` (written through, so its log has rows). */
 function interruptedCache(n: number): string {
   const cache = freshCache();
-  expect(runCli(replayArgs(cache, join(tempDir(), "killed")), { [FAULT_ENV]: `record@${n}:kill` }).status).toBe(-1);
+  expect(runCli([...replayArgs(cache, join(tempDir(), "killed")), "--cache-batch", "1"], { [FAULT_ENV]: `record@${n}:kill` }).status).toBe(-1);
   return cache;
 }
 
@@ -101,6 +101,24 @@ describe("rerunning a completed replay on its cache (fault suite, item 8)", () =
     expect(runCli(replayArgs(cache, out), { [FAULT_ENV]: "cache-committed:kill" }).status).toBe(-1);
     expect(runCli(replayArgs(cache, out)).status).toBe(0);
     expect(readArtifacts(out)).toEqual(baseline());
+  });
+});
+
+describe("a run killed by a build before issue 18 (its batch size not kept in the file)", () => {
+  it("resumes record by record, as that build logged it, to the same artifacts", () => {
+    const scenario = join(tempDir(), "scenario");
+    expect(runCli(["gen", "--seed", "18", "--events", "3000", "--out", scenario]).status).toBe(0);
+    const expected = join(tempDir(), "expected");
+    expect(runCli(replayArgs(freshCache(), expected, scenario)).status).toBe(0);
+    const cache = freshCache();
+    // Killed past the default batch's first end (record 256), its changes logged one record at a time.
+    const killed = runCli([...replayArgs(cache, join(tempDir(), "killed"), scenario), "--cache-batch", "1"], { [FAULT_ENV]: "record@600:kill" });
+    expect(killed.status).toBe(-1);
+    edit(cache, "DELETE FROM meta WHERE key LIKE 'batch:%'");
+    const out = join(tempDir(), "out");
+    const r = runCli(replayArgs(cache, out, scenario));
+    expect(r.status, r.stderr).toBe(0);
+    expect(readArtifacts(out)).toEqual(readArtifacts(expected));
   });
 });
 

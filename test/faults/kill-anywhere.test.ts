@@ -18,20 +18,22 @@ const KILL_POINTS = Number(process.env["KILL_POINTS"] ?? 6);
 const CHAIN_POINTS_MAX = 5;
 
 describe(`kill anywhere: ${KILL_POINTS} random kill points, all byte-identical after resume (seed ${SEED})`, () => {
-  it("records and named points of the commit, with write-through and group commit", async () => {
+  it("records and named points of the commit, at the default group commit, write-through, and a batch of 7", async () => {
     const dir = join(tempDir(), "scenario");
     expect(runCli(["gen", "--seed", String(SEED), "--events", "3000", "--faults", "disconnect,crash-restart,duplicate-delivery,drop-ack,orphan", "--out", dir]).status).toBe(0);
     const records = recordCount(dir);
     const rng = xoroshiro128plus(SEED);
-    const baselines = { write: await baselineOf(dir, []), batch: await baselineOf(dir, ["--cache-batch", "64"]) };
+    // The default group commit, write-through, and a small batch whose boundaries fall inside orders.
+    const modes: string[][] = [[], ["--cache-batch", "1"], ["--cache-batch", "7"]];
+    const baselines = await Promise.all(modes.map((extra) => baselineOf(dir, extra)));
     let killed = 0;
     for (let chain = 0; killed < KILL_POINTS; chain++) {
       const length = Math.min(KILL_POINTS - killed, uniformInt(rng, 1, CHAIN_POINTS_MAX));
       const points: KillPoint[] = Array.from({ length }, () => (uniformInt(rng, 0, 3) === 0
         ? { point: NAMED_KILL_POINTS[uniformInt(rng, 0, NAMED_KILL_POINTS.length - 1)]! }
         : { record: uniformInt(rng, 1, records) }));
-      const batch = chain % 2 === 1;
-      await killChain(dir, batch ? baselines.batch : baselines.write, points, batch ? ["--cache-batch", "64"] : [], `seed ${SEED}, chain ${chain}`);
+      const mode = chain % modes.length;
+      await killChain(dir, baselines[mode]!, points, modes[mode]!, `seed ${SEED}, chain ${chain} (${modes[mode]!.join(" ") || "default batch"})`);
       killed += length;
     }
     expect(killed).toBeGreaterThanOrEqual(KILL_POINTS);

@@ -3,6 +3,7 @@
 
 import type { Command } from "commander";
 import * as D from "../../domain/decimal.js";
+import { CACHE_BATCH_DEFAULT } from "../../adapters/cache-store.js";
 import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
@@ -22,7 +23,7 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", "output folder: a link to the current artifact set, swapped atomically (the complete old set or the complete new one, never a mix); your own files in it are kept. A symbolic link recon-proof did not make is refused (not followed); a read-only folder is refused")
-    .option("--cache-batch <records>", "with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes). Default 1: every record's changes on disk before the next")
+    .option("--cache-batch <records>", `with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes, byte for byte). Default ${CACHE_BATCH_DEFAULT}; 1 puts every record's changes on disk before the next`)
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
     .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
@@ -97,9 +98,9 @@ Example:
     });
 }
 
-/** --cache-batch: records per cache transaction, 1 (write-through) when not given. */
-function parseCacheBatch(text: string | undefined): number {
-  if (text === undefined) return 1;
+/** --cache-batch: records per cache transaction (undefined: the store's default, CACHE_BATCH_DEFAULT). */
+function parseCacheBatch(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 1_000_000) {
     throw new ConfigError(`--cache-batch takes a whole number of records from 1 to 1000000, got ${JSON.stringify(text)}`);
   }
