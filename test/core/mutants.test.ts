@@ -132,3 +132,13 @@ describe("the replay's last instant", () => {
     expect(r.report.lastRun?.ts).toBe("2025-10-20T09:00:00Z");
   });
 });
+
+describe("the order-id cache's limit counts live ids", () => {
+  it("exactly at cache_entries_max, an id past its TTL leaves to make room for a new one (one still live does not)", () => {
+    const full = () => new OrderIdCache([entry("C1", 60_000), entry("C2", 120_000)], 2);
+    const c = full();
+    c.recordSent(entry("C3", 200_000), 60_000, 7);
+    expect(c.allEntries().map((e) => e.clientOrderId)).toEqual(["C2", "C3"]);
+    expect(() => full().recordSent(entry("C3", 200_000), 59_999, 7)).toThrow(/cache_entries_max=2/);
+  });
+});
