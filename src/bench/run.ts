@@ -28,6 +28,8 @@ run are what compare; each time is the best of --rounds runs):
                       through (--cache-batch 1)
   shards / unsharded  replay --shard 1/2 and 2/2 as two processes at once, then merge, against
                       one unsharded replay process (wall time: this is about both cores)
+  --jobs 2 / 1        replay --jobs 2 (two worker threads, merged in memory) against --jobs 1,
+                      wall time and the process's CPU time, and its peak RSS
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
 
@@ -114,11 +116,41 @@ function cli(args: readonly string[]): Promise<number> {
   });
 }
 
+/** A CLI replay in a child process: wall time, the child's CPU time (user + system) and peak RSS. */
+function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number; rssBytes: number } {
+  const self = fileURLToPath(import.meta.url);
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [self, "--child-cli", ...args], { encoding: "utf8" });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) throw new Error(`child replay failed: ${r.stderr}`);
+  const [cpuMs, rssBytes] = r.stdout.trim().split("\n").at(-1)!.split(" ").map(Number);
+  return { wallMs, cpuMs: cpuMs!, rssBytes: rssBytes! };
+}
+
+/** replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately. */
+function jobsRows(inputs: readonly string[], out: (name: string) => string, rounds: number): Row[] {
+  type Run = ReturnType<typeof replayProcess>;
+  let one: Run | null = null;
+  let two: Run | null = null;
+  for (let r = 0; r < rounds; r += 1) {
+    const a = replayProcess(["replay", ...inputs, "--jobs", "1", "--out", out("jobs1")]);
+    const b = replayProcess(["replay", ...inputs, "--jobs", "2", "--out", out("jobs2")]);
+    if (one === null || a.wallMs < one.wallMs) one = a;
+    if (two === null || b.wallMs < two.wallMs) two = b;
+  }
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  return [
+    { what: "replay --jobs 1 (CLI)", value: `${(one!.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(one!.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(one!.rssBytes)}` },
+    { what: "replay --jobs 2 (worker threads)", value: `${(two!.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(two!.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(two!.rssBytes)}` },
+    { what: "--jobs 2 / --jobs 1", value: `${(two!.wallMs / one!.wallMs).toFixed(2)}x`, note: `wall time (CPU ${(two!.cpuMs / one!.cpuMs).toFixed(2)}x); target below 1x on 2 cores` },
+  ];
+}
+
 /** Two shard processes at once, then merge; against one unsharded replay process. Wall time. */
 async function shardRows(dir: string, scratch: string, rounds: number): Promise<Row[]> {
   const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl")];
   const out = (name: string) => join(scratch, name, String(Math.random()).slice(2));
-  const unsharded = await best(rounds, () => cli(["replay", ...inputs, "--out", out("unsharded")]));
+  const unsharded = await best(rounds, () => cli(["replay", ...inputs, "--jobs", "1", "--out", out("unsharded")]));
   let mergeMs = Infinity;
   const sharded = await best(rounds, async () => {
     const dirs = [out("s1"), out("s2")];
@@ -130,6 +162,7 @@ async function shardRows(dir: string, scratch: string, rounds: number): Promise<
     { what: "--shard 1/2 ∥ --shard 2/2, then merge", value: `${(sharded.wallMs / 1000).toFixed(1)} s`, note: "wall time, both processes at once" },
     { what: "sharded + merge / unsharded", value: `${(sharded.wallMs / unsharded.wallMs).toFixed(2)}x`, note: "target below 1x on 2 cores" },
     { what: "merge alone", value: `${(mergeMs / 1000).toFixed(1)} s`, note: "wall time" },
+    ...jobsRows(inputs, out, rounds),
   ];
 }
 
@@ -174,6 +207,16 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     process.stdout.write(HELP);
+    return;
+  }
+  if (process.argv[2] === "--child-cli") {
+    // The CLI's own entry, in this process, so that its CPU time and peak RSS can be read after.
+    process.argv.splice(2, 1);
+    process.on("exit", () => {
+      const u = process.resourceUsage();
+      process.stdout.write(`${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS * 1024}\n`);
+    });
+    await import("../cli/main.js");
     return;
   }
   if (process.argv[2] === "--child-replay") {

@@ -260,7 +260,7 @@ export function runShardReplayInterruptibly(args: ReplayArgs, spec: ShardSpec): 
 }
 
 /** Provenance of a replay, once both inputs have been read to their end. */
-function runMeta(journal: RecordStream<unknown>, broker: RecordStream<unknown>, loaded: LoadedConfig): RunMeta {
+export function runMeta(journal: RecordStream<unknown>, broker: RecordStream<unknown>, loaded: LoadedConfig): RunMeta {
   return {
     journal: journal.meta(), broker: broker.meta(), configFile: loaded.file,
     configHash: loaded.hash, effectiveConfig: loaded.effective,

@@ -34,6 +34,13 @@ export async function yieldToSignals(): Promise<void> {
   throw new Interrupted(received);
 }
 
+/** Throws Interrupted if a signal came (for work that waits on events rather than looping). */
+export function throwIfSignalled(): void {
+  if (received === null) return;
+  stoppedWork = true;
+  throw new Interrupted(received);
+}
+
 /**
  * Runs `body` with the three signals trapped. The body reports an Interrupted of its own (through
  * describeFailure: a one-line message and the signal's exit code); a signal that came after the

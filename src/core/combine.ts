@@ -85,27 +85,101 @@ export function combineGroups(parts: readonly EmitGroup[], shardCount: number): 
 }
 
 /**
- * Walks the shards' group streams (each in sequence order) and yields combined groups in order.
- * `onGroup` sees each combined group (merge uses it to find the first kill-switch engagement).
+ * Lines up the shards' group streams as they arrive (pushed in pieces, each stream in sequence
+ * order) and hands out combined groups in sequence order. A sequence number is ready once every
+ * shard has either shown a group at or past it or ended: only then is it known which shards have a
+ * part of it. Memory holds the groups of the shards that are ahead, no more.
  */
+export class GroupStreamMerge {
+  private readonly queues: EmitGroup[][];
+  private readonly heads: number[];
+  private readonly ended: boolean[];
+  private readonly last: number[];
+
+  constructor(private readonly shardCount: number) {
+    this.queues = Array.from({ length: shardCount }, () => []);
+    this.heads = Array.from({ length: shardCount }, () => 0);
+    this.ended = Array.from({ length: shardCount }, () => false);
+    this.last = Array.from({ length: shardCount }, () => -1);
+  }
+
+  /** Shard `i`'s next groups (0-based), in its sequence order. */
+  push(i: number, groups: readonly EmitGroup[]): void {
+    if (this.ended[i] === true) throw new Error(`invariant: shard ${i + 1} pushed groups after its end`);
+    const queue = this.queues[i]!;
+    for (const g of groups) {
+      if (g.seq <= this.last[i]!) throw new ShardMismatch(`shard ${i + 1} group order`, `after ${this.last[i]}`, String(g.seq));
+      this.last[i] = g.seq;
+      queue.push(g);
+    }
+  }
+
+  /** Shard `i` has no more groups. */
+  end(i: number): void {
+    this.ended[i] = true;
+  }
+
+  private head(i: number): EmitGroup | undefined {
+    return this.queues[i]![this.heads[i]!];
+  }
+
+  private take(i: number): EmitGroup {
+    const g = this.head(i)!;
+    this.heads[i] = this.heads[i]! + 1;
+    const queue = this.queues[i]!;
+    if (this.heads[i] === queue.length) { // drained: let the queue's array go
+      queue.length = 0;
+      this.heads[i] = 0;
+    }
+    return g;
+  }
+
+  /** The combined groups that are ready, in sequence order. */
+  *ready(): Generator<EmitGroup> {
+    for (;;) {
+      let seq = Infinity;
+      for (let i = 0; i < this.shardCount; i += 1) {
+        const h = this.head(i);
+        if (h === undefined) {
+          if (!this.ended[i]) return; // shard i may yet have a part of the next group
+        } else if (h.seq < seq) {
+          seq = h.seq;
+        }
+      }
+      if (seq === Infinity) return;
+      const parts: EmitGroup[] = [];
+      for (let i = 0; i < this.shardCount; i += 1) if (this.head(i)?.seq === seq) parts.push(this.take(i));
+      yield combineGroups(parts, this.shardCount);
+    }
+  }
+
+  /** True when shard `i` has not ended and none of its groups wait: nothing is ready until it sends more. */
+  waitsFor(i: number): boolean {
+    return !this.ended[i] && this.head(i) === undefined;
+  }
+
+  /** True when every shard ended and every group was handed out. */
+  get done(): boolean {
+    return this.ended.every((e, i) => e && this.head(i) === undefined);
+  }
+}
+
+/** Walks the shards' group streams (each in sequence order) and yields combined groups in order. */
 export function* mergeGroupStreams(streams: ReadonlyArray<Iterable<EmitGroup>>): Generator<EmitGroup> {
   const its = streams.map((s) => s[Symbol.iterator]());
-  const heads = its.map((it) => it.next());
-  const last = streams.map(() => -1);
-  for (;;) {
-    let seq = Infinity;
-    for (const h of heads) if (!h.done && h.value.seq < seq) seq = h.value.seq;
-    if (seq === Infinity) return;
-    const parts: EmitGroup[] = [];
-    for (let i = 0; i < its.length; i += 1) {
-      const h = heads[i]!;
-      if (h.done || h.value.seq !== seq) continue;
-      if (h.value.seq <= last[i]!) throw new ShardMismatch(`shard ${i + 1} group order`, `after ${last[i]}`, String(h.value.seq));
-      last[i] = h.value.seq;
-      parts.push(h.value);
-      heads[i] = its[i]!.next();
+  const merge = new GroupStreamMerge(streams.length);
+  const pull = (i: number) => {
+    const next = its[i]!.next();
+    if (next.done === true) merge.end(i);
+    else merge.push(i, [next.value]);
+  };
+  its.forEach((_it, i) => pull(i));
+  while (!merge.done) {
+    for (const group of merge.ready()) {
+      yield group;
     }
-    yield combineGroups(parts, streams.length);
+    // Refill every shard whose queue ran dry (one group each: a shard's groups need not fit in memory).
+    for (let i = 0; i < its.length; i += 1) if (merge.waitsFor(i)) pull(i);
   }
 }
 
@@ -158,9 +232,49 @@ export interface ShardOutput {
   readonly groups: Iterable<EmitGroup>;
 }
 
+/** Sharding was not exact: the merged result might not be the unsharded one (`why` says which rule). */
+export class InexactMerge extends ConfigError {
+  constructor(readonly why: string) {
+    super(`these shards cannot be merged into the unsharded result: ${why}. Replay this input without --shard.`);
+    this.name = "InexactMerge";
+  }
+}
+
+/** What a shard leaves besides its groups. */
+export type ShardEnd = Omit<ShardOutput, "groups">;
+
+/**
+ * Assembles combined groups (in sequence order) into the unsharded report; trade rows go to
+ * `onTrades` as they are assembled (the report's own `trades` is empty).
+ */
+export class MergedReport {
+  private readonly assembler: Assembler;
+  private firstKill: { seq: number; ts: string } | null = null;
+  /** Combined groups added so far. */
+  groups = 0;
+
+  constructor(private readonly limits: MergeLimits, private readonly onTrades: (rows: TradeRow[]) => void) {
+    this.assembler = new Assembler(limits.reportListItemsMax);
+  }
+
+  add(group: EmitGroup): void {
+    if (this.firstKill === null && group.kills.length > 0) this.firstKill = { seq: group.seq, ts: group.kills[0]!.ts };
+    this.assembler.add(group);
+    if (group.trades.length > 0) this.onTrades(this.assembler.drainTrades());
+    this.groups += 1;
+  }
+
+  /** The report, once every group is added. Throws InexactMerge when sharding was not exact. */
+  finish(shards: readonly ShardEnd[]): Report {
+    const why = inexactness(shards.map((s) => s.evidence), this.firstKill, this.limits);
+    if (why !== null) throw new InexactMerge(why);
+    return composeReport(this.assembler.lists(), mergeStates(shards.map((s) => s.state)), []);
+  }
+}
+
 /**
  * The unsharded report from all N shards, in shard order. Trade rows go to `onTrades` as they are
- * assembled (the report's own `trades` is empty). Throws a ConfigError when sharding was not exact.
+ * assembled (the report's own `trades` is empty). Throws InexactMerge when sharding was not exact.
  */
 export function mergeShards(
   limits: MergeLimits,
@@ -168,19 +282,10 @@ export function mergeShards(
   onTrades: (rows: TradeRow[]) => void,
   onGroup: (count: number) => void = () => {},
 ): Report {
-  const assembler = new Assembler(limits.reportListItemsMax);
-  let firstKill: { seq: number; ts: string } | null = null;
-  let groups = 0;
+  const merged = new MergedReport(limits, onTrades);
   for (const group of mergeGroupStreams(shards.map((s) => s.groups))) {
-    if (firstKill === null && group.kills.length > 0) firstKill = { seq: group.seq, ts: group.kills[0]!.ts };
-    assembler.add(group);
-    if (group.trades.length > 0) onTrades(assembler.drainTrades());
-    groups += 1;
-    onGroup(groups);
+    merged.add(group);
+    onGroup(merged.groups);
   }
-  const why = inexactness(shards.map((s) => s.evidence), firstKill, limits);
-  if (why !== null) {
-    throw new ConfigError(`these shards cannot be merged into the unsharded result: ${why}. Replay this input without --shard.`);
-  }
-  return composeReport(assembler.lists(), mergeStates(shards.map((s) => s.state)), []);
+  return merged.finish(shards);
 }

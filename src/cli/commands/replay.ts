@@ -11,7 +11,8 @@ import { totalsDoc } from "../../report/report-json.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { outputFor, runWithOutput } from "../output.js";
-import { runReplayInterruptibly, runShardReplayInterruptibly } from "../run-replay.js";
+import { chooseJobs, jobs_auto_input_bytes_min, jobs_max, parseJobs, runReplayInJobs } from "../replay-jobs.js";
+import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../run-replay.js";
 import { SIGNALS_HELP, withSignalsTrapped } from "../signals.js";
 
 export function registerReplay(program: Command, setExit: SetExit): void {
@@ -26,6 +27,7 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option("--cache-batch <records>", `with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes, byte for byte). Default ${CACHE_BATCH_DEFAULT}; 1 puts every record's changes on disk before the next`)
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
+    .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. Each thread reads both logs whole, so on 2 cores this is no faster than one job and takes about three times the memory (measured: README "Sharding"); with more cores each worker does less of the engine's work (not measured here). auto: one per core when the inputs hold ${jobs_auto_input_bytes_min / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${jobs_max}; default 1`)
     .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
@@ -62,18 +64,20 @@ ${SIGNALS_HELP}
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
-    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; shard?: string; shardBy: string; json?: boolean }) => {
+    .action((opts: { journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; shard?: string; shardBy: string; jobs?: string; json?: boolean }) => {
       const out = outputFor(opts.json === true);
       setExit(withSignalsTrapped(() => runWithOutput("replay", out, async () => {
         const cacheBatch = parseCacheBatch(opts.cacheBatch);
+        const jobsRequest = parseJobs(opts.jobs ?? "1");
         if (opts.shard !== undefined) {
+          if (jobsRequest !== "auto" && jobsRequest > 1) throw new ConfigError("--jobs cannot be combined with --shard: a shard is one job; run the shards side by side instead");
           const spec = parseShardSpec(opts.shard, opts.shardBy);
           const { groups, warnings } = await runShardReplayInterruptibly({ ...opts, cacheBatch }, spec);
           printWarnings(warnings);
           out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
           return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
         }
-        const outcome = await runReplayInterruptibly({ ...opts, cacheBatch });
+        const outcome = await replayInJobs({ ...opts, cacheBatch }, jobsRequest, (line) => out.note(line));
         printWarnings(outcome.warnings);
         const { report } = outcome;
         const t = report.totals;
@@ -96,6 +100,18 @@ Example:
         };
       }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" } })));
     });
+}
+
+/** The replay in as many jobs as asked for and possible; in one job where they cannot be merged exactly. */
+async function replayInJobs(args: ReplayArgs, request: ReturnType<typeof parseJobs>, note: (line: string) => void): Promise<ReplayOutcome> {
+  const { jobs, declined } = chooseJobs(request, args);
+  if (declined !== null) note(`recon-proof: --jobs ${String(request)}: ${declined}; replaying in one job`);
+  if (jobs > 1) {
+    const result = await runReplayInJobs(args, jobs);
+    if (result.kind === "done") return result.outcome;
+    if (!result.quiet) note(`recon-proof: --jobs ${jobs}: ${result.why}; replaying in one job`);
+  }
+  return runReplayInterruptibly(args);
 }
 
 /** --cache-batch: records per cache transaction (undefined: the store's default, CACHE_BATCH_DEFAULT). */
