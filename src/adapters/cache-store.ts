@@ -245,9 +245,9 @@ class BatchChanges {
 
 export class SqliteCacheStore {
   private readonly insertOp: Database.Statement<[string, number, number, string, string]>;
-  private readonly writeSteps: (steps: ReadonlyArray<readonly [number, readonly string[]]>) => void;
-  private opsWritten = 0;
-  /** The batch under way: input records from `batchStart` on. */
+  /** Writes one batch's rows (seq: the batch's last input record) and counts them, in one transaction. */
+  private readonly writeBatch: (seq: number, bodies: readonly string[]) => void;
+  /** The changes of the batch under way (since the last multiple of recordsPerTransaction). */
   private batch = new BatchChanges();
   private recordsPerTransaction = CACHE_BATCH_DEFAULT;
 
@@ -261,15 +261,12 @@ export class SqliteCacheStore {
   ) {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
     const countChanges = db.prepare("UPDATE runs SET changes = changes + ? WHERE run_key = ?");
-    this.writeSteps = db.transaction((steps: ReadonlyArray<readonly [number, readonly string[]]>) => {
-      let n = 0;
-      for (const [seq, bodies] of steps) {
-        bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
-        n += bodies.length;
-      }
-      countChanges.run(n, this.runKey);
+    this.writeBatch = db.transaction((seq: number, bodies: readonly string[]) => {
+      bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
+      countChanges.run(bodies.length, this.runKey);
     });
   }
+
   /**
    * Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown
    * (the replay then runs with the kill switch engaged); another replay holding the cache is an
@@ -365,8 +362,7 @@ export class SqliteCacheStore {
     }
     if (bodies.length === 0) return;
     try {
-      this.writeSteps([[lastSeq, bodies]]);
-      this.opsWritten += bodies.length;
+      this.writeBatch(lastSeq, bodies);
     } catch (err) {
       throw new IoError(`cannot write the order-id cache: ${(err as Error).message}`);
     }

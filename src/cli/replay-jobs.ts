@@ -12,7 +12,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
-import { fileBytes, loadConfig } from "../adapters/inputs.js";
+import { loadConfig } from "../adapters/inputs.js";
 import { GroupStreamMerge, InexactMerge, MergedReport, type ShardEnd } from "../core/combine.js";
 import type { EmitGroup } from "../core/emit.js";
 import type { ShardSpec } from "../core/shard.js";
@@ -75,7 +75,7 @@ export interface JobsChoice {
 /** How many jobs a replay runs: `auto` is one per core for large inputs, one otherwise. */
 export function chooseJobs(request: JobsRequest, args: Pick<ReplayArgs, "journal" | "broker" | "cache">, cores = availableParallelism()): JobsChoice {
   if (request === "auto") {
-    const large = fileBytes(args.journal) + fileBytes(args.broker) >= jobs_auto_input_bytes_min;
+    const large = replayInputBytes(args) >= jobs_auto_input_bytes_min;
     return { jobs: args.cache === undefined && large ? Math.min(cores, jobs_max) : 1, declined: null };
   }
   if (request > 1 && args.cache !== undefined) {
@@ -192,7 +192,6 @@ export async function runReplayInJobs(args: ReplayArgs, jobs: number, workerUrl:
   let committed = false;
   try {
     const ends = await run.ends;
-    await run.stop();
     const report = merged.finish(ends);
     trades.flush();
     const warnings = writer.commit(renderReportArtifacts(report, ends[0]!.meta));
