@@ -1,6 +1,7 @@
 // The reconciliation rules of CONTRACT §4, one behaviour per test, through the pure core.
 
 import { describe, expect, it } from "vitest";
+import * as D from "../src/domain/decimal.js";
 import { alertNames, B, J, kinds, run } from "./helpers/replay.js";
 
 const FLAT_START = [J.snapshot("07:00:00")];
@@ -106,6 +107,25 @@ describe("disconnects, missed events and the kill switch", () => {
         B.cancelled("08:01:30", "B1"), B.reconnect("08:02:00")]);
     expect(kinds(r)).toEqual(["order_state_caught_by_reconcile"]);
     expect(r.report.totals.killSwitch).toBe(false);
+  });
+
+  it("fills of two orders missed during a disconnect are taken in the broker's order, so the average cost agrees (no false drift)", () => {
+    // Long 5000 @ 1.30. C1 (buy 2000) is accepted before C2 (sell 6000), but C2 fills first:
+    // the broker goes short 1000 @ 1.40, then long 1000 @ 1.50. Taken order by order (C1 first)
+    // the engine would be long 7000 @ 1.357..., then long 1000 at that price: a 1,428-pip drift.
+    const long = [{ symbol: "EURUSD", qty: 5000, avg_price: 1.3 }];
+    const r = run([J.snapshot("07:00:00", [], long), J.decision("08:00:00", "C1", "EURUSD", "buy", 2000, 1.5),
+      J.decision("08:00:00", "C2", "EURUSD", "sell", 6000, 1.4)],
+    [B.snapshot("06:59:00", long), B.accepted("08:00:01", "C1", "B1", "EURUSD", "buy", 2000),
+      B.accepted("08:00:02", "C2", "B2", "EURUSD", "sell", 6000), B.disconnect("08:00:03"),
+      B.fill("08:00:04", "C2", "B2", "EURUSD", "sell", 6000, 1.4), B.fill("08:00:05", "C1", "B1", "EURUSD", "buy", 2000, 1.5),
+      B.reconnect("08:00:06")]);
+    expect(kinds(r)).toEqual(["fill_caught_by_reconcile", "fill_caught_by_reconcile"]);
+    expect(r.report.findings.items.map((f) => f.clientOrderId)).toEqual(["C2", "C1"]);
+    expect(r.report.totals.killSwitch).toBe(false);
+    const eur = r.report.positions.find((p) => p.symbol === "EURUSD")!;
+    expect([eur.engineQty, eur.engineAvgPrice, eur.brokerAvgPrice].map(D.toPlain)).toEqual(["1000", "1.5", "1.5"]);
+    expect(r.artifacts["trades.csv"].split("\n").slice(1, 3).map((l) => l.split(",")[2])).toEqual(["C2", "C1"]);
   });
 
   it("a reconciliation due while disconnected fails: ALERT_RECONCILE_FAILED and the kill switch", () => {

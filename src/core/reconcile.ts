@@ -7,7 +7,7 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import type { ReconcileRun, ReconcileTrigger } from "../domain/report.js";
 import { type Instant, utcDay } from "../domain/time.js";
-import { type BrokerOrder, provenLive } from "./broker-book.js";
+import { type BrokerFill, type BrokerOrder, provenLive } from "./broker-book.js";
 import { brokerHasRecordOf, type EngineCore, engageKill, forgetBrokerOrder, refOf, report } from "./context.js";
 import { type EngineOrder, isOpen } from "./engine-view.js";
 import * as F from "./findings.js";
@@ -17,7 +17,7 @@ import { dailyLossBreached, limitMismatches, overCap } from "./rules/limits.js";
 import { ttlExpired, unseenOrderState } from "./rules/local-orders.js";
 import { type CandidateOrder, matchKind, signatureCandidates } from "./rules/matching.js";
 import { orderMismatches } from "./rules/mismatch.js";
-import { reconcileOrder } from "./rules/orders.js";
+import { type OrderCorrections, reconcileOrder } from "./rules/orders.js";
 import { recoveryActions } from "./rules/recovery.js";
 import { brokerOrderSettled } from "./rules/settlement.js";
 import { writeTradeRow } from "./trades.js";
@@ -78,21 +78,32 @@ function closeRun(core: EngineCore, id: string, at: Instant, trigger: ReconcileT
 
 // ------------------------------------------------------------------ broker orders
 
-/** Every broker order with news: catch missed fills and cancels, re-link from the cache, find orphans. */
+/**
+ * Every broker order with news: catch missed fills and cancels, re-link from the cache, find orphans.
+ * Gather, then apply: the fills the engine missed across all its orders are taken in the broker's
+ * order (by broker line), as the broker booked them. Taken order by order instead, a sell caught
+ * before an earlier buy of another order would price the engine's average differently from the
+ * broker's and raise a position drift that is not there.
+ */
 function syncBrokerOrders(core: EngineCore, id: string, at: Instant, c: RunCounters): void {
   const rowWritten = core.reported.rowWritten.bind(core.reported);
   const known = core.view.knows.bind(core.view);
+  const synced: { b: BrokerOrder; e: EngineOrder | undefined; missed: OrderCorrections | undefined }[] = [];
   for (const b of core.book.unsettledOrders()) {
     const e = resolveOrRelink(core, refOf(b), at, id);
-    if (e !== undefined) catchUp(core, e, b, id, at, c);
+    synced.push({ b, e, missed: e === undefined ? undefined : catchUpStatus(core, e, b) });
+  }
+  takeMissedFills(core, synced, id, at, c);
+  for (const { b, e, missed } of synced) {
+    if (e !== undefined && missed !== undefined) catchUpTerms(core, e, b, missed, id, at);
     else reportOrphan(core, b, id, at, c);
     if (brokerOrderSettled(b, e?.status, rowWritten, known)) forgetBrokerOrder(core, b);
   }
 }
 
-/** Applies to the engine's order what the broker shows that the engine missed. */
-function catchUp(core: EngineCore, e: EngineOrder, b: BrokerOrder, id: string, at: Instant, c: RunCounters): void {
-  const { view, out } = core;
+/** Links the engine's order to the broker's, takes in a missed acceptance, and returns what else it missed. */
+function catchUpStatus(core: EngineCore, e: EngineOrder, b: BrokerOrder): OrderCorrections {
+  const { view } = core;
   view.link(e, b);
   const missed = reconcileOrder(e, b, view.knows.bind(view), view.sawTerminal(b));
   if (missed.accepted) {
@@ -100,15 +111,33 @@ function catchUp(core: EngineCore, e: EngineOrder, b: BrokerOrder, id: string, a
     view.setStatus(e, "accepted");
     if (wasSent) view.updateCache(e, "pending_fill");
   }
-  for (const fill of missed.fills) {
+  return missed;
+}
+
+/** Every fill the engine missed, across its orders, taken in the broker's order. */
+function takeMissedFills(
+  core: EngineCore, synced: readonly { e: EngineOrder | undefined; missed: OrderCorrections | undefined }[],
+  id: string, at: Instant, c: RunCounters,
+): void {
+  const caught: { e: EngineOrder; fill: BrokerFill }[] = [];
+  for (const { e, missed } of synced) {
+    if (e === undefined || missed === undefined) continue;
+    for (const fill of missed.fills) caught.push({ e, fill });
+  }
+  caught.sort((x, y) => x.fill.ev.line - y.fill.ev.line);
+  for (const { e, fill } of caught) {
     const outcome = takeFill(core, e, fill, "reconcile", id);
     c.fillsCaught += 1;
     core.totals.fillsCaught += 1;
     report(core, F.fillCaught(e, fill, outcome.complete, at, id));
   }
+}
+
+/** After the fills: the order's terms against the decision, and a cancel or reject the engine missed. */
+function catchUpTerms(core: EngineCore, e: EngineOrder, b: BrokerOrder, missed: OrderCorrections, id: string, at: Instant): void {
   checkTerms(core, e, b, id, at);
   if (missed.terminal !== null) {
-    view.markTerminalSeen(b);
+    core.view.markTerminalSeen(b);
     const wasOpen = isOpen(e.status);
     closeOrder(core, e, missed.terminal);
     if (wasOpen) report(core, F.orderStateCaught(e, b, at, id));

@@ -97,17 +97,17 @@ export const FINDING_WORDS: Readonly<Record<FindingKind, RuleWords>> = {
     healthy: (c) => `The engine's ${c.symbol ?? "?"} position within ${units(c.config.driftToleranceUnits)} units and ${units(c.config.driftTolerancePips)} pips of the broker's ${fact(c, "broker_qty")} @ ${fact(c, "broker_avg_price")} (the broker's latest position_snapshot plus the fills after it): every fill the broker booked seen or caught by the engine, and a snapshot that agrees with the broker after a restart.`,
   },
   fill_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.catchUp)",
+    rule: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
     fired: (c) => `A broker fill of ${order(c)} (${fact(c, "qty")} @ ${fact(c, "price")} at ${fact(c, "fill_ts")}) that the engine had not taken in was found by ${run(c)} and applied to the engine's view (source reconcile in trades.csv); the order is now filled (${fact(c, "filled_qty")} of ${fact(c, "order_qty")}).`,
     healthy: caughtHealthy,
   },
   partial_fill_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.catchUp)",
+    rule: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
     fired: (c) => `A partial broker fill of ${order(c)} (${fact(c, "qty")} @ ${fact(c, "price")} at ${fact(c, "fill_ts")}) that the engine had not taken in was found by ${run(c)} and applied (${fact(c, "filled_qty")} of ${fact(c, "order_qty")} filled now).`,
     healthy: caughtHealthy,
   },
   order_state_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.catchUp)",
+    rule: "rules/orders.reconcileOrder (reconcile.catchUpTerms)",
     fired: (c) => `The broker shows ${order(c)} ${fact(c, "broker_status")}, which the engine had not taken in; ${run(c)} applied it from the broker's record.`,
     healthy: (c) => `The engine seeing the broker's ${fact(c, "broker_status") === "rejected" ? "order_rejected" : "order_cancelled"} of ${order(c)} on the live stream: connected and running when it arrived.`,
   },
