@@ -1,7 +1,7 @@
 // The order-id cache on disk: SQLite through better-sqlite3 (synchronous, so the replay stays one
 // deterministic loop), WAL mode, written in batches of input records (group commit; 1 = write-through).
 //
-// Layout (schema 2):
+// Layout (schema 3):
 //   meta(key, value)       schema_version, entries_checksum (sha256 over the committed entries),
 //                          last_run and base_checksum (see base_entries)
 //   entries(...)           the cache as the last finished replay left it
@@ -11,9 +11,11 @@
 //                          one row per replay: run_key = sha256 of the inputs and the config;
 //                          changes counts its rows in ops, so a missing row is seen
 //   ops(run_key, seq, idx, body, crc)
-//                          the current replay's changes: one transaction per batch of input records
-//                          (seq: the batch's last record), one row per entry the batch changed;
-//                          meta batch:<run_key> holds the batch size while the run is under way
+//                          the current replay's changes: one transaction and one row per batch of
+//                          input records (seq: the batch's last record; idx 0), its body one JSON
+//                          line per entry the batch changed; meta batch:<run_key> holds the batch
+//                          size while the run is under way. (Schema 2 wrote one row per entry,
+//                          idx counting them: its bodies are one line each, read the same way.)
 //
 // One replay at a time: the connection holds SQLite's lock for as long as the replay runs
 // (locking_mode EXCLUSIVE), so a second replay on the same file is told so and touches nothing;
@@ -36,7 +38,7 @@ import * as D from "../domain/decimal.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import type { Side } from "../domain/records.js";
 
-export const CACHE_SCHEMA_VERSION = "2";
+export const CACHE_SCHEMA_VERSION = "3";
 
 const ENTRY_COLUMNS = `client_order_id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
   size TEXT NOT NULL, ref_price TEXT NOT NULL, filled_qty TEXT NOT NULL, ttl_utc_ms INTEGER NOT NULL,
@@ -58,6 +60,16 @@ ALTER TABLE runs ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 UPDATE runs SET changes = (SELECT COUNT(*) FROM ops WHERE ops.run_key = runs.run_key);
 INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2'), ('last_run', '');
 `;
+
+/**
+ * Schema 2 logged one row per changed entry; schema 3 one row per batch, its body a JSON line per
+ * entry. A schema 2 row is a one-line body, so its log reads as it is: only the version moves (an
+ * older recon-proof then refuses the file instead of misreading a batch row).
+ */
+const UPGRADE_TO_3 = "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '3')";
+
+/** The changes a logged row holds, one JSON text each (JSON.stringify never writes a raw newline). */
+const changesOf = (body: string): string[] => body.split("\n");
 
 interface EntryRow {
   client_order_id: string; decision_id: string; symbol: string; side: string; size: string;
@@ -101,7 +113,9 @@ function opBody(op: CacheOp): string {
 
 /** CRC-32 of a change and its position: catches a torn or edited row (cheap enough to run per change). */
 function opCrc(runKey: string, seq: number, idx: number, body: string): string {
-  return crc32(`${runKey}|${seq}|${idx}|${body}`).toString(16).padStart(8, "0");
+  // The CRC of `runKey|seq|idx|body`, continued over the body rather than computed over one
+  // concatenated string (which would copy every body once more).
+  return crc32(body, crc32(`${runKey}|${seq}|${idx}|`)).toString(16).padStart(8, "0");
 }
 
 function entriesChecksum(entries: readonly EntryRow[]): string {
@@ -212,9 +226,9 @@ export const CACHE_BATCH_DEFAULT = 256;
 const batchKey = (runKey: string): string => `batch:${runKey}`;
 
 /**
- * The changes of one batch of input records, one row per entry: an entry changed several times in
- * a batch (sent, accepted, filled) is written once, as it ended; entries the batch purged are one
- * purge row first. Folding these rows gives the same entries as folding every change in order.
+ * The changes of one batch of input records, one per entry: an entry changed several times in a
+ * batch (sent, accepted, filled) is written once, as it ended; entries the batch purged are one
+ * purge change first. Folding these gives the same entries as folding every change in order.
  */
 class BatchChanges {
   private readonly puts = new Map<string, CacheEntry>();
@@ -234,7 +248,7 @@ class BatchChanges {
     }
   }
 
-  /** The batch's rows, in a deterministic order (purges by id, then puts in the order first changed). */
+  /** The batch's changes, in a deterministic order (purges by id, then puts in the order first changed). */
   bodies(): string[] {
     const rows: CacheOp[] = [];
     if (this.purged.size > 0) rows.push({ op: "purge", clientOrderIds: [...this.purged].sort() });
@@ -245,7 +259,7 @@ class BatchChanges {
 
 export class SqliteCacheStore {
   private readonly insertOp: Database.Statement<[string, number, number, string, string]>;
-  /** Writes one batch's rows (seq: the batch's last input record) and counts them, in one transaction. */
+  /** Writes one batch's changes as one row (seq: the batch's last input record) and counts it, in one transaction. */
   private readonly writeBatch: (seq: number, bodies: readonly string[]) => void;
   /** The changes of the batch under way (since the last multiple of recordsPerTransaction). */
   private batch = new BatchChanges();
@@ -261,9 +275,12 @@ export class SqliteCacheStore {
   ) {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
     const countChanges = db.prepare("UPDATE runs SET changes = changes + ? WHERE run_key = ?");
+    // One row per batch, not per entry: a row costs a call into SQLite and a CRC whatever its
+    // size, and at the default batch that was most of what the cache cost (README, Benchmarks).
     this.writeBatch = db.transaction((seq: number, bodies: readonly string[]) => {
-      bodies.forEach((body, idx) => this.insertOp.run(this.runKey, seq, idx, body, opCrc(this.runKey, seq, idx, body)));
-      countChanges.run(bodies.length, this.runKey);
+      const body = bodies.join("\n");
+      this.insertOp.run(this.runKey, seq, 0, body, opCrc(this.runKey, seq, 0, body));
+      countChanges.run(1, this.runKey);
     });
   }
 
@@ -287,12 +304,13 @@ export class SqliteCacheStore {
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new Error(`SQLite integrity check: ${String(check)}`);
       const version = metaValue(db, "schema_version");
-      if (version !== CACHE_SCHEMA_VERSION && version !== "1") throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
+      if (version !== CACHE_SCHEMA_VERSION && version !== "2" && version !== "1") throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
       readEntries(db, "entries", "entries_checksum");
-      if (version === "2") checkPendingLog(db); // before anything is written: a bad log is kept for Ops
+      if (version !== "1") checkPendingLog(db); // before anything is written: a bad log is kept for Ops
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
       if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
+      if (version !== CACHE_SCHEMA_VERSION) db.exec(UPGRADE_TO_3);
 
       const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
       if (mine?.state === "complete" && metaValue(db, "last_run") === runKey) {
@@ -307,7 +325,7 @@ export class SqliteCacheStore {
       let lastLoggedSeq = -1;
       for (const op of db.prepare("SELECT seq, body FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
         const list = logged.get(op.seq) ?? [];
-        list.push(op.body);
+        list.push(...changesOf(op.body));
         logged.set(op.seq, list);
         lastLoggedSeq = op.seq;
       }
@@ -321,11 +339,12 @@ export class SqliteCacheStore {
   }
 
   /**
-   * Group commit: the changes of `n` input records (records kn .. kn+n-1) go in one transaction,
-   * one row per entry changed. A kill loses at most the last `n` records' changes, which the
-   * resumed replay recomputes and writes (it is deterministic), so resume stays byte-identical and
-   * no order is recorded as sent twice; what is given up is that each change is on disk before the
-   * next record is replayed (n = 1 keeps that). A resumed run keeps the batch size it started with.
+   * Group commit: the changes of `n` input records (records kn .. kn+n-1) go in one transaction
+   * and one row, one JSON line per entry changed. A kill loses at most the last `n` records'
+   * changes, which the resumed replay recomputes and writes (it is deterministic), so resume stays
+   * byte-identical and no order is recorded as sent twice; what is given up is that each change is
+   * on disk before the next record is replayed (n = 1 keeps that). A resumed run keeps the batch
+   * size it started with.
    */
   setRecordsPerTransaction(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`records per cache transaction: a whole number >= 1, got ${n}`);
@@ -391,14 +410,17 @@ export class SqliteCacheStore {
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('base_checksum', ?), ('last_run', ?)")
           .run(metaValue(this.db, "entries_checksum") ?? "", this.runKey);
         this.db.prepare("DELETE FROM entries").run();
+        // Positional parameters: binding by name costs a property lookup per column per entry.
         const insert = this.db.prepare(`INSERT INTO entries
           (client_order_id, decision_id, symbol, side, size, ref_price, filled_qty, ttl_utc_ms, status)
-          VALUES (@client_order_id, @decision_id, @symbol, @side, @size, @ref_price, @filled_qty, @ttl_utc_ms, @status)`);
-        for (const e of finalEntries) insert.run(entryToJson(e));
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        const rows = finalEntries.map((e) => entryToJson(e) as unknown as EntryRow);
+        for (const r of rows) insert.run(r.client_order_id, r.decision_id, r.symbol, r.side, r.size, r.ref_price, r.filled_qty, r.ttl_utc_ms, r.status);
         this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
         this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
         this.db.prepare("UPDATE runs SET state = 'complete', changes = 0 WHERE run_key = ?").run(this.runKey);
-        const rows = this.db.prepare("SELECT * FROM entries").all() as EntryRow[];
+        // The checksum of the rows as given: every column is TEXT or INTEGER and stored as is (the
+        // next open reads them back and checks it; reading them back here too doubled the commit).
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
       })();
     } catch (err) {
@@ -452,9 +474,11 @@ function foldRun(db: Database.Database, runKey: string, state: "complete" | "aba
   db.transaction(() => {
     for (const op of db.prepare("SELECT seq, idx, body, crc FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
       if (op.crc !== opCrc(runKey, op.seq, op.idx, op.body)) throw new Error(`checksum mismatch in change ${op.seq}.${op.idx} of run ${runKey.slice(0, 12)}`);
-      const parsed = JSON.parse(op.body) as { op: string; entry?: EntryRow; client_order_ids?: string[] };
-      if (parsed.op === "put" && parsed.entry !== undefined) upsert.run(parsed.entry);
-      else for (const id of parsed.client_order_ids ?? []) remove.run(id);
+      for (const change of changesOf(op.body)) {
+        const parsed = JSON.parse(change) as { op: string; entry?: EntryRow; client_order_ids?: string[] };
+        if (parsed.op === "put" && parsed.entry !== undefined) upsert.run(parsed.entry);
+        else for (const id of parsed.client_order_ids ?? []) remove.run(id);
+      }
     }
     db.prepare("DELETE FROM ops WHERE run_key = ?").run(runKey);
     db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(runKey));

@@ -6,11 +6,13 @@
 import Database from "better-sqlite3";
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { initCache } from "../../src/adapters/cache-store.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
 import { stopped } from "./helpers.js";
 import { CLI, readArtifacts, runCli, SCENARIOS, tempDir } from "../helpers/cli.js";
+import { sentCounts } from "../helpers/kill.js";
 
 const HEALTHY = join(SCENARIOS, "healthy");
 
@@ -104,24 +106,64 @@ describe("rerunning a completed replay on its cache (fault suite, item 8)", () =
   });
 });
 
+/**
+ * A generated scenario, its uninterrupted artifacts, and a cache holding a replay of it killed at
+ * record 600 (past the default batch's second end, record 512).
+ */
+function killedAtRecord600(more: readonly string[]): { scenario: string; expected: string; cache: string } {
+  const scenario = join(tempDir(), "scenario");
+  expect(runCli(["gen", "--seed", "18", "--events", "3000", "--out", scenario]).status).toBe(0);
+  const expected = join(tempDir(), "expected");
+  expect(runCli(replayArgs(freshCache(), expected, scenario)).status).toBe(0);
+  const cache = freshCache();
+  const killed = runCli([...replayArgs(cache, join(tempDir(), "killed"), scenario), ...more], { [FAULT_ENV]: "record@600:kill" });
+  expect(killed.status).toBe(-1);
+  return { scenario, expected, cache };
+}
+
+/** Resumes the killed replay: it must end exactly as the uninterrupted one. */
+function resumeMatches({ scenario, expected, cache }: { scenario: string; expected: string; cache: string }): void {
+  const out = join(tempDir(), "out");
+  const r = runCli(replayArgs(cache, out, scenario));
+  expect(r.status, r.stderr).toBe(0);
+  expect(readArtifacts(out)).toEqual(readArtifacts(expected));
+}
+
 describe("a run killed by a build before issue 18 (its batch size not kept in the file)", () => {
   it("resumes record by record, as that build logged it, to the same artifacts", () => {
-    const scenario = join(tempDir(), "scenario");
-    expect(runCli(["gen", "--seed", "18", "--events", "3000", "--out", scenario]).status).toBe(0);
-    const expected = join(tempDir(), "expected");
-    expect(runCli(replayArgs(freshCache(), expected, scenario)).status).toBe(0);
-    const cache = freshCache();
-    // Killed past the default batch's first end (record 256), its changes logged one record at a time.
-    const killed = runCli([...replayArgs(cache, join(tempDir(), "killed"), scenario), "--cache-batch", "1"], { [FAULT_ENV]: "record@600:kill" });
-    expect(killed.status).toBe(-1);
-    edit(cache, "DELETE FROM meta WHERE key LIKE 'batch:%'");
-    const out = join(tempDir(), "out");
-    const r = runCli(replayArgs(cache, out, scenario));
-    expect(r.status, r.stderr).toBe(0);
-    expect(readArtifacts(out)).toEqual(readArtifacts(expected));
+    // Its changes logged one record at a time.
+    const killed = killedAtRecord600(["--cache-batch", "1"]);
+    edit(killed.cache, "DELETE FROM meta WHERE key LIKE 'batch:%'");
+    resumeMatches(killed);
   });
 });
 
+describe("a run killed by a schema 2 build (one log row per entry changed, not per batch)", () => {
+  it("is upgraded to schema 3, resumed to the same artifacts, and nothing is recorded as sent twice", () => {
+    const killed = killedAtRecord600([]);
+    const cache = killed.cache;
+    // Rewrite the log as schema 2 wrote it: each batch's changes as rows 0, 1, 2, ... of one line each.
+    const db = new Database(cache, { fileMustExist: true });
+    const rows = db.prepare("SELECT run_key, seq, body FROM ops ORDER BY seq").all() as Array<{ run_key: string; seq: number; body: string }>;
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.some((r) => r.body.includes("\n"))).toBe(true);
+    db.exec("DELETE FROM ops");
+    const insert = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
+    let count = 0;
+    for (const r of rows) {
+      r.body.split("\n").forEach((line, idx) => {
+        insert.run(r.run_key, r.seq, idx, line, crc32(`${r.run_key}|${r.seq}|${idx}|${line}`).toString(16).padStart(8, "0"));
+        count += 1;
+      });
+    }
+    db.prepare("UPDATE runs SET changes = ?").run(count);
+    db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    db.close();
+    resumeMatches(killed);
+    for (const [id, n] of sentCounts(cache)) expect(n, id).toBe(1);
+    expect(JSON.parse(runCli(["cache", "dump", cache]).stdout).schema_version).toBe("3");
+  });
+});
 describe("a full disk under the cache (fault suite, item 12)", () => {
   it("exit 74 with a message (no stack trace), and the cache intact: the next run resumes to the same result", () => {
     const scenario = join(tempDir(), "scenario");

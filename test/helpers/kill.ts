@@ -53,8 +53,10 @@ export function sentCounts(cache: string): Map<string, number> {
   const db = new Database(cache, { readonly: true, fileMustExist: true });
   const counts = new Map<string, number>();
   for (const { body } of db.prepare("SELECT body FROM ops").all() as Array<{ body: string }>) {
-    const op = JSON.parse(body) as { op: string; entry?: { client_order_id: string; status: string } };
-    if (op.op === "put" && op.entry?.status === "sent") counts.set(op.entry.client_order_id, (counts.get(op.entry.client_order_id) ?? 0) + 1);
+    for (const line of body.split("\n")) { // a row holds a batch: one JSON line per entry changed
+      const op = JSON.parse(line) as { op: string; entry?: { client_order_id: string; status: string } };
+      if (op.op === "put" && op.entry?.status === "sent") counts.set(op.entry.client_order_id, (counts.get(op.entry.client_order_id) ?? 0) + 1);
+    }
   }
   db.close();
   return counts;
