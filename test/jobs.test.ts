@@ -98,6 +98,32 @@ describe("replay --jobs N: the same artifacts as one job, byte for byte", () => 
   }, 240_000);
 });
 
+describe("replay --jobs: flow control (a shard ahead waits instead of queueing in the main thread)", () => {
+  it("at the tightest windows the merge neither stalls nor changes a byte, and no shard's queue outgrows its window", async () => {
+    const s = generateScenario({ seed: 18, events: 3000, faults: [] });
+    const work = tempDir("jobs-flow-");
+    const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
+    const one = join(work, "one");
+    runReplay({ ...inputs, out: one, progress: quiet });
+    const flows = [
+      { groups_per_message: 1, groups_in_flight_max: 0 },
+      { groups_per_message: 3, groups_in_flight_max: 5 },
+      { groups_per_message: 64, groups_in_flight_max: 64 },
+    ];
+    for (const flow of flows) {
+      for (const jobs of [2, 3]) {
+        const out = join(work, `jobs-${jobs}-${flow.groups_per_message}`);
+        const result = await runReplayInJobs({ ...inputs, out, progress: quiet }, jobs, WORKER, flow);
+        expect(result.kind, JSON.stringify(flow)).toBe("done");
+        if (result.kind !== "done") continue;
+        expect(readArtifacts(out), `${jobs} jobs, ${JSON.stringify(flow)}`).toEqual(readArtifacts(one));
+        expect(result.peakQueuedGroups).toBeGreaterThan(0);
+        expect(result.peakQueuedGroups).toBeLessThanOrEqual(flow.groups_in_flight_max + flow.groups_per_message);
+      }
+    }
+  }, 240_000);
+});
+
 describe("replay --jobs: choosing and declining", () => {
   it("auto is one job for small inputs or with --cache, one per core (at most jobs_max) for large ones", () => {
     const small = scenarioInputs("healthy");

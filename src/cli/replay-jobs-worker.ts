@@ -10,19 +10,32 @@ import { replayShardSteps, runToEnd } from "../core/replay.js";
 import type { FromJobWorker, JobWorkerData } from "./replay-jobs.js";
 import { runMeta } from "./run-replay.js";
 
-/** Groups per message: fewer messages cost less, smaller ones keep the main thread's memory low. */
-const GROUPS_PER_MESSAGE = 512;
-
 /** Input records between two progress messages. */
 const RECORDS_PER_PROGRESS = 16384;
 
-const { journal: journalPath, broker: brokerPath, config: configPath, spec } = workerData as JobWorkerData;
+const { journal: journalPath, broker: brokerPath, config: configPath, spec, flow, merged: shared } = workerData as JobWorkerData;
 const port = parentPort!;
 const post = (msg: FromJobWorker) => port.postMessage(msg);
+
+/** How long one wait for the main thread lasts before it looks again (a terminate lands between waits). */
+const FLOW_WAIT_MS = 100;
+
+const merged = new Int32Array(shared);
+const me = spec.index - 1;
+let sent = 0;
+
+/** Backpressure: waits while more than groups_in_flight_max of this shard's groups are not yet merged. */
+function waitForRoom(): void {
+  for (let done = Atomics.load(merged, me); sent - done > flow.groups_in_flight_max; done = Atomics.load(merged, me)) {
+    Atomics.wait(merged, me, done, FLOW_WAIT_MS); // returns at once if main moved it on since the load
+  }
+}
 
 let groups: EmitGroup[] = [];
 const flush = () => {
   if (groups.length === 0) return;
+  waitForRoom();
+  sent += groups.length;
   post({ kind: "groups", groups });
   groups = [];
 };
@@ -36,7 +49,7 @@ try {
       { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
       (group) => {
         groups.push(group);
-        if (groups.length >= GROUPS_PER_MESSAGE) flush();
+        if (groups.length >= flow.groups_per_message) flush();
       },
       {
         afterStep: (_engine, _record, index) => {

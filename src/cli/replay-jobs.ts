@@ -42,11 +42,28 @@ export const JOB_WORKER_URL = new URL("./replay-jobs-worker.js", import.meta.url
 /** How often the main thread looks for a signal while it waits for the workers. */
 const SIGNAL_POLL_MS = 100;
 
+/**
+ * Flow control between the workers and the main thread. A worker sends its groups in messages of
+ * `groups_per_message` and stops (Atomics.wait) while more than `groups_in_flight_max` of its
+ * groups are sent but not yet merged: a shard ahead of the others waits for them instead of
+ * queueing its groups in the main thread's memory, which then holds at most jobs x
+ * (groups_in_flight_max + groups_per_message) groups.
+ */
+export interface JobsFlow {
+  readonly groups_per_message: number;
+  readonly groups_in_flight_max: number;
+}
+
+export const JOBS_FLOW_DEFAULT: JobsFlow = { groups_per_message: 512, groups_in_flight_max: 8192 };
+
 export interface JobWorkerData {
   readonly journal: string;
   readonly broker: string;
   readonly config: string | undefined;
   readonly spec: ShardSpec;
+  readonly flow: JobsFlow;
+  /** Int32 per worker: how many of its groups the main thread has merged (written by main only). */
+  readonly merged: SharedArrayBuffer;
 }
 
 export type FromJobWorker =
@@ -85,7 +102,8 @@ export function chooseJobs(request: JobsRequest, args: Pick<ReplayArgs, "journal
 }
 
 export type JobsResult =
-  | { readonly kind: "done"; readonly outcome: ReplayOutcome }
+  /** `peakQueuedGroups`: the most groups of one shard that waited in the main thread at once. */
+  | { readonly kind: "done"; readonly outcome: ReplayOutcome; readonly peakQueuedGroups: number }
   /** Replay in one job instead; `quiet` when that replay reports the reason itself (bad input). */
   | { readonly kind: "fallback"; readonly why: string; readonly quiet: boolean };
 
@@ -104,13 +122,18 @@ function runWorkers(
   args: ReplayArgs,
   jobs: number,
   workerUrl: URL,
+  flow: JobsFlow,
   onGroup: (group: EmitGroup) => void,
   onBytes: (bytes: number) => void,
-): { readonly ends: Promise<Array<ShardEnd & { meta: RunMeta }>>; readonly stop: () => Promise<void> } {
+): { readonly ends: Promise<Array<ShardEnd & { meta: RunMeta }>>; readonly stop: () => Promise<void>; readonly peakQueued: () => number } {
   const workers: Worker[] = [];
   const merge = new GroupStreamMerge(jobs);
   const ends: Array<ShardEnd & { meta: RunMeta }> = [];
   const bytes = new Array<number>(jobs).fill(0);
+  const shared = new SharedArrayBuffer(4 * jobs);
+  const merged = new Int32Array(shared);
+  const received = new Array<number>(jobs).fill(0);
+  let peakQueued = 0;
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<Array<ShardEnd & { meta: RunMeta }>>((resolve, reject) => {
     let settled = false;
@@ -121,6 +144,12 @@ function runWorkers(
     };
     const drain = () => {
       for (const g of merge.ready()) onGroup(g);
+      for (let i = 0; i < jobs; i += 1) {
+        const queued = merge.queued(i);
+        if (queued > peakQueued) peakQueued = queued;
+        Atomics.store(merged, i, received[i]! - queued); // a waiting worker may send again
+        Atomics.notify(merged, i);
+      }
     };
     timer = setInterval(() => {
       try {
@@ -130,7 +159,7 @@ function runWorkers(
       }
     }, SIGNAL_POLL_MS);
     for (let i = 0; i < jobs; i += 1) {
-      const data: JobWorkerData = { journal: args.journal, broker: args.broker, config: args.config, spec: { index: i + 1, count: jobs, by: "symbol" } };
+      const data: JobWorkerData = { journal: args.journal, broker: args.broker, config: args.config, spec: { index: i + 1, count: jobs, by: "symbol" }, flow, merged: shared };
       const worker = new Worker(workerUrl, { workerData: data });
       workers.push(worker);
       worker.on("message", (m: FromJobWorker) => {
@@ -140,6 +169,7 @@ function runWorkers(
           switch (m.kind) {
             case "groups":
               merge.push(i, m.groups);
+              received[i] = received[i]! + m.groups.length;
               drain();
               break;
             case "progress":
@@ -173,14 +203,14 @@ function runWorkers(
     clearInterval(timer);
     await Promise.all(workers.map((w) => w.terminate()));
   };
-  return { ends: promise, stop };
+  return { ends: promise, stop, peakQueued: () => peakQueued };
 }
 
 /**
  * Runs one replay as `jobs` shards in worker threads and writes its artifacts, or says why it
  * should run in one job instead (nothing written then: --out is as it was).
  */
-export async function runReplayInJobs(args: ReplayArgs, jobs: number, workerUrl: URL = JOB_WORKER_URL): Promise<JobsResult> {
+export async function runReplayInJobs(args: ReplayArgs, jobs: number, workerUrl: URL = JOB_WORKER_URL, flow: JobsFlow = JOBS_FLOW_DEFAULT): Promise<JobsResult> {
   const loaded = loadConfig(args.config);
   checkOutDir(args.out);
   const ownProgress = args.progress === undefined ? new Progress("replay", replayInputBytes(args), "bytes") : null;
@@ -188,7 +218,7 @@ export async function runReplayInJobs(args: ReplayArgs, jobs: number, workerUrl:
   const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
   const trades = new TradeBatches(writer);
   const merged = new MergedReport(loaded.config, (rows) => trades.add(rows));
-  const run = runWorkers(args, jobs, workerUrl, (g) => merged.add(g), (b) => progress.update(b));
+  const run = runWorkers(args, jobs, workerUrl, flow, (g) => merged.add(g), (b) => progress.update(b));
   let committed = false;
   try {
     const ends = await run.ends;
@@ -196,7 +226,10 @@ export async function runReplayInJobs(args: ReplayArgs, jobs: number, workerUrl:
     trades.flush();
     const warnings = writer.commit(renderReportArtifacts(report, ends[0]!.meta));
     committed = true;
-    return { kind: "done", outcome: { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed: false, rerun: false, warnings } };
+    return {
+      kind: "done", peakQueuedGroups: run.peakQueued(),
+      outcome: { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed: false, rerun: false, warnings },
+    };
   } catch (err) {
     if (err instanceof InexactMerge) return { kind: "fallback", why: `the shards cannot be merged exactly (${err.why})`, quiet: false };
     if (err instanceof ShardMismatch) return { kind: "fallback", why: `the shards disagree (${err.message})`, quiet: false };

@@ -153,6 +153,11 @@ export class GroupStreamMerge {
     }
   }
 
+  /** How many of shard `i`'s groups wait to be combined. */
+  queued(i: number): number {
+    return this.queues[i]!.length - this.heads[i]!;
+  }
+
   /** True when shard `i` has not ended and none of its groups wait: nothing is ready until it sends more. */
   waitsFor(i: number): boolean {
     return !this.ended[i] && this.head(i) === undefined;
