@@ -5,7 +5,12 @@ import type { ArtifactSetWriter } from "../adapters/artifacts.js";
 import type { TradeRow } from "../domain/report.js";
 import { renderTradeRows } from "../report/trades-csv.js";
 
-const TRADE_ROWS_PER_WRITE = 4096;
+/**
+ * Small enough that a batch's rows die young: rows held across V8's young-generation collections
+ * are promoted to the old generation and cost a full collection later. At 4 096 the trade rows
+ * were a third of what a replay promoted; at 256 they are gone from it (README, Benchmarks).
+ */
+const TRADE_ROWS_PER_WRITE = 256;
 
 export class TradeBatches {
   private batch: TradeRow[] = [];
