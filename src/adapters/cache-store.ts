@@ -310,11 +310,16 @@ export class SqliteCacheStore {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
       if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
-      if (version !== CACHE_SCHEMA_VERSION) db.exec(UPGRADE_TO_3);
+      // Schema 3 is written only once the file has passed every check below: a file this build
+      // rejects stays readable by the build that wrote it.
+      const upgradeTo3 = () => {
+        if (version !== CACHE_SCHEMA_VERSION) db.exec(UPGRADE_TO_3);
+      };
 
       const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
       if (mine?.state === "complete" && metaValue(db, "last_run") === runKey) {
         const base = readEntries(db, "base_entries", "base_checksum");
+        upgradeTo3();
         return { store: new SqliteCacheStore(db, runKey, "rerun", new Map(), -1), entries: base, failure: null, resuming: false, rerun: true };
       }
       const interrupted = db.prepare("SELECT run_key FROM runs WHERE state = 'running' AND run_key <> ?").all(runKey) as { run_key: string }[];
@@ -330,6 +335,7 @@ export class SqliteCacheStore {
         lastLoggedSeq = op.seq;
       }
       const entries = readEntries(db, "entries", "entries_checksum");
+      upgradeTo3();
       return { store: new SqliteCacheStore(db, runKey, resuming ? "resume" : "write", logged, lastLoggedSeq), entries, failure: null, resuming, rerun: false };
     } catch (err) {
       if (err instanceof IoError) throw err;
@@ -508,7 +514,8 @@ export function dumpCache(path: string): Record<string, unknown> {
       entries: rows.map((r) => ({ ...r, ttl_utc: new Date(r.ttl_utc_ms).toISOString() })),
       runs: db.prepare("SELECT run_key, state FROM runs ORDER BY run_key").all(),
       last_completed_run: meta["last_run"] || null,
-      pending_changes: (db.prepare("SELECT COUNT(*) AS n FROM ops").get() as { n: number }).n,
+      // Changes, not rows: a row holds a batch, one line per change.
+      pending_changes: (db.prepare("SELECT COALESCE(SUM(LENGTH(body) - LENGTH(REPLACE(body, char(10), '')) + 1), 0) AS n FROM ops").get() as { n: number }).n,
     };
   } catch (err) {
     if (isBusy(err)) throw new IoError(`cannot read cache ${path}: a replay holds it; try again when it has finished`);

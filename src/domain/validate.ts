@@ -25,6 +25,9 @@ export const BROKER_TYPES = [
 const CURRENCY_CODE = /^[A-Z][A-Z0-9]{2,9}$/;
 
 /** Reads typed fields out of one parsed object, raising DataError with the field's path. */
+/** In a `u` regular expression a surrogate pair is one code point, so this matches only a lone half. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
+
 class FieldReader {
   constructor(
     private readonly src: Source,
@@ -52,6 +55,9 @@ class FieldReader {
   string(field: string): string {
     const value = this.present(field);
     if (typeof value !== "string" || value.length === 0) this.fail(field, "a non-empty string", value);
+    // A JSON escape such as \ud800 with no partner is not text: UTF-8 (the artifacts, the SQLite
+    // cache) cannot hold it, so the id written would differ from the id read.
+    if (UNPAIRED_SURROGATE.test(value)) this.fail(field, "text (no unpaired surrogate escape such as \\ud800)", value);
     return value;
   }
 

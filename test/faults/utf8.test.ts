@@ -51,4 +51,25 @@ describe("input that is not valid UTF-8 (fault suite, item 3)", () => {
     expect(r.status, r.stderr).toBe(65);
     expect(r.stderr).toMatch(/journal\.jsonl:3: field "\(line\)": expected UTF-8 text, got the byte 0xe2 at byte offset \d+/);
   });
+
+  it("a string holding an unpaired surrogate escape (\\ud800) is refused; a pair (an emoji) is text", () => {
+    // Valid UTF-8 bytes, but the JSON escape decodes to half a character, which UTF-8 cannot hold:
+    // the id stored in the cache or written to trades.csv would differ from the id read.
+    const dir = tempDir();
+    const journal = join(dir, "journal.jsonl");
+    const broker = join(dir, "broker.jsonl");
+    const lines = (id: string) => {
+      writeFileSync(journal, JOURNAL.map((l) => l.replace("C-\u00ff", id)).join("\n") + "\n");
+      writeFileSync(broker, BROKER.map((l) => l.replace("C-\u00fe", id)).join("\n") + "\n");
+    };
+    lines("C-\\ud800");
+    const r = runCli(["replay", "--journal", journal, "--broker", broker, "--out", join(dir, "out")]);
+    expect(r.status, r.stderr).toBe(65);
+    // The broker's line 2 is read first (as above).
+    expect(r.stderr).toContain(`broker.jsonl:2: field "client_order_id": expected text (no unpaired surrogate escape such as \\ud800), got "C-\\ud800"`);
+    lines("C-\\ud83d\\ude00");
+    const ok = runCli(["replay", "--journal", journal, "--broker", broker, "--out", join(dir, "ok")]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(join(dir, "ok", "trades.csv"), "utf8")).toContain("C-\u{1F600}");
+  });
 });
