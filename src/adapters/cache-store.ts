@@ -80,7 +80,7 @@ interface OpRow { seq: number; idx: number; body: string; crc: string }
 
 // ------------------------------------------------------------------ (de)serialization
 
-function entryToJson(e: CacheEntry): Record<string, string | number> {
+function entryToRow(e: CacheEntry): EntryRow {
   return {
     client_order_id: e.clientOrderId, decision_id: e.decisionId, symbol: e.symbol, side: e.side,
     size: D.toPlain(e.size), ref_price: D.toPlain(e.refPrice), filled_qty: D.toPlain(e.filledQty),
@@ -107,7 +107,7 @@ function entryFromRow(r: EntryRow): CacheEntry {
 }
 
 function opBody(op: CacheOp): string {
-  return op.op === "put" ? JSON.stringify({ op: "put", entry: entryToJson(op.entry) })
+  return op.op === "put" ? JSON.stringify({ op: "put", entry: entryToRow(op.entry) })
     : JSON.stringify({ op: "purge", client_order_ids: op.clientOrderIds });
 }
 
@@ -402,9 +402,13 @@ export class SqliteCacheStore {
    */
   commit(finalEntries: readonly CacheEntry[]): void {
     try {
+      const rows = finalEntries.map(entryToRow);
+      // The checksum of the rows as given, not read back: every column is TEXT or INTEGER and
+      // stored as is (strings are well-formed text, checked at input), and the next open reads
+      // them back and checks it (reading them back here too doubled the commit).
+      const checksum = entriesChecksum(rows);
       if (this.mode === "rerun") {
-        const rows = finalEntries.map((e) => entryToJson(e) as unknown as EntryRow);
-        if (entriesChecksum(rows) !== metaValue(this.db, "entries_checksum")) {
+        if (checksum !== metaValue(this.db, "entries_checksum")) {
           throw new IoError("the replay run again ended with other entries than the completed run left: the cache does not belong to these inputs");
         }
         return;
@@ -420,14 +424,11 @@ export class SqliteCacheStore {
         const insert = this.db.prepare(`INSERT INTO entries
           (client_order_id, decision_id, symbol, side, size, ref_price, filled_qty, ttl_utc_ms, status)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-        const rows = finalEntries.map((e) => entryToJson(e) as unknown as EntryRow);
         for (const r of rows) insert.run(r.client_order_id, r.decision_id, r.symbol, r.side, r.size, r.ref_price, r.filled_qty, r.ttl_utc_ms, r.status);
         this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
         this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
         this.db.prepare("UPDATE runs SET state = 'complete', changes = 0 WHERE run_key = ?").run(this.runKey);
-        // The checksum of the rows as given: every column is TEXT or INTEGER and stored as is (the
-        // next open reads them back and checks it; reading them back here too doubled the commit).
-        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(entriesChecksum(rows));
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(checksum);
       })();
     } catch (err) {
       if (err instanceof IoError) throw err;

@@ -88,17 +88,23 @@ function closeRun(core: EngineCore, id: string, at: Instant, trigger: ReconcileT
 function syncBrokerOrders(core: EngineCore, id: string, at: Instant, c: RunCounters): void {
   const rowWritten = core.reported.rowWritten.bind(core.reported);
   const known = core.view.knows.bind(core.view);
-  const synced: { b: BrokerOrder; e: EngineOrder | undefined; missed: OrderCorrections | undefined }[] = [];
+  const synced: { b: BrokerOrder; own: OwnOrder | undefined }[] = [];
   for (const b of core.book.unsettledOrders()) {
     const e = resolveOrRelink(core, refOf(b), at, id);
-    synced.push({ b, e, missed: e === undefined ? undefined : catchUpStatus(core, e, b) });
+    synced.push({ b, own: e === undefined ? undefined : { e, missed: catchUpStatus(core, e, b) } });
   }
   takeMissedFills(core, synced, id, at, c);
-  for (const { b, e, missed } of synced) {
-    if (e !== undefined && missed !== undefined) catchUpTerms(core, e, b, missed, id, at);
+  for (const { b, own } of synced) {
+    if (own !== undefined) catchUpTerms(core, own.e, b, own.missed, id, at);
     else reportOrphan(core, b, id, at, c);
-    if (brokerOrderSettled(b, e?.status, rowWritten, known)) forgetBrokerOrder(core, b);
+    if (brokerOrderSettled(b, own?.e.status, rowWritten, known)) forgetBrokerOrder(core, b);
   }
+}
+
+/** A broker order's engine order, and what the engine missed of it. */
+interface OwnOrder {
+  readonly e: EngineOrder;
+  readonly missed: OrderCorrections;
 }
 
 /** Links the engine's order to the broker's, takes in a missed acceptance, and returns what else it missed. */
@@ -115,14 +121,11 @@ function catchUpStatus(core: EngineCore, e: EngineOrder, b: BrokerOrder): OrderC
 }
 
 /** Every fill the engine missed, across its orders, taken in the broker's order. */
-function takeMissedFills(
-  core: EngineCore, synced: readonly { e: EngineOrder | undefined; missed: OrderCorrections | undefined }[],
-  id: string, at: Instant, c: RunCounters,
-): void {
+function takeMissedFills(core: EngineCore, synced: readonly { own: OwnOrder | undefined }[], id: string, at: Instant, c: RunCounters): void {
   const caught: { e: EngineOrder; fill: BrokerFill }[] = [];
-  for (const { e, missed } of synced) {
-    if (e === undefined || missed === undefined) continue;
-    for (const fill of missed.fills) caught.push({ e, fill });
+  for (const { own } of synced) {
+    if (own === undefined) continue; // an orphan: its fills are written when it is reported
+    for (const fill of own.missed.fills) caught.push({ e: own.e, fill });
   }
   caught.sort((x, y) => x.fill.ev.line - y.fill.ev.line);
   for (const { e, fill } of caught) {

@@ -24,10 +24,10 @@ export const BROKER_TYPES = [
 /** A currency code as brokers write them: ISO 4217 (USD) or a crypto asset (USDT). */
 const CURRENCY_CODE = /^[A-Z][A-Z0-9]{2,9}$/;
 
-/** Reads typed fields out of one parsed object, raising DataError with the field's path. */
 /** In a `u` regular expression a surrogate pair is one code point, so this matches only a lone half. */
 const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
 
+/** Reads typed fields out of one parsed object, raising DataError with the field's path. */
 class FieldReader {
   constructor(
     private readonly src: Source,
