@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import * as D from "../src/domain/decimal.js";
-import { alertNames, B, J, kinds, run } from "./helpers/replay.js";
+import { alertNames, B, J, kinds, type Obj, run } from "./helpers/replay.js";
 
 const FLAT_START = [J.snapshot("07:00:00")];
 const FLAT_BROKER = [B.snapshot("06:59:00")];
@@ -109,23 +109,33 @@ describe("disconnects, missed events and the kill switch", () => {
     expect(r.report.totals.killSwitch).toBe(false);
   });
 
-  it("fills of two orders missed during a disconnect are taken in the broker's order, so the average cost agrees (no false drift)", () => {
-    // Long 5000 @ 1.30. C1 (buy 2000) is accepted before C2 (sell 6000), but C2 fills first:
-    // the broker goes short 1000 @ 1.40, then long 1000 @ 1.50. Taken order by order (C1 first)
-    // the engine would be long 7000 @ 1.357..., then long 1000 at that price: a 1,428-pip drift.
+  // Long 5000 @ 1.30. C1 (buy 2000) is accepted before C2 (sell 6000), but C2 fills first, during
+  // a disconnect: the broker goes short 1000 @ 1.40, then long 1000 @ 1.50. Taken order by order
+  // (C1 first) the engine would be long 7000 @ 1.357..., then long 1000 at that price.
+  const twoMissedFills = (brokerAfter: Obj[] = []) => {
     const long = [{ symbol: "EURUSD", qty: 5000, avg_price: 1.3 }];
-    const r = run([J.snapshot("07:00:00", [], long), J.decision("08:00:00", "C1", "EURUSD", "buy", 2000, 1.5),
+    return run([J.snapshot("07:00:00", [], long), J.decision("08:00:00", "C1", "EURUSD", "buy", 2000, 1.5),
       J.decision("08:00:00", "C2", "EURUSD", "sell", 6000, 1.4)],
     [B.snapshot("06:59:00", long), B.accepted("08:00:01", "C1", "B1", "EURUSD", "buy", 2000),
       B.accepted("08:00:02", "C2", "B2", "EURUSD", "sell", 6000), B.disconnect("08:00:03"),
       B.fill("08:00:04", "C2", "B2", "EURUSD", "sell", 6000, 1.4), B.fill("08:00:05", "C1", "B1", "EURUSD", "buy", 2000, 1.5),
-      B.reconnect("08:00:06")]);
+      B.reconnect("08:00:06"), ...brokerAfter]);
+  };
+
+  it("fills of two orders missed during a disconnect are taken in the broker's order, so the average cost agrees (no false drift)", () => {
+    const r = twoMissedFills();
     expect(kinds(r)).toEqual(["fill_caught_by_reconcile", "fill_caught_by_reconcile"]);
     expect(r.report.findings.items.map((f) => f.clientOrderId)).toEqual(["C2", "C1"]);
     expect(r.report.totals.killSwitch).toBe(false);
     const eur = r.report.positions.find((p) => p.symbol === "EURUSD")!;
     expect([eur.engineQty, eur.engineAvgPrice, eur.brokerAvgPrice].map(D.toPlain)).toEqual(["1000", "1.5", "1.5"]);
     expect(r.artifacts["trades.csv"].split("\n").slice(1, 3).map((l) => l.split(",")[2])).toEqual(["C2", "C1"]);
+  });
+
+  it("the same caught fills, but the broker's later snapshot prices the position elsewhere: a real drift, and the kill switch", () => {
+    const r = twoMissedFills([B.snapshot("08:00:07", [{ symbol: "EURUSD", qty: 1000, avg_price: 1.45 }])]);
+    expect(kinds(r)).toContain("position_drift");
+    expect(r.report.killSwitch.reasons).toContain("position_drift");
   });
 
   it("a reconciliation due while disconnected fails: ALERT_RECONCILE_FAILED and the kill switch", () => {
