@@ -10,7 +10,9 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FAULT_ENV } from "../src/adapters/fault-points.js";
-import { chooseJobs, jobs_auto_input_bytes_min, parseJobs, runReplayInJobs } from "../src/cli/replay-jobs.js";
+import {
+  chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, type JobsReading, parseJobs, runReplayInJobs,
+} from "../src/cli/replay-jobs.js";
 import { runReplay } from "../src/cli/run-replay.js";
 import { GroupStreamMerge, mergeGroupStreams } from "../src/core/combine.js";
 import type { EmitGroup } from "../src/core/emit.js";
@@ -41,11 +43,11 @@ function writeInputs(dir: string, journal: readonly string[], broker: readonly s
 type Compared = { merged: true } | { merged: false; why: string };
 
 /** Replays in one job and in `jobs`; the artifacts must match byte for byte when the jobs merged. */
-async function compareJobs(inputs: Inputs, jobs: number, work: string): Promise<Compared> {
+async function compareJobs(inputs: Inputs, jobs: number, work: string, reading: JobsReading = "split"): Promise<Compared> {
   const one = join(work, "one");
-  const many = join(work, `jobs-${jobs}`);
+  const many = join(work, `jobs-${jobs}-${reading}`);
   const single = runReplay({ ...inputs, out: one, progress: quiet });
-  const result = await runReplayInJobs({ ...inputs, out: many, progress: quiet }, jobs, WORKER);
+  const result = await runReplayInJobs({ ...inputs, out: many, progress: quiet }, jobs, WORKER, JOBS_FLOW_DEFAULT, reading);
   if (result.kind === "fallback") {
     expect(existsSync(many), "nothing written when the jobs fall back").toBe(false);
     return { merged: false, why: result.why };
@@ -59,24 +61,25 @@ async function compareJobs(inputs: Inputs, jobs: number, work: string): Promise<
 const CROSS_SYMBOL = /kill switch|daily loss cap|cache_entries_max/;
 
 describe("replay --jobs N: the same artifacts as one job, byte for byte", () => {
-  it("every bundled scenario without a cache, at 2 and 3 jobs: merged identically or refused for a cross-symbol rule", async () => {
+  it("every bundled scenario without a cache, at 2 and 3 jobs, the logs read once or by every worker: merged identically or refused for a cross-symbol rule", async () => {
     const merged: string[] = [];
     const refused: string[] = [];
+    const runs: Array<[number, JobsReading]> = [[2, "split"], [3, "split"], [2, "each"]];
     for (const name of scenarioNames().filter((n) => !existsSync(join(SCENARIOS, n, "cache.db")))) {
-      for (const jobs of [2, 3]) {
-        const r = await compareJobs(scenarioInputs(name), jobs, tempDir(`jobs-${name}-`));
-        if (r.merged) merged.push(`${name}/${jobs}`);
+      for (const [jobs, reading] of runs) {
+        const r = await compareJobs(scenarioInputs(name), jobs, tempDir(`jobs-${name}-`), reading);
+        if (r.merged) merged.push(`${name}/${jobs}/${reading}`);
         else {
-          expect(r.why, `${name} at ${jobs} jobs`).toMatch(CROSS_SYMBOL);
-          refused.push(`${name}/${jobs}`);
+          expect(r.why, `${name} at ${jobs} jobs, ${reading}`).toMatch(CROSS_SYMBOL);
+          refused.push(`${name}/${jobs}/${reading}`);
         }
       }
     }
     // Both paths are taken: the healthy case merges, a kill switch blocking decisions cannot.
-    expect(merged).toContain("healthy/2");
-    expect(refused).toContain("kill-switch-blocks-decisions/2");
+    expect(merged).toEqual(expect.arrayContaining(["healthy/2/split", "healthy/2/each"]));
+    expect(refused).toEqual(expect.arrayContaining(["kill-switch-blocks-decisions/2/split", "kill-switch-blocks-decisions/2/each"]));
     expect(merged.length).toBeGreaterThan(refused.length);
-  }, 240_000);
+  }, 300_000);
 
   it(`law (seed ${SEED}): generated scenarios with every fault kind merge identically, or fall back for a cross-symbol rule`, async () => {
     let merged = 0;
@@ -86,11 +89,12 @@ describe("replay --jobs N: the same artifacts as one job, byte for byte", () => 
         events: fc.integer({ min: 60, max: 600 }),
         faults: fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache")),
         jobs: fc.integer({ min: 2, max: 4 }),
+        reading: fc.constantFrom<JobsReading>("split", "each"),
       }),
-      async ({ seed, events, faults, jobs }) => {
+      async ({ seed, events, faults, jobs, reading }) => {
         const s = generateScenario({ seed, events, faults: faults as Fault[] });
         const work = tempDir("jobs-gen-");
-        const r = await compareJobs(writeInputs(join(work, "in"), s.journal, s.broker, s.config), jobs, work);
+        const r = await compareJobs(writeInputs(join(work, "in"), s.journal, s.broker, s.config), jobs, work, reading);
         if (r.merged) merged += 1;
         else expect(r.why).toMatch(CROSS_SYMBOL);
       }), { seed: SEED, numRuns: 8 });
@@ -106,19 +110,25 @@ describe("replay --jobs: flow control (a shard ahead waits instead of queueing i
     const one = join(work, "one");
     runReplay({ ...inputs, out: one, progress: quiet });
     const flows = [
-      { groups_per_message: 1, groups_in_flight_max: 0 },
-      { groups_per_message: 3, groups_in_flight_max: 5 },
-      { groups_per_message: 64, groups_in_flight_max: 64 },
+      { groups_per_message: 1, groups_in_flight_max: 0, records_per_batch: 1, batches_in_flight_max: 0 },
+      { groups_per_message: 3, groups_in_flight_max: 5, records_per_batch: 7, batches_in_flight_max: 2 },
+      { groups_per_message: 64, groups_in_flight_max: 64, records_per_batch: 64, batches_in_flight_max: 3 },
     ];
     for (const flow of flows) {
-      for (const jobs of [2, 3]) {
-        const out = join(work, `jobs-${jobs}-${flow.groups_per_message}`);
-        const result = await runReplayInJobs({ ...inputs, out, progress: quiet }, jobs, WORKER, flow);
-        expect(result.kind, JSON.stringify(flow)).toBe("done");
+      for (const [jobs, reading] of [[2, "split"], [3, "split"], [2, "each"]] as const) {
+        const out = join(work, `jobs-${jobs}-${reading}-${flow.groups_per_message}`);
+        const result = await runReplayInJobs({ ...inputs, out, progress: quiet }, jobs, WORKER, flow, reading);
+        const what = `${jobs} jobs, ${reading}, ${JSON.stringify(flow)}`;
+        expect(result.kind, what).toBe("done");
         if (result.kind !== "done") continue;
-        expect(readArtifacts(out), `${jobs} jobs, ${JSON.stringify(flow)}`).toEqual(readArtifacts(one));
+        expect(readArtifacts(out), what).toEqual(readArtifacts(one));
         expect(result.peakQueuedGroups).toBeGreaterThan(0);
         expect(result.peakQueuedGroups).toBeLessThanOrEqual(flow.groups_in_flight_max + flow.groups_per_message);
+        // The reader (split) sends a batch only while the worker has at most the window untaken.
+        if (reading === "split") {
+          expect(result.peakUntakenBatches, what).toBeGreaterThan(0);
+          expect(result.peakUntakenBatches, what).toBeLessThanOrEqual(flow.batches_in_flight_max + 1);
+        }
       }
     }
   }, 240_000);
@@ -201,7 +211,8 @@ describe("recon-proof replay --jobs (CLI)", () => {
       expect(r.stderr).toMatch(/--jobs takes auto or a whole number/);
     }
     const help = runCli(["replay", "--help"]).stdout.replace(/\s+/g, " ");
-    expect(help).toMatch(/--jobs <n> .*no faster than one job .*default 1/);
+    expect(help).toMatch(/--jobs <n> .*reads and validates both logs once .*default 1/);
+    expect(help, "--jobs-reading is for the bench only").not.toMatch(/--jobs-reading/);
   }, 60_000);
 
   it("SIGINT while the workers run: exit 130, the one-line message, --out as it was", async () => {
@@ -260,6 +271,8 @@ describe("GroupStreamMerge (the in-memory merge of shard streams)", () => {
             merge.end(i);
             ended[i] = true;
           }
+          // Sometimes the shard says how far it is: truthfully, no further than its next unsent group.
+          if (!ended[i] && (pick & 4) !== 0) merge.reached(i, streams[i]![cursor[i]!]?.seq ?? 61 + (pick % 7));
           for (const g of merge.ready()) got.push(`${g.seq}:${parts(g).join(",")}`);
         };
         for (const pick of schedule) step(pick);
@@ -283,6 +296,22 @@ describe("GroupStreamMerge (the in-memory merge of shard streams)", () => {
     expect(merge.done).toBe(false);
     merge.end(0);
     expect(merge.done).toBe(true);
+  });
+
+  it("a shard that says how far it is (reached) lets the others' groups through without sending one itself", () => {
+    const merge = new GroupStreamMerge(2);
+    merge.push(0, [group(0), group(5)]);
+    expect([...merge.ready()], "shard 2 may yet send group 0").toEqual([]);
+    merge.reached(1, 3); // shard 2 has sent every group below 3: none
+    expect([...merge.ready()].map((g) => g.seq), "group 5: shard 2 may still send it").toEqual([0]);
+    merge.reached(1, 2); // an older word changes nothing
+    merge.push(1, [group(5, 1)]);
+    expect([...merge.ready()].map((g) => `${g.seq}:${parts(g).join(",")}`)).toEqual(["5:0,1"]);
+    merge.push(0, [group(9)]);
+    merge.reached(1, 9);
+    expect([...merge.ready()], "shard 2 may yet send group 9").toEqual([]);
+    merge.reached(1, 10);
+    expect([...merge.ready()].map((g) => g.seq)).toEqual([9]);
   });
 
   it("a shard whose groups go back in sequence is a mismatch, not a silent reorder", () => {

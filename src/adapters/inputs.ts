@@ -44,13 +44,23 @@ export function fileBytes(path: string): number {
   }
 }
 
-export function openJournal(path: string, config: Config): RecordStream<JournalRecord> {
-  return recordStream(path, "journal", config.lineBytesMax, parseJournalLine);
+/** Sees each line's text and byte offset as it is read, before it is validated. */
+export type LineTap = (text: string, offset: number) => void;
+
+function tapped<T>(parse: (text: string, line: number, offset: number) => T, tap: LineTap | undefined) {
+  return tap === undefined ? parse : (text: string, line: number, offset: number) => {
+    tap(text, offset);
+    return parse(text, line, offset);
+  };
+}
+
+export function openJournal(path: string, config: Config, tap?: LineTap): RecordStream<JournalRecord> {
+  return recordStream(path, "journal", config.lineBytesMax, tapped(parseJournalLine, tap));
 }
 
 /** The broker log; each event's `pos` is its byte offset, which `recall` reads back. */
-export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
-  return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(path, "broker", config.lineBytesMax) };
+export function openBroker(path: string, config: Config, tap?: LineTap): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
+  return { ...recordStream(path, "broker", config.lineBytesMax, tapped(parseBrokerLine, tap)), recall: new LineRecall(path, "broker", config.lineBytesMax) };
 }
 
 /** sha256 of a file's bytes, read in chunks (never the whole file in memory). */

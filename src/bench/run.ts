@@ -28,8 +28,10 @@ run are what compare; each time is the best of --rounds runs):
                       through (--cache-batch 1)
   shards / unsharded  replay --shard 1/2 and 2/2 as two processes at once, then merge, against
                       one unsharded replay process (wall time: this is about both cores)
-  --jobs 2 / 1        replay --jobs 2 (two worker threads, merged in memory) against --jobs 1,
-                      wall time and the process's CPU time, and its peak RSS
+  --jobs 2 / 1        replay --jobs 2 (the main thread reads the logs once, two worker threads
+                      replay the shards, merged in memory) against --jobs 1, wall time, the
+                      process's CPU time and peak RSS; and the same with every worker reading
+                      both logs itself (--jobs-reading each)
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
 
@@ -127,22 +129,33 @@ function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number
   return { wallMs, cpuMs: cpuMs!, rssBytes: rssBytes!, code: r.status };
 }
 
-/** replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately. */
+/**
+ * replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately: the
+ * default (the main thread reads the logs once for both workers) and --jobs-reading each (every
+ * worker reads both logs itself), the two designs issue 18 asked to compare.
+ */
 function jobsRows(inputs: readonly string[], out: (name: string) => string, rounds: number): Row[] {
   type Run = ReturnType<typeof replayProcess>;
+  const bestOf = (a: Run | null, b: Run) => (a === null || b.wallMs < a.wallMs ? b : a);
   let one: Run | null = null;
-  let two: Run | null = null;
+  let split: Run | null = null;
+  let each: Run | null = null;
   for (let r = 0; r < rounds; r += 1) {
-    const a = replayProcess(["replay", ...inputs, "--jobs", "1", "--out", out("jobs1")]);
-    const b = replayProcess(["replay", ...inputs, "--jobs", "2", "--out", out("jobs2")]);
-    if (one === null || a.wallMs < one.wallMs) one = a;
-    if (two === null || b.wallMs < two.wallMs) two = b;
+    one = bestOf(one, replayProcess(["replay", ...inputs, "--jobs", "1", "--out", out("jobs1")]));
+    split = bestOf(split, replayProcess(["replay", ...inputs, "--jobs", "2", "--out", out("jobs2")]));
+    each = bestOf(each, replayProcess(["replay", ...inputs, "--jobs", "2", "--jobs-reading", "each", "--out", out("jobs2each")]));
   }
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const run = (what: string, r: Run): Row => ({ what, value: `${(r.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(r.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(r.rssBytes)}` });
+  const ratio = (what: string, r: Run, note: string): Row => ({
+    what, value: `${(r.wallMs / one!.wallMs).toFixed(2)}x`, note: `wall time (CPU ${(r.cpuMs / one!.cpuMs).toFixed(2)}x)${note}`,
+  });
   return [
-    { what: "replay --jobs 1 (CLI)", value: `${(one!.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(one!.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(one!.rssBytes)}` },
-    { what: "replay --jobs 2 (worker threads)", value: `${(two!.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(two!.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(two!.rssBytes)}` },
-    { what: "--jobs 2 / --jobs 1", value: `${(two!.wallMs / one!.wallMs).toFixed(2)}x`, note: `wall time (CPU ${(two!.cpuMs / one!.cpuMs).toFixed(2)}x); target below 1x on 2 cores` },
+    run("replay --jobs 1 (CLI)", one!),
+    run("replay --jobs 2 (one reader, two workers)", split!),
+    run("replay --jobs 2 --jobs-reading each", each!),
+    ratio("--jobs 2 / --jobs 1", split!, "; target below 1x on 2 cores"),
+    ratio("--jobs 2, each worker reading / --jobs 1", each!, ""),
   ];
 }
 

@@ -3,7 +3,7 @@
 
 import type { ArtifactSetWriter } from "../adapters/artifacts.js";
 import type { TradeRow } from "../domain/report.js";
-import { renderTradeRows } from "../report/trades-csv.js";
+import { type RenderedTrade, renderTradeRows } from "../report/trades-csv.js";
 
 /**
  * Small enough that a batch's rows die young: rows held across V8's young-generation collections
@@ -24,6 +24,23 @@ export class TradeBatches {
 
   flush(): void {
     this.writer.appendStreamed(renderTradeRows(this.batch));
+    this.batch = [];
+  }
+}
+
+/** The same for rows rendered already (by the workers of `replay --jobs`). */
+export class RenderedTradeBatches {
+  private batch: string[] = [];
+
+  constructor(private readonly writer: ArtifactSetWriter) {}
+
+  add(rows: readonly RenderedTrade[]): void {
+    for (const row of rows) this.batch.push(row.csv);
+    if (this.batch.length >= TRADE_ROWS_PER_WRITE) this.flush();
+  }
+
+  flush(): void {
+    this.writer.appendStreamed(this.batch.join(""));
     this.batch = [];
   }
 }

@@ -17,7 +17,7 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import { ConfigError } from "../domain/errors.js";
 import type { Report, ReconcileRun, TradeRow } from "../domain/report.js";
-import { Assembler, type EmitGroup, type KillEngage, type RawAlert, type RawFinding } from "./emit.js";
+import { Assembler, type EmitGroup, type KillEngage, type RawAlert, type RawFinding, type TradeKey } from "./emit.js";
 import type { ShardEvidence } from "./engine.js";
 import { composeReport, type EngineState, mergeStates, ShardMismatch } from "./state.js";
 
@@ -56,12 +56,14 @@ function accountWide<T extends RawFinding | RawAlert>(parts: ReadonlyArray<reado
 }
 
 /** Combines the groups with one sequence number, one per shard that emitted it. */
-export function combineGroups(parts: readonly EmitGroup[], shardCount: number): EmitGroup {
+export function combineGroups<T extends TradeKey>(parts: ReadonlyArray<EmitGroup<T>>, shardCount: number): EmitGroup<T> {
   const first = parts[0];
   if (first === undefined) throw new Error("invariant: a group to combine");
   if (parts.length === 1 && shardCount === 1) return first;
+  // One shard's part with nothing account-wide to check or reorder (most groups: one trade row).
+  if (parts.length === 1 && first.run === null && first.findings.length === 0 && first.alerts.length === 0 && first.kills.length === 0) return first;
   const runs = parts.map((p) => p.run);
-  let run: EmitGroup["run"] = null;
+  let run: EmitGroup<T>["run"] = null;
   if (runs.some((r) => r !== null)) {
     if (runs.some((r) => r === null) || parts.length !== shardCount) {
       throw new ShardMismatch(`group ${first.seq}`, "a reconcile run in every shard", "a run in some shards only");
@@ -90,21 +92,33 @@ export function combineGroups(parts: readonly EmitGroup[], shardCount: number): 
  * shard has either shown a group at or past it or ended: only then is it known which shards have a
  * part of it. Memory holds the groups of the shards that are ahead, no more.
  */
-export class GroupStreamMerge {
-  private readonly queues: EmitGroup[][];
+export class GroupStreamMerge<T extends TradeKey = TradeRow> {
+  private readonly queues: Array<Array<EmitGroup<T>>>;
   private readonly heads: number[];
   private readonly ended: boolean[];
   private readonly last: number[];
+  /** Per shard: every group of it numbered below this has been pushed (see `reached`). */
+  private readonly reachedSeq: number[];
 
   constructor(private readonly shardCount: number) {
     this.queues = Array.from({ length: shardCount }, () => []);
     this.heads = Array.from({ length: shardCount }, () => 0);
     this.ended = Array.from({ length: shardCount }, () => false);
     this.last = Array.from({ length: shardCount }, () => -1);
+    this.reachedSeq = Array.from({ length: shardCount }, () => 0);
+  }
+
+  /**
+   * Shard `i` says it has pushed every group it has numbered below `seq`: a shard that emits nothing
+   * for a while no longer holds back the others' groups (a replay fed by one reader needs this: a
+   * shard waiting for input cannot send a later group to show how far it is).
+   */
+  reached(i: number, seq: number): void {
+    if (seq > this.reachedSeq[i]!) this.reachedSeq[i] = seq;
   }
 
   /** Shard `i`'s next groups (0-based), in its sequence order. */
-  push(i: number, groups: readonly EmitGroup[]): void {
+  push(i: number, groups: ReadonlyArray<EmitGroup<T>>): void {
     if (this.ended[i] === true) throw new Error(`invariant: shard ${i + 1} pushed groups after its end`);
     const queue = this.queues[i]!;
     for (const g of groups) {
@@ -119,11 +133,11 @@ export class GroupStreamMerge {
     this.ended[i] = true;
   }
 
-  private head(i: number): EmitGroup | undefined {
+  private head(i: number): EmitGroup<T> | undefined {
     return this.queues[i]![this.heads[i]!];
   }
 
-  private take(i: number): EmitGroup {
+  private take(i: number): EmitGroup<T> {
     const g = this.head(i)!;
     this.heads[i] = this.heads[i]! + 1;
     const queue = this.queues[i]!;
@@ -135,19 +149,19 @@ export class GroupStreamMerge {
   }
 
   /** The combined groups that are ready, in sequence order. */
-  *ready(): Generator<EmitGroup> {
+  *ready(): Generator<EmitGroup<T>> {
     for (;;) {
       let seq = Infinity;
       for (let i = 0; i < this.shardCount; i += 1) {
         const h = this.head(i);
-        if (h === undefined) {
-          if (!this.ended[i]) return; // shard i may yet have a part of the next group
-        } else if (h.seq < seq) {
-          seq = h.seq;
-        }
+        if (h !== undefined && h.seq < seq) seq = h.seq;
       }
       if (seq === Infinity) return;
-      const parts: EmitGroup[] = [];
+      for (let i = 0; i < this.shardCount; i += 1) {
+        // Shard i may yet have a part of group `seq`, unless it ended or has shown it is past it.
+        if (this.head(i) === undefined && !this.ended[i] && this.reachedSeq[i]! <= seq) return;
+      }
+      const parts: Array<EmitGroup<T>> = [];
       for (let i = 0; i < this.shardCount; i += 1) if (this.head(i)?.seq === seq) parts.push(this.take(i));
       yield combineGroups(parts, this.shardCount);
     }
@@ -252,17 +266,17 @@ export type ShardEnd = Omit<ShardOutput, "groups">;
  * Assembles combined groups (in sequence order) into the unsharded report; trade rows go to
  * `onTrades` as they are assembled (the report's own `trades` is empty).
  */
-export class MergedReport {
-  private readonly assembler: Assembler;
+export class MergedReport<T extends TradeKey = TradeRow> {
+  private readonly assembler: Assembler<T>;
   private firstKill: { seq: number; ts: string } | null = null;
   /** Combined groups added so far. */
   groups = 0;
 
-  constructor(private readonly limits: MergeLimits, private readonly onTrades: (rows: TradeRow[]) => void) {
-    this.assembler = new Assembler(limits.reportListItemsMax);
+  constructor(private readonly limits: MergeLimits, private readonly onTrades: (rows: T[]) => void) {
+    this.assembler = new Assembler<T>(limits.reportListItemsMax);
   }
 
-  add(group: EmitGroup): void {
+  add(group: EmitGroup<T>): void {
     if (this.firstKill === null && group.kills.length > 0) this.firstKill = { seq: group.seq, ts: group.kills[0]!.ts };
     this.assembler.add(group);
     if (group.trades.length > 0) this.onTrades(this.assembler.drainTrades());

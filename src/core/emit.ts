@@ -32,19 +32,27 @@ export interface KillEngage {
   readonly ts: string;
 }
 
-/** What one group holds besides its run. */
-export interface GroupItems {
+/**
+ * What one group holds besides its run. `T` is a trade row as the group carries it: the row itself,
+ * or (between threads, see cli/replay-jobs.ts) the row already rendered; either way it names its symbol.
+ */
+export interface GroupItems<T extends TradeKey = TradeRow> {
   readonly findings: readonly RawFinding[];
   readonly alerts: readonly RawAlert[];
   readonly actions: readonly RawAction[];
   readonly ambiguous: readonly AmbiguousMatch[];
   readonly skipped: readonly SkippedDecision[];
   readonly blocked: readonly SkippedDecision[];
-  readonly trades: readonly TradeRow[];
+  readonly trades: readonly T[];
   readonly kills: readonly KillEngage[];
 }
 
-export interface EmitGroup extends GroupItems {
+/** What ordering a trade row within a group needs (see bySymbol). */
+export interface TradeKey {
+  readonly symbol: string;
+}
+
+export interface EmitGroup<T extends TradeKey = TradeRow> extends GroupItems<T> {
   /** Position in the replay's group sequence (the same in every shard). */
   readonly seq: number;
   readonly run: RunRecord | null;
@@ -123,7 +131,7 @@ export class GroupEmitter {
   }
 }
 
-export function hasNoItems(g: GroupItems): boolean {
+export function hasNoItems(g: GroupItems<TradeKey>): boolean {
   return g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
     g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
     g.kills.length === 0;
@@ -184,7 +192,7 @@ export interface AssembledLists {
 }
 
 /** Numbers, orders and caps emitted groups, in group order. Used by a replay and by merge alike. */
-export class Assembler {
+export class Assembler<T extends TradeKey = TradeRow> {
   private readonly runs: CappedList<ReconcileRun>;
   private readonly findings: CappedList<Finding>;
   private readonly alerts: CappedList<Alert>;
@@ -197,7 +205,7 @@ export class Assembler {
   private lastRun: ReconcileRun | undefined;
   private lastSeq = -1;
   private readonly killSwitch = new KillSwitch();
-  private trades: TradeRow[] = [];
+  private trades: T[] = [];
 
   constructor(listItemsMax: number) {
     this.runs = new CappedList(listItemsMax);
@@ -209,7 +217,7 @@ export class Assembler {
     this.blocked = new CappedList(listItemsMax);
   }
 
-  add(g: EmitGroup): void {
+  add(g: EmitGroup<T>): void {
     if (g.seq <= this.lastSeq) throw new Error(`invariant: groups arrive in sequence (${g.seq} after ${this.lastSeq})`);
     this.lastSeq = g.seq;
     if (g.run !== null) {
@@ -238,7 +246,7 @@ export class Assembler {
   }
 
   /** Trade rows assembled since the last drain, in report order. */
-  drainTrades(): TradeRow[] {
+  drainTrades(): T[] {
     const rows = this.trades;
     this.trades = [];
     return rows;

@@ -30,7 +30,8 @@ import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
 import { reconcile } from "./reconcile.js";
-import { type BrokerRecall, Redelivery } from "./redelivery.js";
+import { type BrokerRecall, type Delivery, Redelivery } from "./redelivery.js";
+import type { Tick } from "./shard.js";
 import { Reported } from "./reported.js";
 import { dueRuns } from "./schedule.js";
 import { composeReport, type EngineState, engineState } from "./state.js";
@@ -96,11 +97,16 @@ export class Engine {
 
   // ---------------------------------------------------------------- feeding records
 
-  step(rec: InputRecord): void {
+  /**
+   * Applies one record. `judged` is given when a reader upstream already checked the event id for
+   * redelivery (a replay split across threads keeps one index of event ids, in its reader); absent,
+   * this engine checks it.
+   */
+  step(rec: InputRecord, judged?: Delivery): void {
     this.beginRecord(rec);
     this.core.instruments.meetRecord(rec);
     if (rec.src === "journal") this.onJournal(rec);
-    else if (this.redelivery.deliver(rec)) this.onBroker(rec);
+    else if (this.redelivery.take(rec, judged)) this.onBroker(rec);
     this.core.out.flush(null);
   }
 
@@ -109,18 +115,26 @@ export class Engine {
    * startup) and its event id is still checked for redelivery, so every shard runs the same
    * reconciliations at the same times; its content is left to its owner.
    */
-  tick(rec: InputRecord): void {
+  tick(rec: InputRecord): void;
+  /** The same, for a record whose delivery was judged upstream: only its time and place are needed. */
+  tick(rec: Tick, judged: Delivery): void;
+  tick(rec: InputRecord | Tick, judged?: Delivery): void {
     this.beginRecord(rec);
     if (rec.src === "journal") {
       assert(rec.type === "decision" || rec.type === "cancel_request", "restarts and snapshots reach every shard");
       this.startIfNeeded(rec.ts);
     } else {
-      this.redelivery.deliver(rec);
+      this.redelivery.take(rec, judged);
     }
     this.core.out.flush(null);
   }
 
-  private beginRecord(rec: InputRecord): void {
+  /** The number the next emitted group will carry: every group below it has been emitted. */
+  get groupSeq(): number {
+    return this.core.out.currentSeq;
+  }
+
+  private beginRecord(rec: InputRecord | Tick): void {
     const t = this.core.totals;
     t.recordsSeen += 1;
     if (t.recordsSeen > this.core.config.eventsMax) {

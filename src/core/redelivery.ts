@@ -3,12 +3,13 @@
 // (bad input). This module remembers every event id of the replay and answers "was this delivered
 // before?". The question and the recording are separate calls: `firstDeliveryOf` only looks.
 
-import { DataError } from "../domain/errors.js";
+import { assert, DataError } from "../domain/errors.js";
 import type { BrokerEvent } from "../domain/records.js";
 import { parseJsonExact, sameJsonValue } from "../domain/json-text.js";
 import { compareInstants, type Instant } from "../domain/time.js";
 import { timeOrderError } from "./merge.js";
 import { SeenIdTable } from "./seen-ids.js";
+import type { BrokerTick } from "./shard.js";
 
 /** Reads a broker line again by its `pos` (the shell's byte offset, or a line number in memory). */
 export interface BrokerRecall {
@@ -28,6 +29,9 @@ export interface PriorDelivery {
 export function sameContent(a: string, b: string): boolean {
   return a === b || sameJsonValue(parseJsonExact(a), parseJsonExact(b));
 }
+
+/** A redelivery check's verdict, when it was made upstream of the engine (a split replay's reader). */
+export type Delivery = "first" | "again";
 
 export class Redelivery {
   /** With a recall: a 32-bit hash and a position per id; the first delivery is read back to confirm. */
@@ -60,6 +64,19 @@ export class Redelivery {
   remember(ev: BrokerEvent): void {
     if (this.recall === undefined) this.seenTexts.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
     else this.seenIds.add(ev.eventId, ev.pos);
+  }
+
+  /**
+   * `deliver`, or, for an event judged upstream (`judged` given: a replay split across threads keeps
+   * one index of event ids, in its reader), that verdict taken as given, a redelivery counted.
+   */
+  take(ev: BrokerEvent | BrokerTick, judged: Delivery | undefined): boolean {
+    if (judged === undefined) {
+      assert("eventId" in ev, "an event judged here carries its id and content");
+      return this.deliver(ev);
+    }
+    if (judged === "again") this.duplicates += 1;
+    return judged === "first";
   }
 
   /**

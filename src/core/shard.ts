@@ -1,4 +1,5 @@
-// Sharding a replay by symbol. Every shard reads both logs whole; it owns the records of its
+// Sharding a replay by symbol. Every shard sees every record of both logs (reading them itself,
+// or fed by one reader: SymbolRouting answers once for all shards); it owns the records of its
 // symbols and only "ticks" on the others (they move its clock, so every shard reconciles at the
 // same times and numbers its runs and groups alike). Account-wide records (restarts,
 // disconnects, limits) reach every shard; snapshots reach every shard cut down to its symbols.
@@ -12,9 +13,27 @@
 
 import { ConfigError } from "../domain/errors.js";
 import type { InputRecord } from "../domain/records.js";
+import type { Instant } from "../domain/time.js";
 import { fnv1a } from "./seen-ids.js";
 
 export type ShardKey = "symbol";
+
+/** A journal record another shard owns, reduced to what moves the clock (Engine.tick). */
+export interface JournalTick {
+  readonly src: "journal";
+  readonly type: "decision" | "cancel_request";
+  readonly ts: Instant;
+  readonly line: number;
+}
+
+/** A broker event another shard owns, its redelivery judged upstream. */
+export interface BrokerTick {
+  readonly src: "broker";
+  readonly ts: Instant;
+  readonly line: number;
+}
+
+export type Tick = JournalTick | BrokerTick;
 
 export interface ShardSpec {
   /** 1-based. */
@@ -67,60 +86,89 @@ export function shardOfSymbol(symbol: string, count: number): number {
   return (mix32((fnv1a(symbol) ^ SHARD_HASH_SEED) >>> 0) % count) + 1;
 }
 
+/** `ownerOf`'s answer for a record every shard steps on (account-wide, or not yet placed). */
+export const EVERY_SHARD = 0;
+
 /**
- * Decides, record by record, what this shard does with it: step on it (possibly cut down to its
- * symbols) or only tick. Remembers which symbol each order id belongs to, for the records that do
- * not say (memory: one entry per order id seen, in a sharded replay only).
+ * Decides, record by record, which shard owns it (1-based), or that every shard steps on it
+ * (EVERY_SHARD). Remembers which symbol each order id belongs to, for the records that do not say
+ * (memory: one entry per order id seen, in a sharded replay only). One routing serves all shards:
+ * a reader that feeds N shard engines asks once per record, not N times.
  */
-export class ShardRouter {
+export class SymbolRouting {
   private readonly symbolOfClientId = new Map<string, string>();
   private readonly symbolOfBrokerId = new Map<string, string>();
 
-  constructor(readonly spec: ShardSpec) {}
+  constructor(readonly count: number) {}
 
-  private mine(symbol: string | undefined): boolean {
-    return symbol === undefined ? this.spec.index === 1 : shardOfSymbol(symbol, this.spec.count) === this.spec.index;
+  private owner(symbol: string | undefined): number {
+    return symbol === undefined ? 1 : shardOfSymbol(symbol, this.count);
   }
 
-  private mineOrUnknown(symbol: string | undefined): boolean {
-    return symbol === undefined || this.mine(symbol);
+  private ownerOrEvery(symbol: string | undefined): number {
+    return symbol === undefined ? EVERY_SHARD : shardOfSymbol(symbol, this.count);
   }
 
-  /** The record as this shard should step on it, or null to only tick. */
-  route(rec: InputRecord): InputRecord | null {
+  /** The shard that owns this record, or EVERY_SHARD. Learns the order ids' symbols as it goes. */
+  ownerOf(rec: InputRecord): number {
     switch (rec.type) {
       case "restart":
       case "limits_snapshot":
       case "financing":
       case "disconnect":
       case "reconnect":
-        return rec;
+      case "position_snapshot":
+        return EVERY_SHARD;
       case "snapshot":
         for (const o of rec.openOrders) this.symbolOfClientId.set(o.clientOrderId, o.symbol);
-        return {
-          ...rec,
-          openOrders: rec.openOrders.filter((o) => this.mine(o.symbol)),
-          positions: rec.positions.filter((p) => this.mine(p.symbol)),
-        };
-      case "position_snapshot":
-        return { ...rec, positions: rec.positions.filter((p) => this.mine(p.symbol)) };
+        return EVERY_SHARD;
       case "decision":
         this.symbolOfClientId.set(rec.clientOrderId, rec.symbol);
-        return this.mine(rec.symbol) ? rec : null;
+        return this.owner(rec.symbol);
       case "order_accepted":
         this.symbolOfClientId.set(rec.clientOrderId, rec.symbol);
         this.symbolOfBrokerId.set(rec.brokerOrderId, rec.symbol);
-        return this.mine(rec.symbol) ? rec : null;
+        return this.owner(rec.symbol);
       case "fill":
         if (rec.clientOrderId !== undefined) this.symbolOfClientId.set(rec.clientOrderId, rec.symbol);
         this.symbolOfBrokerId.set(rec.brokerOrderId, rec.symbol);
-        return this.mine(rec.symbol) ? rec : null;
+        return this.owner(rec.symbol);
       case "cancel_request":
-        return this.mine(this.symbolOfClientId.get(rec.clientOrderId)) ? rec : null;
+        return this.owner(this.symbolOfClientId.get(rec.clientOrderId));
       case "order_rejected":
-        return this.mineOrUnknown(this.symbolOfClientId.get(rec.clientOrderId)) ? rec : null;
+        return this.ownerOrEvery(this.symbolOfClientId.get(rec.clientOrderId));
       case "order_cancelled":
-        return this.mineOrUnknown(this.symbolOfBrokerId.get(rec.brokerOrderId)) ? rec : null;
+        return this.ownerOrEvery(this.symbolOfBrokerId.get(rec.brokerOrderId));
     }
   }
 }
+
+/** A record every shard steps on, as shard `spec` sees it: snapshots cut down to its symbols. */
+export function cutToShard(rec: InputRecord, spec: ShardSpec): InputRecord {
+  const mine = (symbol: string) => shardOfSymbol(symbol, spec.count) === spec.index;
+  switch (rec.type) {
+    case "snapshot":
+      return { ...rec, openOrders: rec.openOrders.filter((o) => mine(o.symbol)), positions: rec.positions.filter((p) => mine(p.symbol)) };
+    case "position_snapshot":
+      return { ...rec, positions: rec.positions.filter((p) => mine(p.symbol)) };
+    default:
+      return rec;
+  }
+}
+
+/** One shard's view of the routing: step on a record (possibly cut down to its symbols) or only tick. */
+export class ShardRouter {
+  private readonly routing: SymbolRouting;
+
+  constructor(readonly spec: ShardSpec) {
+    this.routing = new SymbolRouting(spec.count);
+  }
+
+  /** The record as this shard should step on it, or null to only tick. */
+  route(rec: InputRecord): InputRecord | null {
+    const owner = this.routing.ownerOf(rec);
+    if (owner === EVERY_SHARD) return cutToShard(rec, this.spec);
+    return owner === this.spec.index ? rec : null;
+  }
+}
+

@@ -12,6 +12,7 @@
 
 import { stringify } from "csv-stringify/sync";
 import * as D from "../domain/decimal.js";
+import { assert } from "../domain/errors.js";
 import type { Dec } from "../domain/decimal.js";
 import type { TradeRow } from "../domain/report.js";
 import { formatFixedWidth, parseInstant } from "../domain/time.js";
@@ -87,6 +88,30 @@ export function renderTradesHeader(): string {
 export function renderTradeRows(rows: readonly TradeRow[]): string {
   if (rows.length === 0) return "";
   return stringify(rows.map(record), { ...OPTIONS, header: false });
+}
+
+/** A trade row rendered to its text in trades.csv, with the symbol a group orders its rows by. */
+export interface RenderedTrade {
+  readonly symbol: string;
+  readonly csv: string;
+}
+
+const LINE_BREAK = /[\r\n]/;
+
+function holdsLineBreak(row: TradeRow): boolean {
+  return LINE_BREAK.test(row.decisionId) || LINE_BREAK.test(row.clientOrderId) || LINE_BREAK.test(row.brokerOrderId) ||
+    LINE_BREAK.test(row.session);
+}
+
+/**
+ * Each row's own text, as renderTradeRows would write it. Rendered in one call when no cell can
+ * hold a line break (each row is then exactly one line of the output); one call per row otherwise.
+ */
+export function renderTradesEach(rows: readonly TradeRow[]): RenderedTrade[] {
+  if (rows.some(holdsLineBreak)) return rows.map((row) => ({ symbol: row.symbol, csv: renderTradeRows([row]) }));
+  const lines = renderTradeRows(rows).split("\n");
+  assert(lines.length === rows.length + 1 && lines[rows.length] === "", "one line per row without line breaks");
+  return rows.map((row, i) => ({ symbol: row.symbol, csv: `${lines[i]!}\n` }));
 }
 
 export function renderTradesCsv(rows: readonly TradeRow[]): string {
