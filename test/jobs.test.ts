@@ -104,7 +104,8 @@ describe("replay --jobs N: the same artifacts as one job, byte for byte", () => 
 
 describe("replay --jobs: flow control (a shard ahead waits instead of queueing in the main thread)", () => {
   it("at the tightest windows the merge neither stalls nor changes a byte, and no shard's queue outgrows its window", async () => {
-    const s = generateScenario({ seed: 18, events: 3000, faults: [] });
+    // Redeliveries, disconnects and a restart as well: ticks, judged redeliveries and reconcile runs at the tight windows.
+    const s = generateScenario({ seed: 18, events: 3000, faults: ["duplicate-delivery", "disconnect", "crash-restart"] });
     const work = tempDir("jobs-flow-");
     const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
     const one = join(work, "one");
@@ -195,6 +196,35 @@ describe("recon-proof replay --jobs (CLI)", () => {
     expect(existsSync(join(work, "o2"))).toBe(false);
   }, 60_000);
 
+  it("bad input found late, by the reader or only by a worker, is reported exactly as one job reports it, both ways of reading", () => {
+    const work = tempDir("jobs-bad-late-");
+    const s = generateScenario({ seed: 18, events: 3000, faults: [] });
+    const conflicting = s.broker[100]!.replace('"qty":7000', '"qty":7001'); // event EV-00000101 again, other content
+    expect(conflicting).not.toBe(s.broker[100]);
+    const cases: Array<[string, readonly string[], object]> = [
+      // Only the engine counts records against events_max: a worker stops, after batches and trade rows went out.
+      ["events_max", s.broker, { ...s.config, events_max: 2000 }],
+      // The reader stops at a bad line after several batches went to the workers.
+      ["bad line late", s.broker.map((l, i) => (i === 1700 ? '{"type":"fill"}' : l)), s.config],
+      // The reader's one index of event ids finds a redelivery with other content.
+      ["redelivery conflict", [...s.broker.slice(0, 900), conflicting, ...s.broker.slice(900)], s.config],
+    ];
+    for (const [what, broker, config] of cases) {
+      const inputs = writeInputs(join(work, what.replaceAll(" ", "-")), s.journal, broker, config);
+      const args = (out: string, ...more: string[]) =>
+        ["replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", join(work, out), ...more];
+      const one = runCli(args("out-1", "--jobs", "1"));
+      expect(one.status, what).toBe(65);
+      for (const reading of ["split", "each"]) {
+        const out = `out-${reading}`;
+        const two = runCli(args(out, "--jobs", "2", "--jobs-reading", reading));
+        expect(two.status, `${what}, ${reading}`).toBe(65);
+        expect(two.stderr, `${what}, ${reading}`).toBe(one.stderr.replaceAll("out-1", out));
+        expect(existsSync(join(work, out)), `${what}, ${reading}: nothing written`).toBe(false);
+      }
+    }
+  }, 120_000);
+
   it("declines --jobs with --cache (a line on stderr, one job), refuses it with --shard and bad values (exit 2)", () => {
     const work = tempDir("jobs-usage-");
     const cache = join(work, "c.db");
@@ -215,22 +245,25 @@ describe("recon-proof replay --jobs (CLI)", () => {
     expect(help, "--jobs-reading is for the bench only").not.toMatch(/--jobs-reading/);
   }, 60_000);
 
-  it("SIGINT while the workers run: exit 130, the one-line message, --out as it was", async () => {
-    const work = tempDir("jobs-sigint-");
-    const s = generateScenario({ seed: 7, events: 6000, faults: [] });
-    const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
-    const out = join(work, "out");
-    mkdirSync(out);
-    writeFileSync(join(out, "mine.txt"), "kept\n");
-    const child = spawn(process.execPath, [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--jobs", "2"],
-      { env: { ...process.env, [FAULT_ENV]: "record@3000:SIGINT" } });
-    let stderr = "";
-    child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
-    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
-    expect(code, stderr).toBe(130);
-    expect(stderr).toBe("recon-proof: interrupted by SIGINT: the work in progress was discarded; its output folder and cache are as they were\n");
-    expect(readdirSync(out)).toEqual(["mine.txt"]);
-    expect(readdirSync(work).sort()).toEqual(["in", "out"]);
+  it("SIGINT while the workers run, both ways of reading: exit 130, the one-line message, --out as it was", async () => {
+    for (const reading of ["split", "each"]) {
+      const work = tempDir("jobs-sigint-");
+      const s = generateScenario({ seed: 7, events: 6000, faults: [] });
+      const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
+      const out = join(work, "out");
+      mkdirSync(out);
+      writeFileSync(join(out, "mine.txt"), "kept\n");
+      const child = spawn(process.execPath,
+        [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--jobs", "2", "--jobs-reading", reading],
+        { env: { ...process.env, [FAULT_ENV]: "record@3000:SIGINT" } });
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+      expect(code, `${reading}: ${stderr}`).toBe(130);
+      expect(stderr).toBe("recon-proof: interrupted by SIGINT: the work in progress was discarded; its output folder and cache are as they were\n");
+      expect(readdirSync(out)).toEqual(["mine.txt"]);
+      expect(readdirSync(work).sort()).toEqual(["in", "out"]);
+    }
   }, 60_000);
 });
 

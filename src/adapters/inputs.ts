@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
-import { ConfigError, IoError } from "../domain/errors.js";
+import { assert, ConfigError, IoError } from "../domain/errors.js";
 import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import { JsonTextError, parseJsonExact } from "../domain/json-text.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
@@ -137,6 +137,19 @@ export function loadConfig(path: string | undefined): LoadedConfig {
   const config = resolveConfig(raw);
   const effective = configToJson(config);
   return { config, file, hash: sha256Hex(canonicalJson(effective)), effective };
+}
+
+/** A config as it crosses to a worker thread: everything but the resolved object (plain data). */
+export type ShippedConfig = Omit<LoadedConfig, "config">;
+
+/**
+ * The main thread's config in a worker thread, resolved again from its effective JSON: the file is
+ * not read twice (it may have changed since), so every thread replays with the config the report names.
+ */
+export function configFromShipped(shipped: ShippedConfig): LoadedConfig {
+  const config = resolveConfig(shipped.effective);
+  assert(sha256Hex(canonicalJson(configToJson(config))) === shipped.hash, "the effective config resolves to itself");
+  return { ...shipped, config };
 }
 
 export function defaultConfigText(): string {

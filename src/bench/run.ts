@@ -125,6 +125,8 @@ function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number
   const r = spawnSync(process.execPath, [self, "--child-cli", ...args], { encoding: "utf8" });
   const wallMs = performance.now() - started;
   if (r.status !== 0 && r.status !== 3) throw new Error(`child replay failed: ${r.stderr}`);
+  // A --jobs run that fell back to one job would time the wrong thing.
+  if (r.stderr.includes("replaying in one job")) throw new Error(`child replay did not run as asked: ${r.stderr}`);
   const [cpuMs, rssBytes] = r.stdout.trim().split("\n").at(-1)!.split(" ").map(Number);
   return { wallMs, cpuMs: cpuMs!, rssBytes: rssBytes!, code: r.status };
 }

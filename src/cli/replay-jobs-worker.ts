@@ -8,7 +8,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { faultAfterRecord } from "../adapters/fault-points.js";
-import { loadConfig, openBroker, openJournal } from "../adapters/inputs.js";
+import { configFromShipped, openBroker, openJournal } from "../adapters/inputs.js";
 import type { EmitGroup } from "../core/emit.js";
 import { Engine } from "../core/engine.js";
 import { replayShardSteps, runToEnd } from "../core/replay.js";
@@ -23,7 +23,7 @@ import { runMeta } from "./run-replay.js";
 /** Input records between two progress messages. */
 const RECORDS_PER_PROGRESS = 16384;
 
-const { journal: journalPath, broker: brokerPath, config: configPath, spec, flow, merged: shared, reading } = workerData as JobWorkerData;
+const { journal: journalPath, broker: brokerPath, config: shippedConfig, spec, flow, merged: shared, reading } = workerData as JobWorkerData;
 const port = parentPort!;
 const post = (msg: FromJobWorker) => port.postMessage(msg);
 
@@ -77,7 +77,7 @@ function failed(err: unknown): void {
 
 /** Reads both logs itself; steps on its own records and ticks on the rest. */
 function replayReadingEach(): void {
-  const loaded = loadConfig(configPath);
+  const loaded = configFromShipped(shippedConfig);
   const journal = openJournal(journalPath, loaded.config);
   const broker = openBroker(brokerPath, loaded.config);
   try {
@@ -98,7 +98,7 @@ function replayReadingEach(): void {
 
 /** Takes the main thread's batches: steps on the lines it is given, ticks where it is told to. */
 function replayFedByMain(): void {
-  const loaded = loadConfig(configPath);
+  const loaded = configFromShipped(shippedConfig);
   const engine = new Engine(loaded.config, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, emit });
   const takeBatch = (m: ToJobWorker & { kind: "batch" }) => {
     const lines = m.lines.split("\n");

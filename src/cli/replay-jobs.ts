@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { faultAfterRecord } from "../adapters/fault-points.js";
-import { type LoadedConfig, loadConfig, openBroker, openJournal } from "../adapters/inputs.js";
+import { type LoadedConfig, loadConfig, openBroker, openJournal, type ShippedConfig } from "../adapters/inputs.js";
 import { GroupStreamMerge, InexactMerge, MergedReport, type ShardEnd } from "../core/combine.js";
 import type { EmitGroup } from "../core/emit.js";
 import { mergeByEventTime } from "../core/merge.js";
@@ -32,12 +32,12 @@ import { replayInputBytes, type ReplayArgs, type ReplayOutcome, runMeta } from "
 import { throwIfSignalled } from "./signals.js";
 import { RenderedTradeBatches } from "./trade-batches.js";
 
-/** Worker threads at most (each holds its own heap and reads both logs). */
+/** Worker threads at most (each holds its own heap). */
 export const jobs_max = 16;
 
 /**
- * Below this many bytes of input, `--jobs auto` runs one job: starting the threads and reading
- * both logs once per thread costs more than the engine's work they share.
+ * Below this many bytes of input, `--jobs auto` runs one job: starting the threads and passing
+ * every record between them costs more than the engine's work they share.
  */
 export const jobs_auto_input_bytes_min = 32 * 1024 * 1024;
 
@@ -76,7 +76,8 @@ export const JOBS_READING_DEFAULT: JobsReading = "split";
 export interface JobWorkerData {
   readonly journal: string;
   readonly broker: string;
-  readonly config: string | undefined;
+  /** The main thread's config (a worker does not read the file again). */
+  readonly config: ShippedConfig;
   readonly spec: ShardSpec;
   readonly flow: JobsFlow;
   /** Int32 per worker: how many of its groups the main thread has merged (written by main only). */
@@ -252,7 +253,7 @@ async function feedWorkers(
   room: (i: number) => Promise<void> | null,
   stopped: () => boolean,
   onBytes: (bytes: number) => void,
-): Promise<RunMeta> {
+): Promise<RunMeta | null> {
   const jobs = workers.length;
   // Each stream is read at most one record ahead of the merge: a queue per log holds the text and
   // offset of its records read but not yet merged, in order.
@@ -274,7 +275,7 @@ async function feedWorkers(
     };
     let index = 0;
     for (const rec of mergeByEventTime(journal, broker)) {
-      if (stopped()) break;
+      if (stopped()) return null; // settled (a worker failed, a signal): nothing more to send
       const lines = rec.src === "broker" ? brokerLines : journalLines;
       const text = lines.text();
       const offset = lines.take();
@@ -292,6 +293,7 @@ async function feedWorkers(
       if (batches[0]!.size === batchRecords) await send();
     }
     if (batches[0]!.size > 0) await send();
+    if (stopped()) return null;
     for (const post of workers) post({ kind: "end" });
     return runMeta(journal, broker, loaded);
   } catch (err) {
@@ -368,7 +370,7 @@ function runWorkers(
     }, SIGNAL_POLL_MS);
     for (let i = 0; i < jobs; i += 1) {
       const data: JobWorkerData = {
-        journal: args.journal, broker: args.broker, config: args.config, spec: { index: i + 1, count: jobs, by: "symbol" }, flow, merged: shared, reading,
+        journal: args.journal, broker: args.broker, config: { file: loaded.file, hash: loaded.hash, effective: loaded.effective }, spec: { index: i + 1, count: jobs, by: "symbol" }, flow, merged: shared, reading,
       };
       const worker = new Worker(workerUrl, { workerData: data });
       workers.push(worker);
@@ -429,6 +431,7 @@ function runWorkers(
       });
       feedWorkers(args, loaded, flow.records_per_batch, post, room, () => settled, onBytes)
         .then((meta) => {
+          if (meta === null) return; // stopped: the run has settled already
           readMeta = meta;
           finishIfDone();
         })

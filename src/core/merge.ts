@@ -35,15 +35,21 @@ export function* mergeByEventTime(
 ): Generator<InputRecord> {
   const j = inTimeOrder(journal, false)[Symbol.iterator]();
   const b = inTimeOrder(broker, true)[Symbol.iterator]();
-  let nj = j.next();
-  let nb = b.next();
-  while (!nj.done || !nb.done) {
-    if (nb.done || (!nj.done && compareInstants(nj.value.ts, nb.value.ts) <= 0)) {
-      yield nj.value as JournalRecord;
-      nj = j.next();
-    } else {
-      yield nb.value;
-      nb = b.next();
+  try {
+    let nj = j.next();
+    let nb = b.next();
+    while (!nj.done || !nb.done) {
+      if (nb.done || (!nj.done && compareInstants(nj.value.ts, nb.value.ts) <= 0)) {
+        yield nj.value as JournalRecord;
+        nj = j.next();
+      } else {
+        yield nb.value;
+        nb = b.next();
+      }
     }
+  } finally {
+    // A caller that stops early (a bad line, a stop) closes both sources, e.g. their files.
+    j.return?.(undefined);
+    b.return?.(undefined);
   }
 }
