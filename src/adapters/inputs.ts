@@ -44,23 +44,21 @@ export function fileBytes(path: string): number {
   }
 }
 
-/** Sees each line's text and byte offset as it is read, before it is validated. */
-export type LineTap = (text: string, offset: number) => void;
-
-function tapped<T>(parse: (text: string, line: number, offset: number) => T, tap: LineTap | undefined) {
-  return tap === undefined ? parse : (text: string, line: number, offset: number) => {
-    tap(text, offset);
-    return parse(text, line, offset);
+/**
+ * The journal log. `tap`, given, sees each line's text as it is read, before it is validated (a
+ * journal record does not keep its text; a broker event does: its `fingerprint`).
+ */
+export function openJournal(path: string, config: Config, tap?: (text: string) => void): RecordStream<JournalRecord> {
+  const parse = tap === undefined ? parseJournalLine : (text: string, line: number) => {
+    tap(text);
+    return parseJournalLine(text, line);
   };
-}
-
-export function openJournal(path: string, config: Config, tap?: LineTap): RecordStream<JournalRecord> {
-  return recordStream(path, "journal", config.lineBytesMax, tapped(parseJournalLine, tap));
+  return recordStream(path, "journal", config.lineBytesMax, parse);
 }
 
 /** The broker log; each event's `pos` is its byte offset, which `recall` reads back. */
-export function openBroker(path: string, config: Config, tap?: LineTap): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
-  return { ...recordStream(path, "broker", config.lineBytesMax, tapped(parseBrokerLine, tap)), recall: new LineRecall(path, "broker", config.lineBytesMax) };
+export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
+  return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(path, "broker", config.lineBytesMax) };
 }
 
 /** sha256 of a file's bytes, read in chunks (never the whole file in memory). */

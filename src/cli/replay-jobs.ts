@@ -30,7 +30,7 @@ import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 import { replayInputBytes, type ReplayArgs, type ReplayOutcome, runMeta } from "./run-replay.js";
 import { throwIfSignalled } from "./signals.js";
-import { RenderedTradeBatches } from "./trade-batches.js";
+import { renderedTradeBatches } from "./trade-batches.js";
 
 /** Worker threads at most (each holds its own heap). */
 export const jobs_max = 16;
@@ -99,7 +99,8 @@ export const PLAN_CANCEL_REQUEST = 16; // a journal tick's type (else a decision
 export type ToJobWorker =
   /**
    * One entry of `plan` per input record, in replay order. Line entries take, in turn, a line of
-   * `lines` (joined by LF) and two numbers of `places` (line number, byte offset); tick entries
+   * `lines` (joined by LF) and two numbers of `places` (line number, byte offset: broker lines only,
+   * 0 for journal lines); tick entries
    * three numbers of `times` (ms, sub-ms ns, line number) and a line of `tickTs` (the time as written).
    */
   | {
@@ -214,29 +215,6 @@ class Batch {
   }
 }
 
-/** Lines read from one log and not yet merged (at most the merge's look-ahead: a few). */
-class LineQueue {
-  private readonly texts: string[] = [];
-  private readonly offsets: number[] = [];
-
-  push(text: string, offset: number): void {
-    this.texts.push(text);
-    this.offsets.push(offset);
-  }
-
-  /** The oldest line's text. */
-  text(): string {
-    assert(this.texts.length > 0, "a merged record's line was read");
-    return this.texts[0]!;
-  }
-
-  /** Drops the oldest line; returns its offset. */
-  take(): number {
-    this.texts.shift();
-    return this.offsets.shift()!;
-  }
-}
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -255,12 +233,12 @@ async function feedWorkers(
   onBytes: (bytes: number) => void,
 ): Promise<RunMeta | null> {
   const jobs = workers.length;
-  // Each stream is read at most one record ahead of the merge: a queue per log holds the text and
-  // offset of its records read but not yet merged, in order.
-  const journalLines = new LineQueue();
-  const brokerLines = new LineQueue();
-  const journal = openJournal(args.journal, loaded.config, (text, offset) => journalLines.push(text, offset));
-  const broker = openBroker(args.broker, loaded.config, (text, offset) => brokerLines.push(text, offset));
+  // A broker event keeps its line's text (its fingerprint) and offset; a journal record does not,
+  // so its text is taken as it is read. The merge reads at most one record ahead, so this queue
+  // holds the texts of the journal records read but not yet merged: one or two, in order.
+  const journalTexts: string[] = [];
+  const journal = openJournal(args.journal, loaded.config, (text) => journalTexts.push(text));
+  const broker = openBroker(args.broker, loaded.config);
   try {
     const redelivery = new Redelivery(broker.recall);
     const routing = new SymbolRouting(jobs);
@@ -276,9 +254,9 @@ async function feedWorkers(
     let index = 0;
     for (const rec of mergeByEventTime(journal, broker)) {
       if (stopped()) return null; // settled (a worker failed, a signal): nothing more to send
-      const lines = rec.src === "broker" ? brokerLines : journalLines;
-      const text = lines.text();
-      const offset = lines.take();
+      const text = rec.src === "broker" ? rec.fingerprint : journalTexts.shift();
+      assert(text !== undefined, "a merged journal record's line was read");
+      const offset = rec.src === "broker" ? rec.pos : 0; // a journal line's offset is not needed
       const from = rec.src === "broker" ? PLAN_BROKER | (redelivery.deliver(rec) ? 0 : PLAN_AGAIN) : 0;
       const owner = routing.ownerOf(rec);
       const tickStep = PLAN_TICK | from | (rec.type === "cancel_request" ? PLAN_CANCEL_REQUEST : 0);
@@ -461,7 +439,7 @@ export async function runReplayInJobs(
   const ownProgress = args.progress === undefined ? new Progress("replay", replayInputBytes(args), "bytes") : null;
   const progress = args.progress ?? ownProgress!;
   const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
-  const trades = new RenderedTradeBatches(writer);
+  const trades = renderedTradeBatches(writer);
   const merged = new MergedReport<RenderedTrade>(loaded.config, (rows) => trades.add(rows));
   const run = runWorkers(args, loaded, jobs, workerUrl, flow, reading, (g) => merged.add(g), (b) => progress.update(b));
   let committed = false;

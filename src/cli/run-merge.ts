@@ -15,7 +15,7 @@ import type { InputFileMeta } from "../report/meta.js";
 import { renderReportArtifacts } from "../report/render.js";
 import { parseGroupLine, parseShardManifest, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME, type ShardManifest } from "../report/shard-codec.js";
 import { renderTradesHeader } from "../report/trades-csv.js";
-import { TradeBatches } from "./trade-batches.js";
+import { tradeRowBatches } from "./trade-batches.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress } from "./progress.js";
 
@@ -86,7 +86,7 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
   const progress = new Progress("merge", Math.max(...manifests.map((m) => m.groups)), "groups");
   const writer = new ArtifactSetWriter(out, renderTradesHeader());
   try {
-    const trades = new TradeBatches(writer);
+    const trades = tradeRowBatches(writer);
     const report = mergeShards(config, order.map(({ m, dir }) => ({ state: m.state, evidence: m.evidence, groups: groupsOf(dir, m.groups) })),
       (rows) => trades.add(rows),
       (groups) => progress.update(groups));

@@ -9,7 +9,7 @@ import { renderReportArtifacts } from "../report/render.js";
 import { renderTradesHeader } from "../report/trades-csv.js";
 import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
 import type { RunMeta } from "../report/meta.js";
-import { TradeBatches } from "./trade-batches.js";
+import { tradeRowBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache-store.js";
@@ -155,7 +155,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
     }
     const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
     out = writer;
-    const trades = new TradeBatches(writer);
+    const trades = tradeRowBatches(writer);
     const cache = store;
     let steps = 0;
     let finalEntries: readonly CacheEntry[] = [];

@@ -12,35 +12,26 @@ import { type RenderedTrade, renderTradeRows } from "../report/trades-csv.js";
  */
 const TRADE_ROWS_PER_WRITE = 256;
 
-export class TradeBatches {
-  private batch: TradeRow[] = [];
+/** Writes trade rows of type `T` (a row, or a row rendered already) in batches; `render` makes their text. */
+export class TradeBatches<T = TradeRow> {
+  private batch: T[] = [];
 
-  constructor(private readonly writer: ArtifactSetWriter) {}
+  constructor(private readonly writer: ArtifactSetWriter, private readonly render: (rows: readonly T[]) => string) {}
 
-  add(rows: readonly TradeRow[]): void {
+  add(rows: readonly T[]): void {
     for (const row of rows) this.batch.push(row);
     if (this.batch.length >= TRADE_ROWS_PER_WRITE) this.flush();
   }
 
   flush(): void {
-    this.writer.appendStreamed(renderTradeRows(this.batch));
+    this.writer.appendStreamed(this.render(this.batch));
     this.batch = [];
   }
 }
 
-/** The same for rows rendered already (by the workers of `replay --jobs`). */
-export class RenderedTradeBatches {
-  private batch: string[] = [];
+/** Trade rows as the replay and merge hold them. */
+export const tradeRowBatches = (writer: ArtifactSetWriter) => new TradeBatches<TradeRow>(writer, renderTradeRows);
 
-  constructor(private readonly writer: ArtifactSetWriter) {}
-
-  add(rows: readonly RenderedTrade[]): void {
-    for (const row of rows) this.batch.push(row.csv);
-    if (this.batch.length >= TRADE_ROWS_PER_WRITE) this.flush();
-  }
-
-  flush(): void {
-    this.writer.appendStreamed(this.batch.join(""));
-    this.batch = [];
-  }
-}
+/** Rows the workers of `replay --jobs` rendered already: their texts, in order. */
+export const renderedTradeBatches = (writer: ArtifactSetWriter) =>
+  new TradeBatches<RenderedTrade>(writer, (rows) => rows.map((row) => row.csv).join(""));
