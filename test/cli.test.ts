@@ -103,7 +103,7 @@ describe("recon-proof expect DIR", () => {
       "# orphan-manual-trade: written by `recon-proof expect` from a replay's artifacts. It pins what this replay",
       "# did, right or wrong: read it against the scenario's story before you commit it.",
       "exit: 3",
-      "summary.txt: = reconcile_summary stale=0 orphan=1 drift=0.0 cache_ok=true",
+      "summary.txt: = reconcile_summary stale=0 orphan=1 drift=16292.1 cache_ok=true",
       "summary.txt: = kill_switch=1",
       "summary.txt: = kill_switch_reasons=orphan_broker_order,position_drift",
       "summary.txt: = drift_units=30000",

@@ -15,7 +15,7 @@ import type { TradeRow } from "../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { renderArtifacts, type RenderedArtifacts } from "../src/report/render.js";
-import { parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT } from "../src/report/shard-codec.js";
+import { parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../src/report/shard-codec.js";
 import { runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 import { replayLines } from "./helpers/laws.js";
 
@@ -38,7 +38,7 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
     const result = runToEnd(replayShardSteps(config, journal.map((t, i) => parseJournalLine(t, i + 1)), broker.map((t, i) => parseBrokerLine(t, i + 1)),
       { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g))));
     const manifest = parseShardManifest(renderShardManifest({
-      format: SHARD_FORMAT, version: 1, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
+      format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
     }));
     shards.push({ state: manifest.state, evidence: manifest.evidence, groups: lines.map((l, i) => parseGroupLine(l.trimEnd(), i + 1)) });
   }

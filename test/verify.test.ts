@@ -31,7 +31,7 @@ const TAMPERS: Tamper[] = [
   // Whole-line criteria: a count made longer still contains the old text, and must fail all the same.
   { name: "a count in the summary's first line made longer", scenario: "orphan-manual-trade", file: "summary.txt",
     edit: (t) => t.replace(" orphan=1 ", " orphan=12 "),
-    failLine: /FAIL \S+ summary\.txt: = reconcile_summary stale=0 orphan=1 drift=0\.0 cache_ok=true {2}\(no such line; the artifact has: reconcile_summary stale=0 orphan=12 /m },
+    failLine: /FAIL \S+ summary\.txt: = reconcile_summary stale=0 orphan=1 drift=16292\.1 cache_ok=true {2}\(no such line; the artifact has: reconcile_summary stale=0 orphan=12 /m },
   { name: "a summary count made longer", scenario: "orphan-manual-trade", file: "summary.txt",
     edit: (t) => t.replace("drift_units=30000\n", "drift_units=300000\n"),
     failLine: /FAIL \S+ summary\.txt: = drift_units=30000 {2}\(no such line; the artifact has: drift_units=300000\)$/m },

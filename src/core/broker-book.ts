@@ -12,6 +12,7 @@ import type {
 import { evidenceRef } from "../domain/records.js";
 import { type Instant, utcDay } from "../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
+import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange } from "./rules/fees.js";
 import { type IdentityField, idMatchContradictions } from "./rules/identity.js";
 import { applyFill, FLAT, type Position } from "./position.js";
 
@@ -22,8 +23,12 @@ export interface BrokerFill {
   readonly ev: FillEvent;
   /** The order the broker booked it to. */
   readonly order: BrokerOrder;
-  /** Realized P&L of this fill on the broker's book, net of its fee. */
+  /** Realized P&L of this fill on the broker's book, net of its fee where that is in the quote currency. */
   readonly realizedPnl: Dec;
+  /** Where its fee lands (rules/fees.ts). */
+  readonly feeBooking: FeeBooking;
+  /** How it moves a position, on either book: its qty and price, or what a fee in the base asset makes of them. */
+  readonly change: PositionChange;
 }
 
 export interface BrokerOrder {
@@ -48,6 +53,8 @@ export interface BrokerOrder {
   readonly evidence: readonly string[];
   /** The broker's reason for its cancel or reject, when it gave one. */
   readonly reason: string | undefined;
+  /** When the broker cancelled or rejected it (the event's time). */
+  readonly endedAt: Instant | undefined;
   /**
    * Set when the events of this record named another order's broker id but contradicted it: the
    * client order id of the order they named, and the fields that disagree. Such a record is never
@@ -150,13 +157,15 @@ export class BrokerBook {
     return b;
   }
 
-  /** Books one execution on its order, the position, the day's P&L and the mark. */
-  fill(ev: FillEvent): BrokerFill {
+  /** Books one execution on its order, the position, the day's P&L and the mark; its fee as its currency says. */
+  fill(ev: FillEvent, currencies: FeeCurrencies): BrokerFill {
     const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
-    const { pos: next, realized } = applyFill(this.position(ev.symbol), ev.side, ev.qty, ev.price);
+    const feeBooking = feeBookingOf(ev.fee, ev.feeCurrency, currencies);
+    const change = positionChange(ev.side, ev.qty, ev.price, ev.fee, feeBooking, ev);
+    const { pos: next, realized } = applyFill(this.position(ev.symbol), ev.side, change.qty, change.price);
     this.setPosition(ev.symbol, next);
     // Booked to the cent, as an account statement does: every total is a sum of these, to the digit.
-    const net = D.roundTo(D.sub(realized, ev.fee), 2);
+    const net = D.roundTo(D.sub(realized, feeInPnl(ev.fee, feeBooking)), 2);
     const day = utcDay(ev.ts);
     this.realizedByDay.set(day, D.add(this.realizedOn(day), net));
     this.markBySymbol.set(ev.symbol, ev.price);
@@ -167,7 +176,7 @@ export class BrokerBook {
     dayTrail.add(ev.line);
     b.cumFilled = D.add(b.cumFilled, ev.qty);
     if (b.qty !== undefined && b.cumFilled >= b.qty && b.status === "live") b.status = "filled";
-    const fill: BrokerFill = { ev, order: b, realizedPnl: net };
+    const fill: BrokerFill = { ev, order: b, realizedPnl: net, feeBooking, change };
     b.fills.push(fill);
     return fill;
   }
@@ -182,11 +191,13 @@ export class BrokerBook {
       const unseen = this.newOrder(`broker:${ev.brokerOrderId}`, ev.brokerOrderId, undefined, "", "buy", ev);
       unseen.status = "cancelled";
       unseen.reason = ev.reason;
+      unseen.endedAt = ev.ts;
       return undefined;
     }
     // A cancel that names its replacement is a replace: the client order lives on in the replacement.
     b.status = ev.replacedByBrokerOrderId !== undefined || b.status === "replaced" ? "replaced" : "cancelled";
     b.reason = ev.reason;
+    b.endedAt = ev.ts;
     b.evidence.push(evidenceRef(ev));
     this.unsettled.add(b.key);
     return b;
@@ -197,6 +208,7 @@ export class BrokerBook {
     const b = this.byClientId.get(ev.clientOrderId) ?? this.newOrder(`client:${ev.clientOrderId}`, undefined, ev.clientOrderId, "", "buy", ev);
     b.status = "rejected";
     b.reason = ev.reason;
+    b.endedAt = ev.ts;
     const ref = evidenceRef(ev);
     if (!b.evidence.includes(ref)) b.evidence.push(ref);
     this.unsettled.add(b.key);
@@ -299,7 +311,7 @@ export class BrokerBook {
   private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
     const b: OrderRecord = {
       key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, limitPrice: undefined, replaces: undefined, status: "live", cumFilled: D.ZERO, fills: [],
-      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, conflict: undefined,
+      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, endedAt: undefined, conflict: undefined,
     };
     this.orders.set(key, b);
     if (brokerOrderId !== undefined && !this.byBrokerId.has(brokerOrderId)) this.byBrokerId.set(brokerOrderId, b);

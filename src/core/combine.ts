@@ -79,6 +79,7 @@ export function combineGroups<T extends TradeKey>(parts: ReadonlyArray<EmitGroup
     alerts: [...accountWide(parts.map((p) => p.alerts), "alerts", first.seq), ...parts.flatMap((p) => p.alerts.filter((a) => !a.global))],
     actions: parts.flatMap((p) => p.actions),
     ambiguous: parts.flatMap((p) => p.ambiguous),
+    outcomes: parts.flatMap((p) => p.outcomes),
     skipped: parts.flatMap((p) => p.skipped),
     blocked: parts.flatMap((p) => p.blocked),
     trades: parts.flatMap((p) => p.trades),

@@ -8,6 +8,7 @@ import type { Instant } from "../domain/time.js";
 import type { BrokerBook, BrokerOrder } from "./broker-book.js";
 import type { GroupEmitter, RawFinding } from "./emit.js";
 import { isCritical } from "./findings.js";
+import type { DriftCauses } from "./drift-causes.js";
 import type { EngineOrder, EngineView, OrderRef } from "./engine-view.js";
 import type { Instruments } from "./instruments.js";
 import type { KillSwitch } from "./kill-switch.js";
@@ -21,6 +22,8 @@ export interface EngineCore {
   readonly book: BrokerBook;
   readonly instruments: Instruments;
   readonly view: EngineView;
+  /** The lines on which the two books differ, per symbol (a drift's first evidence). */
+  readonly causes: DriftCauses;
   readonly reported: Reported;
   readonly totals: Totals;
   readonly out: GroupEmitter;

@@ -12,12 +12,12 @@
 // a broker-limits mismatch) are produced identically by every shard; merge keeps one copy.
 
 import type {
-  Alert, AlertName, AmbiguousMatch, Capped, Finding, FindingCount, KillReason, KillSwitchView, ReconcileRun, SkippedDecision,
-  StagedAction, TradeRow,
+  Alert, AlertName, AmbiguousMatch, Capped, Finding, FindingCount, KillReason, KillSwitchView, OrderOutcome, ReconcileRun,
+  SkippedDecision, StagedAction, TradeRow,
 } from "../domain/report.js";
 import { KillSwitch, killRank } from "./kill-switch.js";
 
-export type RawFinding = Omit<Finding, "findingId"> & { readonly global: boolean };
+export type RawFinding = Omit<Finding, "findingId" | "related"> & { readonly global: boolean };
 export type RawAlert = Omit<Alert, "alertId"> & { readonly global: boolean };
 export type RawAction = Omit<StagedAction, "actionId">;
 
@@ -41,6 +41,7 @@ export interface GroupItems<T extends TradeKey = TradeRow> {
   readonly alerts: readonly RawAlert[];
   readonly actions: readonly RawAction[];
   readonly ambiguous: readonly AmbiguousMatch[];
+  readonly outcomes: readonly OrderOutcome[];
   readonly skipped: readonly SkippedDecision[];
   readonly blocked: readonly SkippedDecision[];
   readonly trades: readonly T[];
@@ -60,12 +61,12 @@ export interface EmitGroup<T extends TradeKey = TradeRow> extends GroupItems<T> 
 
 /** The items of the group being collected, as the engine adds them. */
 interface GroupBuffers {
-  findings: RawFinding[]; alerts: RawAlert[]; actions: RawAction[]; ambiguous: AmbiguousMatch[];
+  findings: RawFinding[]; alerts: RawAlert[]; actions: RawAction[]; ambiguous: AmbiguousMatch[]; outcomes: OrderOutcome[];
   skipped: SkippedDecision[]; blocked: SkippedDecision[]; trades: TradeRow[]; kills: KillEngage[];
 }
 
 function emptyBuffers(): GroupBuffers {
-  return { findings: [], alerts: [], actions: [], ambiguous: [], skipped: [], blocked: [], trades: [], kills: [] };
+  return { findings: [], alerts: [], actions: [], ambiguous: [], outcomes: [], skipped: [], blocked: [], trades: [], kills: [] };
 }
 
 /**
@@ -99,6 +100,10 @@ export class GroupEmitter {
     this.items.ambiguous.push(m);
   }
 
+  outcome(o: OrderOutcome): void {
+    this.items.outcomes.push(o);
+  }
+
   skipped(s: SkippedDecision): void {
     this.items.skipped.push(s);
   }
@@ -126,14 +131,14 @@ export class GroupEmitter {
     // Spelled out, not spread: this runs for every record that emits (each fill's trade row).
     this.sink({
       seq, run, findings: items.findings, alerts: items.alerts, actions: items.actions, ambiguous: items.ambiguous,
-      skipped: items.skipped, blocked: items.blocked, trades: items.trades, kills: items.kills,
+      outcomes: items.outcomes, skipped: items.skipped, blocked: items.blocked, trades: items.trades, kills: items.kills,
     });
   }
 }
 
 export function hasNoItems(g: GroupItems<TradeKey>): boolean {
   return g.findings.length === 0 && g.alerts.length === 0 && g.actions.length === 0 &&
-    g.ambiguous.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
+    g.ambiguous.length === 0 && g.outcomes.length === 0 && g.skipped.length === 0 && g.blocked.length === 0 && g.trades.length === 0 &&
     g.kills.length === 0;
 }
 
@@ -184,11 +189,16 @@ export interface AssembledLists {
   readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;
   readonly stagedActions: Capped<StagedAction>;
   readonly ambiguousMatches: Capped<AmbiguousMatch>;
+  readonly orderOutcomes: Capped<OrderOutcome>;
+  /** How many of the engine's orders ended each way, over the whole replay (the list above may be capped). */
+  readonly outcomeCounts: Readonly<Record<OrderOutcome["outcome"], number>>;
   readonly skippedDecisions: Capped<SkippedDecision>;
   readonly skippedTotal: number;
   readonly blockedDecisions: Capped<SkippedDecision>;
   readonly blockedTotal: number;
   readonly killSwitch: KillSwitchView;
+  /** The cap every list above was cut at (report_list_items_max). */
+  readonly listItemsMax: number;
 }
 
 /** Numbers, orders and caps emitted groups, in group order. Used by a replay and by merge alike. */
@@ -198,6 +208,8 @@ export class Assembler<T extends TradeKey = TradeRow> {
   private readonly alerts: CappedList<Alert>;
   private readonly actions: CappedList<StagedAction>;
   private readonly ambiguous: CappedList<AmbiguousMatch>;
+  private readonly outcomes: CappedList<OrderOutcome>;
+  private readonly outcomeCounts = { rejected: 0, cancelled: 0, expired: 0 };
   private readonly skipped: CappedList<SkippedDecision>;
   private readonly blocked: CappedList<SkippedDecision>;
   private readonly alertCounts = new Map<AlertName, number>();
@@ -207,12 +219,13 @@ export class Assembler<T extends TradeKey = TradeRow> {
   private readonly killSwitch = new KillSwitch();
   private trades: T[] = [];
 
-  constructor(listItemsMax: number) {
+  constructor(private readonly listItemsMax: number) {
     this.runs = new CappedList(listItemsMax);
     this.findings = new CappedList(listItemsMax);
     this.alerts = new CappedList(listItemsMax);
     this.actions = new CappedList(listItemsMax);
     this.ambiguous = new CappedList(listItemsMax);
+    this.outcomes = new CappedList(listItemsMax);
     this.skipped = new CappedList(listItemsMax);
     this.blocked = new CappedList(listItemsMax);
   }
@@ -224,9 +237,11 @@ export class Assembler<T extends TradeKey = TradeRow> {
       this.runs.push(g.run.run);
       this.lastRun = g.run.run;
     }
-    for (const f of bySymbol(g.findings, (x) => x.symbol)) {
+    const findings = bySymbol(g.findings, (x) => x.symbol);
+    const ids = findings.map((_, i) => id("F", this.findings.total + 1 + i));
+    for (const [i, f] of findings.entries()) {
       const { global: _global, ...rest } = f;
-      this.findings.push({ findingId: id("F", this.findings.total + 1), ...rest });
+      this.findings.push({ findingId: ids[i]!, ...rest, related: relatedIds(findings, i, ids) });
       const key = `${f.kind}\u0000${f.severity}`;
       const seen = this.findingCounts.get(key);
       this.findingCounts.set(key, { kind: f.kind, severity: f.severity, count: (seen?.count ?? 0) + 1 });
@@ -239,6 +254,10 @@ export class Assembler<T extends TradeKey = TradeRow> {
     }
     for (const a of bySymbol(g.actions, (x) => x.symbol)) this.actions.push({ actionId: id("S", this.actions.total + 1), ...a });
     for (const m of bySymbol(g.ambiguous, (x) => x.symbol)) this.ambiguous.push(m);
+    for (const o of bySymbol(g.outcomes, (x) => x.symbol)) {
+      this.outcomes.push(o);
+      this.outcomeCounts[o.outcome] += 1;
+    }
     for (const s of byLine(g.skipped)) this.skipped.push(s);
     for (const s of byLine(g.blocked)) this.blocked.push(s);
     for (const t of bySymbol(g.trades, (x) => x.symbol)) this.trades.push(t);
@@ -261,11 +280,24 @@ export class Assembler<T extends TradeKey = TradeRow> {
       alertCounts: [...this.alertCounts].sort(([a], [b]) => (a < b ? -1 : 1)),
       stagedActions: this.actions.view(),
       ambiguousMatches: this.ambiguous.view(),
+      orderOutcomes: this.outcomes.view(), outcomeCounts: { ...this.outcomeCounts },
       skippedDecisions: this.skipped.view(), skippedTotal: this.skipped.total,
       blockedDecisions: this.blocked.view(), blockedTotal: this.blocked.total,
       killSwitch: this.killSwitch.view(),
+      listItemsMax: this.listItemsMax,
     };
   }
+}
+
+/**
+ * The findings of one group that explain finding `i`: those whose evidence holds one of its cause
+ * lines (a drift's first `evidence_causes` refs), such as the orphan whose fill the engine lacks.
+ */
+function relatedIds(findings: readonly RawFinding[], i: number, ids: readonly string[]): string[] {
+  const n = findings[i]!.detail["evidence_causes"];
+  if (typeof n !== "number" || n === 0) return [];
+  const causes = new Set(findings[i]!.evidence.slice(0, n));
+  return ids.filter((_, j) => j !== i && findings[j]!.evidence.some((ref) => causes.has(ref)));
 }
 
 function divergenceAlert(run: ReconcileRun): Omit<Alert, "alertId"> {

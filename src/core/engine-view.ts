@@ -192,7 +192,7 @@ export class EngineView {
     this.knownFills.add(fill);
     const order = this.record(e);
     order.filledQty = D.add(order.filledQty, fill.ev.qty);
-    this.setPosition(order.symbol, applyFill(this.position(order.symbol), fill.ev.side, fill.ev.qty, fill.ev.price).pos);
+    this.setPosition(order.symbol, applyFill(this.position(order.symbol), fill.ev.side, fill.change.qty, fill.change.price).pos);
     this.trails.add(order.symbol, fill.ev.line);
   }
 

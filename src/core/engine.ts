@@ -19,8 +19,9 @@ import type { ReconcileTrigger, Report, TradeRow } from "../domain/report.js";
 import { compareInstants, type Instant, instantFromMs } from "../domain/time.js";
 import { BrokerBook } from "./broker-book.js";
 import type { CacheEntry, CacheOp } from "./cache.js";
-import { type EngineCore, engageKill } from "./context.js";
+import { type EngineCore, engageKill, report } from "./context.js";
 import { Assembler, type EmitGroup, GroupEmitter } from "./emit.js";
+import { DriftCauses } from "./drift-causes.js";
 import { EngineView } from "./engine-view.js";
 import * as F from "./findings.js";
 import { decide, loadSnapshot, requestCancel } from "./journal.js";
@@ -90,7 +91,7 @@ export class Engine {
     this.redelivery = new Redelivery(options.recallBroker);
     this.core = {
       config, configHash: options.configHash, book: new BrokerBook(), instruments: new Instruments(config),
-      view: new EngineView(options.cacheEntries, config.cacheEntriesMax), reported: new Reported(), totals: new Totals(),
+      view: new EngineView(options.cacheEntries, config.cacheEntriesMax), causes: new DriftCauses(), reported: new Reported(), totals: new Totals(),
       out: new GroupEmitter(options.emit ?? ((g) => assembler!.add(g))), kill: new KillSwitch(),
     };
   }
@@ -104,7 +105,7 @@ export class Engine {
    */
   step(rec: InputRecord, judged?: Delivery): void {
     this.beginRecord(rec);
-    this.core.instruments.meetRecord(rec);
+    for (const symbol of this.core.instruments.meetRecord(rec)) report(this.core, F.instrumentUndescribed(symbol, rec.line, rec.ts));
     if (rec.src === "journal") this.onJournal(rec);
     else if (this.redelivery.take(rec, judged)) this.onBroker(rec);
     this.core.out.flush(null);
@@ -122,7 +123,7 @@ export class Engine {
     this.beginRecord(rec);
     if (rec.src === "journal") {
       assert(rec.type === "decision" || rec.type === "cancel_request", "restarts and snapshots reach every shard");
-      this.startIfNeeded(rec.ts);
+      this.startIfNeeded(rec.ts, rec.line);
     } else {
       this.redelivery.take(rec, judged);
     }
@@ -212,10 +213,10 @@ export class Engine {
     switch (rec.type) {
       case "restart":
         if (this.phase === "starting") this.completeStartup(rec.ts);
-        this.beginStart(rec.ts, "restart");
+        this.beginStart(rec.ts, rec.line, "restart");
         return;
       case "snapshot":
-        if (this.phase === "not_started") this.beginStart(rec.ts, "startup");
+        if (this.phase === "not_started") this.beginStart(rec.ts, rec.line, "startup");
         if (this.phase !== "starting" || this.snapshotSinceStart) {
           throw new DataError("journal", rec.line, "type", "a snapshot only as the journal's first record or right after a restart (at most one per restart)", "snapshot");
         }
@@ -224,29 +225,30 @@ export class Engine {
         this.completeStartup(rec.ts);
         return;
       case "decision":
-        this.startIfNeeded(rec.ts);
+        this.startIfNeeded(rec.ts, rec.line);
         decide(this.core, rec);
         return;
       case "cancel_request":
-        this.startIfNeeded(rec.ts);
+        this.startIfNeeded(rec.ts, rec.line);
         requestCancel(this.core, rec.clientOrderId, rec.ts, rec.line);
         return;
     }
   }
 
   /** A decision or cancel request means the engine is up: it starts, or finishes starting. */
-  private startIfNeeded(ts: Instant): void {
-    if (this.phase === "not_started") this.beginStart(ts, "startup");
+  private startIfNeeded(ts: Instant, line: number): void {
+    if (this.phase === "not_started") this.beginStart(ts, line, "startup");
     if (this.phase === "starting") this.completeStartup(ts);
   }
 
-  /** The engine (re)starts: it forgets everything but the cache, which drops expired ids. */
-  private beginStart(ts: Instant, trigger: ReconcileTrigger): void {
+  /** The engine (re)starts at journal `line`: it forgets everything but the cache, which drops expired ids. */
+  private beginStart(ts: Instant, line: number, trigger: ReconcileTrigger): void {
     this.phase = "starting";
     this.startTrigger = trigger;
     this.startingSince = ts;
     this.snapshotSinceStart = false;
     this.nextDueMs = undefined;
+    this.core.causes.engineRestarting(line, this.core.view.positions());
     this.core.view.restart(ts.ms);
     const failure = this.options.cacheFailure;
     if (failure !== null && !this.core.reported.cacheFailureRaised) {
@@ -270,6 +272,7 @@ export class Engine {
     // The new engine run has taken in none of the broker's news: it relearns what its snapshot and
     // cache say it knew, and the startup reconciliation looks at every broker order.
     view.relearn(book.allOrders());
+    for (const b of book.allOrders()) for (const f of b.fills) if (view.knows(f)) this.core.causes.taken(f.ev.symbol, f.ev.line);
     book.unsettleAll();
     this.reconcile(this.startTrigger, ts, ts.ms - this.startingSince.ms);
   }
@@ -284,7 +287,8 @@ export class Engine {
         return;
       }
       case "fill": {
-        const fill = core.book.fill(ev);
+        const fill = core.book.fill(ev, core.instruments.feeCurrencies(ev.symbol));
+        core.causes.booked(ev.symbol, ev.line);
         if (visible) seeFill(core, fill);
         return;
       }
@@ -298,9 +302,12 @@ export class Engine {
         if (visible) seeTerminal(core, b);
         return;
       }
-      case "position_snapshot":
+      case "position_snapshot": {
+        const before = new Map(core.book.positions());
         core.book.snapshot(ev);
+        core.causes.brokerSnapshot(ev.line, before, core.book.positions());
         return;
+      }
       case "limits_snapshot":
         core.book.setLimits(ev);
         return;

@@ -2,17 +2,20 @@
 // Builders are pure; the engine decides when to call them and hands the result to the emitter.
 
 import * as D from "../domain/decimal.js";
+import { assert } from "../domain/errors.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Side } from "../domain/records.js";
 import type {
-  AmbiguousMatch, Detail, FindingKind, KillReason, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
+  AmbiguousMatch, Detail, FindingKind, KillReason, OrderOutcome, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
 } from "../domain/report.js";
+import { instrumentEntryTemplate } from "../domain/instruments.js";
 import { type Instant, instantFromMs } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import type { CacheEntry } from "./cache.js";
 import type { RawAction, RawAlert, RawFinding } from "./emit.js";
 import type { EngineOrder } from "./engine-view.js";
-import { evidenceRefs, type LineTrail } from "./evidence.js";
+import type { SymbolCauses } from "./drift-causes.js";
+import { EVIDENCE_LINES_MAX, evidenceRefs, type LineTrail } from "./evidence.js";
 import type { Drift } from "./rules/drift.js";
 import type { MatchKind } from "./rules/matching.js";
 import type { Position } from "./position.js";
@@ -29,11 +32,13 @@ export const SEVERITY = {
   stale_order_cancelled: "warning",
   in_flight_order: "info",
   cancel_request_unknown_order: "warning",
+  cancel_request_order_closed: "info",
   overfill: "critical",
   order_mismatch: "critical",
   broker_limit_mismatch: "warning",
   symbol_cap_breach: "critical",
   daily_loss_breach: "critical",
+  instrument_undescribed: "critical",
 } as const satisfies Record<FindingKind, Severity>;
 
 /** The finding kinds that engage the kill switch: the critical ones. */
@@ -111,15 +116,35 @@ function positionEvidence(broker: PositionEvidence, engine: PositionEvidence | n
 /** `evidence_omitted` in a detail, only when the evidence list was cut. */
 const omittedDetail = (omitted: number): Detail => (omitted > 0 ? { evidence_omitted: omitted } : {});
 
+/**
+ * A drift's evidence: first the lines on which the books differ (never left out), then the lines the
+ * positions rest on (their snapshots, then the latest fills) up to EVIDENCE_LINES_MAX in all.
+ */
+function driftEvidence(causes: SymbolCauses, broker: PositionEvidence, engine: PositionEvidence): { refs: string[]; causes: number; omitted: number } {
+  const causeRefs = evidenceRefs(causes.broker, causes.journal);
+  const isCause = new Set(causeRefs);
+  const brokerLines = [...(broker.snapshotLine === undefined ? [] : [broker.snapshotLine]), ...(broker.fills?.kept ?? []), ...(engine.fills?.kept ?? [])];
+  const journalLines = engine.snapshotLine === undefined ? [] : [engine.snapshotLine];
+  // Snapshots first (each book's base), then fills latest first, to fill what room the causes leave.
+  const routine = [...new Set([...journalLines.map((l) => `journal:${l}`), ...(broker.snapshotLine === undefined ? [] : [`broker:${broker.snapshotLine}`]),
+    ...[...new Set(brokerLines)].sort((a, b) => b - a).map((l) => `broker:${l}`)])].filter((ref) => !isCause.has(ref));
+  const kept = routine.slice(0, Math.max(0, EVIDENCE_LINES_MAX - causeRefs.length));
+  const lineOf = (ref: string, src: string): number[] => (ref.startsWith(`${src}:`) ? [Number(ref.slice(src.length + 1))] : []);
+  const omitted = routine.length - kept.length + (broker.fills?.omitted ?? 0) + (engine.fills?.omitted ?? 0);
+  return { refs: [...causeRefs, ...evidenceRefs(kept.flatMap((r) => lineOf(r, "broker")), kept.flatMap((r) => lineOf(r, "journal")))], causes: causeRefs.length, omitted };
+}
+
 export function positionDrift(
-  symbol: string, engine: Position, broker: Position, drift: Drift, evidence: { broker: PositionEvidence; engine: PositionEvidence },
-  at: Instant, reconcileId: string,
+  symbol: string, engine: Position, broker: Position, drift: Drift,
+  evidence: { causes: SymbolCauses; broker: PositionEvidence; engine: PositionEvidence }, at: Instant, reconcileId: string,
 ): RawFinding {
-  const ev = positionEvidence(evidence.broker, evidence.engine);
+  const ev = driftEvidence(evidence.causes, evidence.broker, evidence.engine);
   return finding("position_drift", at.text, reconcileId, { ...NO_SUBJECT, symbol }, {
     engine_qty: D.toPlain(engine.qty), engine_avg_price: D.toPlain(engine.avgPrice),
     broker_qty: D.toPlain(broker.qty), broker_avg_price: D.toPlain(broker.avgPrice),
-    drift_units: D.toPlain(drift.units), drift_pips: D.toFixed(drift.pips, 1), ...omittedDetail(ev.omitted),
+    drift_units: D.toPlain(drift.units), drift_pips: drift.pips === undefined ? null : D.toFixed(drift.pips, 1),
+    headline_drift_pips: D.toFixed(drift.headlinePips, 1), evidence_causes: ev.causes,
+    ...(evidence.causes.omitted > 0 ? { evidence_causes_omitted: evidence.causes.omitted } : {}), ...omittedDetail(ev.omitted),
   }, ev.refs);
 }
 
@@ -155,10 +180,23 @@ export function overfill(e: EngineOrder, fill: BrokerFill, reconcileId: string |
     { order_qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty) }, [`broker:${fill.ev.line}`]);
 }
 
-export function cancelRequestUnknownOrder(clientOrderId: string, e: EngineOrder | undefined, ts: Instant, line: number): RawFinding {
-  return finding("cancel_request_unknown_order", ts.text, null,
-    { clientOrderId, brokerOrderId: e?.brokerOrderId ?? null, symbol: e?.symbol ?? null },
-    { engine_status: e?.status ?? "not_known" }, [`journal:${line}`]);
+export function cancelRequestUnknownOrder(clientOrderId: string, ts: Instant, line: number): RawFinding {
+  return finding("cancel_request_unknown_order", ts.text, null, { clientOrderId, brokerOrderId: null, symbol: null },
+    { engine_status: "not_known" }, [`journal:${line}`]);
+}
+
+/** A cancel request for an order the engine already knows finished: filled, cancelled or rejected (its view), or closed (its cache). */
+export function cancelRequestOrderClosed(
+  clientOrderId: string, known: { readonly status: string; readonly symbol: string; readonly brokerOrderId: string | null }, ts: Instant, line: number,
+): RawFinding {
+  return finding("cancel_request_order_closed", ts.text, null, { clientOrderId, brokerOrderId: known.brokerOrderId, symbol: known.symbol },
+    { engine_status: known.status }, [`journal:${line}`]);
+}
+
+/** A broker record in an instrument the config does not describe: the entry that would describe it. */
+export function instrumentUndescribed(symbol: string, line: number, ts: Instant): RawFinding {
+  return finding("instrument_undescribed", ts.text, null, { ...NO_SUBJECT, symbol },
+    { measured_in: "units", suggested_entry: instrumentEntryTemplate(symbol) }, [`broker:${line}`]);
 }
 
 export function brokerLimitMismatch(mismatch: string, configHash: string, limitsLine: number, at: Instant, reconcileId: string): RawFinding {
@@ -175,6 +213,16 @@ export function dailyLossBreach(day: string, dayPnl: Dec, cap: Dec, dayFills: Li
   return finding("daily_loss_breach", at.text, reconcileId, NO_SUBJECT,
     { utc_day: day, realized_pnl: D.toFixed(dayPnl, 2), daily_loss_cap: D.toPlain(cap), ...omittedDetail(dayFills?.omitted ?? 0) },
     evidenceRefs(dayFills?.kept ?? [], []));
+}
+
+// ------------------------------------------------------------------ order outcomes
+
+export function orderOutcome(e: EngineOrder, b: BrokerOrder, outcome: OrderOutcome["outcome"]): OrderOutcome {
+  assert(b.endedAt !== undefined, "an order's outcome is read from the broker's cancel or reject");
+  return {
+    ts: b.endedAt.text, outcome, reason: b.reason ?? null, clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null,
+    decisionId: e.decisionId ?? null, symbol: e.symbol, side: e.side, qty: e.qty, filledQty: e.filledQty, evidence: [...b.evidence],
+  };
 }
 
 // ------------------------------------------------------------------ alerts

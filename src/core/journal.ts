@@ -41,14 +41,23 @@ function send(core: EngineCore, rec: DecisionRecord): void {
   core.totals.ordersSent += 1;
 }
 
-/** A cancel request for an open order joins its evidence; for any other it is a finding. */
+/**
+ * A cancel request for an open order joins its evidence. For an order the engine knows finished
+ * (its view, or its cache after the view let the order go) it says so; for any other it is unknown.
+ */
 export function requestCancel(core: EngineCore, clientOrderId: string, ts: Instant, line: number): void {
   const e = core.view.order(clientOrderId);
   if (e !== undefined && isOpen(e.status)) {
     core.view.addEvidence(e, `journal:${line}`);
     return;
   }
-  report(core, F.cancelRequestUnknownOrder(clientOrderId, e, ts, line));
+  const closed = e !== undefined ? { status: e.status, symbol: e.symbol, brokerOrderId: e.brokerOrderId ?? null } : closedInCache(core, clientOrderId);
+  report(core, closed === undefined ? F.cancelRequestUnknownOrder(clientOrderId, ts, line) : F.cancelRequestOrderClosed(clientOrderId, closed, ts, line));
+}
+
+function closedInCache(core: EngineCore, clientOrderId: string): { status: string; symbol: string; brokerOrderId: null } | undefined {
+  const cached = core.view.cache.get(clientOrderId);
+  return cached?.status === "closed" ? { status: "closed", symbol: cached.symbol, brokerOrderId: null } : undefined;
 }
 
 /** What the engine believed when it (re)started: its open orders (with their cache entries) and positions. */
@@ -65,4 +74,5 @@ export function loadSnapshot(core: EngineCore, rec: SnapshotRecord): void {
   for (const p of rec.positions) {
     if (!D.isZero(p.qty)) core.view.setPosition(p.symbol, { qty: p.qty, avgPrice: p.avgPrice });
   }
+  core.causes.engineSnapshot(rec.line, core.view.positions());
 }

@@ -30,5 +30,5 @@ export function seeTerminal(core: EngineCore, b: BrokerOrder): void {
   if (b.status === "replaced") return;
   const e = core.view.resolve(refOf(b));
   core.view.markTerminalSeen(b);
-  if (e !== undefined) closeOrder(core, e, b.status === "rejected" ? "rejected" : "cancelled");
+  if (e !== undefined) closeOrder(core, e, b, b.status === "rejected" ? "rejected" : "cancelled");
 }

@@ -3,11 +3,12 @@
 // of a rule (rules/) to the view and emits what the report must say.
 
 import type { Instant } from "../domain/time.js";
-import type { BrokerFill } from "./broker-book.js";
+import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import { type EngineCore, report } from "./context.js";
 import { type EngineOrder, isOpen, type OrderRef, orderFromCache } from "./engine-view.js";
 import * as F from "./findings.js";
 import { type FillOutcome, fillOutcome } from "./rules/fills.js";
+import { outcomeOf } from "./rules/outcomes.js";
 import { writeTradeRow } from "./trades.js";
 
 /**
@@ -31,6 +32,7 @@ export function resolveOrRelink(core: EngineCore, ref: OrderRef, ts: Instant, re
 export function takeFill(core: EngineCore, e: EngineOrder, fill: BrokerFill, source: "stream" | "reconcile", reconcileId: string | null): FillOutcome {
   const outcome = fillOutcome(e, fill.ev.qty);
   core.view.takeFill(e, fill);
+  core.causes.taken(fill.ev.symbol, fill.ev.line);
   if (outcome.overfill) report(core, F.overfill(e, fill, reconcileId));
   core.view.setStatus(e, outcome.status);
   core.view.updateCache(e, outcome.cacheStatus);
@@ -38,8 +40,18 @@ export function takeFill(core: EngineCore, e: EngineOrder, fill: BrokerFill, sou
   return outcome;
 }
 
-/** The broker cancelled or rejected the order: an open order takes that status; the cache entry closes. */
-export function closeOrder(core: EngineCore, e: EngineOrder, status: "cancelled" | "rejected"): void {
-  if (isOpen(e.status)) core.view.setStatus(e, status);
+/**
+ * The broker cancelled or rejected the order: an open order takes that status, and its outcome (once
+ * per broker order: a restart that forgot it sees the same end again) joins the report; the cache
+ * entry closes.
+ */
+export function closeOrder(core: EngineCore, e: EngineOrder, b: BrokerOrder, status: "cancelled" | "rejected"): void {
+  if (isOpen(e.status)) {
+    core.view.setStatus(e, status);
+    if (!core.reported.outcomes.has(b)) {
+      core.reported.outcomes.add(b);
+      core.out.outcome(F.orderOutcome(e, b, outcomeOf(status, b.reason)));
+    }
+  }
   core.view.updateCache(e, "closed");
 }

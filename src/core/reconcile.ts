@@ -142,7 +142,7 @@ function catchUpTerms(core: EngineCore, e: EngineOrder, b: BrokerOrder, missed: 
   if (missed.terminal !== null) {
     core.view.markTerminalSeen(b);
     const wasOpen = isOpen(e.status);
-    closeOrder(core, e, missed.terminal);
+    closeOrder(core, e, b, missed.terminal);
     if (wasOpen) report(core, F.orderStateCaught(e, b, at, id));
   }
 }
@@ -245,13 +245,14 @@ function checkPositions(core: EngineCore, id: string, at: Instant, c: RunCounter
   for (const symbol of symbols) {
     const mine = view.position(symbol);
     const theirs = book.position(symbol);
-    const drift = positionDrift(mine, theirs, core.instruments.of(symbol).unitSize, tolerance);
+    const drift = positionDrift(mine, theirs, core.instruments.find(symbol)?.unitSize, tolerance);
     c.maxDriftUnits = D.max(c.maxDriftUnits, drift.units);
-    c.maxDriftPips = D.max(c.maxDriftPips, drift.pips);
+    c.maxDriftPips = D.max(c.maxDriftPips, drift.headlinePips);
     totals.maxDriftUnits = D.max(totals.maxDriftUnits, drift.units);
-    totals.maxDriftPips = D.max(totals.maxDriftPips, drift.pips);
+    totals.maxDriftPips = D.max(totals.maxDriftPips, drift.headlinePips);
     if (!drift.beyond) {
       reported.lastDrift.delete(symbol);
+      core.causes.agreed(symbol);
       continue;
     }
     c.drifting += 1;
@@ -259,8 +260,10 @@ function checkPositions(core: EngineCore, id: string, at: Instant, c: RunCounter
     if (reported.lastDrift.get(symbol) === signature) continue;
     reported.lastDrift.set(symbol, signature);
     c.newDivergence = true;
-    report(core, F.positionDrift(symbol, mine, theirs, drift, { broker: book.positionTrail(symbol), engine: view.positionTrail(symbol) }, at, id));
+    report(core, F.positionDrift(symbol, mine, theirs, drift,
+      { causes: core.causes.of(symbol), broker: book.positionTrail(symbol), engine: view.positionTrail(symbol) }, at, id));
   }
+  core.causes.agreedBut(new Set(symbols));
 }
 
 /** Broker risk limits against the engine's rails, and actual exposure against the caps. */

@@ -12,6 +12,8 @@ export class Reported {
   readonly mismatches = new WeakMap<BrokerOrder, string>();
   /** Broker orders reported as orphans (rare: a weak set needs no clean-up). */
   readonly orphans = new WeakSet<BrokerOrder>();
+  /** Broker orders whose end (reject, cancel, expiry) of an engine order is in the report. */
+  readonly outcomes = new WeakSet<BrokerOrder>();
   /** Engine orders reported stale, and those whose TTL cancel is staged (per order instance: a restart's new instance is reported anew). */
   readonly staleOrders = new WeakSet<EngineOrder>();
   readonly ttlCancels = new WeakSet<EngineOrder>();

@@ -10,14 +10,16 @@ import { DataError } from "../domain/errors.js";
 import type { Instrument } from "../domain/instruments.js";
 import type { EngineCore } from "./context.js";
 import type { AssembledLists } from "./emit.js";
+import type { UndescribedSymbol } from "./instruments.js";
 
 /** The totals an engine counts itself (the assembler counts alerts; the kill switch is in its lists). */
-export type EngineCounts = Omit<Totals, "cacheOk" | "killSwitch" | "alerts">;
+export type EngineCounts = Omit<Totals, "cacheOk" | "killSwitch" | "alerts" | "ordersRejected" | "ordersCancelled" | "ordersExpired">;
 
 export interface EngineState {
   readonly positions: readonly PositionView[];
   readonly realizedPnlBySymbol: ReadonlyArray<readonly [string, Dec]>;
   readonly instruments: readonly Instrument[];
+  readonly undescribedInstruments: readonly UndescribedSymbol[];
   readonly slippage: readonly SlippageCell[];
   readonly brokerLimits: BrokerLimitsMirror | null;
   /** The cache figures but duplicates skipped (a count of the assembled list). */
@@ -60,6 +62,7 @@ export function engineState(core: EngineCore, cacheStart: CacheStart, duplicateD
     positions,
     realizedPnlBySymbol: [...t.realizedBySymbol].sort(([a], [b]) => (a < b ? -1 : 1)),
     instruments: core.instruments.all(),
+    undescribedInstruments: core.instruments.allUndescribed(),
     slippage: t.slippage.cellsSorted(),
     brokerLimits: limits === undefined ? null : { ts: limits.ts.text, dailyLossCap: limits.dailyLossCap, symbolCaps: limits.symbolCaps },
     cache: {
@@ -70,7 +73,8 @@ export function engineState(core: EngineCore, cacheStart: CacheStart, duplicateD
       stale: reported.staleDistinct.size, orphan: reported.orphanDistinct.size, driftPips: t.maxDriftPips,
       driftUnits: t.maxDriftUnits, duplicatesSkipped: t.skipped, blockedDecisions: t.blocked,
       duplicateDeliveries, fillsCaughtByReconcile: t.fillsCaught, staleOrdersCancelled: t.staleCancelled,
-      slippageBreaches: t.slippageBreaches, realizedPnlByCurrency: sortedByKey(t.realizedByCurrency), ordersSent: t.ordersSent,
+      slippageBreaches: t.slippageBreaches, realizedPnlByCurrency: sortedByKey(t.realizedByCurrency),
+      feesOutsidePnlByCurrency: sortedByKey(t.feesOutsidePnlByCurrency), ordersSent: t.ordersSent,
       fills: book.fillCount, reconcileRuns: t.runs, reconcileRunsCoalesced: t.coalescedRuns,
       reconcileFailures: t.reconcileFailures, journalRecords: t.journalRecords, brokerEvents: t.brokerEvents,
       unreconciledFills: unreconciled,
@@ -89,17 +93,23 @@ export function composeReport(lists: AssembledLists, state: EngineState, trades:
     alertCounts: lists.alertCounts,
     stagedActions: lists.stagedActions,
     ambiguousMatches: lists.ambiguousMatches,
+    orderOutcomes: lists.orderOutcomes,
     skippedDecisions: lists.skippedDecisions,
     blockedDecisions: lists.blockedDecisions,
     trades,
     positions: state.positions,
     realizedPnlBySymbol: state.realizedPnlBySymbol,
     instruments: state.instruments,
+    undescribedInstruments: state.undescribedInstruments,
+    listItemsMax: lists.listItemsMax,
     slippage: state.slippage,
     brokerLimits: state.brokerLimits,
     cache: { ...state.cache, duplicatesSkipped: c.duplicatesSkipped },
     killSwitch: lists.killSwitch,
-    totals: { ...c, cacheOk: state.cache.ok, killSwitch: lists.killSwitch.engaged, alerts: lists.alertsTotal },
+    totals: {
+      ...c, cacheOk: state.cache.ok, killSwitch: lists.killSwitch.engaged, alerts: lists.alertsTotal,
+      ordersRejected: lists.outcomeCounts.rejected, ordersCancelled: lists.outcomeCounts.cancelled, ordersExpired: lists.outcomeCounts.expired,
+    },
   };
 }
 
@@ -145,6 +155,7 @@ export function mergeStates(states: readonly EngineState[]): EngineState {
     positions: disjoint("positions", states.flatMap((s) => [...s.positions]), (p) => p.symbol),
     realizedPnlBySymbol: disjoint("realized_pnl_by_symbol", states.flatMap((s) => [...s.realizedPnlBySymbol]), ([sym]) => sym),
     instruments: disjoint("instruments", states.flatMap((s) => [...s.instruments]), (i) => i.symbol),
+    undescribedInstruments: disjoint("undescribed_instruments", states.flatMap((s) => [...s.undescribedInstruments]), (i) => i.symbol),
     slippage: disjoint("slippage", states.flatMap((s) => [...s.slippage]), (c) => `${c.symbol}\u0000${c.session}`),
     brokerLimits: first.brokerLimits,
     cache: {
@@ -158,12 +169,17 @@ export function mergeStates(states: readonly EngineState[]): EngineState {
       ...summed,
       driftPips: states.reduce((m, s) => D.max(m, s.counts.driftPips), D.ZERO),
       driftUnits: states.reduce((m, s) => D.max(m, s.counts.driftUnits), D.ZERO),
-      realizedPnlByCurrency: sortedByKey(states.reduce((m, s) => {
-        for (const [ccy, pnl] of s.counts.realizedPnlByCurrency) m.set(ccy, D.add(m.get(ccy) ?? D.ZERO, pnl));
-        return m;
-      }, new Map<string, Dec>())),
+      realizedPnlByCurrency: sumByCurrency(states.map((s) => s.counts.realizedPnlByCurrency)),
+      feesOutsidePnlByCurrency: sumByCurrency(states.map((s) => s.counts.feesOutsidePnlByCurrency)),
     },
   };
+}
+
+/** Amounts per currency from every shard, added currency by currency (never across currencies). */
+function sumByCurrency(parts: ReadonlyArray<ReadonlyArray<readonly [string, Dec]>>): Array<readonly [string, Dec]> {
+  const sums = new Map<string, Dec>();
+  for (const part of parts) for (const [ccy, amount] of part) sums.set(ccy, D.add(sums.get(ccy) ?? D.ZERO, amount));
+  return sortedByKey(sums);
 }
 
 function limitsKey(l: BrokerLimitsMirror | null): unknown {

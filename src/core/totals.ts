@@ -32,6 +32,8 @@ export class Totals {
    */
   readonly realizedByCurrency = new Map<string, Dec>();
   readonly realizedBySymbol = new Map<string, Dec>();
+  /** Fees of the engine's fills kept out of P&L (neither quote currency nor base asset), per currency. */
+  readonly feesOutsidePnlByCurrency = new Map<string, Dec>();
   /** Per UTC day, the lowest realized P&L seen at a limits check (days that went negative only). */
   readonly dayPnlLows = new Map<string, Dec>();
 

@@ -9,6 +9,7 @@ import type { EngineCore } from "./context.js";
 import type { TradeRow } from "../domain/report.js";
 import type { EngineOrder } from "./engine-view.js";
 import * as F from "./findings.js";
+import { feeCurrencyOf } from "./rules/fees.js";
 import { priceFill } from "./rules/pricing.js";
 import { sessionOf } from "./slippage.js";
 
@@ -21,14 +22,27 @@ export function writeTradeRow(core: EngineCore, fill: BrokerFill, e: EngineOrder
   core.reported.markRowWritten(fill);
   const ev = fill.ev;
   const session = sessionOf(core.config, utcHour(ev.ts));
-  const refPrice = e?.refPrice;
+  const instrument = core.instruments.find(ev.symbol);
+  const refPrice = instrument === undefined ? undefined : e?.refPrice;
   const slip = refPrice === undefined ? undefined : recordSlippage(core, fill, e, session, refPrice);
-  if (source !== "orphan") addRealized(core, ev.symbol, fill.realizedPnl);
+  const currencies = core.instruments.feeCurrencies(ev.symbol);
+  const feeCurrency = feeCurrencyOf(ev.feeCurrency, currencies);
+  if (source !== "orphan") {
+    addRealized(core, ev.symbol, fill.realizedPnl);
+    if (fill.feeBooking === "other") addFeeOutsidePnl(core, feeCurrency, ev.fee);
+  }
   core.out.trade({
     ts: ev.ts.text, decisionId: e?.decisionId ?? "", clientOrderId: e?.clientOrderId ?? ev.clientOrderId ?? "",
     brokerOrderId: ev.brokerOrderId, symbol: ev.symbol, side: ev.side, qty: ev.qty, price: ev.price,
     refPrice, slippagePips: slip, session, fee: ev.fee, realizedPnl: fill.realizedPnl, source,
+    currency: currencies.quoteCurrency ?? "", feeCurrency,
   });
+}
+
+/** A fee neither in the quote currency nor in the base asset held: kept apart, per currency. */
+function addFeeOutsidePnl(core: EngineCore, currency: string, fee: Dec): void {
+  const fees = core.totals.feesOutsidePnlByCurrency;
+  fees.set(currency, D.add(fees.get(currency) ?? D.ZERO, fee));
 }
 
 /** Reported P&L is that of the engine's rows, so summary.txt always equals the sum of trades.csv's. */

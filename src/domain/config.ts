@@ -5,7 +5,7 @@
 import { type Dec, parseDec, sign, toPlain as decToText } from "./decimal.js";
 import { ConfigError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
-import { ASSET_CLASSES, type AssetClass, type Instrument, isCurrencyCode } from "./instruments.js";
+import { ASSET_CLASSES, type AssetClass, baseFromSymbol, holdsBaseAsset, type Instrument, isCurrencyCode } from "./instruments.js";
 import { decimalOfJsonNumber, safeIntegerOfJsonNumber } from "./json-text.js";
 import { parseSymbol } from "./symbol.js";
 
@@ -136,35 +136,60 @@ function configSymbol(raw: unknown, where: string): string {
   return symbol;
 }
 
-function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: string) => T): Map<string, T> {
+function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: string, symbol: string) => T): Map<string, T> {
   if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object keyed by symbol`);
   const keys = Object.keys(value).sort();
   const symbols = keys.map((key) => configSymbol(key, `the key ${JSON.stringify(key)} of "${field}"`));
   refuseDuplicateKeys(field, symbols.map((s, i) => [s, JSON.stringify(keys[i])] as const));
-  return new Map(keys.map((key, i) => [symbols[i]!, read(value[key], `${field}.${key}`)]));
+  return new Map(keys.map((key, i) => [symbols[i]!, read(value[key], `${field}.${key}`, symbols[i]!)]));
 }
 
+const instrumentTable = (value: unknown): Map<string, Instrument> => symbolMap(value, "instruments", instrumentEntry);
+
 /**
- * One `instruments` entry: {asset_class, quote_currency, pip_size (fx) | tick_size (others)}. The
- * symbol is filled in by the caller.
+ * One `instruments` entry: {asset_class, quote_currency, pip_size (fx) | tick_size (others),
+ * base_currency (crypto spot, optional)}. The symbol is filled in by the caller.
  */
-function instrumentEntry(value: unknown, field: string): Instrument {
+function instrumentEntry(value: unknown, field: string, symbol: string): Instrument {
   if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object with asset_class, quote_currency and a tick_size (or pip_size for fx)`);
-  checkKeys(value, ["asset_class", "quote_currency", "pip_size", "tick_size"], `${field}.`);
+  checkKeys(value, ["asset_class", "quote_currency", "pip_size", "tick_size", "base_currency"], `${field}.`);
   const assetClass = value["asset_class"];
   if (typeof assetClass !== "string" || !(ASSET_CLASSES as readonly string[]).includes(assetClass)) {
     throw new ConfigError(`config: "${field}.asset_class" must be one of ${ASSET_CLASSES.join(", ")}, got ${preview(assetClass)}`);
   }
-  const quote = value["quote_currency"];
-  if (typeof quote !== "string" || !isCurrencyCode(quote)) {
-    throw new ConfigError(`config: "${field}.quote_currency" must be a currency code such as "USD", got ${preview(quote)}`);
-  }
+  const quote = currencyField(value, "quote_currency", field);
+  if (quote === undefined) throw new ConfigError(`config: "${field}.quote_currency" is required (a currency code such as "USD")`);
   const fx = assetClass === "fx";
   const sizeKey = fx ? "pip_size" : "tick_size";
   const other = fx ? "tick_size" : "pip_size";
   if (value[other] !== undefined) throw new ConfigError(`config: "${field}.${other}" does not apply to asset_class ${assetClass}: use ${sizeKey}`);
   if (value[sizeKey] === undefined) throw new ConfigError(`config: "${field}.${sizeKey}" is required for asset_class ${assetClass}`);
-  return { symbol: "", assetClass: assetClass as AssetClass, quoteCurrency: quote, unit: fx ? "pips" : "ticks", unitSize: decimal(value[sizeKey], `${field}.${sizeKey}`, false) };
+  return {
+    symbol, assetClass: assetClass as AssetClass, quoteCurrency: quote, unit: fx ? "pips" : "ticks",
+    unitSize: decimal(value[sizeKey], `${field}.${sizeKey}`, false), baseCurrency: baseCurrencyOf(value, field, symbol, assetClass as AssetClass, quote),
+  };
+}
+
+function currencyField(value: Record<string, unknown>, key: string, field: string): string | undefined {
+  const code = value[key];
+  if (code === undefined) return undefined;
+  if (typeof code !== "string" || !isCurrencyCode(code)) {
+    throw new ConfigError(`config: "${field}.${key}" must be a currency code such as "USD", got ${preview(code)}`);
+  }
+  return code;
+}
+
+/**
+ * The asset a crypto spot position is a balance of: as the entry states it, else the symbol's
+ * letters before its quote currency (ETHUSDT: ETH). Other asset classes hold contracts, not balances.
+ */
+function baseCurrencyOf(value: Record<string, unknown>, field: string, symbol: string, assetClass: AssetClass, quote: string): string | undefined {
+  const stated = currencyField(value, "base_currency", field);
+  if (!holdsBaseAsset(assetClass)) {
+    if (stated !== undefined) throw new ConfigError(`config: "${field}.base_currency" applies to crypto spot instruments only (a position that is a balance of that asset), not to asset_class ${assetClass}`);
+    return undefined;
+  }
+  return stated ?? baseFromSymbol(symbol, quote);
 }
 
 /** Checks that the sessions cover every UTC hour exactly once, naming the hours that do not. */
@@ -245,7 +270,7 @@ export function resolveConfig(input: unknown): Config {
     driftToleranceUnits: decimal(get("drift_tolerance_units"), "drift_tolerance_units", true),
     driftTolerancePips: decimal(get("drift_tolerance_pips"), "drift_tolerance_pips", true),
     pipSizes: symbolMap(get("pip_sizes"), "pip_sizes", (v, f) => decimal(v, f, false)),
-    instruments: new Map([...symbolMap(get("instruments"), "instruments", instrumentEntry)].map(([symbol, i]) => [symbol, { ...i, symbol }])),
+    instruments: instrumentTable(get("instruments")),
     sessions,
     sessionOfHour: byHour,
     slippagePresets,
@@ -281,6 +306,8 @@ export function configToJson(c: Config): Record<string, unknown> {
     pip_sizes: Object.fromEntries([...c.pipSizes].map(([k, v]) => [k, num(v)])),
     instruments: Object.fromEntries([...c.instruments].map(([k, i]) => [k, {
       asset_class: i.assetClass, quote_currency: i.quoteCurrency, [i.unit === "pips" ? "pip_size" : "tick_size"]: num(i.unitSize),
+      // Written only where it says more than the symbol does, so a config that never names it keeps its hash.
+      ...(i.baseCurrency === baseFromSymbolOf(i) ? {} : { base_currency: i.baseCurrency }),
     }])),
     sessions: c.sessions.map((s) => ({ name: s.name, start_hour: s.startHour, end_hour: s.endHour })),
     slippage_presets: c.slippagePresets.map((p) => ({ symbol: p.symbol, session: p.session, max_slippage_pips: num(p.maxSlippagePips) })),
@@ -300,6 +327,11 @@ export function configToJson(c: Config): Record<string, unknown> {
   };
 }
 
+
+/** The base asset an instrument's symbol alone gives it (see baseCurrencyOf). */
+function baseFromSymbolOf(i: Instrument): string | undefined {
+  return holdsBaseAsset(i.assetClass) ? baseFromSymbol(i.symbol, i.quoteCurrency) : undefined;
+}
 
 export function ttlMsFor(c: Config, symbol: string): number {
   return c.idempotencyTtlMsBySymbol.get(symbol) ?? c.idempotencyTtlMs;

@@ -17,6 +17,12 @@ export interface Instrument {
   /** Slippage and drift in price are counted in this unit: pips for FX, ticks for everything else. */
   readonly unit: "pips" | "ticks";
   readonly unitSize: Dec;
+  /**
+   * The asset a position in this instrument is a balance of (crypto spot: BTC for BTCUSDT), or
+   * undefined where a position is a contract, not a holding. A fee charged in it changes the
+   * quantity held rather than the P&L.
+   */
+  readonly baseCurrency: string | undefined;
 }
 
 /** Fiat currency codes (ISO 4217) that make a six-letter symbol an FX pair by default. */
@@ -40,7 +46,10 @@ export function fxPair(symbol: string, pipSizes: ReadonlyMap<string, Dec>): Inst
   const quote = symbol.slice(3);
   const pip = pipSizes.get(symbol);
   if (!FIAT.has(quote) || (!FIAT.has(base) && pip === undefined)) return undefined;
-  return { symbol, assetClass: "fx", quoteCurrency: quote, unit: "pips", unitSize: pip ?? (quote === "JPY" ? PIP_JPY : PIP_DEFAULT) };
+  return {
+    symbol, assetClass: "fx", quoteCurrency: quote, unit: "pips", unitSize: pip ?? (quote === "JPY" ? PIP_JPY : PIP_DEFAULT),
+    baseCurrency: undefined,
+  };
 }
 
 /** The instrument a symbol is: the config's entry, else an FX pair by default, else undefined. */
@@ -50,7 +59,29 @@ export function lookUpInstrument(
   return table.get(symbol) ?? fxPair(symbol, pipSizes);
 }
 
+/** Asset classes whose positions are balances of a base asset (spot holdings, not contracts). */
+export function holdsBaseAsset(assetClass: AssetClass): boolean {
+  return assetClass === "crypto";
+}
+
+/**
+ * The base asset a symbol names before its quote currency (BTCUSDT quoted in USDT: BTC), or
+ * undefined when the symbol does not end with the quote currency or names nothing before it.
+ */
+export function baseFromSymbol(symbol: string, quoteCurrency: string): string | undefined {
+  if (!symbol.endsWith(quoteCurrency) || symbol.length === quoteCurrency.length) return undefined;
+  return symbol.slice(0, symbol.length - quoteCurrency.length);
+}
+
 /** Whether a text is an ISO 4217-shaped currency code (three capital letters). */
 export function isCurrencyCode(text: string): boolean {
   return /^[A-Z]{3}$/.test(text);
+}
+
+/**
+ * A ready-to-paste `instruments` entry for a symbol nothing describes: its keys, with what the
+ * user must state in angle brackets (the config refuses them until they are filled in).
+ */
+export function instrumentEntryTemplate(symbol: string): string {
+  return `${JSON.stringify(symbol)}: {"asset_class": "<${ASSET_CLASSES.join("|")}>", "quote_currency": "<currency code>", "tick_size": "<tick size>"}`;
 }

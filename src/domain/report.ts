@@ -19,11 +19,13 @@ export type FindingKind =
   | "stale_order_cancelled"
   | "in_flight_order"
   | "cancel_request_unknown_order"
+  | "cancel_request_order_closed"
   | "overfill"
   | "order_mismatch"
   | "broker_limit_mismatch"
   | "symbol_cap_breach"
-  | "daily_loss_breach";
+  | "daily_loss_breach"
+  | "instrument_undescribed";
 
 export type AlertName =
   | "ALERT_RECONCILE_DIVERGENCE"
@@ -38,7 +40,7 @@ export type AlertName =
  */
 export const KILL_REASONS = [
   "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
-  "stale_local_order", "orphan_broker_order", "position_drift", "overfill", "order_mismatch",
+  "stale_local_order", "orphan_broker_order", "position_drift", "overfill", "order_mismatch", "instrument_undescribed",
 ] as const;
 export type KillReason = (typeof KILL_REASONS)[number];
 
@@ -63,8 +65,13 @@ export interface Finding {
   readonly brokerOrderId: string | null;
   readonly symbol: string | null;
   readonly detail: Detail;
-  /** Input records the finding rests on, as "journal:LINE" / "broker:LINE". */
+  /**
+   * Input records the finding rests on, as "journal:LINE" / "broker:LINE". A position drift lists
+   * first the `evidence_causes` lines on which the two books differ.
+   */
   readonly evidence: readonly string[];
+  /** Findings of the same run whose evidence holds one of this finding's causes: what explains it. */
+  readonly related: readonly string[];
 }
 
 export interface Alert {
@@ -140,6 +147,27 @@ export interface TradeRow {
   readonly realizedPnl: Dec;
   /** How the engine took it in: on its stream, by reconciliation, or never (a broker fill it did not own). */
   readonly source: "stream" | "reconcile" | "orphan";
+  /** The quote currency of `price` and `realizedPnl` ("" for an instrument the config does not describe). */
+  readonly currency: string;
+  /** The currency `fee` was charged in ("" where no one names it). */
+  readonly feeCurrency: string;
+}
+
+/** One of the engine's orders the broker ended without filling it whole, and the broker's reason. */
+export interface OrderOutcome {
+  /** When the broker said so (its reject or cancel event). */
+  readonly ts: string;
+  readonly outcome: "rejected" | "cancelled" | "expired";
+  readonly reason: string | null;
+  readonly clientOrderId: string;
+  readonly brokerOrderId: string | null;
+  readonly decisionId: string | null;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Dec;
+  readonly filledQty: Dec;
+  /** The broker lines about the order. */
+  readonly evidence: readonly string[];
 }
 
 export interface SkippedDecision {
@@ -206,7 +234,16 @@ export interface Totals {
    * currency, sorted by currency: amounts in different currencies are never added.
    */
   readonly realizedPnlByCurrency: ReadonlyArray<readonly [string, Dec]>;
+  /**
+   * Fees of the engine's fills charged in a currency that is neither the instrument's quote currency
+   * nor the base asset it holds: kept out of P&L, totalled per currency, sorted by currency.
+   */
+  readonly feesOutsidePnlByCurrency: ReadonlyArray<readonly [string, Dec]>;
   readonly ordersSent: number;
+  /** The engine's orders the broker ended unfilled or part-filled, by how (see OrderOutcome). */
+  readonly ordersRejected: number;
+  readonly ordersCancelled: number;
+  readonly ordersExpired: number;
   readonly fills: number;
   readonly reconcileRuns: number;
   /** Interval runs in quiet stretches that would have seen nothing new (not in reconcileRuns). */
@@ -231,6 +268,11 @@ export interface BrokerLimitsMirror {
 export function realizedPnlLines(byCurrency: ReadonlyArray<readonly [string, Dec]>): string[] {
   if (byCurrency.length <= 1) return [`realized_pnl=${D.toFixed(byCurrency[0]?.[1] ?? D.ZERO, 2)}`];
   return ["realized_pnl=mixed", ...byCurrency.map(([ccy, pnl]) => `realized_pnl_${ccy}=${D.toFixed(pnl, 2)}`)];
+}
+
+/** The fee lines of summary.txt: `fees_<CCY>=<decimal>` per currency of fees kept out of P&L (none: no lines). */
+export function feeLines(byCurrency: ReadonlyArray<readonly [string, Dec]>): string[] {
+  return byCurrency.map(([ccy, amount]) => `fees_${ccy}=${D.toPlain(amount)}`);
 }
 
 /** How many findings of one kind the whole replay emitted (the report's lists may be capped). */
@@ -261,6 +303,8 @@ export interface Report {
   readonly alertCounts: ReadonlyArray<readonly [AlertName, number]>;
   readonly stagedActions: Capped<StagedAction>;
   readonly ambiguousMatches: Capped<AmbiguousMatch>;
+  /** The engine's orders the broker rejected, cancelled or let expire, with the broker's reason. */
+  readonly orderOutcomes: Capped<OrderOutcome>;
   readonly skippedDecisions: Capped<SkippedDecision>;
   readonly blockedDecisions: Capped<SkippedDecision>;
   readonly trades: readonly TradeRow[];
@@ -268,6 +312,10 @@ export interface Report {
   readonly realizedPnlBySymbol: ReadonlyArray<readonly [string, Dec]>;
   /** Every instrument the replay met: its currency and the unit slippage and drift are counted in. */
   readonly instruments: readonly Instrument[];
+  /** Symbols only the broker's log named that the config does not describe, and the line that first did. */
+  readonly undescribedInstruments: ReadonlyArray<{ readonly symbol: string; readonly line: number }>;
+  /** report_list_items_max: every list of reconcile-report.json keeps this many items and counts the rest. */
+  readonly listItemsMax: number;
   readonly slippage: readonly SlippageCell[];
   readonly brokerLimits: BrokerLimitsMirror | null;
   readonly cache: CacheView;

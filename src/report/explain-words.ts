@@ -131,6 +131,16 @@ export const FINDING_WORDS: Readonly<Record<FindingKind, RuleWords>> = {
     fired: (c) => `The journal asks to cancel ${order(c)}, which the engine does not hold open (engine status: ${fact(c, "engine_status")}).`,
     healthy: (c) => `A cancel_request only for an order the engine holds open: ${order(c)} sent by a decision earlier in the journal (or in its snapshot) and not yet finished.`,
   },
+  cancel_request_order_closed: {
+    rule: "journal.requestCancel",
+    fired: (c) => `The journal asks to cancel ${order(c)}, which had already finished (engine status: ${fact(c, "engine_status")}): the cancel came too late to matter, and nothing is sent.`,
+    healthy: (c) => `Nothing is wrong: a cancel that races a fill is routine. Kept from being raised by a cancel_request only while ${order(c)} is still open.`,
+  },
+  instrument_undescribed: {
+    rule: "instruments.meetRecord (a broker record in an instrument the config does not describe)",
+    fired: (c) => `The broker's log names ${c.symbol ?? "?"}, which the config does not describe and which is not an FX pair of two currency codes: its orders and fills are taken in and reported in units only (no pips, ticks, slippage or P&L currency).`,
+    healthy: (c) => `An "instruments" entry for ${c.symbol ?? "?"} in the config: ${fact(c, "suggested_entry")}.`,
+  },
   overfill: {
     rule: "rules/fills.fillOutcome (trades.writeTradeRow)",
     fired: (c) => `The broker's fills of ${order(c)} add up to ${fact(c, "filled_qty")}, more than its size ${fact(c, "order_qty")}.`,
@@ -207,4 +217,5 @@ export const KILL_WORDS: Readonly<Record<KillReason, RuleWords>> = {
   position_drift: { rule: "rules/drift.positionDrift", fired: () => `A position drift beyond tolerance engaged the kill switch.`, healthy: killFromFindings("position_drift") },
   overfill: { rule: "rules/fills.fillOutcome", fired: () => `Broker fills beyond an order's size engaged the kill switch.`, healthy: killFromFindings("overfill") },
   order_mismatch: { rule: "rules/mismatch.orderMismatches", fired: () => `A broker order that differs from the engine's decision engaged the kill switch.`, healthy: killFromFindings("order_mismatch") },
+  instrument_undescribed: { rule: "instruments.meetRecord", fired: () => `A broker record in an instrument the config does not describe engaged the kill switch.`, healthy: killFromFindings("instrument_undescribed") },
 };

@@ -41,7 +41,7 @@ export function renderMetrics(report: Report): string {
       samples: one(((report.lastRun?.durationMs ?? 0) / 1000).toFixed(3)) },
     { name: "engine_reconcile_stale_orders_total", type: "counter", help: "Distinct engine orders the broker had no live record of past the in-flight grace.", samples: one(t.stale) },
     { name: "engine_reconcile_orphan_orders_total", type: "counter", help: "Distinct broker orders whose client order id the engine never sent.", samples: one(t.orphan) },
-    { name: "engine_reconcile_position_drift_pips", type: "gauge", help: "Largest engine-vs-broker average-price drift seen, in pips.", samples: one(D.toFixed(t.driftPips, 1)) },
+    { name: "engine_reconcile_position_drift_pips", type: "gauge", help: "Largest engine-vs-broker drift seen, in pips of average price; a drift beyond tolerance counts as the larger of that and its value drift per unit held (|qty_e*avg_e - qty_b*avg_b| / max |qty| / pip size), and at least 0.1.", samples: one(D.toFixed(t.driftPips, 1)) },
     { name: "engine_reconcile_position_drift_units", type: "gauge", help: "Largest engine-vs-broker net position drift seen, in units.", samples: one(dec(t.driftUnits)) },
     { name: "engine_reconcile_fills_caught_total", type: "counter", help: "Broker fills the engine missed and reconciliation applied.", samples: one(t.fillsCaughtByReconcile) },
     { name: "engine_stale_orders_cancelled_total", type: "counter", help: "Orders open past their TTL, for which a cancel was staged.", samples: one(t.staleOrdersCancelled) },
@@ -54,6 +54,9 @@ export function renderMetrics(report: Report): string {
     { name: "engine_kill_switch", type: "gauge", help: "1 when the kill switch is engaged (manual intervention required).", samples: one(t.killSwitch ? 1 : 0) },
     { name: "engine_blocked_decisions_total", type: "counter", help: "Decisions not sent because the kill switch was engaged.", samples: one(t.blockedDecisions) },
     { name: "engine_orders_sent_total", type: "counter", help: "Decisions sent as orders.", samples: one(t.ordersSent) },
+    { name: "engine_orders_rejected_total", type: "counter", help: "The engine's orders the broker rejected.", samples: one(t.ordersRejected) },
+    { name: "engine_orders_cancelled_total", type: "counter", help: "The engine's orders the broker cancelled before they filled whole (expiries apart).", samples: one(t.ordersCancelled) },
+    { name: "engine_orders_expired_total", type: "counter", help: "The engine's orders the broker cancelled because their time in force ran out (its reason says expired).", samples: one(t.ordersExpired) },
     { name: "engine_findings_total", type: "counter", help: "Findings raised, by kind and severity.",
       samples: report.findingCounts.map((c) => [{ kind: c.kind, severity: c.severity }, String(c.count)] as Sample) },
     { name: "engine_alerts_total", type: "counter", help: "Alerts raised, by alert name.",
@@ -64,6 +67,8 @@ export function renderMetrics(report: Report): string {
       samples: report.slippage.filter((c) => c.breaches > 0).map((c) => [{ symbol: c.symbol, session: c.session }, String(c.breaches)] as Sample) },
     { name: "engine_realized_pnl", type: "gauge", help: "Realized P&L of the engine's reconciled fills, average cost, net of fees, in the symbol's quote currency (never added across currencies).",
       samples: report.realizedPnlBySymbol.map(([symbol, pnl]) => [{ symbol, currency: currencyOf(report, symbol) }, D.toFixed(pnl, 2)] as Sample) },
+    { name: "engine_fees_outside_pnl_total", type: "counter", help: "Fees of the engine's fills charged in a currency that is neither the instrument's quote currency nor the base asset it holds: kept out of P&L, by currency.",
+      samples: t.feesOutsidePnlByCurrency.map(([currency, amount]) => [{ currency }, dec(amount)] as Sample) },
   ];
   return families.map(renderFamily).join("");
 }

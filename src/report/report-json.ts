@@ -4,10 +4,14 @@
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
-import { type Alert, type AmbiguousMatch, type Capped, type Finding, findingsOf, type ReconcileRun, type Report, type SkippedDecision, type StagedAction } from "../domain/report.js";
+import {
+  type Alert, type AmbiguousMatch, type Capped, type Finding, findingsOf, type OrderOutcome, type ReconcileRun, type Report, type SkippedDecision,
+  type StagedAction,
+} from "../domain/report.js";
+import { instrumentEntryTemplate } from "../domain/instruments.js";
 import type { RunMeta } from "./meta.js";
 import {
-  type AlertDoc, type AmbiguousDoc, type CappedDoc, type FindingDoc, type ReportJson, type RunDoc, type SkippedDoc,
+  type AlertDoc, type AmbiguousDoc, type CappedDoc, type FindingDoc, type OutcomeDoc, type ReportJson, type RunDoc, type SkippedDoc,
   type StagedActionDoc, SUPPORTED_SCHEMA_VERSION,
 } from "./report-schema.js";
 
@@ -18,6 +22,11 @@ const optPlain = (d: Dec | null | undefined): string | null => (d === null || d 
 
 function capped<T, D>(list: Capped<T>, render: (item: T) => D): CappedDoc<D> {
   return { items: list.items.map(render), omitted: list.omitted };
+}
+
+/** A whole list the report holds, cut at report_list_items_max like the lists the engine capped as it went. */
+function cut<T, D>(items: readonly T[], max: number, render: (item: T) => D): CappedDoc<D> {
+  return { items: items.slice(0, max).map(render), omitted: Math.max(0, items.length - max) };
 }
 
 const run = (r: ReconcileRun): RunDoc => ({
@@ -51,6 +60,7 @@ const finding = (f: Finding): FindingDoc => ({
   symbol: f.symbol,
   detail: f.detail,
   evidence: [...f.evidence],
+  related: [...f.related],
 });
 
 const alert = (a: Alert): AlertDoc => ({
@@ -88,6 +98,20 @@ const ambiguous = (m: AmbiguousMatch): AmbiguousDoc => ({
   candidates: [...m.candidates],
 });
 
+const outcome = (o: OrderOutcome): OutcomeDoc => ({
+  ts: o.ts,
+  outcome: o.outcome,
+  reason: o.reason,
+  client_order_id: o.clientOrderId,
+  broker_order_id: o.brokerOrderId,
+  decision_id: o.decisionId,
+  symbol: o.symbol,
+  side: o.side,
+  qty: plain(o.qty),
+  filled_qty: plain(o.filledQty),
+  evidence: [...o.evidence],
+});
+
 const skipped = (s: SkippedDecision): SkippedDoc => ({
   decision_id: s.decisionId,
   client_order_id: s.clientOrderId,
@@ -116,7 +140,11 @@ export function totalsDoc(report: Report): ReportJson["totals"] {
     slippage_breaches: t.slippageBreaches,
     alerts: t.alerts,
     realized_pnl: t.realizedPnlByCurrency.length > 1 ? "mixed" : D.toFixed(t.realizedPnlByCurrency[0]?.[1] ?? D.ZERO, 2),
+    fees_outside_pnl: Object.fromEntries(t.feesOutsidePnlByCurrency.map(([ccy, amount]) => [ccy, plain(amount)])),
     orders_sent: t.ordersSent,
+    orders_rejected: t.ordersRejected,
+    orders_cancelled: t.ordersCancelled,
+    orders_expired: t.ordersExpired,
     fills: t.fills,
     unreconciled_fills: t.unreconciledFills,
     reconcile_runs: t.reconcileRuns,
@@ -129,6 +157,7 @@ export function totalsDoc(report: Report): ReportJson["totals"] {
 
 export function renderReportJson(report: Report, meta: RunMeta): string {
   const t = report.totals;
+  const max = report.listItemsMax;
   const doc: ReportJson = {
     schema_version: REPORT_SCHEMA_VERSION,
     tool: "recon-proof",
@@ -160,21 +189,26 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
     alerts: capped(report.alerts, alert),
     staged_actions: capped(report.stagedActions, action),
     ambiguous_matches: capped(report.ambiguousMatches, ambiguous),
+    order_outcomes: capped(report.orderOutcomes, outcome),
     duplicate_decisions: capped(report.skippedDecisions, skipped),
     blocked_decisions: capped(report.blockedDecisions, skipped),
-    positions: report.positions.map((p) => ({
+    positions: cut(report.positions, max, (p) => ({
       symbol: p.symbol,
       engine_qty: plain(p.engineQty),
       engine_avg_price: plain(p.engineAvgPrice),
       broker_qty: plain(p.brokerQty),
       broker_avg_price: plain(p.brokerAvgPrice),
     })),
-    realized_pnl_by_symbol: report.realizedPnlBySymbol.map(([symbol, pnl]) => ({ symbol, realized_pnl: D.toFixed(pnl, 2) })),
-    realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
-    instruments: report.instruments.map((i) => ({
-      symbol: i.symbol, asset_class: i.assetClass, quote_currency: i.quoteCurrency, unit: i.unit, unit_size: plain(i.unitSize),
+    realized_pnl_by_symbol: cut(report.realizedPnlBySymbol, max, ([symbol, pnl]) => ({ symbol, realized_pnl: D.toFixed(pnl, 2) })),
+    realized_pnl_by_currency: cut(report.totals.realizedPnlByCurrency, max, ([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
+    instruments: cut(report.instruments, max, (i) => ({
+      symbol: i.symbol, asset_class: i.assetClass, quote_currency: i.quoteCurrency, base_currency: i.baseCurrency ?? null, unit: i.unit,
+      unit_size: plain(i.unitSize),
     })),
-    slippage: report.slippage.map((c) => ({
+    undescribed_instruments: cut(report.undescribedInstruments, max, (u) => ({
+      symbol: u.symbol, first_seen: `broker:${u.line}`, suggested_entry: instrumentEntryTemplate(u.symbol),
+    })),
+    slippage: cut(report.slippage, max, (c) => ({
       symbol: c.symbol,
       session: c.session,
       unit: c.unit,

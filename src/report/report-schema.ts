@@ -11,7 +11,7 @@ import {
 import { REPORT_JSON } from "./artifact-names.js";
 import type { Json } from "../domain/json.js";
 
-export const SUPPORTED_SCHEMA_VERSION = 1;
+export const SUPPORTED_SCHEMA_VERSION = 2;
 
 const inputMeta = obj({ name: str, sha256: str, lines: int });
 
@@ -35,7 +35,7 @@ const run = obj({
 const finding = obj({
   finding_id: str, kind: str, severity: literal("info", "warning", "critical"), ts: timestamp,
   reconcile_id: nullable(str), client_order_id: nullable(str), broker_order_id: nullable(str),
-  symbol: nullable(str), detail: record(detailValue), evidence: arr(str),
+  symbol: nullable(str), detail: record(detailValue), evidence: arr(str), related: arr(str),
 });
 
 const alert = obj({
@@ -54,6 +54,11 @@ const ambiguous = obj({
 });
 
 const skipped = obj({ decision_id: str, client_order_id: str, ts: timestamp, evidence: str, reason: str });
+
+const outcome = obj({
+  ts: timestamp, outcome: literal("rejected", "cancelled", "expired"), reason: nullable(str), client_order_id: str,
+  broker_order_id: nullable(str), decision_id: nullable(str), symbol: str, side: str, qty: decText, filled_qty: decText, evidence: arr(str),
+});
 
 const session = obj({ name: str, start_hour: int, end_hour: int });
 const preset = obj({ symbol: str, session: str, max_slippage_pips: numOrDec });
@@ -82,7 +87,8 @@ export const reportDocCheck = obj({
     stale: int, orphan: int, drift_pips: decText, drift_units: decText, cache_ok: bool, kill_switch: literal(0, 1),
     duplicates_skipped: int, duplicate_deliveries: int, fills_caught_by_reconcile: int, stale_orders_cancelled: int,
     overfills: optional(int, 0), order_mismatches: optional(int, 0),
-    blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decOrMixed, orders_sent: int, fills: int,
+    blocked_decisions: int, slippage_breaches: int, alerts: int, realized_pnl: decOrMixed,
+    fees_outside_pnl: record(decText), orders_sent: int, orders_rejected: int, orders_cancelled: int, orders_expired: int, fills: int,
     unreconciled_fills: int, reconcile_runs: int, reconcile_runs_coalesced: optional(int, 0), reconcile_failures: int,
     journal_records: int, broker_events: int,
   }),
@@ -95,13 +101,17 @@ export const reportDocCheck = obj({
   alerts: capped(alert),
   staged_actions: capped(stagedAction),
   ambiguous_matches: capped(ambiguous),
+  order_outcomes: capped(outcome),
   duplicate_decisions: capped(skipped),
   blocked_decisions: capped(skipped),
-  positions: arr(obj({ symbol: str, engine_qty: decText, engine_avg_price: decText, broker_qty: decText, broker_avg_price: decText })),
-  realized_pnl_by_symbol: arr(obj({ symbol: str, realized_pnl: decText })),
-  realized_pnl_by_currency: optional(arr(obj({ currency: str, realized_pnl: decText })), []),
-  instruments: optional(arr(obj({ symbol: str, asset_class: str, quote_currency: str, unit: literal("pips", "ticks"), unit_size: decText })), []),
-  slippage: arr(obj({
+  positions: capped(obj({ symbol: str, engine_qty: decText, engine_avg_price: decText, broker_qty: decText, broker_avg_price: decText })),
+  realized_pnl_by_symbol: capped(obj({ symbol: str, realized_pnl: decText })),
+  realized_pnl_by_currency: capped(obj({ currency: str, realized_pnl: decText })),
+  instruments: capped(obj({
+    symbol: str, asset_class: str, quote_currency: str, base_currency: nullable(str), unit: literal("pips", "ticks"), unit_size: decText,
+  })),
+  undescribed_instruments: capped(obj({ symbol: str, first_seen: str, suggested_entry: str })),
+  slippage: capped(obj({
     symbol: str, session: str, unit: optional(literal("pips", "ticks"), "pips"), fills: int, preset_max_pips: nullable(decText), preset_hits: int, breaches: int,
     mean_pips: decText, p50_pips: decText, p95_pips: decText, max_pips: decText,
     limit_fills: optional(int, 0), mean_limit_improvement_pips: optional(nullable(decText), null),
@@ -121,6 +131,7 @@ export type AlertDoc = Checked<typeof alert>;
 export type StagedActionDoc = Checked<typeof stagedAction>;
 export type SkippedDoc = Checked<typeof skipped>;
 export type AmbiguousDoc = Checked<typeof ambiguous>;
+export type OutcomeDoc = Checked<typeof outcome>;
 export type CappedDoc<T> = { items: T[]; omitted: number };
 
 /** Line of a top-level section ("  \"findings\": {") in the 2-space-indented artifact, for messages. */

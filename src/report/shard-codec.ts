@@ -11,7 +11,7 @@ import type { EngineState } from "../core/state.js";
 import type { RunMeta } from "./meta.js";
 
 export const SHARD_FORMAT = "recon-proof-shard";
-export const SHARD_FORMAT_VERSION = 1;
+export const SHARD_FORMAT_VERSION = 2;
 export const SHARD_MANIFEST_NAME = "shard.json";
 export const SHARD_GROUPS_NAME = "groups.jsonl";
 

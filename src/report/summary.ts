@@ -2,7 +2,17 @@
 // key=value per line, in a fixed order.
 
 import * as D from "../domain/decimal.js";
-import { findingsOf, realizedPnlLines, type Report } from "../domain/report.js";
+import { instrumentEntryTemplate } from "../domain/instruments.js";
+import { feeLines, findingsOf, realizedPnlLines, type Report } from "../domain/report.js";
+
+/** Instruments only the broker's log named, and the config entry each still needs (none: no lines). */
+function undescribedLines(report: Report): string[] {
+  if (report.undescribedInstruments.length === 0) return [];
+  return [
+    `undescribed_instruments=${report.undescribedInstruments.map((u) => u.symbol).join(",")}`,
+    ...report.undescribedInstruments.map((u) => `undescribed_instrument_${u.symbol}=${instrumentEntryTemplate(u.symbol)}`),
+  ];
+}
 
 export function renderSummary(report: Report): string {
   const t = report.totals;
@@ -21,7 +31,11 @@ export function renderSummary(report: Report): string {
     `slippage_breaches=${t.slippageBreaches}`,
     `alerts=${t.alerts}`,
     ...realizedPnlLines(t.realizedPnlByCurrency),
+    ...feeLines(t.feesOutsidePnlByCurrency),
     `orders_sent=${t.ordersSent}`,
+    `orders_rejected=${t.ordersRejected}`,
+    `orders_cancelled=${t.ordersCancelled}`,
+    `orders_expired=${t.ordersExpired}`,
     `fills=${t.fills}`,
     `unreconciled_fills=${t.unreconciledFills}`,
     `reconcile_runs=${t.reconcileRuns}`,
@@ -32,6 +46,7 @@ export function renderSummary(report: Report): string {
     `cache_entries_purged=${report.cache.entriesPurged}`,
     `journal_records=${t.journalRecords}`,
     `broker_events=${t.brokerEvents}`,
+    ...undescribedLines(report),
   ];
   return lines.join("\n") + "\n";
 }

@@ -19,7 +19,7 @@ import { formatFixedWidth, parseInstant } from "../domain/time.js";
 
 export const TRADES_COLUMNS = [
   "ts", "decision_id", "client_order_id", "broker_order_id", "symbol", "side", "qty", "price", "ref_price",
-  "slippage_pips", "session", "fee", "realized_pnl", "source",
+  "slippage_pips", "session", "fee", "realized_pnl", "source", "currency", "fee_currency",
 ] as const;
 
 /** Decimal places per numeric column; undefined means plain (exact, trailing zeros dropped). */
@@ -56,6 +56,8 @@ function record(row: TradeRow): Record<string, string | bigint> {
     fee: row.fee,
     realized_pnl: row.realizedPnl,
     source: row.source,
+    currency: row.currency,
+    fee_currency: row.feeCurrency,
   };
 }
 

@@ -290,8 +290,8 @@ export const LAWS = {
       const expected = sorted.length <= 1 ? [`realized_pnl=${D.toFixed(sorted[0]?.[1] ?? D.ZERO, 2)}`]
         : ["realized_pnl=mixed", ...sorted.map(([c, v]) => `realized_pnl_${c}=${D.toFixed(v, 2)}`)];
       expect(lines.filter((l) => l.startsWith("realized_pnl"))).toEqual(expected);
-      const json = JSON.parse(r.artifacts["reconcile-report.json"]) as { realized_pnl_by_symbol: Array<{ symbol: string; realized_pnl: string }> };
-      expect(json.realized_pnl_by_symbol).toEqual([...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, v]) => ({ symbol, realized_pnl: D.toFixed(v, 2) })));
+      const json = JSON.parse(r.artifacts["reconcile-report.json"]) as { realized_pnl_by_symbol: { items: Array<{ symbol: string; realized_pnl: string }> } };
+      expect(json.realized_pnl_by_symbol.items).toEqual([...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, v]) => ({ symbol, realized_pnl: D.toFixed(v, 2) })));
       for (const [symbol, v] of bySymbol) {
         expect(r.artifacts["metrics.txt"]).toContain(`engine_realized_pnl{symbol="${symbol}",currency="${currency.get(symbol)}"} ${D.toFixed(v, 2)}\n`);
       }

@@ -76,12 +76,12 @@ function horizontalOverflow(page: Page): Promise<string[]> {
  */
 function csvPnl(dir: string, currency: string): string {
   const json = JSON.parse(readFileSync(join(dir, "reconcile-report.json"), "utf8"));
-  const ccy = new Map<string, string>(json.instruments.map((i: any) => [i.symbol, i.quote_currency]));
+  const ccy = new Map<string, string>(json.instruments.items.map((i: any) => [i.symbol, i.quote_currency]));
   const lines = readFileSync(join(dir, "trades.csv"), "utf8").trim().split("\n").slice(1)
-    .filter((l) => !l.endsWith(",orphan") && ccy.get(l.split(",")[4]!) === currency);
+    .filter((l) => l.split(",")[13] !== "orphan" && ccy.get(l.split(",")[4]!) === currency);
   let cents = 0n;
   for (const l of lines) {
-    const cell = l.split(",").at(-2)!;
+    const cell = l.split(",")[12]!;
     const [i, f = ""] = cell.replace("-", "").split(".");
     cents += (cell.startsWith("-") ? -1n : 1n) * (BigInt(i!) * 100n + BigInt(f.padEnd(2, "0")));
   }
@@ -118,17 +118,17 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(await page.locator("#findings-table").getAttribute("data-rows")).toBe("0");
     expect(await page.locator("#kill-reasons").count()).toBe(0);
     // Two quote currencies: one chart each, ending at the summary's figure for that currency.
-    expect(json.realized_pnl_by_currency.map((r: any) => r.currency)).toEqual(["JPY", "USD"]);
-    for (const { currency, realized_pnl } of json.realized_pnl_by_currency) {
+    expect(json.realized_pnl_by_currency.items.map((r: any) => r.currency)).toEqual(["JPY", "USD"]);
+    for (const { currency, realized_pnl } of json.realized_pnl_by_currency.items) {
       const final = await page.locator(`#pnl-ccy-${currency} text.final`).textContent();
       expect(final).toBe(realized_pnl);
       expect(final).toBe(csvPnl(docs["healthy"].dir, currency));
     }
     expect(await page.locator("#pnl-overall").count()).toBe(0);
-    expect(await page.locator(".small[data-symbol]").count()).toBe(json.realized_pnl_by_symbol.length);
+    expect(await page.locator(".small[data-symbol]").count()).toBe(json.realized_pnl_by_symbol.items.length);
     expect(await page.locator("#timeline g.run").count()).toBe(json.totals.reconcile_runs);
-    expect(await page.locator("#slippage-table td[data-symbol]").count()).toBe(json.slippage.length);
-    expect(await rows(page, "positions-table")).toBe(json.positions.length);
+    expect(await page.locator("#slippage-table td[data-symbol]").count()).toBe(json.slippage.items.length);
+    expect(await rows(page, "positions-table")).toBe(json.positions.items.length);
     expect(await page.locator("#positions-table tr.drift").count()).toBe(0);
     expect(await page.locator("#cache-figures").innerText()).toContain(String(json.cache.entries_written));
     expect(await page.locator("#provenance-table").innerText()).toContain(json.inputs.journal.sha256);
@@ -149,13 +149,13 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(await rows(page, "actions-table")).toBe(json.staged_actions.items.length);
     expect(await rows(page, "blocked-table")).toBe(json.blocked_decisions.items.length);
     expect(await rows(page, "duplicates-table")).toBe(json.duplicate_decisions.items.length);
-    const drifting = json.positions.filter((p: any) => p.engine_qty !== p.broker_qty).length;
+    const drifting = json.positions.items.filter((p: any) => p.engine_qty !== p.broker_qty).length;
     expect(await page.locator("#positions-table tr.drift").count()).toBe(drifting);
     expect(await page.locator("#slippage-table td[data-symbol=GBPUSD][data-session=eu]").getAttribute("class")).toContain("nopreset");
     expect(await page.locator("#slippage-table td[data-symbol=EURUSD][data-session=eu]").getAttribute("class")).toContain("h4");
     expect(await page.locator("#timeline .kill").count()).toBe(1);
     expect(await page.locator("#timeline path.mk.divergence").count()).toBeGreaterThan(0);
-    for (const { currency } of docs["unhealthy"].json.realized_pnl_by_currency) {
+    for (const { currency } of docs["unhealthy"].json.realized_pnl_by_currency.items) {
       expect(await page.locator(`#pnl-ccy-${currency} text.final`).textContent()).toBe(csvPnl(docs["unhealthy"].dir, currency));
     }
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });

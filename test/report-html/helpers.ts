@@ -67,7 +67,7 @@ export function hostileArtifacts(parent: string): string {
   doc.findings.items[0].detail.mismatch = HOSTILE.svg;
   doc.alerts.items[0].alert = HOSTILE.imgBare;
   doc.inputs.journal.name = HOSTILE.script;
-  doc.positions[0].symbol = HOSTILE.img;
+  doc.positions.items[0].symbol = HOSTILE.img;
   writeFileSync(path, JSON.stringify(doc, null, 2) + "\n");
   return out;
 }
@@ -122,7 +122,7 @@ export function writeLargeArtifacts(dir: string, spec: LargeSpec): { dir: string
     const hour = new Date(ms).getUTCHours();
     const session = hour < 7 ? "asia" : hour < 13 ? "eu" : hour < 21 ? "us" : "overnight";
     rows.push([ts, `D-${i}`, `AXFL::syn::${sym}::${i}`, String(100000 + i), sym, i % 2 === 0 ? "buy" : "sell", "10000",
-      "1.1", "1.1", (rnd() * 2).toFixed(1), session, "0.5", money(cents), i % 97 === 0 ? "reconcile" : "stream"].join(","));
+      "1.1", "1.1", (rnd() * 2).toFixed(1), session, "0.5", money(cents), i % 97 === 0 ? "reconcile" : "stream", "USD", "USD"].join(","));
   }
   writeFileSync(join(dir, "trades.csv"), rows.join("\n") + "\n");
 
@@ -139,7 +139,7 @@ export function writeLargeArtifacts(dir: string, spec: LargeSpec): { dir: string
     finding_id: `F${String(k + 1).padStart(5, "0")}`, kind: k % 3 === 2 ? "position_drift" : "fill_caught_by_reconcile",
     severity: severities[k % 3]!, ts: iso(k, spec.findings), reconcile_id: `R${String((k % spec.runs) + 1).padStart(5, "0")}`,
     client_order_id: `AXFL::syn::${symbols[k % symbols.length]}::${k}`, broker_order_id: String(100000 + k), symbol: symbols[k % symbols.length]!,
-    detail: { qty: "10000", price: "1.1" }, evidence: [`broker:${k * 3 + 1}`],
+    detail: { qty: "10000", price: "1.1" }, evidence: [`broker:${k * 3 + 1}`], related: [],
   }));
   const alerts = Array.from({ length: spec.alerts }, (_, k) => ({
     alert_id: `A${String(k + 1).padStart(5, "0")}`, alert: k % 2 === 0 ? "ALERT_RECONCILE_DIVERGENCE" : "ALERT_SLIPPAGE_PRESET_MISSING",
@@ -149,7 +149,7 @@ export function writeLargeArtifacts(dir: string, spec: LargeSpec): { dir: string
   const listCap = 10000;
   const capped = <T>(items: T[], total: number) => ({ items, omitted: Math.max(0, total - items.length) });
   const doc = {
-    schema_version: 1, tool: "recon-proof",
+    schema_version: 2, tool: "recon-proof",
     inputs: {
       journal: { name: "journal.jsonl", sha256: "a".repeat(64), lines: 400000 },
       broker: { name: "broker.jsonl", sha256: "b".repeat(64), lines: 600000 },
@@ -165,21 +165,25 @@ export function writeLargeArtifacts(dir: string, spec: LargeSpec): { dir: string
     totals: {
       stale: 0, orphan: 0, drift_pips: "0.0", drift_units: "1000", cache_ok: true, kill_switch: 1, duplicates_skipped: 12,
       duplicate_deliveries: 40, fills_caught_by_reconcile: Math.ceil(spec.trades / 97), stale_orders_cancelled: 0,
-      blocked_decisions: 0, slippage_breaches: 1234, alerts: spec.alerts, realized_pnl: money(totalCents),
-      orders_sent: spec.trades, fills: spec.trades, unreconciled_fills: 0, reconcile_runs: spec.runs,
+      blocked_decisions: 0, slippage_breaches: 1234, alerts: spec.alerts, realized_pnl: money(totalCents), fees_outside_pnl: {},
+      orders_sent: spec.trades, orders_rejected: 0, orders_cancelled: 0, orders_expired: 0, fills: spec.trades, unreconciled_fills: 0, reconcile_runs: spec.runs,
       reconcile_failures: Math.floor(spec.runs / 1000), journal_records: 400000, broker_events: 600000,
     },
     cache: { ok: true, failure: null, entries_loaded: 0, entries_written: spec.trades, entries_purged: 0, live_entries: 1000, duplicates_skipped: 12 },
     reconcile_runs: capped(runs.slice(0, listCap), spec.runs),
     findings: capped(findings.slice(0, listCap), spec.findings),
     alerts: capped(alerts.slice(0, listCap), spec.alerts),
-    staged_actions: capped([], 0), ambiguous_matches: capped([], 0), duplicate_decisions: capped([], 0), blocked_decisions: capped([], 0),
-    positions: symbols.map((s, i) => ({ symbol: s, engine_qty: String(i * 1000), engine_avg_price: "1.1", broker_qty: String(i * 1000 + (i === 3 ? 1000 : 0)), broker_avg_price: "1.1" })),
-    realized_pnl_by_symbol: symbols.map((s) => ({ symbol: s, realized_pnl: money(perSymbol.get(s) ?? 0) })),
-    slippage: symbols.flatMap((s) => sessions.map((session, j) => ({
-      symbol: s, session, fills: 1000, preset_max_pips: j < 3 ? "1.5" : null, preset_hits: j < 3 ? 1000 : 0, breaches: j === 3 ? 1000 : 0,
-      mean_pips: "0.90", p50_pips: "0.9", p95_pips: "1.4", max_pips: j === 1 ? "1.2" : "1.9",
-    }))),
+    staged_actions: capped([], 0), ambiguous_matches: capped([], 0), order_outcomes: capped([], 0), duplicate_decisions: capped([], 0),
+    blocked_decisions: capped([], 0),
+    positions: capped(symbols.map((s, i) => ({ symbol: s, engine_qty: String(i * 1000), engine_avg_price: "1.1", broker_qty: String(i * 1000 + (i === 3 ? 1000 : 0)), broker_avg_price: "1.1" })), symbols.length),
+    realized_pnl_by_symbol: capped(symbols.map((s) => ({ symbol: s, realized_pnl: money(perSymbol.get(s) ?? 0) })), symbols.length),
+    realized_pnl_by_currency: capped([{ currency: "USD", realized_pnl: money(totalCents) }], 1),
+    instruments: capped(symbols.map((s) => ({ symbol: s, asset_class: "fx", quote_currency: "USD", base_currency: null, unit: "pips", unit_size: "0.0001" })), symbols.length),
+    undescribed_instruments: capped([], 0),
+    slippage: capped(symbols.flatMap((s) => sessions.map((session, j) => ({
+      symbol: s, session, unit: "pips", fills: 1000, preset_max_pips: j < 3 ? "1.5" : null, preset_hits: j < 3 ? 1000 : 0, breaches: j === 3 ? 1000 : 0,
+      mean_pips: "0.90", p50_pips: "0.9", p95_pips: "1.4", max_pips: j === 1 ? "1.2" : "1.9", limit_fills: 0, mean_limit_improvement_pips: null,
+    }))), symbols.length * sessions.length),
     broker_limits: null,
   };
   writeFileSync(join(dir, "reconcile-report.json"), JSON.stringify(doc, null, 2) + "\n");

@@ -103,7 +103,7 @@ describe("recon-proof report DIR", () => {
     const cases: Array<[string, (text: string) => string, RegExp]> = [
       ["reconcile-report.json", (t) => t.replace("\"verdict\": \"healthy\"", "\"verdict\": \"fine\""), /reconcile-report\.json:\d+: field "verdict": expected "healthy" or "manual_intervention_required"/],
       ["reconcile-report.json", (t) => t.slice(0, 200), /reconcile-report\.json:\d+: field "\(json\)": expected well-formed JSON/],
-      ["reconcile-report.json", (t) => t.replace("\"schema_version\": 1", "\"schema_version\": 2"), /field "schema_version": expected 1/],
+      ["reconcile-report.json", (t) => t.replace("\"schema_version\": 2", "\"schema_version\": 3"), /field "schema_version": expected 2/],
       ["trades.csv", (t) => t.replace(",-150.00,", ",lots,"), /trades\.csv:3: field "realized_pnl": expected a decimal/],
       ["trades.csv", (t) => t.replace("ts,decision_id", "time,decision_id"), /trades\.csv:1: field "\(header\)"/],
       ["summary.txt", () => "hello\n", /summary\.txt:1: field "\(first line\)"/],
@@ -260,7 +260,7 @@ describe("renderVerdictMarkdown", () => {
     const md = renderVerdictMarkdown(doc, "unhealthy");
     expect(md).toMatch(/^### ❌ manual intervention required · unhealthy\n/);
     expect(md).toMatch(/\| stale \| orphan \| drift \(pips\) \|/);
-    expect(md).toMatch(/\| 1 \| 1 \| 0\\\.0 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 4 \| JPY \\-150\\\.00 · USD 76\\\.70 \|/);
+    expect(md).toMatch(/\| 1 \| 1 \| 15025\\\.2 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 4 \| JPY \\-150\\\.00 · USD 76\\\.70 \|/);
     for (const r of doc.kill_switch.reasons) expect(md).toContain(`**${r.replaceAll("_", "\\_")}**`);
     const ok = renderVerdictMarkdown(JSON.parse(readFileSync(join(healthy, "reconcile-report.json"), "utf8")), "healthy");
     expect(ok).toMatch(/^### ✅ healthy · healthy\n/);
@@ -268,7 +268,7 @@ describe("renderVerdictMarkdown", () => {
   });
 
   it("refuses something that is not a reconcile report, naming the field", () => {
-    expect(() => renderVerdictMarkdown({ schema_version: 1 }, "x")).toThrow(/field "inputs": expected an object/);
+    expect(() => renderVerdictMarkdown({ schema_version: 2 }, "x")).toThrow(/field "inputs": expected an object/);
     expect(() => renderVerdictMarkdown("nope", "x")).toThrow(DataError);
   });
 });

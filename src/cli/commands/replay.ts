@@ -1,8 +1,10 @@
 // `recon-proof replay`: one journal against one broker log -> the four artifacts (or, with --shard,
 // one shard's files for `recon-proof merge`).
 
+import { basename } from "node:path";
 import { type Command, Option } from "commander";
 import * as D from "../../domain/decimal.js";
+import { instrumentEntryTemplate } from "../../domain/instruments.js";
 import { CACHE_BATCH_DEFAULT } from "../../adapters/cache-store.js";
 import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
@@ -89,6 +91,10 @@ Example:
         const { report } = outcome;
         const t = report.totals;
         if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
+        for (const u of report.undescribedInstruments) {
+          out.note(`recon-proof: ${basename(opts.broker)}:${u.line} names ${u.symbol}, which the config does not describe: its orders and fills ` +
+            `are reported in units only. Describe it in the config's "instruments": ${instrumentEntryTemplate(u.symbol)}`);
+        }
         out.note(
           `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
           (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)"));

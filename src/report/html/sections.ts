@@ -31,6 +31,7 @@ export const KILL_REASON_WORDS: Readonly<Record<KillReason, string>> = {
   daily_loss_breach: "the day's realized loss exceeds the daily loss cap",
   overfill: "the broker filled more than an order's quantity",
   order_mismatch: "the broker's live order under the engine's id differs from what the engine decided",
+  instrument_undescribed: "the broker's log names an instrument the config does not describe",
 };
 
 const ms = (ts: string): number => parseInstant(ts)?.ms ?? 0;
@@ -323,13 +324,14 @@ function pnlFinal(s: Series): string {
 
 /** The quote currency of a symbol, from the report's instruments (older reports: an FX pair's second currency). */
 export function currencyFinder(doc: ReportDoc): (symbol: string) => string {
-  const known = new Map(doc.instruments.map((i) => [i.symbol, i.quote_currency]));
+  const known = new Map(doc.instruments.items.map((i) => [i.symbol, i.quote_currency]));
   return (symbol) => known.get(symbol) ?? (/^[A-Z]{6}$/.test(symbol) ? symbol.slice(3) : "?");
 }
 
 /** The P&L figures the report states, per currency (one line in a single-currency report). */
 export function reportedPnl(doc: ReportDoc): Array<readonly [string, string]> {
-  if (doc.realized_pnl_by_currency.length > 0) return doc.realized_pnl_by_currency.map((r) => [r.currency, r.realized_pnl] as const);
+  const listed = doc.realized_pnl_by_currency.items;
+  if (listed.length > 0) return listed.map((r) => [r.currency, r.realized_pnl] as const);
   return doc.totals.realized_pnl === "mixed" ? [] : [["", doc.totals.realized_pnl]];
 }
 
@@ -360,7 +362,7 @@ export function pnlSection(b: ArtifactBundle): SafeHtml {
   const currencyOf = currencyFinder(doc);
   const small = bySymbol.filter((s) => charted.has(s.key)).map((s) => html`<figure class="small" data-symbol="${s.key}"><figcaption><strong>${s.key}</strong> <span class="${s.final < 0n ? "neg" : "pos"}">${signed(pnlFinal(s))}</span> <span class="muted">${currencyOf(s.key)} · ${count(s.fills)} fills</span></figcaption>
 ${stepChart({ id: `pnl-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`, title: `Cumulative realized P&L, ${s.key}`, width: 480, height: 180, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "sym" }, pointsMax: chart_points_max, yTicks: 4, xTicks: 4 })}</figure>`);
-  const jsonBySymbol = new Map(doc.realized_pnl_by_symbol.map((r) => [r.symbol, r.realized_pnl]));
+  const jsonBySymbol = new Map(doc.realized_pnl_by_symbol.items.map((r) => [r.symbol, r.realized_pnl]));
   const rows = bySymbol.map((s) => ({ symbol: s.key, currency: currencyOf(s.key), fills: s.fills, csv: pnlFinal(s), json: jsonBySymbol.get(s.key) ?? "—" }));
   const cols: Column<(typeof rows)[number]>[] = [
     { label: "symbol", cell: (r) => r.symbol },
@@ -384,7 +386,7 @@ ${dataTable({ id: "pnl-table", caption: "Realized P&L by symbol", columns: cols,
 
 // ---- slippage heat table ---------------------------------------------------------------------
 
-type Cell = ReportDoc["slippage"][number];
+type Cell = ReportDoc["slippage"]["items"][number];
 
 /** Heat level 0..4 from the worst fill against the preset; "none" when no preset applied. */
 export function heat(c: Cell): string {
@@ -398,7 +400,7 @@ export function heat(c: Cell): string {
 }
 
 export function slippageSection(doc: ReportDoc): SafeHtml {
-  const cells = doc.slippage;
+  const cells = doc.slippage.items;
   // Sessions in the config's order, then any the fills name that the config does not; a session
   // with neither fills nor presets is an empty column and is left out.
   const used = new Set([...cells.map((c) => c.session), ...doc.config.slippage_presets.map((p) => p.session)]);
@@ -428,7 +430,7 @@ ${symbols.length === 0 ? html`<p class="empty">No fills.</p>` : html`<div class=
 // ---- positions -------------------------------------------------------------------------------
 
 export function positionsSection(doc: ReportDoc): SafeHtml {
-  const rows = doc.positions;
+  const rows = doc.positions.items;
   const tol = dec(doc.config.drift_tolerance_units);
   const maxAbs = rows.reduce((m, p) => Math.max(m, Math.abs(dec(p.engine_qty)), Math.abs(dec(p.broker_qty))), 0);
   const diff = (p: (typeof rows)[number]): string => D.toPlain(D.sub(parseDec(p.broker_qty) ?? D.ZERO, parseDec(p.engine_qty) ?? D.ZERO));
@@ -443,7 +445,7 @@ export function positionsSection(doc: ReportDoc): SafeHtml {
   const n = rows.filter(drifting).length;
   return html`<section id="positions"><h2>Positions: engine vs broker</h2>
 <p class="lede">Net position per symbol at the end of the replay. ${n === 0 ? "Engine and broker agree on every symbol." : `${n} symbol${n === 1 ? "" : "s"} differ beyond the tolerance of ${doc.config.drift_tolerance_units} units. Largest drift seen during the replay: ${doc.totals.drift_pips} pips, ${group(doc.totals.drift_units)} units.`}</p>
-${dataTable({ id: "positions-table", caption: "Net positions (bars: engine in blue above, broker in grey below, one shared scale, zero in the middle)", columns: cols, rows: rows.slice(0, table_rows_max), total: rows.length, empty: "Flat: no open positions on either side.", rowClass: (p) => (drifting(p) ? "drift" : "") })}
+${dataTable({ id: "positions-table", caption: "Net positions (bars: engine in blue above, broker in grey below, one shared scale, zero in the middle)", columns: cols, rows: rows.slice(0, table_rows_max), total: rows.length + doc.positions.omitted, empty: "Flat: no open positions on either side.", rowClass: (p) => (drifting(p) ? "drift" : "") })}
 </section>`;
 }
 

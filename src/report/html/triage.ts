@@ -56,6 +56,11 @@ const FINDING_GUIDES: Readonly<Record<string, Guide>> = {
   stale_order_cancelled: { rule: "An order stayed open past its idempotency TTL: a cancel is staged.", next: "" },
   in_flight_order: { rule: "At the end of the replay an order is within its grace with no broker record: its outcome is unknown.", next: "" },
   cancel_request_unknown_order: { rule: "The engine asked to cancel an order it does not hold.", next: "" },
+  cancel_request_order_closed: { rule: "The engine asked to cancel an order that had already finished (filled, cancelled or rejected).", next: "" },
+  instrument_undescribed: {
+    rule: "The broker's log names an instrument the config does not describe: its orders and fills are counted in units only.",
+    next: "Add the suggested entry to the config's \"instruments\" (asset class, quote currency, tick size) and replay.",
+  },
   broker_limit_mismatch: { rule: "The broker's risk limits differ from the engine's config.", next: "" },
 } satisfies Record<FindingKind, Guide>;
 
