@@ -142,9 +142,9 @@ describe("recon-proof expect DIR", () => {
   }, 120_000);
 
   it("a folder without artifacts is an I/O error (exit 74)", () => {
-    const r = runCli(["expect", join(tempDir(), "none")]);
+    const r = runCli(["expect", tempDir()]);
     expect(r.status).toBe(74);
-    expect(r.stderr).toContain("summary.txt");
+    expect(r.stderr).toContain("summary.txt is missing");
   });
 });
 

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_JSON, resolveConfig } from "../src/domain/config.js";
+import { CONFIG_KEYS, DEFAULT_CONFIG_JSON, resolveConfig } from "../src/domain/config.js";
+import { CURRENCY_CODE } from "../src/domain/instruments.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { generateScenario, FAULTS } from "../src/gen/generate.js";
 import { runImport } from "../src/adapters/importers/run.js";
@@ -120,11 +121,12 @@ describe("schemas/", () => {
       ["ts hour 24", { ...decision, ts: "2025-10-20T24:00:00Z" }], ["unknown type", { ...decision, type: "order" }],
       ["limit order without a limit price", { ...decision, order_type: "limit" }], ["order_type stop", { ...decision, order_type: "stop" }],
       ["empty client order id", { ...decision, client_order_id: "" }], ["symbol with a space", { ...decision, symbol: "EUR USD" }],
+      ["qty as text with spaces around it", { ...decision, qty: " 1000" }], ["ref_price as text with a trailing space", { ...decision, ref_price: "1.085 " }],
       ["snapshot position without avg_price", { type: "snapshot", ts: decision.ts, positions: [{ symbol: "EURUSD", qty: 1 }] }],
     ];
     const brokerCases: [string, object][] = [
       ["price one", { ...fill, price: "one" }], ["no event_id", { ...fill, event_id: undefined }], ["negative fee", { ...fill, fee: "-0.1" }],
-      ["fee currency in words", { ...fill, fee_currency: "dollars" }], ["financing without currency", { type: "financing", ts: fill.ts, event_id: "F", amount: "1" }],
+      ["fee currency in words", { ...fill, fee_currency: "dollars" }], ["fee with a tab before it", { ...fill, fee: "\t0.5" }], ["financing without currency", { type: "financing", ts: fill.ts, event_id: "F", amount: "1" }],
       ["limits without symbol_caps", { type: "limits_snapshot", ts: fill.ts, event_id: "L", daily_loss_cap: 5 }],
       ["position snapshot without positions", { type: "position_snapshot", ts: fill.ts, event_id: "P" }],
       ["accepted with a zero limit price", { type: "order_accepted", ts: fill.ts, event_id: "A", client_order_id: "C", broker_order_id: "B", symbol: "EURUSD", side: "buy", qty: 1, limit_price: 0 }],
@@ -142,7 +144,7 @@ describe("schemas/", () => {
       });
     }
     it("and accept the same well-formed ones (an offset, a decimal string, a null optional field)", () => {
-      for (const value of [{ ...decision, ts: "2025-10-20T10:00:00.5+02:00", strategy: null }, { ...decision, qty: " 1e3 ", order_type: "limit", limit_price: "1.08" }]) {
+      for (const value of [{ ...decision, ts: "2025-10-20T10:00:00.5+02:00", strategy: null }, { ...decision, qty: "1e3", order_type: "limit", limit_price: "1.08" }]) {
         expect(schemaErrors(journalSchema, value)).toBe("");
         expect(() => parseJournalLine(JSON.stringify(value), 1)).not.toThrow();
       }
@@ -160,9 +162,36 @@ describe("schemas/", () => {
       expect(schemaErrors(configSchema, config)).toBe("");
       expect(() => resolveConfig(config)).not.toThrow();
     });
+    it("configs: a crypto instrument quoted in USDT, whose quote currency the broker log may also name, is accepted by both", () => {
+      const config = { instruments: { ETHUSDT: { asset_class: "crypto", quote_currency: "USDT", tick_size: 0.01 } } };
+      expect(schemaErrors(configSchema, config)).toBe("");
+      expect(resolveConfig(config).instruments.get("ETHUSDT")?.quoteCurrency).toBe("USDT");
+      const fee = { type: "fill", ts: "2025-10-20T08:00:02Z", event_id: "E3", broker_order_id: "B1", symbol: "ETHUSDT", side: "buy", qty: 1, price: 2500, fee: 1, fee_currency: "USDT" };
+      expect(schemaErrors(brokerSchema, fee)).toBe("");
+      expect(() => parseBrokerLine(JSON.stringify(fee), 1)).not.toThrow();
+    });
+    it("one definition of a currency code: the schema's pattern is the one the replay checks with", () => {
+      const currency = (schemas.common["$defs"] as Record<string, { pattern: string }>)["currency"]!;
+      expect(currency.pattern).toBe(CURRENCY_CODE.source);
+      const quote = ((schemas.config["properties"] as Record<string, { additionalProperties: { properties: Record<string, unknown> } }>)["instruments"]!)
+        .additionalProperties.properties["quote_currency"] as Record<string, unknown>;
+      expect(quote["$ref"]).toBe("common.schema.json#/$defs/currency");
+    });
+    it("configs: the keys the schema names, table by table, are the keys the loader knows (CONFIG_KEYS)", () => {
+      type Props = { properties: Record<string, Props>; items?: Props; additionalProperties?: Props };
+      const top = schemas.config as unknown as Props;
+      const keys = (p: Props | undefined) => Object.keys(p?.properties ?? {}).sort();
+      expect(keys(top)).toEqual([...CONFIG_KEYS.top].sort());
+      expect(keys(top.properties["limits"])).toEqual([...CONFIG_KEYS.limits].sort());
+      expect(keys(top.properties["recovery"])).toEqual([...CONFIG_KEYS.recovery].sort());
+      expect(keys(top.properties["instruments"]?.additionalProperties)).toEqual([...CONFIG_KEYS.instrument].sort());
+      expect(keys(top.properties["sessions"]?.items)).toEqual([...CONFIG_KEYS.session].sort());
+      expect(keys(top.properties["slippage_presets"]?.items)).toEqual([...CONFIG_KEYS.slippage_preset].sort());
+    });
     it("configs: an unknown key, a cadence under a second, an emergency exit without its threshold", () => {
       for (const bad of [{ reconcile_interval_s: 60 }, { reconcile_interval_ms: 10 }, { recovery: { open_positions_policy: "EMERGENCY_EXIT" } }, { sessions: [] },
-        { drift_tolerance_pips: "-0.5" }, { pip_sizes: { XAUUSD: "0" } }, { limits: { daily_loss_cap: "five" } }]) {
+        { drift_tolerance_pips: "-0.5" }, { pip_sizes: { XAUUSD: "0" } }, { limits: { daily_loss_cap: "five" } }, { limits: { daily_loss_cap: " 5" } },
+        { sessions: [{ name: "all\u0000day", start_hour: 0, end_hour: 24 }] }]) {
         expect(configSchema(bad), JSON.stringify(bad)).toBe(false);
         expect(() => resolveConfig(bad), JSON.stringify(bad)).toThrow();
       }

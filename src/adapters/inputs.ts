@@ -3,14 +3,16 @@
 
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Config, configToJson, DEFAULT_CONFIG_JSON, resolveConfig } from "../domain/config.js";
-import { assert, ConfigError, IoError } from "../domain/errors.js";
+import { assert, ConfigError } from "../domain/errors.js";
 import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import { JsonTextError, parseJsonExact } from "../domain/json-text.js";
+import { jsonPathOffset, jsonSyntaxProblem, lineColumnAt } from "../domain/json-where.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import type { InputFileMeta } from "../report/meta.js";
+import { checkInputFile, inputName, openInputFile, unreadableInput } from "./input-files.js";
 import { firstInvalidUtf8Byte, LineReader, LineRecall } from "./lines.js";
 
 export interface RecordStream<T> extends Iterable<T> {
@@ -21,6 +23,8 @@ export interface RecordStream<T> extends Iterable<T> {
 }
 
 function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number, offset: number) => T): RecordStream<T> {
+  // Now, not at the first record: a missing log is said before any work starts.
+  checkInputFile(path, inputName(source));
   const reader = new LineReader(path, source, lineBytesMax);
   let bytesRead = 0;
   return {
@@ -61,18 +65,15 @@ export function openBroker(path: string, config: Config): RecordStream<BrokerEve
   return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(path, "broker", config.lineBytesMax) };
 }
 
-/** sha256 of a file's bytes, read in chunks (never the whole file in memory). */
-export function hashFile(path: string): string {
+/** sha256 of a file's bytes, read in chunks (never the whole file in memory); `what` names it in errors. */
+export function hashFile(path: string, what: string): string {
   const hash = createHash("sha256");
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (err) {
-    throw new IoError(`cannot open ${basename(path)}: ${(err as Error).message}`);
-  }
+  const fd = openInputFile(path, what);
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } catch (err) {
+    throw unreadableInput(what, path, err);
   } finally {
     closeSync(fd);
   }
@@ -93,24 +94,58 @@ export interface LoadedConfig {
 /** Named limit: a config is a page of settings; a larger file is refused before it is read. */
 export const CONFIG_BYTES_MAX = 1_048_576;
 
+const CONFIG_FILE = "config file";
+
 /** The config file's text, read as the inputs are read: UTF-8 (a BOM is dropped), size bounded. */
 function readConfigText(path: string): { text: string; bytes: Buffer } {
-  const name = basename(path);
   let bytes: Buffer;
+  const fd = openInputFile(path, CONFIG_FILE);
   try {
-    const size = statSync(path).size;
-    if (size > CONFIG_BYTES_MAX) throw new ConfigError(`config ${name}: config larger than config_bytes_max=${CONFIG_BYTES_MAX} bytes (${size} bytes)`);
-    bytes = readFileSync(path);
+    const size = fstatSync(fd).size;
+    if (size > CONFIG_BYTES_MAX) throw new ConfigError(`config ${path}: config larger than config_bytes_max=${CONFIG_BYTES_MAX} bytes (${size} bytes)`);
+    bytes = readFileSync(fd);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new IoError(`cannot read config file: ${(err as Error).message}`);
+    throw unreadableInput(CONFIG_FILE, path, err);
+  } finally {
+    closeSync(fd);
   }
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8Byte(bytes);
-    throw new ConfigError(`config ${name}: not UTF-8: the byte 0x${bytes[at]!.toString(16).padStart(2, "0")} at byte offset ${at}`);
+    const before = bytes.subarray(0, at).toString("utf8");
+    const { line, column } = lineColumnAt(before, before.length);
+    throw new ConfigError(`config ${path}:${line}:${column}: not UTF-8: the byte 0x${bytes[at]!.toString(16).padStart(2, "0")} at byte offset ${at}`);
   }
   const text = bytes.toString("utf8");
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes };
+}
+
+/** The config file's JSON; text that is not JSON is named by line:column, with what was expected there. */
+function parseConfigText(path: string, text: string): unknown {
+  if (text.trim() === "") {
+    throw new ConfigError(`config ${path}: the file is empty: write {} for every default (or leave out --config)`);
+  }
+  try {
+    return parseJsonExact(text);
+  } catch (err) {
+    if (err instanceof JsonTextError) throw new ConfigError(`config ${path}: "${err.field}": expected ${err.expected}, got ${err.got}`);
+    const problem = jsonSyntaxProblem(text);
+    if (problem === undefined) throw new ConfigError(`config ${path}: not valid JSON (${(err as Error).message})`);
+    const { line, column } = lineColumnAt(text, problem.offset);
+    throw new ConfigError(`config ${path}:${line}:${column}: not valid JSON: ${problem.message}`);
+  }
+}
+
+/** A config error about the file's content, with the file's path and, when it names a setting
+ * the file holds, the line and column where it is. */
+function inConfigFile(err: ConfigError, path: string, text: string, raw: unknown): ConfigError {
+  const offset = err.field === undefined ? undefined : jsonPathOffset(text, raw, err.field);
+  let at = "";
+  if (offset !== undefined) {
+    const { line, column } = lineColumnAt(text, offset);
+    at = `:${line}:${column}`;
+  }
+  return new ConfigError(err.message.replace(/^config: /, `config ${path}${at}: `), err.field);
 }
 
 /** A config file as the report names it: its name, the sha256 of its bytes and its line count. */
@@ -122,17 +157,18 @@ export function configFileMeta(name: string, text: string, bytes: Buffer | strin
 export function loadConfig(path: string | undefined): LoadedConfig {
   let raw: unknown = {};
   let file: InputFileMeta | null = null;
-  if (path !== undefined) {
+  let config: Config;
+  if (path === undefined) config = resolveConfig(raw);
+  else {
     const { text, bytes } = readConfigText(path);
-    try {
-      raw = parseJsonExact(text);
-    } catch (err) {
-      if (err instanceof JsonTextError) throw new ConfigError(`config ${basename(path)}: "${err.field}": expected ${err.expected}, got ${err.got}`);
-      throw new ConfigError(`config ${basename(path)}: not valid JSON (${(err as Error).message})`);
-    }
+    raw = parseConfigText(path, text);
     file = configFileMeta(basename(path), text, bytes);
+    try {
+      config = resolveConfig(raw);
+    } catch (err) {
+      throw err instanceof ConfigError ? inConfigFile(err, path, text, raw) : err;
+    }
   }
-  const config = resolveConfig(raw);
   const effective = configToJson(config);
   return { config, file, hash: sha256Hex(canonicalJson(effective)), effective };
 }

@@ -6,8 +6,9 @@
 
 import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-import { DataError, IoError } from "../domain/errors.js";
+import { closeSync, readSync } from "node:fs";
+import { DataError } from "../domain/errors.js";
+import { inputName, openInputFile, unreadableInput } from "./input-files.js";
 
 export interface Line {
   readonly text: string;
@@ -19,6 +20,7 @@ export interface Line {
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 export class LineReader implements Iterable<Line> {
   private readonly hash: Hash = createHash("sha256");
@@ -30,6 +32,8 @@ export class LineReader implements Iterable<Line> {
     /** Which input this is, for errors ("journal", "broker"). */
     private readonly source: string,
     private readonly lineBytesMax: number,
+    /** How a message that the file cannot be read names it ("broker log", "oanda file"). */
+    private readonly what: string = inputName(source),
   ) {}
 
   /** Lines seen so far (blank ones included); final once iteration has finished. */
@@ -44,12 +48,7 @@ export class LineReader implements Iterable<Line> {
   }
 
   *[Symbol.iterator](): Generator<Line> {
-    let fd: number;
-    try {
-      fd = openSync(this.path, "r");
-    } catch (err) {
-      throw new IoError(`cannot open ${this.source} file: ${(err as Error).message}`);
-    }
+    const fd = openInputFile(this.path, this.what);
     try {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let carry: Buffer = Buffer.alloc(0);
@@ -61,7 +60,7 @@ export class LineReader implements Iterable<Line> {
         try {
           n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
         } catch (err) {
-          throw new IoError(`cannot read ${this.source} file: ${(err as Error).message}`);
+          throw unreadableInput(this.what, this.path, err);
         }
         if (n === 0) break;
         const data = chunk.subarray(0, n);
@@ -72,7 +71,7 @@ export class LineReader implements Iterable<Line> {
           const piece = data.subarray(start, nl);
           const bytes = carry.length === 0 ? piece : Buffer.concat([carry, piece]);
           carry = Buffer.alloc(0);
-          this.checkLength(bytes.length, lineNo);
+          this.checkLength(bytes, lineNo);
           this.linesRead = lineNo;
           const text = this.decode(bytes, lineNo, lineOffset);
           if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
@@ -83,7 +82,7 @@ export class LineReader implements Iterable<Line> {
         if (start < data.length) {
           // Copy: `chunk` is reused by the next read.
           carry = Buffer.concat([carry, data.subarray(start)]);
-          this.checkLength(carry.length, lineNo + 1);
+          this.checkLength(carry, lineNo + 1);
         }
       }
       if (carry.length > 0) {
@@ -109,9 +108,16 @@ export class LineReader implements Iterable<Line> {
     return decodeLine(bytes, lineNo);
   }
 
-  private checkLength(bytes: number, lineNo: number): void {
-    if (bytes > this.lineBytesMax) {
-      throw new DataError(this.source, lineNo, "(line)", `a line of at most line_bytes_max=${this.lineBytesMax} bytes`, `more than ${this.lineBytesMax} bytes`);
+  /**
+   * The limit counts a line's bytes without its ending: the CR of a CRLF ending is not the line's,
+   * so a file with CRLF endings holds the same lines as the file with LF. (A piece of a line that
+   * ends in CR may be cut before its LF: it is checked the same way, and the rest of a longer line
+   * is checked when it comes.)
+   */
+  private checkLength(bytes: Buffer, lineNo: number): void {
+    const length = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+    if (length > this.lineBytesMax) {
+      throw new DataError(this.source, lineNo, "(line)", `a line of at most line_bytes_max=${this.lineBytesMax} bytes (its ending not counted)`, `more than ${this.lineBytesMax} bytes`);
     }
   }
 }
@@ -169,11 +175,7 @@ export class LineRecall {
   constructor(private readonly path: string, private readonly source: string, private readonly lineBytesMax: number) {}
 
   private handle(): number {
-    try {
-      this.fd ??= openSync(this.path, "r");
-    } catch (err) {
-      throw new IoError(`cannot open ${this.source} file again: ${(err as Error).message}`);
-    }
+    this.fd ??= openInputFile(this.path, inputName(this.source));
     return this.fd;
   }
 

@@ -1,24 +1,21 @@
 // Reads an artifact folder for `verify` (missing files are reported by the checker, not thrown).
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { IoError } from "../domain/errors.js";
 import { ARTIFACT_NAMES, type ArtifactName } from "../report/artifact-names.js";
+import { checkInputFolder, readInputFile } from "./input-files.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {
-  if (!existsSync(dir)) throw new IoError(`no artifacts folder at ${dir}`);
+  checkInputFolder(dir, "artifacts folder");
   const out: Partial<Record<ArtifactName, string>> = {};
   for (const name of ARTIFACT_NAMES) {
     const path = join(dir, name);
-    if (existsSync(path)) out[name] = readFileSync(path, "utf8");
+    if (existsSync(path)) out[name] = readTextFile(path, name);
   }
   return out;
 }
 
+/** A whole text file a command was given; `what` names it in the message when it cannot be read. */
 export function readTextFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw new IoError(`cannot read ${what}: ${(err as Error).message}`);
-  }
+  return readInputFile(path, what).toString("utf8");
 }

@@ -4,13 +4,13 @@
 // (exit 65); an input that is not the file the replay read is a ConfigError (exit 2).
 
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { ConfigError, IoError } from "../domain/errors.js";
+import { ConfigError } from "../domain/errors.js";
 import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../report/html/bundle.js";
 import { evidence_line_chars_max } from "../report/html/limits.js";
 import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../report/html/model.js";
 import { evidenceWanted, parseEvidenceRef } from "../report/html/triage.js";
+import { checkInputFolder, readFileInFolder, writeArtifactsFirst } from "./input-files.js";
 import { fileBytes } from "./inputs.js";
 import { LineReader } from "./lines.js";
 
@@ -18,15 +18,7 @@ import { LineReader } from "./lines.js";
 const EVIDENCE_READ_LINE_BYTES_MAX = 64 * 1024 * 1024;
 
 function readText(dir: string, name: string): { text: string; file: ArtifactFile } {
-  const path = join(dir, name);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new IoError(`${name} is missing from ${dir} (write the artifacts with \`recon-proof replay --out ${dir}\` first)`);
-    throw new IoError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+  const bytes = readFileInFolder(dir, name, "artifacts folder", writeArtifactsFirst(dir));
   return {
     text: bytes.toString("utf8"),
     file: { name, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length },
@@ -78,13 +70,7 @@ export function readLines(path: string, source: EvidenceSource, expected: { name
 
 /** Reads and parses DIR's artifacts. Throws IoError (missing/unreadable) or DataError (malformed). */
 export function readArtifactBundle(dir: string, options: ReadOptions = {}): ArtifactBundle {
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new IoError(`no artifacts folder at ${dir}`);
-  }
-  if (!isDir) throw new IoError(`${dir} is not a folder of artifacts`);
+  checkInputFolder(dir, "artifacts folder");
   const paths = options.paths ?? {};
   const [json, csv, summary] = REPORT_INPUTS.map((name) => readText(dir, name)) as [
     ReturnType<typeof readText>, ReturnType<typeof readText>, ReturnType<typeof readText>];

@@ -60,10 +60,16 @@ export function describeFailure(
 ): Failure {
   if (err instanceof DataError) {
     const file = files[err.source] ?? err.source;
-    const message = `bad input: ${err.describe(basename(file))}`;
+    // file:line names a line by the file's name; a whole-file problem (an empty log) by its path.
+    const message = `bad input: ${err.describe(err.line > 0 ? basename(file) : file)}`;
     return { code: EXIT.dataError, message, lines: [`recon-proof: ${message}`, ...(consequence === null ? [] : [`  ${consequence}.`])] };
   }
-  if (err instanceof ConfigError) return { code: EXIT.usage, message: err.message, lines: [`recon-proof: ${err.message}`] };
+  if (err instanceof ConfigError) {
+    // A config error found while replaying (an instrument the config does not describe) names the file too.
+    const config = files["config"];
+    const message = config === undefined ? err.message : err.message.replace(/^config: /, `config ${config}: `);
+    return { code: EXIT.usage, message, lines: [`recon-proof: ${message}`] };
+  }
   if (err instanceof IoError) return { code: EXIT.ioError, message: err.message, lines: [`recon-proof: ${err.message}`] };
   if (err instanceof Interrupted) return { code: err.exitCode, message: err.message, lines: [`recon-proof: ${err.message}`] };
   // A bug or a broken invariant, not bad input: crash loudly with the stack.

@@ -2,14 +2,13 @@
 // replay's own (sha256), replay them in-process up to the moment the item was raised, read the
 // input lines it rests on, and hand it all to the pure explanation (src/report/explain.ts).
 
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileInFolder, writeArtifactsFirst } from "../adapters/input-files.js";
 import { type InputPaths, inputPath, readLines } from "../adapters/read-artifacts.js";
 import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
 import { replayToMoment, type Moment } from "../core/moment.js";
 import type { Subject } from "../core/inspect.js";
 import { type Config, configToJson, resolveConfig } from "../domain/config.js";
-import { ConfigError, DataError, IoError } from "../domain/errors.js";
+import { ConfigError, DataError } from "../domain/errors.js";
 import { isObject } from "../domain/json.js";
 import { canonicalJson } from "../domain/validate.js";
 import { REPORT_JSON } from "../report/artifact-names.js";
@@ -27,13 +26,7 @@ export interface ExplainArgs extends InputPaths {
 }
 
 function readReport(dir: string): { text: string; doc: ReportDoc } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IoError(`no artifacts folder at ${dir}`);
-  let text: string;
-  try {
-    text = readFileSync(join(dir, REPORT_JSON), "utf8");
-  } catch (err) {
-    throw new IoError(`cannot read ${REPORT_JSON} in ${dir}: ${(err as Error).message}`);
-  }
+  const text = readFileInFolder(dir, REPORT_JSON, "artifacts folder", writeArtifactsFirst(dir)).toString("utf8");
   return { text, doc: parseReportJsonText(text) };
 }
 

@@ -1,15 +1,15 @@
 // `recon-proof merge`: shard folders in, one artifact set out, identical to an unsharded replay
 // (or a refusal that says why it could not be). Read -> combine (pure, src/core) -> write.
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
+import { readFileInFolder } from "../adapters/input-files.js";
 import { LineReader } from "../adapters/lines.js";
 import { mergeShards } from "../core/combine.js";
 import type { EmitGroup } from "../core/emit.js";
 import { ShardMismatch } from "../core/state.js";
 import { resolveConfig } from "../domain/config.js";
-import { ConfigError, DataError, IoError } from "../domain/errors.js";
+import { ConfigError, DataError } from "../domain/errors.js";
 import type { Report } from "../domain/report.js";
 import type { InputFileMeta } from "../report/meta.js";
 import { renderReportArtifacts } from "../report/render.js";
@@ -30,13 +30,7 @@ export interface MergeOutcome {
 }
 
 function readManifest(dir: string): ShardManifest {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, SHARD_MANIFEST_NAME), "utf8");
-  } catch (err) {
-    throw new IoError(`cannot read ${join(dir, SHARD_MANIFEST_NAME)} (is ${dir} a folder written by \`replay --shard\`?): ${(err as Error).message}`);
-  }
-  return parseShardManifest(text);
+  return parseShardManifest(readFileInFolder(dir, SHARD_MANIFEST_NAME, "shard folder", "is it a folder written by `replay --shard`?").toString("utf8"));
 }
 
 const sameFile = (a: InputFileMeta, b: InputFileMeta) => a.sha256 === b.sha256 && a.lines === b.lines;

@@ -11,6 +11,7 @@ import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadCo
 import type { RunMeta } from "../report/meta.js";
 import { tradeRowBatches } from "./trade-batches.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
+import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache-store.js";
 import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
@@ -149,7 +150,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
     let rerun = false;
     if (args.cache !== undefined) {
       // A replay is identified by what it reads: the same inputs and config resume the same run.
-      const runKey = sha256Hex(`${hashFile(args.journal)}|${hashFile(args.broker)}|${loaded.hash}`);
+      const runKey = sha256Hex(`${hashFile(args.journal, inputName("journal"))}|${hashFile(args.broker, inputName("broker"))}|${loaded.hash}`);
       ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
       store?.setRecordsPerTransaction(args.cacheBatch ?? CACHE_BATCH_DEFAULT);
     }

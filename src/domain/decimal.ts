@@ -21,6 +21,18 @@ export const DECIMAL_EXPONENT_MAX = 40;
 export const DECIMAL_RULE_TEXT =
   `at most ${SCALE_DIGITS} decimal places and ${DECIMAL_DIGITS_MAX} digits, exponent within ±${DECIMAL_EXPONENT_MAX}`;
 
+/**
+ * What a value that is not a decimal should have been, for an error message: the rule above, or,
+ * for a decimal string with white space around it (" 1000"), that the string is the number and
+ * nothing else.
+ */
+export function decimalRuleFor(value: unknown): string {
+  if (typeof value === "string" && value.trim() !== value && parseDec(value.trim()) !== undefined) {
+    return "a decimal string holds the number and nothing else: no spaces around it";
+  }
+  return DECIMAL_RULE_TEXT;
+}
+
 const CHAR_0 = 48;
 const CHAR_9 = 57;
 

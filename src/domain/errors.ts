@@ -31,7 +31,12 @@ export class DataError extends Error {
 
 /** The configuration or the command line is wrong (exit 2). */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The config setting the message is about (`limits.daily_loss_cap`, `sessions[1].name`), when
+     * it is about one: the loader names the line and column of the file that hold it. */
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "ConfigError";
   }

@@ -12,7 +12,7 @@ export type AssetClass = (typeof ASSET_CLASSES)[number];
 export interface Instrument {
   readonly symbol: string;
   readonly assetClass: AssetClass;
-  /** ISO 4217 code of the currency prices and P&L are in. */
+  /** Code of the currency prices and P&L are in (see CURRENCY_CODE). */
   readonly quoteCurrency: string;
   /** Slippage and drift in price are counted in this unit: pips for FX, ticks for everything else. */
   readonly unit: "pips" | "ticks";
@@ -73,9 +73,19 @@ export function baseFromSymbol(symbol: string, quoteCurrency: string): string | 
   return symbol.slice(0, symbol.length - quoteCurrency.length);
 }
 
-/** Whether a text is an ISO 4217-shaped currency code (three capital letters). */
+/**
+ * A currency code, one definition for every place that reads one (the broker log's fee and
+ * financing currencies, the config's quote currencies; schemas/common.schema.json states the same
+ * pattern): ISO 4217 (USD) or a crypto asset (USDT, BTC), upper case.
+ */
+export const CURRENCY_CODE = /^[A-Z][A-Z0-9]{2,9}$/;
+
+/** What a currency code looks like, for error messages. */
+export const CURRENCY_CODE_EXPECTED = "a currency code such as USD, EUR or USDT (3 to 10 capital letters or digits, starting with a letter)";
+
+/** Whether a text is a currency code (CURRENCY_CODE). */
 export function isCurrencyCode(text: string): boolean {
-  return /^[A-Z]{3}$/.test(text);
+  return CURRENCY_CODE.test(text);
 }
 
 /**

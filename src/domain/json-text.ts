@@ -240,6 +240,14 @@ export function decimalOfJsonNumber(value: unknown): Dec | undefined {
   return undefined;
 }
 
+/**
+ * A decimal as the inputs and the config write one: a JSON number, or a string holding a decimal
+ * and nothing else (a string with spaces or other text around the digits is not a number).
+ */
+export function decimalOfValue(value: unknown): Dec | undefined {
+  return typeof value === "string" ? parseDec(value) : decimalOfJsonNumber(value);
+}
+
 /** A JSON number that is a whole number a double holds exactly, else undefined. */
 export function safeIntegerOfJsonNumber(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;

@@ -3,13 +3,15 @@
 // (docs/formats.md); an unknown `type` is an error. schemas/*.schema.json state the same formats for
 // editors and other tools; test/schemas.test.ts keeps the two in agreement.
 
-import { type Dec, DECIMAL_RULE_TEXT, parseDec, sign } from "./decimal.js";
+import { type Dec, decimalRuleFor, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
-import { decimalOfJsonNumber, JsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
+import { decimalOfValue, JsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
+import { jsonSyntaxProblem, lineColumnAt } from "./json-where.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
+import { CURRENCY_CODE_EXPECTED, isCurrencyCode } from "./instruments.js";
 import { parseSymbol } from "./symbol.js";
 import { type Instant, parseInputInstant } from "./time.js";
 
@@ -20,9 +22,6 @@ export const BROKER_TYPES = [
   "order_accepted", "fill", "order_cancelled", "order_rejected",
   "position_snapshot", "limits_snapshot", "financing", "disconnect", "reconnect",
 ] as const;
-
-/** A currency code as brokers write them: ISO 4217 (USD) or a crypto asset (USDT). */
-const CURRENCY_CODE = /^[A-Z][A-Z0-9]{2,9}$/;
 
 /** In a `u` regular expression a surrogate pair is one code point, so this matches only a lone half. */
 const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -67,7 +66,7 @@ class FieldReader {
 
   currency(field: string): string {
     const value = this.present(field);
-    if (typeof value !== "string" || !CURRENCY_CODE.test(value)) this.fail(field, "a currency code such as USD or EUR", value);
+    if (typeof value !== "string" || !isCurrencyCode(value)) this.fail(field, CURRENCY_CODE_EXPECTED, value);
     return value;
   }
 
@@ -79,12 +78,13 @@ class FieldReader {
     return this.has(field) ? this.symbol(field) : undefined;
   }
 
-  /** Accepts a JSON number or a decimal string (brokers send both), exactly. */
+  /** Accepts a JSON number or a decimal string (brokers send both), exactly; a string is the
+   * decimal and nothing else (" 1000" is not 1000: text around a number is a malformed number). */
   decimal(field: string, rule: "positive" | "non-negative" | "any"): Dec {
     const value = this.present(field);
-    const dec = typeof value === "string" ? parseDec(value.trim()) : decimalOfJsonNumber(value);
+    const dec = decimalOfValue(value);
     const wanted = rule === "positive" ? "a positive number" : rule === "non-negative" ? "a number >= 0" : "a number";
-    if (dec === undefined) this.fail(field, `${wanted} (${DECIMAL_RULE_TEXT})`, value);
+    if (dec === undefined) this.fail(field, `${wanted} (${decimalRuleFor(value)})`, value);
     if (rule === "positive" && sign(dec) <= 0) this.fail(field, wanted, value);
     if (rule === "non-negative" && sign(dec) < 0) this.fail(field, wanted, value);
     return dec;
@@ -177,7 +177,10 @@ function parseObject(src: Source, line: number, text: string): Json {
     value = parseJsonExact(text);
   } catch (err) {
     if (err instanceof JsonTextError) throw new DataError(src, line, err.field, err.expected, err.got);
-    throw new DataError(src, line, "(line)", "one JSON object per line", (err as Error).message);
+    const problem = jsonSyntaxProblem(text);
+    const got = problem === undefined ? (err as Error).message
+      : `text that is not JSON at column ${lineColumnAt(text, problem.offset).column}: ${problem.message}`;
+    throw new DataError(src, line, "(line)", "one JSON object per line", got);
   }
   if (!isObject(value)) throw new DataError(src, line, "(line)", "a JSON object", preview(value));
   return value;
@@ -213,10 +216,20 @@ function snapshotOrders(r: FieldReader): SnapshotOrder[] {
   return orders;
 }
 
+/** What a record of the other log says about the file it is in: the two logs' record types are
+ * disjoint, so a broker event in the journal (or the reverse) most likely means the two files
+ * were given the other way round. */
+const SWAPPED_HINT: Readonly<Record<Source, string>> = {
+  journal: "a broker log record: is this file the broker log? (did you swap --journal and --broker?)",
+  broker: "a journal record: is this file the journal? (did you swap --journal and --broker?)",
+};
+
 function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string[]): string {
   const type = obj["type"];
   if (typeof type !== "string" || !allowed.includes(type)) {
-    throw new DataError(src, r.lineNo, "type", `one of ${allowed.join(", ")}`, preview(type));
+    const other: readonly string[] = src === "journal" ? BROKER_TYPES : JOURNAL_TYPES;
+    const hint = typeof type === "string" && other.includes(type) ? `: ${SWAPPED_HINT[src]}` : "";
+    throw new DataError(src, r.lineNo, "type", `one of ${allowed.join(", ")}`, preview(type) + hint);
   }
   return type;
 }

@@ -64,7 +64,7 @@ const TABLE: readonly Row[] = [
     ignored: {} },
   { file: "alpaca/alpaca-docs/broker-api__positions_bulk_all_accounts.json.txt", records: {},
     skipped: [
-      "not valid JSON (Unexpected token ']', ...\"   },\n    ]\n  }\n}\" is not valid JSON)",
+      "not valid JSON at line 24: a trailing comma before \"]\": JSON allows none (remove the comma)",
     ],
     ignored: {} },
   { file: "alpaca/alpaca-docs/broker-sse-account-status-events.sse.txt", records: {},
@@ -99,7 +99,7 @@ const TABLE: readonly Row[] = [
     ignored: {} },
   { file: "alpaca/alpaca-docs/entity-example__position-crypto.json.txt", records: {},
     skipped: [
-      "not valid JSON (Expected double-quoted property name in JSON at position 589)",
+      "not valid JSON at line 18: a trailing comma before \"}\": JSON allows none (remove the comma)",
     ],
     ignored: {} },
   { file: "alpaca/alpaca-docs/entity-example__position.json", records: {},

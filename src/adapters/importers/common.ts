@@ -82,7 +82,12 @@ export class ImportReport {
 
 // ---------------------------------------------------------------- values
 
-/** A decimal from a JSON number or a decimal string, exactly; undefined when it is neither. */
+/**
+ * A decimal from a JSON number or a decimal string, exactly; undefined when it is neither. Unlike
+ * the canonical logs, a broker's own export may pad a number (" 1000" in a fixed-width column or a
+ * hand-saved CSV), so white space around it is dropped here; the canonical output writes the plain
+ * decimal, and the replay reads nothing but the decimal.
+ */
 export function decOf(value: unknown): Dec | undefined {
   if (typeof value === "string") return parseDec(value.trim());
   return decimalOfJsonNumber(value);

@@ -9,6 +9,7 @@
 // so the scanner reports it and starts over rather than swallowing the rest of the file.
 
 import { JsonTextError, parseJsonExact } from "../../domain/json-text.js";
+import { jsonSyntaxProblem, lineColumnAt } from "../../domain/json-where.js";
 import { type ImportReport, isObject, type Json, type Pos } from "./common.js";
 
 export type JsonItem =
@@ -45,6 +46,14 @@ interface Pending {
   item: number | undefined;
 }
 
+/** Why a value's text is not JSON, at the file's line where it goes wrong (a REST dump is
+ * pretty-printed: one value spans many lines). */
+function notJson(p: Pending, err: Error): string {
+  const problem = jsonSyntaxProblem(p.text);
+  if (problem === undefined) return `not valid JSON (${err.message})`;
+  return `not valid JSON at line ${p.line + lineColumnAt(p.text, problem.offset).line - 1}: ${problem.message}`;
+}
+
 /** Scans lines ({text, line}) of one file and yields each top-level value (or array element). */
 export function* scanJson(lines: Iterable<{ text: string; line: number }>, file: string): Generator<JsonItem> {
   let depth = 0;
@@ -67,7 +76,7 @@ export function* scanJson(lines: Iterable<{ text: string; line: number }>, file:
     try {
       value = parseJsonExact(p.text);
     } catch (err) {
-      const reason = err instanceof JsonTextError ? `field "${err.field}": expected ${err.expected}, got ${err.got}` : `not valid JSON (${(err as Error).message})`;
+      const reason = err instanceof JsonTextError ? `field "${err.field}": expected ${err.expected}, got ${err.got}` : notJson(p, err as Error);
       yield { kind: "bad", pos, reason };
       return;
     }

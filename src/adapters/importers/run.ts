@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { plural } from "../../report/plural.js";
+import { checkInputFile } from "../input-files.js";
 import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";
 import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
@@ -49,16 +50,28 @@ type SourceLine = { text: string; line: number; file: string };
 class SourceFiles {
   private before = 0;
   nonBlank = 0;
+  /** Files read to their end that hold no line but blank ones. */
+  readonly empty: string[] = [];
 
-  constructor(private readonly paths: readonly string[], private readonly onBytes: (bytes: number) => void = () => {}) {}
+  constructor(
+    private readonly paths: readonly string[],
+    /** How a message names one of the files ("oanda file"). */
+    private readonly what: string,
+    private readonly onBytes: (bytes: number) => void = () => {},
+  ) {
+    // Every file now: one that cannot be read is said before any is imported.
+    for (const path of paths) checkInputFile(path, what);
+  }
 
   private *linesOf(path: string): Generator<SourceLine> {
     const file = basename(path);
-    for (const { text, line, offset } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX)) {
+    const nonBlankBefore = this.nonBlank;
+    for (const { text, line, offset } of new LineReader(path, path, IMPORT_LINE_BYTES_MAX, this.what)) {
       this.onBytes(this.before + offset);
       if (text.trim() !== "") this.nonBlank += 1;
       yield { text, line, file };
     }
+    if (this.nonBlank === nonBlankBefore) this.empty.push(file);
     this.before += fileBytes(path);
   }
 
@@ -92,7 +105,7 @@ export function checkArgs(args: ImportArgs): SourceKind {
 export function runImport(args: ImportArgs): ImportOutcome {
   const source = checkArgs(args);
   const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
-  const files = new SourceFiles(args.files, args.onBytes);
+  const files = new SourceFiles(args.files, source === "journal-sqlite" ? "journal database" : `${source} file`, args.onBytes);
   let result: ImportResult;
   switch (source) {
     case "oanda": result = importOanda(files.jsonItems(), opts); break;
@@ -106,6 +119,8 @@ export function runImport(args: ImportArgs): ImportOutcome {
       break;
     }
   }
+  // An empty file is most likely the wrong file, or an export that failed: said, and under --strict an error.
+  for (const file of files.empty) result.report.problem(undefined, `${file}: the file is empty (nothing to import from it)`);
   const kind = source === "journal-sqlite" ? "journal" : "broker";
   const finished = finishRecords(result.records, kind, result.report);
   return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: files.nonBlank };

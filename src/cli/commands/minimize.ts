@@ -88,6 +88,6 @@ Example (a generated incident with a manual trade, down to the lines that make t
         out.note(`recon-proof: minimized ${plural(lines.journal.before, "journal line")} to ${lines.journal.after} and ${plural(lines.broker.before, "broker line")} to ${lines.broker.after} ` +
           `in ${plural(outcome.replays, "replay")} (${((Date.now() - started) / 1000).toFixed(1)} s) -> ${opts.out} (it replays to exit ${outcome.exitCode})`);
         return { code: EXIT.ok, doc: { kept: true, out: opts.out, predicate: outcome.predicate, lines, replays: outcome.replays, scenario_exit_code: outcome.exitCode } };
-      }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" }, consequence: "nothing was written" }));
+      }, { files: { journal: opts.journal, broker: opts.broker, ...(opts.config === undefined ? {} : { config: opts.config }) }, consequence: "nothing was written" }));
     });
 }

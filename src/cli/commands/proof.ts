@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { readFileInFolder } from "../../adapters/input-files.js";
 import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { SUMMARY_TXT } from "../../report/artifact-names.js";
@@ -44,8 +45,7 @@ export interface ScenarioResult {
 /** Replays one scenario into artifacts/<name>/ and checks it. Bad input counts as exit 65. */
 export async function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink): Promise<ScenarioResult> {
   const name = basename(dir);
-  const expectPath = join(dir, "expect.txt");
-  const expect = parseExpect(readTextFile(expectPath, `${name}/expect.txt`), `${name}/expect.txt`);
+  const expect = parseExpect(readFileInFolder(dir, "expect.txt", "scenario folder", "a scenario folder holds journal.jsonl, broker.jsonl and expect.txt").toString("utf8"), `${name}/expect.txt`);
   const out = join(artifactsRoot, name);
   const config = join(dir, "config.json");
   let exitCode: number;

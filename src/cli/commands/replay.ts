@@ -111,7 +111,7 @@ Example:
             findings: report.findingCounts,
           },
         };
-      }, { files: { journal: opts.journal, broker: opts.broker, config: opts.config ?? "config" } })));
+      }, { files: { journal: opts.journal, broker: opts.broker, ...(opts.config === undefined ? {} : { config: opts.config }) } })));
     });
 }
 
