@@ -6,6 +6,7 @@ import { type Dec, parseDec, sign, toPlain as decToText } from "./decimal.js";
 import { ConfigError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
 import { ASSET_CLASSES, type AssetClass, type Instrument, isCurrencyCode } from "./instruments.js";
+import { unfilledFields } from "./instrument-entry.js";
 import { decimalOfJsonNumber, safeIntegerOfJsonNumber } from "./json-text.js";
 import { parseSymbol } from "./symbol.js";
 
@@ -150,6 +151,11 @@ function symbolMap<T>(value: unknown, field: string, read: (v: unknown, f: strin
  */
 function instrumentEntry(value: unknown, field: string): Instrument {
   if (!isObject(value)) throw new ConfigError(`config: "${field}" must be an object with asset_class, quote_currency and a tick_size (or pip_size for fx)`);
+  const unfilled = unfilledFields(value);
+  if (unfilled.length > 0) {
+    throw new ConfigError(`config: "${field}" is not finished: ${unfilled.map((k) => `"${k}"`).join(", ")} still ${unfilled.length === 1 ? "holds a placeholder" : "hold placeholders"} ` +
+      `(${unfilled.map((k) => String(value[k])).join("; ")}): replace ${unfilled.length === 1 ? "it" : "each"} with the instrument's value`);
+  }
   checkKeys(value, ["asset_class", "quote_currency", "pip_size", "tick_size"], `${field}.`);
   const assetClass = value["asset_class"];
   if (typeof assetClass !== "string" || !(ASSET_CLASSES as readonly string[]).includes(assetClass)) {
