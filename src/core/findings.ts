@@ -8,7 +8,7 @@ import type { Side } from "../domain/records.js";
 import type {
   AmbiguousMatch, Detail, FindingKind, KillReason, OrderOutcome, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
 } from "../domain/report.js";
-import { instrumentEntryTemplate } from "../domain/instruments.js";
+import { entryTemplate } from "../domain/instrument-entry.js";
 import { type Instant, instantFromMs } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import type { CacheEntry } from "./cache.js";
@@ -196,7 +196,7 @@ export function cancelRequestOrderClosed(
 /** A broker record in an instrument the config does not describe: the entry that would describe it. */
 export function instrumentUndescribed(symbol: string, line: number, ts: Instant): RawFinding {
   return finding("instrument_undescribed", ts.text, null, { ...NO_SUBJECT, symbol },
-    { measured_in: "units", suggested_entry: instrumentEntryTemplate(symbol) }, [`broker:${line}`]);
+    { measured_in: "units", suggested_entry: entryTemplate(symbol) }, [`broker:${line}`]);
 }
 
 export function brokerLimitMismatch(mismatch: string, configHash: string, limitsLine: number, at: Instant, reconcileId: string): RawFinding {

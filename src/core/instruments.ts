@@ -8,6 +8,7 @@
 
 import type { Config } from "../domain/config.js";
 import { assert, ConfigError } from "../domain/errors.js";
+import { entryTemplate } from "../domain/instrument-entry.js";
 import { type Instrument, lookUpInstrument } from "../domain/instruments.js";
 import type { InputRecord } from "../domain/records.js";
 import type { FeeCurrencies } from "./rules/fees.js";
@@ -98,7 +99,8 @@ export class Instruments {
     const found = lookUpInstrument(symbol, this.config.instruments, this.config.pipSizes);
     if (found === undefined) {
       throw new ConfigError(`config: unknown instrument "${symbol}" (first named at ${where}): it is not an FX pair of two ` +
-        `currency codes, so describe it in "instruments": {"${symbol}": {"asset_class": "equity", "quote_currency": "USD", "tick_size": 0.01}}`);
+        `currency codes, so the config's "instruments" must describe it (\`recon-proof import <source> FILE --instruments instruments.json\` ` +
+        `writes such entries with what a broker's records state). Paste this entry there and replace each <...>: ${entryTemplate(symbol)}`);
     }
     this.met.set(symbol, found);
     return found;

@@ -7,6 +7,7 @@ import { ConfigError, preview } from "./errors.js";
 import { nearestNames } from "./nearest.js";
 import { isObject, type Json } from "./json.js";
 import { ASSET_CLASSES, type AssetClass, baseFromSymbol, CURRENCY_CODE_EXPECTED, holdsBaseAsset, type Instrument, isCurrencyCode } from "./instruments.js";
+import { unfilledFields } from "./instrument-entry.js";
 import { decimalOfValue, safeIntegerOfJsonNumber } from "./json-text.js";
 import { parseSymbol } from "./symbol.js";
 
@@ -203,6 +204,11 @@ const instrumentTable = (value: unknown): Map<string, Instrument> => symbolMap(v
  */
 function instrumentEntry(value: unknown, field: string, symbol: string): Instrument {
   if (!isObject(value)) throw settingError(field, "must be an object with asset_class, quote_currency and a tick_size (or pip_size for fx)");
+  const unfilled = unfilledFields(value);
+  if (unfilled.length > 0) {
+    throw settingError(field, `is not finished: ${unfilled.map((k) => `"${k}"`).join(", ")} still ${unfilled.length === 1 ? "holds a placeholder" : "hold placeholders"} ` +
+      `(${unfilled.map((k) => String(value[k])).join("; ")}): replace ${unfilled.length === 1 ? "it" : "each"} with the instrument's value`);
+  }
   checkKeys(value, CONFIG_KEYS.instrument, `${field}.`);
   const assetClass = value["asset_class"];
   if (typeof assetClass !== "string" || !(ASSET_CLASSES as readonly string[]).includes(assetClass)) {

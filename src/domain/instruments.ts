@@ -87,11 +87,3 @@ export const CURRENCY_CODE_EXPECTED = "a currency code such as USD, EUR or USDT 
 export function isCurrencyCode(text: string): boolean {
   return CURRENCY_CODE.test(text);
 }
-
-/**
- * A ready-to-paste `instruments` entry for a symbol nothing describes: its keys, with what the
- * user must state in angle brackets (the config refuses them until they are filled in).
- */
-export function instrumentEntryTemplate(symbol: string): string {
-  return `${JSON.stringify(symbol)}: {"asset_class": "<${ASSET_CLASSES.join("|")}>", "quote_currency": "<currency code>", "tick_size": "<tick size>"}`;
-}

@@ -8,7 +8,7 @@ import {
   type Alert, type AmbiguousMatch, type Capped, type Finding, findingsOf, type OrderOutcome, type ReconcileRun, type Report, type SkippedDecision,
   type StagedAction,
 } from "../domain/report.js";
-import { instrumentEntryTemplate } from "../domain/instruments.js";
+import { entryTemplate } from "../domain/instrument-entry.js";
 import type { RunMeta } from "./meta.js";
 import {
   type AlertDoc, type AmbiguousDoc, type CappedDoc, type FindingDoc, type OutcomeDoc, type ReportJson, type RunDoc, type SkippedDoc,
@@ -206,7 +206,7 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       unit_size: plain(i.unitSize),
     })),
     undescribed_instruments: cut(report.undescribedInstruments, max, (u) => ({
-      symbol: u.symbol, first_seen: `broker:${u.line}`, suggested_entry: instrumentEntryTemplate(u.symbol),
+      symbol: u.symbol, first_seen: `broker:${u.line}`, suggested_entry: entryTemplate(u.symbol),
     })),
     slippage: cut(report.slippage, max, (c) => ({
       symbol: c.symbol,

@@ -2,7 +2,7 @@
 // key=value per line, in a fixed order.
 
 import * as D from "../domain/decimal.js";
-import { instrumentEntryTemplate } from "../domain/instruments.js";
+import { entryTemplate } from "../domain/instrument-entry.js";
 import { feeLines, findingsOf, realizedPnlLines, type Report } from "../domain/report.js";
 
 /** Instruments only the broker's log named, and the config entry each still needs (none: no lines). */
@@ -10,7 +10,7 @@ function undescribedLines(report: Report): string[] {
   if (report.undescribedInstruments.length === 0) return [];
   return [
     `undescribed_instruments=${report.undescribedInstruments.map((u) => u.symbol).join(",")}`,
-    ...report.undescribedInstruments.map((u) => `undescribed_instrument_${u.symbol}=${instrumentEntryTemplate(u.symbol)}`),
+    ...report.undescribedInstruments.map((u) => `undescribed_instrument_${u.symbol}=${entryTemplate(u.symbol)}`),
   ];
 }
 

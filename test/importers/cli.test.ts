@@ -2,11 +2,12 @@
 // reported problem into exit 65 with nothing written; option errors are exit 2.
 
 import { Command } from "commander";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerImport } from "../../src/cli/commands/import.js";
 import { parseBrokerLine } from "../../src/domain/validate.js";
-import { BROKERS, E2E, writeTemp } from "./helpers.js";
+import { BROKERS, E2E, tmp, writeTemp } from "./helpers.js";
 
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {
   let code = -1;
@@ -75,6 +76,32 @@ describe("recon-proof import", () => {
     expect(run("fix", join(E2E, "fix", "no-such.log")).code).toBe(74);
   });
 
+  it("--instruments FILE writes the instruments fragment whole, says what is still to fill and which FX pairs need no entry", () => {
+    const dir = tmp();
+    const file = join(dir, "instruments.json");
+    const r = run("ib", "--tz", "America/New_York", "--instruments", file, join(E2E, "ib", "tws-messages.psv"),
+      join(BROKERS, "ib", "rust-ibapi", "place_order_MKT_BUY_100_TSLA__openOrder_orderStatus_execDetails_commissionReport.psv"));
+    expect(r.code).toBe(0);
+    const fragment = JSON.parse(readFileSync(file, "utf8")) as { instruments: Record<string, Record<string, unknown>> };
+    expect(Object.keys(fragment)).toEqual(["instruments"]);
+    expect(fragment.instruments["TSLA"]).toMatchObject({ asset_class: "equity", quote_currency: "USD", tick_size: expect.stringMatching(/^<to fill: /) });
+    expect(readdirSync(dir)).toEqual(["instruments.json"]);
+    expect(r.stderr).toContain(`recon-proof import: instruments: 1 entry written to ${file}; 1 with fields still to fill`);
+    expect(r.stderr).toContain("recon-proof import: instruments: TSLA: to fill: tick_size\n");
+    expect(r.stderr).toContain("recon-proof import: instruments: no entry for EURUSD: FX pair the replay knows by default\n");
+  });
+
+  it("--instruments: nothing is written when the import fails, and a file that cannot be written is exit 74 with nothing on stdout", () => {
+    const dir = tmp();
+    const file = join(dir, "instruments.json");
+    expect(run("fix", "--strict", "--instruments", file, join(BROKERS, "fix", "fxcm", "fixfaq.rst")).code).toBe(65);
+    expect(existsSync(file)).toBe(false);
+    const unwritable = run("oanda", "--instruments", join(dir, "no-such-folder", "instruments.json"), join(E2E, "oanda", "transactions-stream.jsonl"));
+    expect(unwritable.code).toBe(74);
+    expect(unwritable.stdout).toBe("");
+    expect(unwritable.stderr).toMatch(/cannot write .*instruments\.json/);
+  });
+
   it("--help names every source with an example", () => {
     let help = "";
     const program = new Command().name("recon-proof").exitOverride().configureOutput({ writeOut: (s) => (help += s) });
@@ -86,5 +113,6 @@ describe("recon-proof import", () => {
     }
     for (const s of ["oanda", "alpaca", "fix", "ib", "journal-sqlite"]) expect(help).toContain(`recon-proof import ${s}`);
     expect(help).toContain("--strict");
+    expect(help).toContain("--instruments");
   });
 });

@@ -3,16 +3,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFix } from "../../src/adapters/importers/fix.js";
-import { BROKERS, importChecked, records, writeTemp } from "./helpers.js";
+import { BROKERS, fixMessage as fix, importChecked, records, writeTemp } from "./helpers.js";
 
-/** A message with a correct BodyLength and CheckSum, rendered with `sep` for SOH. */
-function fix(fields: [string, string][], sep = "|"): string {
-  const body = fields.map(([k, v]) => `${k}=${v}\u0001`).join("");
-  const msg = `8=FIX.4.4\u00019=${Buffer.byteLength(body)}\u0001${body}`;
-  let sum = 0;
-  for (const b of Buffer.from(msg)) sum = (sum + b) % 256;
-  return (msg + `10=${String(sum).padStart(3, "0")}\u0001`).replaceAll("\u0001", sep);
-}
 const er = (extra: [string, string][]): [string, string][] => [
   ["35", "8"], ["34", "5"], ["49", "FXCM"], ["52", "20251020-10:00:00.118"], ["56", "client1"], ["11", "C-1"], ["37", "900"],
   ["38", "1000000"], ["54", "2"], ["55", "USD/JPY"], ["60", "20251020-10:00:00.117"], ...extra,
@@ -102,6 +94,19 @@ describe("fix importer: time and fees (issue 17)", () => {
   it("Commission (12) with CommCurrency (479) gives fee and fee_currency (defect 9)", () => {
     const r = records(importChecked("fix", [writeTemp("c.log", fill("20251020-10:00:00", "20251020-10:00:00.118", [["12", "2.5"], ["479", "JPY"]]))]));
     expect(r[0]).toMatchObject({ fee: "2.5", fee_currency: "JPY" });
+  });
+
+  it("CommType (13) says what Commission (12) is: absolute as it is, per unit times the qty filled, a percentage (.001 for 0.1%) of the execution's value", () => {
+    const feeOf = (commission: [string, string][]) => {
+      const o = importChecked("fix", [writeTemp("c.log", fill("20251020-10:00:00", "20251020-10:00:00.118", [["12", "0.002"], ["479", "USD"], ...commission]))]);
+      return { fill: records(o)[0]!, problems: o.report.problems };
+    };
+    expect(feeOf([["13", "3"]]).fill).toMatchObject({ qty: "1000000", price: "150.25", fee: "0.002", fee_currency: "USD" });
+    expect(feeOf([["13", "1"]]).fill).toMatchObject({ fee: "2000", fee_currency: "USD" });
+    expect(feeOf([["13", "2"]]).fill).toMatchObject({ fee: "300500", fee_currency: "USD" });
+    const points = feeOf([["13", "6"]]);
+    expect(points.fill["fee"]).toBeUndefined();
+    expect(points.problems).toEqual([expect.stringMatching(/c\.log:1: Commission \(12\) 0\.002 with CommType \(13\) "6": only 1 \(per unit\), 2 \(percentage\) and 3 \(absolute\) say what the fee is; fee left out/)]);
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared helpers for the importer tests: run an importer in process, validate its lines with the
 // canonical parser, replay them into a temp folder.
 
+import Database from "better-sqlite3";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,24 @@ export function importChecked(source: string, files: string[], opts: { tz?: stri
 
 export function records(o: ImportOutcome): Record<string, unknown>[] {
   return o.finished.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** An SQLite database built from `sql`, in a temp folder. */
+export function dbFrom(sql: string): string {
+  const p = join(tmp(), "journal.db");
+  const db = new Database(p);
+  db.exec(sql);
+  db.close();
+  return p;
+}
+
+/** A FIX message with a correct BodyLength and CheckSum, rendered with `sep` for SOH. */
+export function fixMessage(fields: [string, string][], sep = "|"): string {
+  const body = fields.map(([k, v]) => `${k}=${v}\u0001`).join("");
+  const msg = `8=FIX.4.4\u00019=${Buffer.byteLength(body)}\u0001${body}`;
+  let sum = 0;
+  for (const b of Buffer.from(msg)) sum = (sum + b) % 256;
+  return (msg + `10=${String(sum).padStart(3, "0")}\u0001`).replaceAll("\u0001", sep);
 }
 
 export function writeTemp(name: string, text: string, dir = tmp()): string {

@@ -1,19 +1,10 @@
 // Engine SQLite journals → canonical journal.
 
-import Database from "better-sqlite3";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/domain/errors.js";
-import { E2E, importChecked, records, tmp } from "./helpers.js";
-
-export function dbFrom(sql: string): string {
-  const p = join(tmp(), "journal.db");
-  const db = new Database(p);
-  db.exec(sql);
-  db.close();
-  return p;
-}
+import { dbFrom, E2E, importChecked, records } from "./helpers.js";
 
 const SQL = readFileSync(join(E2E, "journal-sqlite", "journal.sql"), "utf8");
 

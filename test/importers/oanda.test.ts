@@ -218,10 +218,17 @@ describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
     ]);
   });
 
-  it("without it, financing is reported (its currency is not in the input), never written without one", () => {
+  it("the account's CREATE transaction states its home currency too: the fee's currency", () => {
+    const create = { type: "CREATE", id: "1", batchID: "1", accountID: acct, time: "2016-10-01T00:00:00Z", divisionID: 4, siteID: 101, accountUserID: 1435156,
+      accountNumber: 1, homeCurrency: "CHF" };
+    expect(records(importChecked("oanda", [lines(create, closing)])).find((x) => x["type"] === "fill")).toMatchObject({ fee: "0.12", fee_currency: "CHF" });
+  });
+
+  it("without it, financing is reported (its currency is not in the input), never written without one; the fee stays without fee_currency, and a note says so", () => {
     const o = importChecked("oanda", [lines(closing, daily)]);
     expect(records(o).filter((x) => x["type"] === "financing")).toEqual([]);
     expect(records(o).find((x) => x["type"] === "fill")!["fee_currency"]).toBeUndefined();
+    expect(o.report.notes).toContainEqual(expect.stringMatching(/^1 fee without fee_currency: OANDA charges fees in the account's home currency, which the input does not state/));
     expect(o.report.problems).toEqual([
       expect.stringMatching(/stream\.jsonl:1: ORDER_FILL 2317: financing -0\.035 not imported: it is in the account's home currency, which the input does not state/),
       expect.stringMatching(/stream\.jsonl:2: DAILY_FINANCING 2318: financing -0\.4 not imported: it is in the account's home currency/),

@@ -19,7 +19,9 @@ import {
   absDec, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
   type Pos, snapshotEventId, str, symbolOf, toUtc,
 } from "./common.js";
+import { InstrumentFacts, sizeText } from "./instruments.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
+import type { AssetClass } from "../../domain/instruments.js";
 
 const ACK_EVENTS = new Set(["new", "pending_new", "accepted", "accepted_for_bidding"]);
 const FILL_EVENTS = new Set(["fill", "partial_fill"]);
@@ -28,6 +30,9 @@ const INFO_EVENTS = new Set(["pending_cancel", "pending_replace", "calculated", 
   "order_cancel_rejected", "order_replace_rejected", "restated", "held"]);
 const CANCEL_STATUSES = new Set(["canceled", "expired", "done_for_day"]);
 const DONE_STATUSES = new Set(["filled", "canceled", "expired", "done_for_day", "replaced", "rejected"]);
+/** Alpaca's asset classes in ours. A US equity or option is priced in USD: its class says so. */
+const ALPACA_ASSET_CLASSES: Readonly<Record<string, AssetClass>> = { us_equity: "equity", us_option: "option", crypto: "crypto" };
+const PRICED_IN_USD = new Set(["us_equity", "us_option"]);
 
 type FillSource = "execution" | "activity" | "order";
 
@@ -68,6 +73,11 @@ class AlpacaImporter {
   private readonly orderObjects = new Map<string, { order: Json; pos: Pos }>();
   /** Position objects of one top-level array: together they are one snapshot. */
   private readonly positionGroups = new Map<number, { pos: Pos; list: Json[] }>();
+  readonly instruments = new InstrumentFacts({
+    asset_class: "not stated by the source (Alpaca states asset_class on orders and positions)",
+    quote_currency: "not stated by the source (Alpaca writes a crypto pair BASE/QUOTE on orders and assets)",
+    tick_size: "not stated by the source (Alpaca states price_increment on an asset, GET /v2/assets/{symbol}, where it has one: import it with the records)",
+  });
 
   constructor(private readonly opts: ImportOptions) {}
 
@@ -113,6 +123,7 @@ class AlpacaImporter {
       this.report.ignore("Broker API account/status event");
       return;
     }
+    if (str(v["class"]) !== undefined && str(v["symbol"]) !== undefined && v["tradable"] !== undefined) return this.asset(v, pos);
     if (str(v["id"]) !== undefined && str(v["status"]) !== undefined && str(v["side"]) !== undefined) return this.orderObject(v, pos);
     if (str(v["side"]) !== undefined && str(v["symbol"]) !== undefined && v["id"] === undefined) {
       this.report.problem(pos, "an order request body (what was asked, not what the broker did): not imported");
@@ -120,6 +131,30 @@ class AlpacaImporter {
     }
     this.report.problem(pos, "not an Alpaca trade update, order, activity or position (unrecognized keys: " +
       Object.keys(v).slice(0, 6).join(", ") + ")");
+  }
+
+  /**
+   * What an order, position or asset states of its instrument: Alpaca's asset class (us_equity,
+   * us_option: priced in USD), and a crypto pair written BASE/QUOTE.
+   */
+  private describe(v: Json, pos: Pos, classKey: "asset_class" | "class" = "asset_class"): void {
+    const raw = str(v["symbol"]);
+    if (raw === undefined) return;
+    const symbol = symbolOf(raw);
+    const cls = str(v[classKey]);
+    const asset = cls === undefined ? undefined : ALPACA_ASSET_CLASSES[cls];
+    if (cls !== undefined && asset === undefined) this.instruments.hint(symbol, "asset_class", `Alpaca's asset class ${JSON.stringify(cls)} is none of them`);
+    const pair = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(raw.trim());
+    const quote = pair?.[2] ?? (cls !== undefined && PRICED_IN_USD.has(cls) ? "USD" : undefined);
+    this.instruments.state(symbol, { asset_class: asset, quote_currency: quote, base_currency: pair?.[1] }, pos);
+  }
+
+  /** An asset (GET /v2/assets): no record, but its class and, where it has one, its price_increment. */
+  private asset(v: Json, pos: Pos): void {
+    this.report.ignore("asset (read for --instruments)");
+    this.describe(v, pos, "class");
+    const symbol = symbolOf(str(v["symbol"])!);
+    this.instruments.state(symbol, { tick_size: sizeText(str(v["price_increment"])) }, pos);
   }
 
   private multiStatus(v: Json, pos: Pos): void {
@@ -161,6 +196,7 @@ class AlpacaImporter {
       return;
     }
     this.facts(order);
+    this.describe(order, pos);
     const tsRaw = str(data["timestamp"]) ?? str(data["at"]) ?? str(order["updated_at"]);
     const ts = tsRaw === undefined ? undefined : toUtc(tsRaw);
     if (ts === undefined) {
@@ -289,6 +325,7 @@ class AlpacaImporter {
       return;
     }
     this.facts(order);
+    this.describe(order, pos);
     const at = (key: string) => {
       const raw = str(order[key]);
       return raw === undefined ? undefined : toUtc(raw);
@@ -324,6 +361,7 @@ class AlpacaImporter {
       this.report.problem(pos, `FILL activity: expected "id", "order_id" and an RFC 3339 "transaction_time", got ${JSON.stringify(v["transaction_time"])}`);
       return;
     }
+    this.describe(v, pos);
     const sideRaw = str(v["side"]);
     this.fill({ id: orderId, side: sideRaw, symbol: v["symbol"], qty: v["qty"] }, ts, `alpaca:activity:${id}`,
       decOf(v["qty"]), decOf(v["price"]), { source: "activity", execId: id.split("::")[1], cumAfter: decOf(v["cum_qty"]) }, pos);
@@ -359,6 +397,7 @@ class AlpacaImporter {
       const symbol = isObject(p) ? str(p["symbol"]) : undefined;
       const qty = isObject(p) ? decOf(p["qty"]) : undefined;
       const avgR = isObject(p) ? decOfRounded(p["avg_entry_price"]) : undefined;
+      if (isObject(p)) this.describe(p, { ...pos, item: i });
       if (avgR?.rounded === true) this.report.note(`average entry prices with more than ${SCALE_DIGITS} decimal places rounded to ${SCALE_DIGITS}`);
       const avg = avgR?.dec;
       if (symbol === undefined || qty === undefined || avg === undefined) {
@@ -498,7 +537,7 @@ class AlpacaImporter {
       this.report.note(`${orphanActivities} FILL activit${orphanActivities === 1 ? "y" : "ies"} of ${orphans.size} order${orphans.size === 1 ? "" : "s"} carry no client_order_id ` +
         "and no order or trade update for them is in the input: the replay will report them as orphans (import the orders with them, e.g. GET /v2/orders?status=all)");
     }
-    return { records: this.out.filter((r) => !dropped.has(r)), report: this.report };
+    return { records: this.out.filter((r) => !dropped.has(r)), report: this.report, instruments: this.instruments };
   }
 
 }

@@ -13,6 +13,7 @@ import { normalizeSymbol } from "../../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
 import { decimalOfJsonNumber, JsonNumber } from "../../domain/json-text.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
+import type { InstrumentFacts } from "./instruments.js";
 
 /** Where a source record came from: "file:line", optionally the item of an array or a message on the line. */
 export interface Pos {
@@ -254,4 +255,6 @@ export interface ImportOptions {
 export interface ImportResult {
   readonly records: OutRecord[];
   readonly report: ImportReport;
+  /** What the source states about the instruments it names (for --instruments). */
+  readonly instruments?: InstrumentFacts | undefined;
 }

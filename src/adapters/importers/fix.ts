@@ -15,9 +15,11 @@
 // fill whose ExecID its ExecRefID (19) names, G (trade correct) corrects that fill's qty and price:
 // the output is the corrected log. A complete set of PositionReports (35=AP) is a position_snapshot.
 
-import { add, type Dec, div, isZero, mul, sign, sub, ZERO } from "../../domain/decimal.js";
+import { add, type Dec, div, isZero, mul, SCALE_DIGITS, sign, sub, ZERO } from "../../domain/decimal.js";
+import type { AssetClass } from "../../domain/instruments.js";
 import { compareInstants } from "../../domain/time.js";
 import { createHash } from "node:crypto";
+import { InstrumentFacts, sizeText } from "./instruments.js";
 import {
   absDec, type BrokerSeq, decOf, decText, ImportReport, type ImportResult, instantOf, type OutRecord, type Pos, snapshotEventId, symbolOf, where,
 } from "./common.js";
@@ -108,6 +110,11 @@ export function executionTime(transact: string | undefined, sending: string | un
 }
 
 const SIDES: Readonly<Record<string, "buy" | "sell">> = { "1": "buy", "2": "sell", "5": "sell", "6": "sell" };
+/** SecurityType (167) in our asset classes; other values have no counterpart. */
+const FIX_ASSET_CLASSES: Readonly<Record<string, AssetClass>> = {
+  CS: "equity", PS: "equity", FUT: "future", OPT: "option", OOF: "option", OOP: "option", FOR: "fx", FXSPOT: "fx",
+  CORP: "bond", GO: "bond", TBOND: "bond", TNOTE: "bond", TBILL: "bond",
+};
 
 class FixImporter {
   readonly report = new ImportReport();
@@ -123,6 +130,11 @@ class FixImporter {
   private readonly amendments: Amendment[] = [];
   /** Position reports by session and PosReqID. */
   private readonly positionSets = new Map<string, { request: string; total: number; reports: { fields: ReadonlyMap<string, string>; pos: Pos }[]; pos: Pos }>();
+  readonly instruments = new InstrumentFacts({
+    asset_class: "not stated by the source (no SecurityType, 167)",
+    quote_currency: "not stated by the source (no Currency, 15, on a non-FX instrument)",
+    tick_size: "not stated by the source (no MinPriceIncrement, 969)",
+  });
 
   line(text: string, lineNo: number, file: string): void {
     const starts = [...text.matchAll(BEGIN)].map((m) => m.index!);
@@ -267,13 +279,34 @@ class FixImporter {
       symbol: order["symbol"], side: order["side"], qty: decText(qty), price: f.get("31"),
     };
     this.fillsByExec.set(`${sessionOf(f)}|${f.get("17") ?? ""}`, { fields, pos });
-    const fee = decOf(f.get("12") ?? "");
+    const fee = this.commission(f, qty, pos);
     if (fee !== undefined && sign(fee) > 0) {
       fields["fee"] = decText(fee);
       const currency = f.get("479"); // CommCurrency
       if (currency !== undefined && currency !== "") fields["fee_currency"] = currency;
     }
     this.push(fields, pos);
+  }
+
+  /**
+   * An execution's fee: Commission (12) read as CommType (13) says. 3 (absolute), or no CommType, is
+   * the amount; 1 (per unit) is per unit filled; 2 (percentage, 5% written .05) is that share of the
+   * execution's value (LastQty x LastPx). Other types (percentages waived, points per bond or
+   * contract) are reported and the fee left out, as is a product the replay's decimals cannot hold.
+   */
+  private commission(f: ReadonlyMap<string, string>, qty: Dec, pos: Pos): Dec | undefined {
+    const amount = decOf(f.get("12") ?? "");
+    if (amount === undefined || sign(amount) <= 0) return undefined;
+    const type = f.get("13") ?? "3";
+    if (type === "3") return amount;
+    const price = decOf(f.get("31") ?? "");
+    const fee = type === "1" ? exactProduct([amount, qty]) : type === "2" && price !== undefined ? exactProduct([amount, qty, price]) : undefined;
+    if (fee === undefined) {
+      this.report.problem(pos, type === "1" || type === "2"
+        ? `Commission (12) ${f.get("12")} with CommType (13) ${type}: the fee has more than ${SCALE_DIGITS} decimal places${type === "2" && price === undefined ? " or no LastPx (31)" : ""}; fee left out`
+        : `Commission (12) ${f.get("12")} with CommType (13) ${JSON.stringify(type)}: only 1 (per unit), 2 (percentage) and 3 (absolute) say what the fee is; fee left out`);
+    }
+    return fee;
   }
 
   private orderFields(f: ReadonlyMap<string, string>, pos: Pos): Record<string, unknown> | undefined {
@@ -284,7 +317,25 @@ class FixImporter {
       this.report.problem(pos, `expected Side (54) 1/2/5/6 and Symbol (55), got ${JSON.stringify(f.get("54"))} / ${JSON.stringify(symbol)}`);
       return undefined;
     }
+    this.describeInstrument(f, pos);
     return { symbol: symbolOf(symbol), side, ...(qty === undefined ? {} : { qty: decText(qty) }) };
+  }
+
+  /**
+   * What a message states of its instrument: SecurityType (167), MinPriceIncrement (969), and the
+   * currency of its prices. A pair written BASE/QUOTE names both; on an FX instrument Currency (15)
+   * is the dealt currency (FXCM sends 15=EUR on EUR/USD), so it is the price currency only elsewhere.
+   */
+  private describeInstrument(f: ReadonlyMap<string, string>, pos: Pos): void {
+    const raw = f.get("55");
+    if (raw === undefined) return;
+    const type = f.get("167") ?? "";
+    const asset = FIX_ASSET_CLASSES[type];
+    const symbol = symbolOf(raw);
+    if (asset === undefined && type !== "") this.instruments.hint(symbol, "asset_class", `SecurityType (167) ${JSON.stringify(type)} is none of them`);
+    const pair = /^([A-Za-z0-9]+)\/([A-Za-z]{3,5})$/.exec(raw.trim());
+    const quote = pair !== null ? pair[2]!.toUpperCase() : asset !== "fx" ? f.get("15") : undefined;
+    this.instruments.state(symbol, { asset_class: asset, quote_currency: quote, base_currency: pair?.[1]?.toUpperCase(), tick_size: sizeText(f.get("969")) }, pos);
   }
 
   private root(clOrdId: string): string {
@@ -310,6 +361,7 @@ class FixImporter {
     }
     const key = `${sessionOf(f)}|${f.get("710") ?? ""}`;
     const total = Number(f.get("727") ?? "NaN");
+    this.describeInstrument(f, pos);
     const set = this.positionSets.get(key) ?? { request: f.get("710") ?? "?", total, reports: [], pos };
     set.reports.push({ fields: f, pos });
     this.positionSets.set(key, set);
@@ -389,7 +441,7 @@ class FixImporter {
   finish(): ImportResult {
     this.positionSnapshots();
     const removed = this.applyAmendments();
-    return { records: this.out.filter((r) => !removed.has(r.fields)), report: this.report };
+    return { records: this.out.filter((r) => !removed.has(r.fields)), report: this.report, instruments: this.instruments };
   }
 }
 
@@ -402,6 +454,14 @@ interface Amendment {
   readonly qty: Dec | undefined;
   readonly price: string | undefined;
   readonly pos: Pos;
+}
+
+/** The product of decimals, when the replay's decimals hold it exactly. */
+function exactProduct(factors: readonly Dec[]): Dec | undefined {
+  const scale = 10n ** BigInt(SCALE_DIGITS);
+  const product = factors.reduce<bigint>((p, d) => p * d, 1n);
+  const divisor = scale ** BigInt(factors.length - 1);
+  return product % divisor === 0n ? (product / divisor) as Dec : undefined;
 }
 
 /** SenderCompID-TargetCompID: the session that numbers the messages and scopes ExecIDs. */

@@ -14,11 +14,13 @@
 // at all: they take the time of the nearest timed message before them (else after them, else
 // --as-of), and say so with `ts_inferred: true`.
 
-import { type Dec, div, isZero, sign } from "../../domain/decimal.js";
+import { type Dec, div, isZero, parseDec, sign } from "../../domain/decimal.js";
 import { ConfigError } from "../../domain/errors.js";
+import type { AssetClass } from "../../domain/instruments.js";
 import {
-  type BrokerSeq, decOf, decText, ImportReport, instantOf, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc,
+  type BrokerSeq, decOf, decText, ImportReport, instantOf, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc, where,
 } from "./common.js";
+import { InstrumentFacts, sizeText } from "./instruments.js";
 import { wallToUtc } from "./tz.js";
 import { compareInstants } from "../../domain/time.js";
 
@@ -29,8 +31,23 @@ const INFO_MESSAGES: Readonly<Record<string, string>> = {
   "9": "nextValidId", "15": "managedAccounts", "53": "openOrderEnd", "55": "execDetailsEnd", "63": "accountSummary",
   "64": "accountSummaryEnd", "102": "completedOrdersEnd",
   "1": "tickPrice", "2": "tickSize", "6": "updateAccountValue", "7": "updatePortfolio", "8": "updateAccountTime",
-  "46": "tickString", "52": "contractDataEnd", "10": "contractData", "17": "historicalData",
+  "46": "tickString", "52": "contractDataEnd", "17": "historicalData",
 };
+/** IB's secType in our asset classes; the other secTypes (WAR, BAG, FUND, ...) have no counterpart. */
+const IB_ASSET_CLASSES: Readonly<Record<string, AssetClass>> = {
+  STK: "equity", CASH: "fx", FUT: "future", CONTFUT: "future", OPT: "option", FOP: "option", CRYPTO: "crypto", CFD: "cfd",
+  IND: "index", CMDTY: "commodity", BOND: "bond",
+};
+const IB_SEC_TYPES = new Set([...Object.keys(IB_ASSET_CLASSES), "WAR", "IOPT", "FWD", "BAG", "BILL", "FUND", "FIXED", "SLB", "NEWS", "BSK", "ICU", "ICS"]);
+/**
+ * Where contractData (10) holds the fields read, by layout: with a version field (older servers),
+ * without it, and without it but with lastTradeDate after lastTradeDateOrContractMonth.
+ */
+const CONTRACT_DATA_LAYOUTS = [
+  { symbol: 3, secType: 4, strike: 6, currency: 9, localSymbol: 10, conId: 13, minTick: 14 },
+  { symbol: 2, secType: 3, strike: 5, currency: 8, localSymbol: 9, conId: 12, minTick: 13 },
+  { symbol: 2, secType: 3, strike: 6, currency: 9, localSymbol: 10, conId: 13, minTick: 14 },
+] as const;
 const LIVE_STATES = new Set(["PreSubmitted", "Submitted", "PendingSubmit", "ApiPending", "PendingCancel", "Filled"]);
 
 /** An IB number, or undefined for empty and the "not set" sentinels. */
@@ -118,6 +135,9 @@ class IbImporter {
   private positions: Record<string, unknown>[] | undefined;
   private positionsPos: Pos | undefined;
   private zonelessWarned = false;
+  readonly instruments = new InstrumentFacts({
+    tick_size: "not stated by the source (IB states minTick in contract details: import a reqContractDetails answer, message 10, with the messages)",
+  });
 
   constructor(private readonly opts: ImportOptions) {}
 
@@ -143,6 +163,7 @@ class IbImporter {
       case "4": return this.error(f, pos);
       case "11": return this.execDetails(f, pos);
       case "59": return this.commissionReport(f);
+      case "10": return this.contractData(f, pos);
       case "61": return this.position(f, pos);
       case "101": return this.completedOrder(f, pos);
       case "62": return this.positionEnd(pos);
@@ -162,10 +183,33 @@ class IbImporter {
     return `ib:${clientId ?? "?"}:${orderId ?? "?"}`;
   }
 
-  private symbolOf(secType: string, symbol: string, currency: string, localSymbol: string): string {
-    if (secType === "CASH") return symbolOf(symbol + currency);
-    if (secType === "STK" || localSymbol === "") return symbolOf(symbol);
-    return symbolOf(localSymbol.replace(/\s+/g, ""));
+  /** The symbol of a contract; what its fields say of the instrument is kept for --instruments. */
+  private symbolOf(secType: string, symbol: string, currency: string, localSymbol: string, pos: Pos): string {
+    const sym = secType === "CASH" ? symbolOf(symbol + currency)
+      : secType === "STK" || localSymbol === "" ? symbolOf(symbol) : symbolOf(localSymbol.replace(/\s+/g, ""));
+    const asset = IB_ASSET_CLASSES[secType];
+    if (asset === undefined && secType !== "") this.instruments.hint(sym, "asset_class", `IB's secType ${JSON.stringify(secType)} is none of them`);
+    this.instruments.state(sym, { asset_class: asset, quote_currency: currency, base_currency: secType === "CRYPTO" ? symbol : undefined }, pos);
+    return sym;
+  }
+
+  /**
+   * contractData (10), the answer to reqContractDetails: no record, but the contract's minTick is
+   * its tick size. Its layout depends on the server version; the one layout whose fields read as a
+   * contract is used, and a message no single layout fits is noted and left out.
+   */
+  private contractData(f: string[], pos: Pos): void {
+    this.report.ignore("message 10 contractData (read for --instruments)");
+    const minTick = (text: string | undefined) => (ibNumber(text) === undefined ? undefined : sizeText(text));
+    const fits = CONTRACT_DATA_LAYOUTS.filter((at) => IB_SEC_TYPES.has(f[at.secType] ?? "") && /^[A-Z]{3}$/.test(f[at.currency] ?? "") &&
+      /^\d+$/.test(f[at.conId] ?? "") && (f[at.strike] === "" || parseDec(f[at.strike] ?? "") !== undefined) && minTick(f[at.minTick]) !== undefined);
+    if (fits.length !== 1) {
+      this.report.note(`${where(pos)}: contractData: ${fits.length === 0 ? "no" : "more than one"} known layout fits; its minTick is not read`);
+      return;
+    }
+    const at = fits[0]!;
+    const symbol = this.symbolOf(f[at.secType]!, f[at.symbol] ?? "", f[at.currency]!, f[at.localSymbol] ?? "", pos);
+    this.instruments.state(symbol, { tick_size: minTick(f[at.minTick]) }, pos);
   }
 
   private openOrder(f: string[], pos: Pos): void {
@@ -180,7 +224,7 @@ class IbImporter {
       return;
     }
     const info: OrderInfo = {
-      permId, coid: this.coidOf(orderRef, clientId, orderId), symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
+      permId, coid: this.coidOf(orderRef, clientId, orderId), symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? "", pos),
       side, qty: ibNumber(totalQty),
     };
     if (!this.orders.has(permId)) this.orders.set(permId, info);
@@ -263,7 +307,7 @@ class IbImporter {
     const perm = permId !== undefined && permId !== "0" ? permId : `${clientId}:${orderId}`;
     const entry: Entry = { ts, pos, seq: { scope: `ib:${acct ?? ""}`, n: execIdNumber(execId) }, fields: {
       type: "fill", ts, event_id: `ib:exec:${acct ?? ""}:${base}`, client_order_id: this.orders.get(perm)?.coid ?? this.coidOf(orderRef, clientId, orderId),
-      broker_order_id: perm, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""),
+      broker_order_id: perm, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? "", pos),
       side: side === "BOT" ? "buy" : "sell", qty: shares, price, exec_id: execId,
     } };
     this.timeline.push(entry);
@@ -334,7 +378,7 @@ class IbImporter {
     if (ts === undefined) return;
     const status = f[at + 1] ?? "";
     const coid = this.orders.get(permId)?.coid ?? (orderRef !== undefined && orderRef !== "" ? orderRef : `ib:perm:${permId}`);
-    const info: OrderInfo = { permId, coid, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""), side, qty: ibNumber(totalQty) };
+    const info: OrderInfo = { permId, coid, symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? "", pos), side, qty: ibNumber(totalQty) };
     if (!this.orders.has(permId)) this.orders.set(permId, info);
     // Where its events go in the timeline (a placeholder: no record, no time).
     const anchor: Entry = { ts: undefined, fields: undefined, pos };
@@ -401,7 +445,7 @@ class IbImporter {
     const mult = ibNumber(multiplier);
     const avg = cost === undefined ? undefined : mult !== undefined && sign(mult) > 0 ? div(cost, mult) : cost;
     this.positions.push({
-      symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? ""), qty: decText(qty),
+      symbol: this.symbolOf(secType ?? "", symbol, currency ?? "", localSymbol ?? "", pos), qty: decText(qty),
       avg_price: avg === undefined ? "0" : decText(avg),
     });
   }
@@ -465,7 +509,7 @@ class IbImporter {
       if (e.fields["type"] === "position_snapshot") e.fields["event_id"] = snapshotEventId("ib:positions", e.fields["positions"], ts);
       records.push({ ts, fields: e.fields, pos: e.pos, seq: e.seq });
     });
-    return { records, report: this.report };
+    return { records, report: this.report, instruments: this.instruments };
   }
 }
 

@@ -21,7 +21,10 @@ import {
   type Pos, snapshotEventId, str, symbolOf, toUtc, where, type BrokerSeq,
 } from "./common.js";
 import { compareInstants } from "../../domain/time.js";
+import { plural } from "../../report/plural.js";
+import { InstrumentFacts, sizeText } from "./instruments.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
+import type { AssetClass } from "../../domain/instruments.js";
 
 /** Order-creating transactions the engine (or a person) places: each is an order_accepted. */
 const ENTRY_ORDER_TYPES = new Set(["MARKET_ORDER", "LIMIT_ORDER", "STOP_ORDER", "MARKET_IF_TOUCHED_ORDER", "FIXED_PRICE_ORDER"]);
@@ -40,6 +43,8 @@ const NON_TRADING_TYPES = new Set([
 const TX_KEY = /Transaction$/;
 /** Parts of a recorded HTTP exchange that the client sent: beside a "response", not the broker's word. */
 const HTTP_REQUEST_PARTS = new Set(["url", "params", "body", "request", "headers", "data"]);
+/** OANDA's instrument types in our asset classes. */
+const OANDA_ASSET_CLASSES: Readonly<Record<string, AssetClass>> = { CURRENCY: "fx", CFD: "cfd", METAL: "commodity" };
 /** Order fields that make the broker create exit orders when the order fills. */
 const ON_FILL_KEYS = ["takeProfitOnFill", "stopLossOnFill", "trailingStopLossOnFill", "guaranteedStopLossOnFill"];
 
@@ -86,6 +91,10 @@ class OandaImporter {
   /** Last transaction id delivered by the current stream or listing (gap detection). */
   private lastId: bigint | undefined;
   private file: string | undefined;
+  readonly instruments = new InstrumentFacts({
+    asset_class: "not stated by the source (OANDA states an instrument's type in its instruments listing, GET /v3/accounts/{accountID}/instruments: import it with the records)",
+    tick_size: "not stated by the source (OANDA states no tick size)",
+  });
 
   constructor(private readonly opts: ImportOptions) {}
 
@@ -199,6 +208,7 @@ class OandaImporter {
     for (const key of ["accounts", "instruments", "prices"]) {
       if (Array.isArray(node[key])) {
         response = true;
+        if (key === "instruments") this.instrumentListing(node[key], pos);
         this.report.ignore(key === "prices" ? "pricing listing" : "account or instrument listing");
       }
     }
@@ -226,6 +236,39 @@ class OandaImporter {
       }
     }
     return found;
+  }
+
+  /** An instrument name as a symbol. OANDA names an instrument BASE_QUOTE, so the name states its quote currency. */
+  private named(instrument: string, pos: Pos): string {
+    const symbol = symbolOf(instrument);
+    const quote = /^[A-Z0-9]+_([A-Z]{3})$/.exec(instrument)?.[1];
+    this.instruments.state(symbol, { quote_currency: quote }, pos);
+    return symbol;
+  }
+
+  /**
+   * The instruments listing: no record, but each instrument's type (CURRENCY, CFD, METAL) and its
+   * pip (10^pipLocation), which is a currency pair's pip size. OANDA states no tick size; for the
+   * others, what it does state is passed on beside the placeholder.
+   */
+  private instrumentListing(list: unknown[], pos: Pos): void {
+    list.forEach((item, i) => {
+      const name = isObject(item) ? str(item["name"]) : undefined;
+      if (!isObject(item) || name === undefined) return;
+      const at: Pos = { file: pos.file, line: pos.line, item: i };
+      const symbol = this.named(name, at);
+      const type = str(item["type"]) ?? "";
+      const asset = OANDA_ASSET_CLASSES[type];
+      if (asset === undefined) this.instruments.hint(symbol, "asset_class", `OANDA's type ${JSON.stringify(type)} is none of them`);
+      const location = str(item["pipLocation"]);
+      const pip = location !== undefined && /^-?\d{1,2}$/.test(location) ? sizeText(`1e${location}`) : undefined;
+      this.instruments.state(symbol, { asset_class: asset, pip_size: asset === "fx" ? pip : undefined }, at);
+      const places = str(item["displayPrecision"]);
+      if (asset !== "fx" && pip !== undefined) {
+        this.instruments.hint(symbol, "tick_size", `OANDA states no tick size; its instruments listing gives a pip of ${pip} (pipLocation ${location})` +
+          (places === undefined || !/^\d+$/.test(places) ? "" : ` and prices to ${plural(Number(places), "decimal place")} (displayPrecision)`));
+      }
+    });
   }
 
   private transactionList(list: unknown[], pos: Pos): void {
@@ -326,7 +369,12 @@ class OandaImporter {
     else if (ENTRY_REJECT_TYPES.has(type)) this.reject(ctx);
     else if (type === "ORDER_CLIENT_EXTENSIONS_MODIFY") this.clientExtensionsModify(ctx);
     else if (type === "DAILY_FINANCING") this.dailyFinancing(ctx);
-    else if (NON_TRADING_TYPES.has(type)) this.report.ignore(type);
+    else if (NON_TRADING_TYPES.has(type)) {
+      // The account's creation states its home currency, the currency of its fees and financing.
+      const home = type === "CREATE" ? str(ctx.tx["homeCurrency"]) : undefined;
+      if (home !== undefined) this.accountCurrency.set(str(ctx.tx["accountID"]) ?? "", home);
+      this.report.ignore(type);
+    }
     else this.report.problem(pos, `transaction ${id}: unknown transaction type ${JSON.stringify(type)} (not in the v20 TransactionType list)`);
   }
 
@@ -387,7 +435,7 @@ class OandaImporter {
     }
     const fields: Record<string, unknown> = {
       type: "order_accepted", ts: ctx.ts, event_id: ctx.eventId, client_order_id: "", broker_order_id: ctx.id,
-      symbol: symbolOf(instrument), side: sign(units) > 0 ? "buy" : "sell", qty: decText(absDec(units)),
+      symbol: this.named(instrument, ctx.pos), side: sign(units) > 0 ? "buy" : "sell", qty: decText(absDec(units)),
       oanda_type: ctx.type,
     };
     if (info.replaces !== undefined) fields["replaces_broker_order_id"] = info.replaces;
@@ -438,7 +486,7 @@ class OandaImporter {
         return;
       }
       const fields: Record<string, unknown> = {
-        type: "fill", ts: ctx.ts, event_id: eventId, client_order_id: "", broker_order_id: orderId, symbol: symbolOf(instrument), side,
+        type: "fill", ts: ctx.ts, event_id: eventId, client_order_id: "", broker_order_id: orderId, symbol: this.named(instrument, ctx.pos), side,
         qty: decText(absDec(qty)), price,
       };
       if (lotFee !== undefined && !isZero(lotFee)) fields["fee"] = decText(lotFee);
@@ -451,7 +499,7 @@ class OandaImporter {
     const common: Record<string, unknown> = {};
     if (halfSpread !== undefined) common["half_spread_cost"] = halfSpread;
     if (reason !== undefined) common["oanda_reason"] = reason;
-    this.financing(ctx, decOf(tx["financing"]), symbolOf(instrument), `${ctx.eventId}:financing`);
+    this.financing(ctx, decOf(tx["financing"]), this.named(instrument, ctx.pos), `${ctx.eventId}:financing`);
     if (lots.length === 0 || (prices.size === 1 && !prices.has(undefined))) {
       // The usual case: every lot at one price, so one execution.
       base(ctx.eventId, units, lots[0]?.price ?? fallbackPrice, fee, common);
@@ -486,7 +534,7 @@ class OandaImporter {
       return;
     }
     for (const p of named) {
-      const symbol = symbolOf(str(p["instrument"])!);
+      const symbol = this.named(str(p["instrument"])!, ctx.pos);
       this.financing(ctx, decOf(p["financing"]), symbol, `${ctx.eventId}:${symbol}`);
     }
   }
@@ -550,7 +598,7 @@ class OandaImporter {
       reason: str(ctx.tx["rejectReason"]) ?? ctx.type,
     };
     const instrument = str(ctx.tx["instrument"]);
-    if (instrument !== undefined) fields["symbol"] = symbolOf(instrument);
+    if (instrument !== undefined) fields["symbol"] = this.named(instrument, ctx.pos);
     this.out.push({ ts: ctx.ts, fields, pos: ctx.pos });
   }
 
@@ -584,7 +632,8 @@ class OandaImporter {
   }
 
   private positionSnapshot(list: unknown[], kind: "positions" | "trades", lastTx: string | undefined, pos: Pos): void {
-    const lines = kind === "positions" ? positionsFromPositions(list, pos, this.report) : positionsFromTrades(list, pos, this.report);
+    const name = (instrument: string) => this.named(instrument, pos);
+    const lines = kind === "positions" ? positionsFromPositions(list, pos, this.report, name) : positionsFromTrades(list, pos, this.report, name);
     if (lines !== undefined) this.snapshots.push({ kind, lines, lastTx, pos });
   }
 
@@ -701,7 +750,7 @@ class OandaImporter {
       this.orders.set(id, info);
       const fields: Record<string, unknown> = {
         type: "order_accepted", ts, event_id: `oanda:order:${id}:accepted`, client_order_id: "", broker_order_id: id,
-        symbol: symbolOf(instrument), side: sign(units) > 0 ? "buy" : "sell", qty: decText(absDec(units)),
+        symbol: this.named(instrument, pos), side: sign(units) > 0 ? "buy" : "sell", qty: decText(absDec(units)),
       };
       const price = str(order["price"]);
       if (type === "LIMIT" && price !== undefined) fields["limit_price"] = price;
@@ -739,14 +788,20 @@ class OandaImporter {
     }
     this.reportGaps();
     const noCurrency = new Set<OutRecord>();
+    let feesWithoutCurrency = 0;
     for (const h of this.inHomeCurrency) {
       const currency = this.accountCurrency.get(h.account);
       if (currency !== undefined) h.out.fields[h.field] = currency;
-      else if (h.field === "currency") {
+      else if (h.field === "fee_currency") feesWithoutCurrency += 1;
+      else {
         noCurrency.add(h.out);
         this.report.problem(h.out.pos, `${h.what} not imported: it is in the account's home currency, which the input does not state ` +
           "(import the account details, GET /v3/accounts/{accountID}, with it)");
       }
+    }
+    if (feesWithoutCurrency > 0) {
+      this.report.note(`${plural(feesWithoutCurrency, "fee")} without fee_currency: OANDA charges fees in the account's home currency, which the input ` +
+        "does not state, so the replay counts them in each symbol's quote currency (import the account details, GET /v3/accounts/{accountID}, with the records)");
     }
     const exitCancels = new Set(this.cancels.filter((c) => this.exitOrderIds.has(c.orderId)).map((c) => c.out));
     for (let i = 0; i < exitCancels.size; i += 1) this.report.ignore("ORDER_CANCEL of an exit order (take-profit / stop-loss of a trade)");
@@ -756,7 +811,7 @@ class OandaImporter {
       else if (p.required || ENTRY_ORDER_TYPES.has(this.orders.get(p.orderId)?.type ?? "")) p.out.fields["client_order_id"] = `oanda:order:${p.orderId}`;
       else delete p.out.fields["client_order_id"];
     }
-    return { records: this.out.filter((r) => !exitCancels.has(r) && !noCurrency.has(r)), report: this.report };
+    return { records: this.out.filter((r) => !exitCancels.has(r) && !noCurrency.has(r)), report: this.report, instruments: this.instruments };
   }
 }
 
@@ -805,7 +860,7 @@ function fillLots(tx: Json): Lot[] {
 }
 
 /** `positions`: long and short sides per instrument; the net is what the replay compares. */
-function positionsFromPositions(list: unknown[], pos: Pos, report: ImportReport): Record<string, unknown>[] | undefined {
+function positionsFromPositions(list: unknown[], pos: Pos, report: ImportReport, named: (instrument: string) => string): Record<string, unknown>[] | undefined {
   const lines: Record<string, unknown>[] = [];
   for (const [i, p] of list.entries()) {
     const instrument = isObject(p) ? str(p["instrument"]) : undefined;
@@ -824,13 +879,13 @@ function positionsFromPositions(list: unknown[], pos: Pos, report: ImportReport)
       report.problem({ ...pos, item: i }, `position ${instrument}: no averagePrice on its ${sign(net) > 0 ? "long" : "short"} side; snapshot not imported`);
       return undefined;
     }
-    lines.push({ symbol: symbolOf(instrument), qty: decText(net), avg_price: avg });
+    lines.push({ symbol: named(instrument), qty: decText(net), avg_price: avg });
   }
   return lines;
 }
 
 /** `trades`: open trades aggregated per instrument, average price weighted by units. */
-function positionsFromTrades(list: unknown[], pos: Pos, report: ImportReport): Record<string, unknown>[] | undefined {
+function positionsFromTrades(list: unknown[], pos: Pos, report: ImportReport, named: (instrument: string) => string): Record<string, unknown>[] | undefined {
   const byInstrument = new Map<string, { units: Dec; cost: Dec }>();
   for (const [i, t] of list.entries()) {
     if (isObject(t) && str(t["state"]) !== undefined && str(t["state"]) !== "OPEN") continue;
@@ -841,7 +896,7 @@ function positionsFromTrades(list: unknown[], pos: Pos, report: ImportReport): R
       report.problem({ ...pos, item: i }, `trade: expected "instrument", "currentUnits" and "price"; snapshot not imported`);
       return undefined;
     }
-    const symbol = symbolOf(instrument);
+    const symbol = named(instrument);
     const acc = byInstrument.get(symbol) ?? { units: ZERO, cost: ZERO };
     byInstrument.set(symbol, { units: add(acc.units, units), cost: add(acc.cost, mulDec(units, price)) });
   }

@@ -12,6 +12,7 @@ import { finishRecords, type Finished, type ImportOptions, ImportReport, type Im
 import { importAlpaca } from "./alpaca.js";
 import { importFix } from "./fix.js";
 import { importIb } from "./ib.js";
+import { InstrumentFacts, instrumentFragment, type InstrumentFragment } from "./instruments.js";
 import { type JsonItem, scanJson } from "./json-values.js";
 import { journalFromRows, readJournalDb } from "./journal-sqlite.js";
 import { importOanda } from "./oanda.js";
@@ -42,7 +43,12 @@ export interface ImportOutcome {
   readonly recordsBeforeFinish: number;
   /** Non-blank source lines (or journal rows) read: input that yields no record is an error. */
   readonly inputLines: number;
+  /** What the source states about the instruments it names. */
+  readonly instruments: InstrumentFacts;
 }
+
+/** An engine journal names symbols and states nothing else about them. */
+const JOURNAL_STATES_NOTHING = "not stated by the source (an engine journal names only the symbol)";
 
 type SourceLine = { text: string; line: number; file: string };
 
@@ -123,7 +129,38 @@ export function runImport(args: ImportArgs): ImportOutcome {
   for (const file of files.empty) result.report.problem(undefined, `${file}: the file is empty (nothing to import from it)`);
   const kind = source === "journal-sqlite" ? "journal" : "broker";
   const finished = finishRecords(result.records, kind, result.report);
-  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: files.nonBlank };
+  const instruments = result.instruments ?? new InstrumentFacts({
+    asset_class: JOURNAL_STATES_NOTHING, quote_currency: JOURNAL_STATES_NOTHING, tick_size: JOURNAL_STATES_NOTHING,
+  });
+  return { kind, finished, report: result.report, recordsBeforeFinish: result.records.length, inputLines: files.nonBlank, instruments };
+}
+
+/** Every symbol the imported records name (a record's symbol, and those of its positions and open orders). */
+export function namedSymbols(lines: readonly string[]): Set<string> {
+  const symbols = new Set<string>();
+  for (const line of lines) {
+    const rec = JSON.parse(line) as { symbol?: unknown; positions?: unknown; open_orders?: unknown };
+    const nested = [rec.positions, rec.open_orders].flatMap((list) => (Array.isArray(list) ? list as { symbol?: unknown }[] : []));
+    for (const symbol of [rec.symbol, ...nested.map((x) => x.symbol)]) if (typeof symbol === "string") symbols.add(symbol);
+  }
+  return symbols;
+}
+
+/** The --instruments fragment of an import: an entry for every instrument its records name. */
+export function instrumentsOf(outcome: ImportOutcome): InstrumentFragment {
+  return instrumentFragment(namedSymbols(outcome.finished.lines), outcome.instruments);
+}
+
+/** The stderr lines of --instruments: what was written, what is still to fill, which FX pairs need no entry. */
+export function describeInstruments(file: string, fragment: InstrumentFragment): string[] {
+  const out = [`recon-proof import: instruments: ${plural(fragment.entries, "entry", "entries")} written to ${file}` +
+    (fragment.unfinished.length === 0 ? "" : `; ${fragment.unfinished.length} with fields still to fill (each a "<to fill: ...>" placeholder, which the replay refuses)`)];
+  for (const u of fragment.unfinished.slice(0, REPORT_LINES_MAX)) out.push(`recon-proof import: instruments: ${u.symbol}: to fill: ${u.fields.join(", ")}`);
+  if (fragment.unfinished.length > REPORT_LINES_MAX) out.push(`recon-proof import: instruments: ... and ${fragment.unfinished.length - REPORT_LINES_MAX} more`);
+  if (fragment.defaultFx.length > 0) {
+    out.push(`recon-proof import: instruments: no entry for ${fragment.defaultFx.join(", ")}: FX pair${fragment.defaultFx.length === 1 ? "" : "s"} the replay knows by default`);
+  }
+  return out;
 }
 
 /** Input that holds something but yields no record is an error (exit 65): a proof over nothing proves nothing. */

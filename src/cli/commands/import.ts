@@ -2,8 +2,9 @@
 // canonical JSON Lines on stdout, the report on stderr.
 
 import type { Command } from "commander";
-import { describeImport, importedNothing, runImport, SOURCES } from "../../adapters/importers/run.js";
+import { describeImport, describeInstruments, importedNothing, instrumentsOf, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { fileBytes } from "../../adapters/inputs.js";
+import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 import { withProgress } from "../progress.js";
@@ -26,8 +27,9 @@ Sources:
                   it before a fill it includes or after one it does not (refused). Take-profit and
                   stop-loss orders are not decisions: their cancels are not written. Financing (on a
                   closing fill, DAILY_FINANCING) is a financing record, and fees get fee_currency,
-                  in the account's currency from the account details in the input. Gaps in
-                  transaction ids are reported, across files too.
+                  the account's home currency, from the account details or its CREATE
+                  transaction in the input (else none, and a note). Gaps in transaction ids are
+                  reported, across files too.
   alpaca          Alpaca: trade_updates frames (websocket JSON Lines), Broker API trade events
                   (SSE "data:" lines), order objects and listings, account activities (FILL) and
                   position listings. Offsets (Z, -04:00) become UTC Z; numbers may be strings or
@@ -44,8 +46,9 @@ Sources:
                   LastPx with LastQty 0 is not a fill; a repeated CumQty is not a second fill;
                   OrigClOrdID (41) chains keep the first ClOrdID; a trade cancel (150=H) removes
                   the busted fill, a correction (150=G) corrects it; the time is TransactTime (60),
-                  or SendingTime (52) when it gives the same second more precisely; Commission (12)
-                  and CommCurrency (479) are the fee. A complete set of PositionReports (35=AP) of
+                  or SendingTime (52) when it gives the same second more precisely; Commission (12),
+                  read as CommType (13: 3 absolute, 1 per unit, 2 a share of the value), with
+                  CommCurrency (479) is the fee. A complete set of PositionReports (35=AP) of
                   one request is a position_snapshot.
   ib              Interactive Brokers TWS API messages as recorded by client libraries ("|" or
                   NUL separated, one message per line), a recorded session YAML ("- raw:"), or a
@@ -67,23 +70,34 @@ that holds something but yields no record is exit 65. Output is canonical JSON L
 (records of one instant in the broker's own sequence: OANDA transaction id, FIX MsgSeqNum, IB
 execId). Event ids come from the source records, so importing the same records twice yields the
 same ids.
+
+--instruments FILE writes {"instruments": {...}}, an entry for every instrument the records name,
+ready to merge into a config (or to pass as one): what the source states (Alpaca asset_class and
+BASE/QUOTE pairs, asset price_increment; IB secType, currency, contractData minTick; OANDA names
+BASE_QUOTE and the instruments listing's type and pipLocation; FIX SecurityType 167, Currency 15,
+MinPriceIncrement 969), and "<to fill: ...>" for the rest, which the replay refuses until it is
+filled: a tick size the source does not state is asked for, never guessed. FX pairs the replay
+knows by default (six letters, two fiat codes) get no entry; stderr names them. The file is
+written whole or not at all, and only when the import succeeds.
 ${exitCodesHelp([
   [EXIT.ok, "the canonical records are on stdout (skipped records, if any, reported on stderr)"],
   [EXIT.usage, "usage error: an unknown source, a missing --tz or --as-of, a bad option"],
   [EXIT.dataError, "a record cannot be read, non-empty input gave no record, or with --strict any\nskipped record or gap; nothing is written to stdout"],
-  [EXIT.ioError, EXIT_MEANING.io],
+  [EXIT.ioError, `${EXIT_MEANING.io} (the --instruments file included)`],
 ])}
 
 Examples (files from this repository's fixtures):
   recon-proof import oanda fixtures/e2e/oanda/transactions-stream.jsonl > broker.jsonl
   recon-proof import alpaca fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl
   recon-proof import fix --strict fixtures/e2e/fix/messages.log > broker.jsonl
-  recon-proof import ib --tz America/New_York fixtures/e2e/ib/tws-messages.psv > broker.jsonl`;
+  recon-proof import ib --tz America/New_York fixtures/e2e/ib/tws-messages.psv > broker.jsonl
+  recon-proof import alpaca --instruments instruments.json fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl`;
 
 interface ImportOpts {
   strict?: boolean;
   tz?: string;
   asOf?: string;
+  instruments?: string;
 }
 
 export function registerImport(program: Command, setExit: SetExit): void {
@@ -95,6 +109,7 @@ export function registerImport(program: Command, setExit: SetExit): void {
     .option("--strict", "any skipped or unreadable record, or a detected gap, is an error (exit 65, nothing written)")
     .option("--tz <zone>", "IANA zone of times that carry none (ib TWS times, naive journal times), e.g. America/New_York")
     .option("--as-of <time>", "RFC 3339 time of listings that carry none (open positions / trades)")
+    .option("--instruments <file>", "also write the config's instruments entries for the symbols imported (what the source states, placeholders for the rest)")
     .addHelpText("after", HELP)
     .action((source: string, files: string[], opts: ImportOpts) => setExit(exitCodeOf(() => {
       const total = files.reduce((n, f) => n + fileBytes(f), 0);
@@ -103,6 +118,11 @@ export function registerImport(program: Command, setExit: SetExit): void {
       const strict = opts.strict === true;
       for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
       if ((strict && outcome.report.problems.length > 0) || importedNothing(outcome)) return EXIT.dataError;
+      if (opts.instruments !== undefined) {
+        const fragment = instrumentsOf(outcome);
+        writeTextAtomically(opts.instruments, fragment.text);
+        for (const line of describeInstruments(opts.instruments, fragment)) process.stderr.write(line + "\n");
+      }
       if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
       return EXIT.ok;
     }, (err) => reportFailure(err, Object.fromEntries(files.map((f) => [f, f])), "nothing was written to stdout"))));

@@ -4,7 +4,7 @@
 import { basename } from "node:path";
 import { type Command, Option } from "commander";
 import * as D from "../../domain/decimal.js";
-import { instrumentEntryTemplate } from "../../domain/instruments.js";
+import { entryTemplate } from "../../domain/instrument-entry.js";
 import { CACHE_BATCH_DEFAULT } from "../../adapters/cache-store.js";
 import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
@@ -93,7 +93,7 @@ Example:
         if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
         for (const u of report.undescribedInstruments) {
           out.note(`recon-proof: ${basename(opts.broker)}:${u.line} names ${u.symbol}, which the config does not describe: its orders and fills ` +
-            `are reported in units only. Describe it in the config's "instruments": ${instrumentEntryTemplate(u.symbol)}`);
+            `are reported in units only. Describe it in the config's "instruments": ${entryTemplate(u.symbol)}`);
         }
         out.note(
           `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
