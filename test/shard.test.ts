@@ -10,12 +10,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mergeShards } from "../src/core/combine.js";
 import { replayShardSteps, runToEnd } from "../src/core/replay.js";
 import { shardOfSymbol } from "../src/core/shard.js";
+import { ShardTally } from "../src/core/shard-tally.js";
 import { configToJson, resolveConfig } from "../src/domain/config.js";
 import type { TradeRow } from "../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { renderArtifacts, type RenderedArtifacts } from "../src/report/render.js";
-import { parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../src/report/shard-codec.js";
+import {
+  parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, sha256Hex,
+} from "../src/report/shard-codec.js";
 import { runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 import { replayLines } from "./helpers/laws.js";
 
@@ -39,8 +42,14 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
       { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g))));
     const manifest = parseShardManifest(renderShardManifest({
       format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
+      groupsSha256: sha256Hex(lines.join("")),
     }));
-    shards.push({ state: manifest.state, evidence: manifest.evidence, groups: lines.map((l, i) => parseGroupLine(l.trimEnd(), i + 1)) });
+    const groups = lines.map((l, i) => parseGroupLine(l.trimEnd(), i + 1));
+    // What merge checks each shard's end state against: its groups never contradict it.
+    const tally = new ShardTally(spec);
+    for (const g of groups) expect(tally.add(g), `shard ${k}/${n}, group ${g.seq}`).toBeNull();
+    expect(tally.contradiction(manifest.state, manifest.evidence), `shard ${k}/${n}`).toBeNull();
+    shards.push({ state: manifest.state, evidence: manifest.evidence, groups });
   }
   const trades: TradeRow[] = [];
   try {

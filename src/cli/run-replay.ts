@@ -5,6 +5,7 @@
 // and the cache's pending changes discarded). The CLI runs the steps in slices so that a signal is
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
+import { createHash } from "node:crypto";
 import { renderReportArtifacts } from "../report/render.js";
 import { renderTradesHeader } from "../report/trades-csv.js";
 import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
@@ -230,23 +231,29 @@ function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, Sh
   }
   let lines: string[] = [];
   let groups = 0;
+  // The digest of groups.jsonl as written, recorded in shard.json for merge to check the file against.
+  const groupsHash = createHash("sha256");
+  const append = (text: string) => {
+    out.appendStreamed(text);
+    groupsHash.update(text);
+  };
   return {
     steps: replayShardSteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
       (group) => {
         lines.push(renderGroupLine(group));
         groups += 1;
         if (lines.length >= GROUP_LINES_PER_WRITE) {
-          out.appendStreamed(lines.join(""));
+          append(lines.join(""));
           lines = [];
         }
       },
       { afterStep: step }),
     finish: (result) => {
-      out.appendStreamed(lines.join(""));
+      append(lines.join(""));
       const warnings = out.commit({
         [SHARD_MANIFEST_NAME]: renderShardManifest({
           format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
-          state: result.state, evidence: result.evidence, groups,
+          state: result.state, evidence: result.evidence, groups, groupsSha256: groupsHash.digest("hex"),
         }),
       });
       return { groups, warnings };

@@ -1,6 +1,7 @@
-// A tiny structural validator for the artifacts' JSON. Each checker returns the value typed or throws
-// a DataError naming the field path and what was expected, so a hand-edited or truncated
-// reconcile-report.json is refused with a message rather than half-rendered.
+// A tiny structural validator for the JSON the tool reads back (reconcile-report.json, a shard's
+// shard.json and groups.jsonl). Each checker returns the value typed or throws a DataError naming
+// the field path and what was expected, so a hand-edited or truncated file is refused with a
+// message rather than half-rendered or crashed on.
 
 import { DataError, preview } from "../domain/errors.js";
 import { isObject } from "../domain/json.js";
@@ -15,7 +16,7 @@ export interface Where {
 export type Check<T> = (value: unknown, path: string, where: Where) => T;
 export type Checked<C> = C extends Check<infer T> ? T : never;
 
-function fail(where: Where, path: string, expected: string, value: unknown): never {
+export function fail(where: Where, path: string, expected: string, value: unknown): never {
   throw new DataError(where.source, where.lineOf(path), path, expected, preview(value));
 }
 
@@ -67,18 +68,50 @@ export function record<T>(check: Check<T>): Check<Record<string, T>> {
   };
 }
 
+/** A two-place array (a keyed list's entry, such as [symbol, amount]). */
+export function pair<A, B>(first: Check<A>, second: Check<B>): Check<[A, B]> {
+  return (v, p, w) => {
+    if (!Array.isArray(v) || v.length !== 2) fail(w, p, "a pair [key, value]", v);
+    return [first(v[0], `${p}[0]`, w), second(v[1], `${p}[1]`, w)];
+  };
+}
+
+/**
+ * Every member of a union of string literals, listed at run time: a member added to the union and
+ * not to the list does not compile, so the check cannot fall behind the type.
+ */
+export function members<U extends string>() {
+  return <const L extends readonly U[]>(list: L & ([Exclude<U, L[number]>] extends [never] ? unknown : { missing: Exclude<U, L[number]> })): Check<U> =>
+    literal<U>(...list);
+}
+
 type Shape = Record<string, Check<unknown>>;
 type FromShape<S extends Shape> = { [K in keyof S]: Checked<S[K]> };
 
 /** An object with at least these fields; other fields are ignored (a newer writer may add some). */
 export function obj<S extends Shape>(shape: S): Check<FromShape<S>> {
+  const fields = Object.entries(shape); // once: `merge` checks every group line with these
   return (v, p, w) => {
     if (!isObject(v)) fail(w, p, "an object", v);
     const src = v;
     const out: Record<string, unknown> = {};
-    for (const [k, check] of Object.entries(shape)) out[k] = check(src[k], p === "" ? k : `${p}.${k}`, w);
+    for (const [k, check] of fields) out[k] = check(src[k], p === "" ? k : `${p}.${k}`, w);
     return out as FromShape<S>;
   };
+}
+
+/**
+ * An object checked as the type `T` it must be: the shape names every field of `T` (and no other),
+ * so a field added to `T` and not here does not compile; the checker and the type stay one.
+ */
+export function objOf<T>() {
+  return <S extends { readonly [K in keyof T]-?: Check<T[K]> }>(shape: S & { readonly [K in Exclude<keyof S, keyof T>]: never }): Check<T> =>
+    obj(shape) as unknown as Check<T>;
+}
+
+/** A field the type allows to be absent (`undefined`); JSON leaves such a field out. */
+export function absentOr<T>(check: Check<T>): Check<T | undefined> {
+  return (v, p, w) => (v === undefined ? undefined : check(v, p, w));
 }
 
 /** A scalar or list of strings, as finding and alert details carry. */

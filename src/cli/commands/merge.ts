@@ -26,11 +26,16 @@ checks each; when one could have changed the result it refuses (exit 2) rather t
   - cache_entries_max: it counts every symbol's order ids; merge refuses when the shards' peak
     cache sizes, added, exceed it.
 --shard cannot be combined with --cache (one cache file belongs to one replay).
+
+Merge verifies what it reads: each shard.json records digests of what the shard wrote, and
+merge recomputes what the groups determine (counts, the verdict) instead of trusting the end
+state. It cannot catch someone who rewrites the digests too; the report names the inputs'
+sha256, so the logs can be replayed unsharded and the bytes compared.
 ${exitCodesHelp([
     [EXIT.ok, "artifacts written, byte for byte the unsharded replay's; healthy"],
     [EXIT.usage, "refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\nan --out that is a symbolic link recon-proof did not make, or a usage error"],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
-    [EXIT.dataError, "the folders are not all N shards of one replay of the same inputs and config, a\ngroups.jsonl is truncated, or cache_entries_max would have been exceeded; nothing is written"],
+    [EXIT.dataError, "a shard's files are damaged or were changed after they were written (a field not as\n`replay --shard` writes it, a digest that does not match, an end state its groups contradict),\nthe folders are not all N shards of one replay of the same inputs and config, or\ncache_entries_max would have been exceeded; the message names the shard's file; nothing is written"],
     [EXIT.ioError, EXIT_MEANING.io],
   ])}
 
