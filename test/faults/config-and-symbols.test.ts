@@ -90,8 +90,8 @@ describe("one definition of a currency code, for the config and the logs", () =>
     const out = join(dir, "out");
     const r = runCli(["replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", config, "--out", out]);
     expect(r.status, r.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, "reconcile-report.json"), "utf8")) as { realized_pnl_by_currency: unknown };
-    expect(report.realized_pnl_by_currency).toEqual([{ currency: "USDT", realized_pnl: "10.00" }]);
+    const report = JSON.parse(readFileSync(join(out, "reconcile-report.json"), "utf8")) as { realized_pnl_by_currency: { items: unknown } };
+    expect(report.realized_pnl_by_currency.items).toEqual([{ currency: "USDT", realized_pnl: "10.00" }]);
   });
 });
 
