@@ -266,6 +266,6 @@ describe("spreadsheet safety", () => {
     const row = r.artifacts["trades.csv"].split("\n")[1]!;
     expect(row).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(row).toContain(",'-B1,");
-    expect(row.endsWith(",-1.00,stream")).toBe(true);
+    expect(row.endsWith(",-1.00,stream,USD,USD")).toBe(true);
   });
 });

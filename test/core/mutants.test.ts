@@ -78,7 +78,7 @@ describe("the emitted groups and their assembly", () => {
 
   it("groups must arrive in strictly increasing sequence (an invariant, not bad input)", () => {
     const a = new Assembler(10);
-    const empty = { findings: [], alerts: [], actions: [], ambiguous: [], skipped: [], blocked: [], trades: [], kills: [] };
+    const empty = { findings: [], alerts: [], actions: [], ambiguous: [], outcomes: [], skipped: [], blocked: [], trades: [], kills: [] };
     a.add({ seq: 0, run: null, ...empty });
     expect(() => a.add({ seq: 0, run: null, ...empty })).toThrow(/groups arrive in sequence/);
   });

@@ -22,23 +22,25 @@ describe("positionDrift (tolerances exclusive: beyond means strictly more)", () 
   });
 
   it("pips: 0.5 pip of average price is within, 0.50001 beyond, 0.49999 within", () => {
-    expect(positionDrift(long("1000", "1.10000"), long("1000", "1.10005"), PIP, TOL)).toEqual({ units: d("0"), pips: d("0.5"), beyond: false });
+    expect(positionDrift(long("1000", "1.10000"), long("1000", "1.10005"), PIP, TOL)).toEqual({ units: d("0"), pips: d("0.5"), beyond: false, headlinePips: d("0.5") });
     expect(positionDrift(long("1000", "1.10000"), long("1000", "1.100050001"), PIP, TOL).beyond).toBe(true);
     expect(positionDrift(long("1000", "1.10000"), long("1000", "1.100049999"), PIP, TOL).beyond).toBe(false);
   });
 
   it("pips are compared only when both hold the same direction", () => {
-    expect(positionDrift(long("1000", "1.1"), long("-1000", "1.2"), PIP, TOL)).toEqual({ units: d("2000"), pips: d("0"), beyond: true });
+    // Opposite sides: no pips of average price; the headline counts the value drift per unit held.
+    expect(positionDrift(long("1000", "1.1"), long("-1000", "1.2"), PIP, TOL)).toEqual({ units: d("2000"), pips: d("0"), beyond: true, headlinePips: d("23000") });
     expect(positionDrift({ qty: D.ZERO, avgPrice: D.ZERO }, long("1000", "1.2"), PIP, TOL).pips).toBe(D.ZERO);
   });
 
   it("prop_positionDrift_within_tolerance_never_beyond: equal books never drift; drift is symmetric", () => {
     fc.assert(fc.property(position, position, (a, b) => {
-      expect(positionDrift(a, a, PIP, TOL)).toEqual({ units: D.ZERO, pips: D.ZERO, beyond: false });
+      expect(positionDrift(a, a, PIP, TOL)).toEqual({ units: D.ZERO, pips: D.ZERO, beyond: false, headlinePips: D.ZERO });
       const ab = positionDrift(a, b, PIP, TOL);
       const ba = positionDrift(b, a, PIP, TOL);
       expect(ab.units).toBe(ba.units);
-      expect(ab.beyond).toBe(ab.units > TOL.units || ab.pips > TOL.pips);
+      expect(ab.headlinePips).toBe(ba.headlinePips);
+      expect(ab.beyond).toBe(ab.units > TOL.units || ab.pips! > TOL.pips);
     }), PARAMS);
   });
 
