@@ -4,9 +4,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../domain/errors.js";
 import { ARTIFACT_NAMES, type ArtifactName } from "../report/artifact-names.js";
+import { noArtifactsFolder } from "./out-dir.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {
-  if (!existsSync(dir)) throw new IoError(`no artifacts folder at ${dir}`);
+  if (!existsSync(dir)) throw noArtifactsFolder(dir);
   const out: Partial<Record<ArtifactName, string>> = {};
   for (const name of ARTIFACT_NAMES) {
     const path = join(dir, name);

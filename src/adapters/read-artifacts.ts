@@ -13,6 +13,7 @@ import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type Evidence
 import { evidenceWanted, parseEvidenceRef } from "../report/html/triage.js";
 import { fileBytes } from "./inputs.js";
 import { LineReader } from "./lines.js";
+import { noArtifactsFolder } from "./out-dir.js";
 
 /** An evidence line longer than this is not read back (the input's own line_bytes_max is smaller). */
 const EVIDENCE_READ_LINE_BYTES_MAX = 64 * 1024 * 1024;
@@ -82,7 +83,7 @@ export function readArtifactBundle(dir: string, options: ReadOptions = {}): Arti
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
-    throw new IoError(`no artifacts folder at ${dir}`);
+    throw noArtifactsFolder(dir);
   }
   if (!isDir) throw new IoError(`${dir} is not a folder of artifacts`);
   const paths = options.paths ?? {};

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type InputPaths, inputPath, readLines } from "../adapters/read-artifacts.js";
 import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
+import { noArtifactsFolder } from "../adapters/out-dir.js";
 import { replayToMoment, type Moment } from "../core/moment.js";
 import type { Subject } from "../core/inspect.js";
 import { type Config, configToJson, resolveConfig } from "../domain/config.js";
@@ -27,7 +28,7 @@ export interface ExplainArgs extends InputPaths {
 }
 
 function readReport(dir: string): { text: string; doc: ReportDoc } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new IoError(`no artifacts folder at ${dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw noArtifactsFolder(dir);
   let text: string;
   try {
     text = readFileSync(join(dir, REPORT_JSON), "utf8");

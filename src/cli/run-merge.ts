@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { LineReader } from "../adapters/lines.js";
+import { interruptedWriteHint, type OutOptions } from "../adapters/out-dir.js";
 import { mergeShards } from "../core/combine.js";
 import type { EmitGroup } from "../core/emit.js";
 import { ShardMismatch } from "../core/state.js";
@@ -34,7 +35,7 @@ function readManifest(dir: string): ShardManifest {
   try {
     text = readFileSync(join(dir, SHARD_MANIFEST_NAME), "utf8");
   } catch (err) {
-    throw new IoError(`cannot read ${join(dir, SHARD_MANIFEST_NAME)} (is ${dir} a folder written by \`replay --shard\`?): ${(err as Error).message}`);
+    throw new IoError(`cannot read ${join(dir, SHARD_MANIFEST_NAME)} (is ${dir} a folder written by \`replay --shard\`?): ${(err as Error).message}${interruptedWriteHint(dir)}`);
   }
   return parseShardManifest(text);
 }
@@ -73,9 +74,9 @@ function* groupsOf(dir: string, expected: number): Generator<EmitGroup> {
   }
 }
 
-export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
+export function runMerge(dirs: readonly string[], out: string, options: OutOptions = {}): MergeOutcome {
   if (dirs.length === 0) throw new ConfigError("merge needs the shard folders: recon-proof merge --out DIR SHARD_DIR...");
-  checkOutDir(out);
+  checkOutDir(out, options);
   const manifests = dirs.map(readManifest);
   checkShardSet(manifests);
   const order = manifests.map((m, i) => ({ m, dir: dirs[i]! })).sort((a, b) => a.m.shard.index - b.m.shard.index);
@@ -84,7 +85,7 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
 
   // Shards number their groups alike; the merged stream has about as many as the longest shard.
   const progress = new Progress("merge", Math.max(...manifests.map((m) => m.groups)), "groups");
-  const writer = new ArtifactSetWriter(out, renderTradesHeader());
+  const writer = new ArtifactSetWriter(out, renderTradesHeader(), undefined, undefined, { ...options, command: "merge" });
   try {
     const trades = tradeRowBatches(writer);
     const report = mergeShards(config, order.map(({ m, dir }) => ({ state: m.state, evidence: m.evidence, groups: groupsOf(dir, m.groups) })),

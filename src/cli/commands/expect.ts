@@ -3,6 +3,7 @@
 
 import type { Command } from "commander";
 import { basename, join, resolve } from "node:path";
+import { interruptedWriteHint, noArtifactsFolder } from "../../adapters/out-dir.js";
 import { readTextFile } from "../../adapters/read-artifact-set.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
@@ -34,6 +35,7 @@ Example (a new proof scenario from a replay):
   recon-proof expect artifacts/healthy --out proofs-new/healthy/expect.txt
   recon-proof proof proofs-new/healthy`)
     .action((dir: string, opts: { out?: string }) => setExit(exitCodeOf(() => {
+      if (interruptedWriteHint(dir) !== "") throw noArtifactsFolder(dir); // DIR missing mid-swap: say where its set waits
       const text = writeExpect(basename(resolve(dir)),
         readTextFile(join(dir, SUMMARY_TXT), `${SUMMARY_TXT} in ${dir}`), readTextFile(join(dir, METRICS_TXT), `${METRICS_TXT} in ${dir}`));
       if (opts.out === undefined) process.stdout.write(text);
