@@ -90,7 +90,8 @@ function stageCliForOtherUser(): { root: string; cli: string } | string {
   const probe = spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8", uid: OTHER_UID, gid: OTHER_UID, cwd: root });
   if (probe.error === undefined && probe.status === 0) return { root, cli };
   rmSync(root, { recursive: true, force: true });
-  return `uid ${OTHER_UID} cannot run ${process.execPath} on a copy of the CLI under ${tmpdir()}: ${probe.error?.message ?? (probe.stderr.trim() || `exit ${probe.status}`)}`;
+  const why = probe.error?.message ?? probe.stderr.split("\n").find((line) => /Error/.test(line)) ?? `exit ${probe.status}`;
+  return `uid ${OTHER_UID} cannot run ${process.execPath} on a copy of the CLI under ${tmpdir()} (${why.trim()})`;
 }
 
 let staged: { root: string; cli: string } | string | null = null;
