@@ -254,7 +254,7 @@ describe("recon-proof replay --jobs (CLI)", () => {
       mkdirSync(out);
       writeFileSync(join(out, "mine.txt"), "kept\n");
       const child = spawn(process.execPath,
-        [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--jobs", "2", "--jobs-reading", reading],
+        [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--adopt-out", "--jobs", "2", "--jobs-reading", reading],
         { env: { ...process.env, [FAULT_ENV]: "record@3000:SIGINT" } });
       let stderr = "";
       child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });

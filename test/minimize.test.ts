@@ -145,7 +145,7 @@ describe("recon-proof minimize", () => {
     const r = runCli(["minimize", ...inputArgs(incidentDir), ...ORPHAN_KEEP, "--note", "gen --seed 7 --events 3000 --faults orphan,disconnect,duplicate-delivery", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^recon-proof: minimized [\d,]+ journal lines to 1 and [\d,]+ broker lines to 1 in [\d,]+ replays \([\d.]+ s\) -> .* \(it replays to exit 3\)$/m);
-    expect(readdirSync(out).sort()).toEqual(["broker.jsonl", "config.json", "expect.txt", "journal.jsonl"]);
+    expect(readdirSync(out).sort()).toEqual([".recon-proof", "broker.jsonl", "config.json", "expect.txt", "journal.jsonl"]);
     expect(readFileSync(join(out, "config.json"), "utf8")).toBe(readFileSync(join(incidentDir, "config.json"), "utf8"));
     expect(readFileSync(join(out, "broker.jsonl"), "utf8")).toMatch(/^\{"type":"fill",.*"client_order_id":"MANUAL-[0-9a-f]+".*\}\n$/);
     const expectTxt = readFileSync(join(out, "expect.txt"), "utf8");
@@ -181,7 +181,7 @@ describe("recon-proof minimize", () => {
     const out = join(tempDir(), "kept");
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "keep me");
-    const r = runCli(["minimize", ...inputArgs(incidentDir), "--keep", "summary.txt: = kill_switch=0", "--keep", "exit: 3", "--out", out]);
+    const r = runCli(["minimize", ...inputArgs(incidentDir), "--keep", "summary.txt: = kill_switch=0", "--keep", "exit: 3", "--out", out, "--adopt-out"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("PASS inputs exit: 3\n");
     expect(r.stdout).toContain("FAIL inputs summary.txt: = kill_switch=0  (no such line; the artifact has: kill_switch=1)\n");

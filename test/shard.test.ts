@@ -169,7 +169,7 @@ describe("recon-proof replay --shard / merge (CLI, files)", () => {
 
   it("three shards of a generated scenario merge into the unsharded artifacts, byte for byte", () => {
     const dirs = shardDirs(3, "s");
-    for (const d of dirs) expect(readdirSync(d).sort()).toEqual(["groups.jsonl", "shard.json"]);
+    for (const d of dirs) expect(readdirSync(d).sort()).toEqual([".recon-proof", "groups.jsonl", "shard.json"]);
     const merged = runCli(["merge", "--out", join(work, "merged"), ...[...dirs].reverse()]);
     expect(merged.status, merged.stderr).toBe(whole.status);
     for (const name of ARTIFACTS) {
@@ -187,7 +187,7 @@ describe("recon-proof replay --shard / merge (CLI, files)", () => {
     const out = join(work, "loss-out");
     mkdirSync(out);
     writeFileSync(join(out, "summary.txt"), "previous\n");
-    const r = runCli(["merge", "--out", out, ...dirs]);
+    const r = runCli(["merge", "--out", out, "--adopt-out", ...dirs]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/daily loss cap 5000/);
     expect(readdirSync(out)).toEqual(["summary.txt"]);

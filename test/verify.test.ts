@@ -81,8 +81,8 @@ describe("verify catches tampering", () => {
     it(`${t.name}: both checkers exit 1 and name the criterion`, () => {
       const scenario = t.scenario ?? "healthy";
       const dir = join(tempDir(), scenario);
-      // --out is a link to the current set: copy the set itself, or the tamper would edit the clean one.
-      cpSync(clean[scenario]!, dir, { recursive: true, dereference: true });
+      // A copy of the set, so that the tamper leaves the clean one as it is.
+      cpSync(clean[scenario]!, dir, { recursive: true });
       const path = join(dir, t.file);
       const before = readFileSync(path, "utf8");
       const after = t.edit(before);

@@ -3,6 +3,7 @@
 // (exit 74), as each command's --help says; a raw "ENOENT: no such file or directory, open ..." or
 // an EISDIR at the first read is never what the user sees.
 
+import { interruptedWriteHint, noArtifactsFolder } from "./out-dir.js";
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { IoError } from "../domain/errors.js";
@@ -89,6 +90,15 @@ export function readFileInFolder(dir: string, name: string, what: string, fix: s
 /** The fix for an artifact missing from a folder. */
 export function writeArtifactsFirst(dir: string): string {
   return `write the artifacts with \`recon-proof replay --out ${dir}\` first`;
+}
+
+/**
+ * Fails unless `dir` is a folder of artifacts that can be listed; a folder missing because a write
+ * was interrupted mid-swap says where its complete set waits.
+ */
+export function checkArtifactsFolder(dir: string): void {
+  if (interruptedWriteHint(dir) !== "") throw noArtifactsFolder(dir);
+  checkInputFolder(dir, "artifacts folder");
 }
 
 /** Fails, with the message above, unless `path` is a folder that can be listed. */

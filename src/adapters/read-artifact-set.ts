@@ -3,10 +3,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACT_NAMES, type ArtifactName } from "../report/artifact-names.js";
-import { checkInputFolder, readInputFile } from "./input-files.js";
+import { checkArtifactsFolder, readInputFile } from "./input-files.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {
-  checkInputFolder(dir, "artifacts folder");
+  checkArtifactsFolder(dir);
   const out: Partial<Record<ArtifactName, string>> = {};
   for (const name of ARTIFACT_NAMES) {
     const path = join(dir, name);

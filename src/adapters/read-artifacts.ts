@@ -10,7 +10,7 @@ import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../report/
 import { evidence_line_chars_max } from "../report/html/limits.js";
 import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../report/html/model.js";
 import { evidenceWanted, parseEvidenceRef } from "../report/html/triage.js";
-import { checkInputFolder, readFileInFolder, writeArtifactsFirst } from "./input-files.js";
+import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "./input-files.js";
 import { fileBytes } from "./inputs.js";
 import { LineReader } from "./lines.js";
 
@@ -70,7 +70,7 @@ export function readLines(path: string, source: EvidenceSource, expected: { name
 
 /** Reads and parses DIR's artifacts. Throws IoError (missing/unreadable) or DataError (malformed). */
 export function readArtifactBundle(dir: string, options: ReadOptions = {}): ArtifactBundle {
-  checkInputFolder(dir, "artifacts folder");
+  checkArtifactsFolder(dir);
   const paths = options.paths ?? {};
   const [json, csv, summary] = REPORT_INPUTS.map((name) => readText(dir, name)) as [
     ReturnType<typeof readText>, ReturnType<typeof readText>, ReturnType<typeof readText>];

@@ -435,10 +435,10 @@ export async function runReplayInJobs(
   reading: JobsReading = JOBS_READING_DEFAULT,
 ): Promise<JobsResult> {
   const loaded = loadConfig(args.config);
-  checkOutDir(args.out);
+  checkOutDir(args.out, { adopt: args.adoptOut });
   const ownProgress = args.progress === undefined ? new Progress("replay", replayInputBytes(args), "bytes") : null;
   const progress = args.progress ?? ownProgress!;
-  const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
+  const writer = new ArtifactSetWriter(args.out, renderTradesHeader(), undefined, undefined, { adopt: args.adoptOut, command: "replay --jobs" });
   const trades = renderedTradeBatches(writer);
   const merged = new MergedReport<RenderedTrade>(loaded.config, (rows) => trades.add(rows));
   const run = runWorkers(args, loaded, jobs, workerUrl, flow, reading, (g) => merged.add(g), (b) => progress.update(b));

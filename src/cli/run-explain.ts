@@ -2,7 +2,7 @@
 // replay's own (sha256), replay them in-process up to the moment the item was raised, read the
 // input lines it rests on, and hand it all to the pure explanation (src/report/explain.ts).
 
-import { readFileInFolder, writeArtifactsFirst } from "../adapters/input-files.js";
+import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../adapters/input-files.js";
 import { type InputPaths, inputPath, readLines } from "../adapters/read-artifacts.js";
 import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
 import { replayToMoment, type Moment } from "../core/moment.js";
@@ -26,6 +26,7 @@ export interface ExplainArgs extends InputPaths {
 }
 
 function readReport(dir: string): { text: string; doc: ReportDoc } {
+  checkArtifactsFolder(dir);
   const text = readFileInFolder(dir, REPORT_JSON, "artifacts folder", writeArtifactsFirst(dir)).toString("utf8");
   return { text, doc: parseReportJsonText(text) };
 }

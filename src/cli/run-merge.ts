@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { readFileInFolder } from "../adapters/input-files.js";
 import { LineReader } from "../adapters/lines.js";
+import { interruptedWriteHint, noArtifactsFolder, type OutOptions } from "../adapters/out-dir.js";
 import { mergeShards } from "../core/combine.js";
 import type { EmitGroup } from "../core/emit.js";
 import type { Contradiction } from "../core/shard-tally.js";
@@ -77,6 +78,7 @@ interface Shard {
 }
 
 function readShard(dir: string): Shard {
+  if (interruptedWriteHint(dir) !== "") throw noArtifactsFolder(dir);
   const text = readFileInFolder(dir, SHARD_MANIFEST_NAME, "shard folder", "is it a folder written by `replay --shard`?").toString("utf8");
   return { dir, manifest: inShardFile(dir, SHARD_MANIFEST_NAME, () => parseShardManifest(text)), verified: false };
 }
@@ -203,9 +205,9 @@ function damageFirst(err: unknown, shards: readonly Shard[]): unknown {
   return err;
 }
 
-export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
+export function runMerge(dirs: readonly string[], out: string, options: OutOptions = {}): MergeOutcome {
   if (dirs.length === 0) throw new ConfigError("merge needs the shard folders: recon-proof merge --out DIR SHARD_DIR...");
-  checkOutDir(out);
+  checkOutDir(out, options);
   const shards = dirs.map(readShard);
   checkShardSet(shards);
   const order = [...shards].sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
@@ -214,7 +216,7 @@ export function runMerge(dirs: readonly string[], out: string): MergeOutcome {
 
   // Shards number their groups alike; the merged stream has about as many as the longest shard.
   const progress = new Progress("merge", Math.max(...shards.map((s) => s.manifest.groups)), "groups");
-  const writer = new ArtifactSetWriter(out, renderTradesHeader());
+  const writer = new ArtifactSetWriter(out, renderTradesHeader(), undefined, undefined, { ...options, command: "merge" });
   try {
     const trades = tradeRowBatches(writer);
     const report = mergeShards(config, order.map((s) => ({ state: s.manifest.state, evidence: s.manifest.evidence, groups: groupsOf(s) })),

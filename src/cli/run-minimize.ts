@@ -31,6 +31,8 @@ export interface MinimizeArgs {
   readonly config?: string | undefined;
   readonly keep: readonly string[];
   readonly out: string;
+  /** Write into an --out folder recon-proof did not write (--adopt-out). */
+  readonly adoptOut?: boolean | undefined;
   readonly note?: string | undefined;
   /** Worker threads (0: every replay in-process, on this thread). */
   readonly workers: number;
@@ -117,9 +119,9 @@ function provenExpect(files: Readonly<Record<string, string>>, predicate: Expect
 }
 
 /** Writes the four files into DIR together (or nothing changes). */
-function writeScenario(out: string, files: Readonly<Record<string, string>>): void {
+function writeScenario(out: string, files: Readonly<Record<string, string>>, adopt: boolean | undefined): void {
   const names = Object.values(SCENARIO_FILES);
-  const writer = new ArtifactSetWriter(out, "", { names, streamed: SCENARIO_FILES.journal });
+  const writer = new ArtifactSetWriter(out, "", { names, streamed: SCENARIO_FILES.journal }, undefined, { adopt, command: "minimize" });
   try {
     writer.appendStreamed(files[SCENARIO_FILES.journal]!);
     writer.commit(files);
@@ -133,11 +135,11 @@ export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> 
   assert(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= workers_max, "--workers is checked by parseWorkers");
   const predicate = parsePredicate(args.keep);
   const loaded = loadConfig(args.config);
-  checkOutDir(args.out);
   const inputs = [args.journal, args.broker, ...(args.config === undefined ? [] : [args.config])];
   if (inputs.some((f) => dirname(resolve(f)) === resolve(args.out))) {
     throw new ConfigError(`--out ${args.out} holds the incident's own inputs, which the scenario's files would replace: name another folder`);
   }
+  checkOutDir(args.out, { adopt: args.adoptOut });
   const configText = args.config === undefined ? "{}\n" : readFileSync(args.config, "utf8");
   const init: TrialInit = {
     configJson: JSON.parse(configText) as unknown, predicate: args.keep.join("\n"), names: SCENARIO_FILES,
@@ -167,7 +169,7 @@ export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> 
     replays, note: args.note ?? null,
   };
   const { expect, exitCode } = provenExpect(files, predicate, from);
-  writeScenario(args.out, { ...files, [SCENARIO_FILES.expect]: expect });
+  writeScenario(args.out, { ...files, [SCENARIO_FILES.expect]: expect }, args.adoptOut);
   return {
     kept: true, replays, exitCode, predicate: predicateLines(predicate),
     lines: { journal: { before: from.journal.lines, after: from.journal.kept }, broker: { before: from.broker.lines, after: from.broker.kept } },

@@ -41,6 +41,8 @@ export interface ReplayArgs {
   /** Input records whose cache changes go in one transaction (default CACHE_BATCH_DEFAULT; 1: write-through). */
   readonly cacheBatch?: number | undefined;
   readonly out: string;
+  /** Write into an --out folder recon-proof did not write (--adopt-out). */
+  readonly adoptOut?: boolean | undefined;
   /** Where progress goes (in bytes of both inputs); default a progress line of its own on stderr. */
   readonly progress?: ProgressSink | undefined;
 }
@@ -120,7 +122,7 @@ export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): 
 
 function openInputs(args: ReplayArgs, label: string): ReplayInputs {
   const loaded = loadConfig(args.config);
-  checkOutDir(args.out);
+  checkOutDir(args.out, { adopt: args.adoptOut });
   const journal = openJournal(args.journal, loaded.config);
   const broker = openBroker(args.broker, loaded.config);
   const ownProgress = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
@@ -155,7 +157,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
       ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
       store?.setRecordsPerTransaction(args.cacheBatch ?? CACHE_BATCH_DEFAULT);
     }
-    const writer = new ArtifactSetWriter(args.out, renderTradesHeader());
+    const writer = new ArtifactSetWriter(args.out, renderTradesHeader(), undefined, undefined, { adopt: args.adoptOut, command: "replay" });
     out = writer;
     const trades = tradeRowBatches(writer);
     const cache = store;
@@ -224,7 +226,8 @@ function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, Sh
   const { loaded, journal, broker, step } = inputs;
   let out: ArtifactSetWriter;
   try {
-    out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME });
+    out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME }, undefined,
+      { adopt: args.adoptOut, command: "replay --shard" });
   } catch (err) {
     closeInputs(inputs);
     throw err;

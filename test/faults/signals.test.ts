@@ -4,14 +4,12 @@
 // itself at an exact record (RECON_PROOF_TEST_FAULT), or by the test while the replay is stopped.
 
 import Database from "better-sqlite3";
-import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initCache } from "../../src/adapters/cache-store.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
 import { stopped } from "./helpers.js";
-import { CLI, readArtifacts, replayScenario, runCli, tempDir } from "../helpers/cli.js";
+import { besideOut, readArtifacts, replayScenario, runCli, startCli, tempDir } from "../helpers/cli.js";
 
 let scenario: string;
 beforeAll(() => {
@@ -34,36 +32,25 @@ function cacheRows(path: string): unknown {
 }
 
 /** An output folder holding a previous set, and a cache: what an interrupted replay must leave as is. */
-function previousState(): { out: string; cache: string; artifacts: Record<string, string>; sets: string[]; rows: unknown } {
+function previousState(): { out: string; cache: string; artifacts: Record<string, string>; rows: unknown } {
   const out = join(tempDir(), "out");
   expect(replayScenario("healthy", out).status).toBe(0);
   const cache = join(dirname(out), "cache.db");
   initCache(cache);
-  return { out, cache, artifacts: readArtifacts(out), sets: readdirSync(join(dirname(out), ".out.recon-proof")), rows: cacheRows(cache) };
+  return { out, cache, artifacts: readArtifacts(out), rows: cacheRows(cache) };
 }
 
 function leftAsItWas(before: ReturnType<typeof previousState>): void {
   expect(readArtifacts(before.out)).toEqual(before.artifacts);
-  expect(readdirSync(join(dirname(before.out), ".out.recon-proof"))).toEqual(before.sets); // no staged set left
+  expect(besideOut(before.out)).toEqual([]); // no staged set, no lock left
   expect(cacheRows(before.cache)).toEqual(before.rows);
-}
-
-interface Exit { code: number | null; signal: string | null; stdout: string; stderr: string }
-
-function start(args: string[], env: Record<string, string>): { pid: number; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-  return { pid: child.pid!, exit: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
 }
 
 describe("a signal during a replay (fault suite, item 15)", () => {
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     it(`${signal}: exit ${code}, a one-line message, --out and the cache as they were`, async () => {
       const before = previousState();
-      const r = await start(replayArgs(before.out, before.cache), { [FAULT_ENV]: `record@5000:${signal}` }).exit;
+      const r = await startCli(replayArgs(before.out, before.cache), { [FAULT_ENV]: `record@5000:${signal}` }).exit;
       expect([r.code, r.signal]).toEqual([code, null]);
       expect(r.stderr).toBe(`recon-proof: interrupted by ${signal}: the work in progress was discarded; its output folder and cache are as they were\n`);
       leftAsItWas(before);
@@ -72,7 +59,7 @@ describe("a signal during a replay (fault suite, item 15)", () => {
 
   it("with --json: the one JSON document on stdout says the exit code and why, as for any failure", async () => {
     const before = previousState();
-    const r = await start([...replayArgs(before.out, before.cache), "--json"], { [FAULT_ENV]: "record@5000:SIGTERM" }).exit;
+    const r = await startCli([...replayArgs(before.out, before.cache), "--json"], { [FAULT_ENV]: "record@5000:SIGTERM" }).exit;
     expect([r.code, r.signal]).toEqual([143, null]);
     const message = "interrupted by SIGTERM: the work in progress was discarded; its output folder and cache are as they were";
     expect(JSON.parse(r.stdout)).toEqual({ command: "replay", exit_code: 143, error: message });
@@ -82,7 +69,7 @@ describe("a signal during a replay (fault suite, item 15)", () => {
 
   it("a SIGINT from outside (the replay stopped at a record, signalled, continued): the same", async () => {
     const before = previousState();
-    const run = start(replayArgs(before.out, before.cache), { [FAULT_ENV]: "record@3000:stop" });
+    const run = startCli(replayArgs(before.out, before.cache), { [FAULT_ENV]: "record@3000:stop" });
     await stopped(run.pid);
     process.kill(run.pid, "SIGINT");
     process.kill(run.pid, "SIGCONT");
@@ -93,7 +80,7 @@ describe("a signal during a replay (fault suite, item 15)", () => {
 
   it("a signal that comes as the replay finishes: its exit code, and a message that the output is complete", async () => {
     const before = previousState();
-    const r = await start(replayArgs(before.out, before.cache), { [FAULT_ENV]: "cache-committed:SIGHUP" }).exit;
+    const r = await startCli(replayArgs(before.out, before.cache), { [FAULT_ENV]: "cache-committed:SIGHUP" }).exit;
     expect(r.code).toBe(129);
     expect(r.stderr).toContain("SIGHUP came as the work finished; its output is complete");
     expect(readArtifacts(before.out)["summary.txt"]).toContain("reconcile_summary");

@@ -31,7 +31,7 @@ describe("input that is not valid UTF-8 (fault suite, item 3)", () => {
     const out = join(dir, "out");
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "kept");
-    const r = runCli(["replay", "--journal", journal, "--broker", broker, "--out", out]);
+    const r = runCli(["replay", "--journal", journal, "--broker", broker, "--out", out, "--adopt-out"]);
     expect(r.status, r.stderr).toBe(65);
     // Before this was refused, both ids decoded to "C-\uFFFD" and the fill matched the decision.
     // The broker's line 2 is read first (event-time merge pulls the broker's next line after 06:59).

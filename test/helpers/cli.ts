@@ -1,9 +1,9 @@
 // Runs the built CLI (dist/, compiled by `pretest`) as a user would, in a child process.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,6 +27,18 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+export interface Exit { code: number | null; signal: string | null; stdout: string; stderr: string }
+
+/** Starts the CLI without waiting for it: its pid at once, and how it ended once it has. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): { pid: number; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  return { pid: child.pid!, exit: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
+}
+
 export function tempDir(prefix = "recon-proof-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -36,7 +48,7 @@ export function scenarioNames(): string[] {
 }
 
 /** Replays a bundled scenario as `proof` does (with a scratch copy of its cache.db, if it ships one). */
-export function replayScenario(name: string, out: string, env: Record<string, string> = {}): CliResult {
+export function replayScenario(name: string, out: string, env: Record<string, string> = {}, extra: readonly string[] = []): CliResult {
   const dir = join(SCENARIOS, name);
   const cacheArgs: string[] = [];
   if (existsSync(join(dir, "cache.db"))) {
@@ -45,13 +57,22 @@ export function replayScenario(name: string, out: string, env: Record<string, st
     cacheArgs.push("--cache", copy);
   }
   return runCli(["replay", "--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"),
-    "--config", join(dir, "config.json"), ...cacheArgs, "--out", out], env);
+    "--config", join(dir, "config.json"), ...cacheArgs, "--out", out, ...extra], env);
 }
 
 export const ARTIFACTS = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
 
 export function readArtifacts(dir: string): Record<string, string> {
   return Object.fromEntries(ARTIFACTS.map((n) => [n, readFileSync(join(dir, n), "utf8")]));
+}
+
+/**
+ * What lies beside an output folder that belongs to its writes (its lock, a staged set, the set
+ * waiting mid-swap, the previous one): nothing once a write is done or abandoned.
+ */
+export function besideOut(out: string): string[] {
+  const prefix = `.${basename(out)}.recon-proof`;
+  return readdirSync(dirname(out)).filter((name) => name.startsWith(prefix)).sort();
 }
 
 /** The exit code a scenario's expect.txt names (`exit: N`), default 0. */

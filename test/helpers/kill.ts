@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { FAULT_ENV, FAULT_POINTS, type FaultPoint } from "../../src/adapters/fault-points.js";
 import { initCache } from "../../src/adapters/cache-store.js";
+import { placeOf } from "../../src/adapters/out-dir.js";
 import { CLI, readArtifacts, runCli, tempDir } from "./cli.js";
 
 export interface Exit { code: number | null; signal: NodeJS.Signals | null; ms: number }
@@ -75,13 +76,22 @@ export function pendingLogIds(cache: string): { readonly named: Set<string>; rea
   return { named, sentAgain };
 }
 
+/** Where the set a kill left is: --out, or (killed between the two renames of the swap) the complete set beside it; null if none. */
+export function setAfterKill(out: string): string | null {
+  if (existsSync(out)) return out;
+  const ready = placeOf(out).ready;
+  return existsSync(ready) ? ready : null;
+}
+
 /**
  * What must hold after every kill: no order recorded as sent twice, and --out either never written
- * or holding the complete set an uninterrupted run writes (never a part, never a mix).
+ * or holding the complete set an uninterrupted run writes (never a part, never a mix); between the
+ * two renames of the swap, that complete set waits beside the missing --out.
  */
 export function checkAfterKill(cache: string, out: string, expected: Record<string, string>, what: string): void {
   expect(pendingLogIds(cache).sentAgain, `${what}: ids recorded as sent again`).toEqual([]);
-  if (existsSync(out)) expect(readArtifacts(out), `${what}: --out after the kill`).toEqual(expected);
+  const held = setAfterKill(out);
+  if (held !== null) expect(readArtifacts(held), `${what}: --out after the kill`).toEqual(expected);
 }
 
 /** A kill point: after an input record, or at a named point of the commit. */
@@ -128,10 +138,10 @@ export async function killChain(dir: string, baseline: Baseline, points: readonl
     const r = await runAndMaybeKill(replayArgs(dir, cache, out, extra), null, killSpec(p));
     const where = `${what}, killed at ${points.map(killSpec).join(" ")} (now ${killSpec(p)})`;
     expect(r.signal, `${where}: the kill did not land`).toBe("SIGKILL");
-    // Once a set is in --out, it never goes away again.
-    if (written) expect(existsSync(out), `${where}: --out is gone`).toBe(true);
+    // Once a set is in --out, it never goes away again (mid-swap it waits, complete, beside --out).
+    if (written) expect(setAfterKill(out), `${where}: --out is gone`).not.toBeNull();
     checkAfterKill(cache, out, baseline.artifacts, where);
-    written = existsSync(out);
+    written = setAfterKill(out) !== null;
   }
   const finished = await runAndMaybeKill(replayArgs(dir, cache, out, extra), null);
   expect(finished.code, what).toBe(baseline.code);

@@ -3,7 +3,7 @@
 
 import type { Command } from "commander";
 import { basename, resolve } from "node:path";
-import { readFileInFolder, writeArtifactsFirst } from "../../adapters/input-files.js";
+import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../../adapters/input-files.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
 import { writeExpect } from "../../report/expect-writer.js";
@@ -34,6 +34,7 @@ Example (a new proof scenario from a replay):
   recon-proof expect artifacts/healthy --out proofs-new/healthy/expect.txt
   recon-proof proof proofs-new/healthy`)
     .action((dir: string, opts: { out?: string }) => setExit(exitCodeOf(() => {
+      checkArtifactsFolder(dir);
       const artifact = (name: string) => readFileInFolder(dir, name, "artifacts folder", writeArtifactsFirst(dir)).toString("utf8");
       const text = writeExpect(basename(resolve(dir)), artifact(SUMMARY_TXT), artifact(METRICS_TXT));
       if (opts.out === undefined) process.stdout.write(text);

@@ -5,13 +5,15 @@ import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, printWarnings, reportFailure, type SetExit } from "../errors.js";
 import { plural } from "../../report/plural.js";
 import { runMerge } from "../run-merge.js";
+import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
 
 export function registerMerge(program: Command, setExit: SetExit): void {
   program
     .command("merge")
     .description("Combine the shard folders of a sharded replay (`replay --shard K/N`) into one artifact set, byte for byte the unsharded replay's.")
     .argument("<shard_dirs...>", "every shard folder of one sharded replay (all N of them, any order)")
-    .requiredOption("--out <dir>", "output folder for the four artifacts, swapped atomically as with `replay --out` (a symbolic link recon-proof did not make is refused, not followed)")
+    .requiredOption("--out <dir>", `output folder for the four artifacts, as with \`replay --out\`: ${OUT_FOLDER_RULES}`)
+    .option(...ADOPT_OUT_OPTION)
     .addHelpText("after", `
 Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
 owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them.
@@ -33,10 +35,10 @@ state. It cannot catch someone who rewrites the digests too; the report names th
 sha256, so the logs can be replayed unsharded and the bytes compared.
 ${exitCodesHelp([
     [EXIT.ok, "artifacts written, byte for byte the unsharded replay's; healthy"],
-    [EXIT.usage, "refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\nan --out that is a symbolic link recon-proof did not make, or a usage error"],
+    [EXIT.usage, `refused: a cross-symbol rule (kill switch, daily loss cap) could have changed the result,\n${OUT_USAGE_REFUSALS}, or a usage error`],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, "a shard's files are damaged or were changed after they were written (a field not as\n`replay --shard` writes it, a digest that does not match, an end state its groups contradict),\nthe folders are not all N shards of one replay of the same inputs and config, or\ncache_entries_max would have been exceeded; the message names the shard's file; nothing is written"],
-    [EXIT.ioError, EXIT_MEANING.io],
+    [EXIT.ioError, `${EXIT_MEANING.io} (${OUT_IO_REFUSALS})`],
   ])}
 
 Example (three shards of the healthy scenario, then the merge):
@@ -45,8 +47,8 @@ Example (three shards of the healthy scenario, then the merge):
       --config fixtures/scenarios/healthy/config.json --shard $k/3 --out shards/$k
   done
   recon-proof merge --out artifacts/merged shards/1 shards/2 shards/3`)
-    .action((dirs: string[], opts: { out: string }) => setExit(exitCodeOf(() => {
-      const { exitCode, report, warnings } = runMerge(dirs, opts.out);
+    .action((dirs: string[], opts: { out: string; adoptOut?: boolean }) => setExit(exitCodeOf(() => {
+      const { exitCode, report, warnings } = runMerge(dirs, opts.out, { adopt: opts.adoptOut });
       printWarnings(warnings);
       const t = report.totals;
       process.stderr.write(`recon-proof: merged ${plural(dirs.length, "shard")}: ${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +

@@ -9,6 +9,7 @@ import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
 import { parseWorkers } from "../minimize-pool.js";
 import { outputFor, runWithOutput } from "../output.js";
 import { runMinimize, SCENARIO_FILES } from "../run-minimize.js";
+import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
 
 interface MinimizeOpts {
   readonly journal: string;
@@ -16,6 +17,7 @@ interface MinimizeOpts {
   readonly config?: string;
   readonly keep: string[];
   readonly out: string;
+  readonly adoptOut?: boolean;
   readonly note?: string;
   readonly workers: string;
   readonly json?: boolean;
@@ -31,7 +33,8 @@ export function registerMinimize(program: Command, setExit: (code: number) => vo
     .requiredOption("--broker <file>", "the broker's event log of the incident")
     .option("--config <file>", "the config the incident was replayed with (copied into the scenario); all defaults when left out")
     .option("--keep <criterion>", "what must still hold, as a line of expect.txt (repeat it: every line must hold)", collect, [])
-    .requiredOption("--out <dir>", `the scenario folder to write (${Object.values(SCENARIO_FILES).join(", ")}); replaced atomically`)
+    .requiredOption("--out <dir>", `the scenario folder to write (${Object.values(SCENARIO_FILES).join(", ")}), ${OUT_FOLDER_RULES}`)
+    .option(...ADOPT_OUT_OPTION)
     .option("--note <text>", "a comment for expect.txt: where the incident came from (e.g. the gen seed)")
     .option("--workers <n>", "worker threads that replay candidates side by side (0: all on this thread)", "0")
     .option("--json", "print one JSON document on stdout (the lines before and after, replays); human lines on stderr")
@@ -59,9 +62,9 @@ the lines left and the replays tried.
 ${exitCodesHelp([
     [EXIT.ok, "the scenario is written"],
     [EXIT.proofFailed, "the inputs do not keep the predicate (each failing criterion is printed); nothing is written"],
-    [EXIT.usage, "usage or config error (a malformed --keep, an exit code a replay cannot have, a bad config)"],
+    [EXIT.usage, `usage or config error (a malformed --keep, an exit code a replay cannot have, a bad config),\nor ${OUT_USAGE_REFUSALS}`],
     [EXIT.dataError, EXIT_MEANING.badInput],
-    [EXIT.ioError, EXIT_MEANING.io],
+    [EXIT.ioError, `${EXIT_MEANING.io} (${OUT_IO_REFUSALS})`],
   ])}
 
 Example (a generated incident with a manual trade, down to the lines that make the orphan):
@@ -76,7 +79,7 @@ Example (a generated incident with a manual trade, down to the lines that make t
       setExit(await runWithOutput("minimize", out, async () => {
         const started = Date.now();
         const outcome = await runMinimize({
-          journal: opts.journal, broker: opts.broker, config: opts.config, keep: opts.keep, out: opts.out, note: opts.note,
+          journal: opts.journal, broker: opts.broker, config: opts.config, keep: opts.keep, out: opts.out, adoptOut: opts.adoptOut, note: opts.note,
           workers: parseWorkers(opts.workers),
         });
         if (!outcome.kept) {

@@ -9,6 +9,8 @@ import { basename, join } from "node:path";
 import { readFileInFolder } from "../../adapters/input-files.js";
 import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
+import { ADOPT_FLAG } from "../../adapters/out-dir.js";
+import { ADOPT_OUT_OPTION, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
 import { SUMMARY_TXT } from "../../report/artifact-names.js";
 import { verdictOf } from "../../report/job-summary.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
@@ -43,7 +45,7 @@ export interface ScenarioResult {
 }
 
 /** Replays one scenario into artifacts/<name>/ and checks it. Bad input counts as exit 65. */
-export async function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink): Promise<ScenarioResult> {
+export async function proveScenario(dir: string, artifactsRoot: string, progress?: ProgressSink, adoptOut?: boolean): Promise<ScenarioResult> {
   const name = basename(dir);
   const expect = parseExpect(readFileInFolder(dir, "expect.txt", "scenario folder", "a scenario folder holds journal.jsonl, broker.jsonl and expect.txt").toString("utf8"), `${name}/expect.txt`);
   const out = join(artifactsRoot, name);
@@ -51,7 +53,7 @@ export async function proveScenario(dir: string, artifactsRoot: string, progress
   let exitCode: number;
   try {
     const outcome = await runReplayInterruptibly({
-      ...scenarioInputs(dir), config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out, progress,
+      ...scenarioInputs(dir), config: existsSync(config) ? config : undefined, cache: scratchCopyOfCache(dir), out, adoptOut, progress,
     });
     printWarnings(outcome.warnings);
     exitCode = outcome.exitCode;
@@ -114,7 +116,8 @@ export function registerProof(program: Command, setExit: SetExit): void {
     .command("proof")
     .description("Replay each scenario folder (every folder under proofs/ when none is named) into artifacts/<name>/ and check its expect.txt.")
     .argument("[scenario_dir...]", "scenario folders holding journal.jsonl, broker.jsonl, expect.txt, and optionally config.json and cache.db")
-    .option("--artifacts <dir>", "where to write each scenario's artifacts", DEFAULT_ARTIFACTS_DIR)
+    .option("--artifacts <dir>", `where to write each scenario's artifacts: <dir>/<name>/, each an output folder as with \`replay --out\` (${ADOPT_FLAG} below)`, DEFAULT_ARTIFACTS_DIR)
+    .option(...ADOPT_OUT_OPTION)
     .option("--json", "print one JSON document on stdout (verdict, counts, every criterion); the PASS/FAIL lines go to stderr")
     .addHelpText("after", `${EXPECT_FORMAT}
 A scenario folder may also hold cache.db: the replay then runs with --cache on a scratch copy of it.
@@ -123,14 +126,14 @@ Prints one line per criterion, PASS|FAIL <scenario> <artifact>: <criterion>, the
 ${exitCodesHelp([
     [EXIT.ok, "every criterion of every scenario held"],
     [EXIT.proofFailed, "a criterion failed (its FAIL line says why and what the artifact held)"],
-    [EXIT.usage, "usage error: no scenario found, or a malformed expect.txt (file:line named)"],
-    [EXIT.ioError, EXIT_MEANING.io],
+    [EXIT.usage, `usage error: no scenario found, a malformed expect.txt (file:line named), or ${OUT_USAGE_REFUSALS}`],
+    [EXIT.ioError, `${EXIT_MEANING.io} (${OUT_IO_REFUSALS})`],
   ])}
 ${SIGNALS_HELP}
 
 Example:
   recon-proof proof proofs/healthy proofs/orphan-manual-trade`)
-    .action((dirs: string[], opts: { artifacts: string; json?: boolean }) => {
+    .action((dirs: string[], opts: { artifacts: string; adoptOut?: boolean; json?: boolean }) => {
       const out = outputFor(opts.json === true);
       setExit(withSignalsTrapped(() => runWithOutput("proof", out, async () => {
         const scenarios = scenarioDirs(dirs);
@@ -140,7 +143,7 @@ Example:
           const results: ScenarioResult[] = [];
           for (const [i, dir] of scenarios.entries()) {
             await yieldToSignals();
-            results.push(await proveScenario(dir, opts.artifacts, progress.from(done)));
+            results.push(await proveScenario(dir, opts.artifacts, progress.from(done), opts.adoptOut));
             done += sizes[i]!;
             progress.update(done);
           }

@@ -18,6 +18,7 @@ import {
 } from "../replay-jobs.js";
 import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../run-replay.js";
 import { SIGNALS_HELP, withSignalsTrapped } from "../signals.js";
+import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
 
 export function registerReplay(program: Command, setExit: SetExit): void {
   program
@@ -27,7 +28,8 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .requiredOption("--broker <file>", "the broker's event log (JSON Lines; formats: docs/formats.md, schemas/broker.schema.json)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
-    .requiredOption("--out <dir>", "output folder: a link to the current artifact set, swapped atomically (the complete old set or the complete new one, never a mix); your own files in it are kept. A symbolic link recon-proof did not make is refused (not followed); a read-only folder is refused")
+    .requiredOption("--out <dir>", `output folder of plain files, ${OUT_FOLDER_RULES}`)
+    .option(...ADOPT_OUT_OPTION)
     .option("--cache-batch <records>", `with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes, byte for byte). Default ${CACHE_BATCH_DEFAULT}; 1 puts every record's changes on disk before the next`)
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
@@ -60,10 +62,10 @@ Notes:
   - Recovery actions (cancels, flattens, closes) are staged in the report, never executed.
 ${exitCodesHelp([
     [EXIT.ok, "artifacts written; healthy (the kill switch is not engaged)"],
-    [EXIT.usage, `${EXIT_MEANING.usage}, or an --out that is a symbolic link recon-proof did not make`],
+    [EXIT.usage, `${EXIT_MEANING.usage}, or ${OUT_USAGE_REFUSALS}`],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, EXIT_MEANING.badInput],
-    [EXIT.ioError, "I/O or persistence error (an input or the output folder, a read-only --out, a --cache that belongs to\nother inputs or that another replay holds)"],
+    [EXIT.ioError, `I/O or persistence error (an input or the output folder, ${OUT_IO_REFUSALS},\na --cache that belongs to other inputs or that another replay holds)`],
   ])}
 ${SIGNALS_HELP}
 
@@ -71,7 +73,7 @@ Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
     .action((opts: {
-      journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; shard?: string; shardBy: string; jobs?: string;
+      journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; adoptOut?: boolean; shard?: string; shardBy: string; jobs?: string;
       jobsReading: JobsReading; json?: boolean;
     }) => {
       const out = outputFor(opts.json === true);

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
+import { withOutDirLock } from "../../adapters/out-dir.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { renderReportHtml } from "../../report/html/page.js";
 import { chart_points_max, table_rows_max, triage_cards_max } from "../../report/html/limits.js";
@@ -49,7 +50,7 @@ ${exitCodesHelp([
     [EXIT.ok, "report.html written"],
     [EXIT.usage, "usage error, or an input given is not the file the replay read (sha256 differs)"],
     [EXIT.dataError, "an artifact is malformed (the message names file:line and the field)"],
-    [EXIT.ioError, "DIR, an artifact or a given input is missing or unreadable, or report.html cannot be written"],
+    [EXIT.ioError, "DIR, an artifact or a given input is missing or unreadable, report.html cannot be written,\nor another recon-proof is writing DIR"],
   ])}
 
 Example:
@@ -63,12 +64,15 @@ Example:
       const progress: { line: Progress | null } = { line: null };
       let verdict: string;
       try {
-        const bundle = readArtifactBundle(dir, {
-          paths: { inputs: opts.inputs, journal: opts.journal, broker: opts.broker },
-          progress: (total) => (progress.line = new Progress("report", total, "bytes")),
+        // As DIR's owner: a replay cannot swap DIR while the page is written into it.
+        verdict = withOutDirLock(dir, "report", () => {
+          const bundle = readArtifactBundle(dir, {
+            paths: { inputs: opts.inputs, journal: opts.journal, broker: opts.broker },
+            progress: (total) => (progress.line = new Progress("report", total, "bytes")),
+          });
+          writeTextAtomically(target, renderReportHtml(bundle));
+          return bundle.doc.verdict;
         });
-        writeTextAtomically(target, renderReportHtml(bundle));
-        verdict = bundle.doc.verdict;
       } finally {
         progress.line?.done();
       }
