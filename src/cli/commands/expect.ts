@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { basename, join, resolve } from "node:path";
 import { readTextFile } from "../../adapters/read-artifact-set.js";
+import { printToStdout } from "../../adapters/stdout.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
 import { writeExpect } from "../../report/expect-writer.js";
@@ -36,7 +37,7 @@ Example (a new proof scenario from a replay):
     .action((dir: string, opts: { out?: string }) => setExit(exitCodeOf(() => {
       const text = writeExpect(basename(resolve(dir)),
         readTextFile(join(dir, SUMMARY_TXT), `${SUMMARY_TXT} in ${dir}`), readTextFile(join(dir, METRICS_TXT), `${METRICS_TXT} in ${dir}`));
-      if (opts.out === undefined) process.stdout.write(text);
+      if (opts.out === undefined) printToStdout(text);
       else {
         writeTextAtomically(opts.out, text);
         process.stderr.write(`recon-proof: wrote ${opts.out}\n`);

@@ -61,7 +61,7 @@ ${exitCodesHelp([
     [EXIT.usage, `${EXIT_MEANING.usage}, or an --out that is a symbolic link recon-proof did not make`],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, EXIT_MEANING.badInput],
-    [EXIT.ioError, "I/O or persistence error (an input or the output folder, a read-only --out, a --cache that belongs to\nother inputs or that another replay holds)"],
+    [EXIT.ioError, "I/O or persistence error (an input or the output folder, a read-only --out, a --cache that belongs to\nother inputs, that another replay holds, that cannot be written, or that another process holds SQLite's\nlock on past sqlite_busy_wait_ms; a full disk)"],
   ])}
 ${SIGNALS_HELP}
 
