@@ -231,6 +231,7 @@ describe("order-id cache, model-based (fast-check commands against a Map, with r
     for (const suffix of ["-wal", "-shm"]) {
       try { copyFileSync(path + suffix, copy + suffix); } catch { /* no WAL file yet */ }
     }
+    first.store!.close(); // the process is gone: its claim in the copy is a dead holder's
     const again = SqliteCacheStore.open(copy, "same-run");
     expect(again.resuming).toBe(true);
     const replayed = new OrderIdCache(again.entries, 10);

@@ -17,9 +17,17 @@
 //                          size while the run is under way. (Schema 2 wrote one row per entry,
 //                          idx counting them: its bodies are one line each, read the same way.)
 //
-// One replay at a time: the connection holds SQLite's lock for as long as the replay runs
-// (locking_mode EXCLUSIVE), so a second replay on the same file is told so and touches nothing;
-// the operating system releases the lock when a process dies.
+// One replay at a time: a replay claims the file by writing itself in as its holder (meta `holder`:
+// process id, host, the process's start time and a token for this open), in one IMMEDIATE
+// transaction, so of two replays started at the same instant exactly one claims it (SQLite lets one
+// writer at a time begin; the other waits for that short transaction and then finds the holder).
+// The claim is released when the replay commits or aborts. A holder that died (killed, the machine
+// restarted) leaves its row: a process that is gone, or whose id now names a process started at
+// another time, holds nothing, and its claim is taken over. (Not SQLite's EXCLUSIVE locking mode:
+// taking that lock is two steps, and two replays that each took the first step would both fail the
+// second, each refused and neither running; any reader holding the file would refuse a replay too.)
+// Readers (`cache dump`) are never blocked: the file is in WAL mode, and a reader sees the last
+// committed transaction.
 //
 // A replay never edits `entries` while it runs; it appends its changes to `ops`. When it finishes,
 // one transaction folds them into `entries` and marks the run complete. That split is what makes a
@@ -29,14 +37,18 @@
 // new engine start: it first folds any interrupted run's changes (they were acknowledged writes).
 
 import Database from "better-sqlite3";
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, linkSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
 import type { CacheEntry, CacheOp, CacheStatus } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import type { Side } from "../domain/records.js";
+import { faultPoint } from "./fault-points.js";
+import { openReadOnly, sqliteBusyWaitMs, sqliteIoReason } from "./sqlite-files.js";
+import { ioReason } from "./write-lines.js";
 
 export const CACHE_SCHEMA_VERSION = "3";
 
@@ -139,47 +151,163 @@ export interface CacheOpenResult {
   readonly rerun: boolean;
 }
 
-/** Creates an empty cache file. Refuses to overwrite one. */
-export function initCache(path: string): void {
-  if (existsSync(path)) throw new ConfigError(`a file already exists at ${path}; a cache is never overwritten`);
-  try {
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.exec(SCHEMA);
-    db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?)")
-      .run("schema_version", CACHE_SCHEMA_VERSION, "entries_checksum", entriesChecksum([]), "last_run", "", "base_checksum", entriesChecksum([]));
-    db.close();
-  } catch (err) {
-    throw new IoError(`cannot create cache ${path}: ${(err as Error).message}`);
-  }
+/** Removes a file SQLite was building and the files it keeps beside it. */
+function removeDatabaseFiles(path: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
 }
 
-/** Another process holds SQLite's lock on the file. */
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+/** Puts a finished file at `path` unless something is there already (a hard link cannot replace one). */
+function placeWithoutReplacing(tmp: string, path: string): void {
+  try {
+    linkSync(tmp, path);
+    rmSync(tmp);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === "EEXIST") throw new IoError(`a file already exists at ${path}; a cache is never overwritten`);
+    // A file system without hard links: a rename, after the check above.
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw err;
+    if (existsSync(path)) throw new IoError(`a file already exists at ${path}; a cache is never overwritten`);
+    renameSync(tmp, path);
+  }
 }
 
 /**
- * Takes the file's lock for this connection until it closes (one replay at a time). Throws
- * IoError when another process holds it; other errors (not a database, ...) are for the caller.
+ * Creates an empty cache file. Refuses to overwrite one. The file is built under a temporary name
+ * beside it and put in place only when complete, so a full disk leaves nothing (no empty file
+ * that a later `cache init` would refuse to replace).
  */
-function lockForThisReplay(db: Database.Database, path: string): void {
+export function initCache(path: string): void {
+  if (existsSync(path)) throw new IoError(`a file already exists at ${path}; a cache is never overwritten`);
+  const tmp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    db.pragma("locking_mode = EXCLUSIVE");
-    db.exec("BEGIN EXCLUSIVE");
-    db.exec("COMMIT");
+    const db = new Database(tmp);
+    try {
+      db.pragma("journal_mode = WAL");
+      db.exec(SCHEMA);
+      db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?)")
+        .run("schema_version", CACHE_SCHEMA_VERSION, "entries_checksum", entriesChecksum([]), "last_run", "", "base_checksum", entriesChecksum([]));
+    } finally {
+      db.close(); // folds the WAL into the file and removes it: the file alone is the cache
+    }
+    placeWithoutReplacing(tmp, path);
   } catch (err) {
-    if (!isBusy(err)) throw err;
-    db.close();
-    throw new IoError(`another replay holds the order-id cache ${basename(path)}: wait for it to finish (nothing was written, the cache is untouched)`);
+    removeDatabaseFiles(tmp);
+    if (err instanceof IoError) throw err;
+    throw new IoError(`cannot create cache ${path}: ${sqliteIoReason(err, tmp) ?? ioReason(err)}; nothing was created`);
   }
+}
+
+// ------------------------------------------------------------------ one replay at a time
+
+const HOLDER_KEY = "holder";
+
+/** The replay that holds a cache: its process, and a token for this one open of the file. */
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  /** When the process started (Linux: clock ticks since boot), so that a reused process id is told apart; null where unknown. */
+  readonly started: string | null;
+  readonly token: string;
+}
+
+/** Tokens of the caches this process holds open: a store closed without releasing is a holder that died. */
+const heldHere = new Set<string>();
+
+function processStarted(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[0] is the state (field 3); a zombie has ended. fields[19] is starttime (field 22).
+    return fields[0] === "Z" ? "ended" : fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function holderAlive(h: Holder): boolean {
+  if (h.host !== hostname()) return true; // another machine's processes cannot be seen from here
+  if (h.pid === process.pid) return heldHere.has(h.token);
+  try {
+    process.kill(h.pid, 0);
+  } catch (err) {
+    return (err as { code?: unknown }).code !== "ESRCH"; // EPERM: alive, another user's
+  }
+  const started = processStarted(h.pid);
+  return started === null || h.started === null || started === h.started;
+}
+
+function parseHolder(text: string | undefined): Holder | null {
+  if (text === undefined || text === "") return null;
+  try {
+    const h = JSON.parse(text) as Holder;
+    return typeof h.pid === "number" && typeof h.host === "string" && typeof h.token === "string" ? h : null;
+  } catch {
+    return null; // not a claim this build wrote: nobody holds the file through it
+  }
+}
+
+const holderWords = (h: Holder): string => `pid ${h.pid}${h.host === hostname() ? "" : ` on ${h.host}`}`;
+
+/** This replay's claim on a cache, and the row it replaced (a dead holder's), put back if the load fails. */
+interface Claim {
+  readonly text: string;
+  readonly token: string;
+  readonly replaced: string | undefined;
+}
+
+/**
+ * Claims the cache for this replay, in one transaction (see the top of this file), after `check`
+ * ran inside it: a live holder is an IoError, and a file `check` rejects is left as it was, byte for
+ * byte (the transaction wrote nothing). Returns what `check` returned and the claim.
+ */
+function claimCache<T>(db: Database.Database, path: string, check: () => T): { checked: T; claim: Claim } {
+  const me: Holder = { pid: process.pid, host: hostname(), started: processStarted(process.pid), token: randomUUID() };
+  const text = JSON.stringify(me);
+  const result = db.transaction(() => {
+    const replaced = metaValue(db, HOLDER_KEY);
+    const held = parseHolder(replaced);
+    if (held !== null && holderAlive(held)) {
+      throw new IoError(`another replay holds the order-id cache ${path} (${holderWords(held)}): wait for it to finish (nothing was written, the cache is untouched)`);
+    }
+    const checked = check();
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(HOLDER_KEY, text);
+    return { checked, claim: { text, token: me.token, replaced } };
+  }).immediate();
+  heldHere.add(me.token);
+  return result;
+}
+
+/** The statements that remove this replay's claim (inside the caller's transaction). */
+function releaseClaim(db: Database.Database, claim: Claim, restore = false): void {
+  if (restore && claim.replaced !== undefined) db.prepare("UPDATE meta SET value = ? WHERE key = ?").run(claim.replaced, HOLDER_KEY);
+  else db.prepare("DELETE FROM meta WHERE key = ? AND value = ?").run(HOLDER_KEY, claim.text);
+  heldHere.delete(claim.token);
+}
+
+/** The process id of the live replay holding the cache, or null. */
+function liveHolderPid(db: Database.Database): number | null {
+  const held = parseHolder(metaValue(db, HOLDER_KEY));
+  return held !== null && holderAlive(held) ? held.pid : null;
 }
 
 const metaValue = (db: Database.Database, key: string): string | undefined =>
   (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value?: string } | undefined)?.value;
 
 interface RunRow { run_key: string; state: string; changes: number }
+
+/**
+ * What a file must pass before a replay writes anything to it (run inside the claim's transaction,
+ * so a rejected file is left exactly as it was); returns its schema version.
+ */
+function checkCacheFile(db: Database.Database): string {
+  const check = db.pragma("quick_check", { simple: true });
+  if (check !== "ok") throw new Error(`SQLite integrity check: ${String(check)}`);
+  const version = metaValue(db, "schema_version");
+  if (version !== CACHE_SCHEMA_VERSION && version !== "2" && version !== "1") throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
+  readEntries(db, "entries", "entries_checksum");
+  if (version !== "1") checkPendingLog(db); // a bad log is kept for Ops
+  return version;
+}
 
 /** The log must be one the replays wrote: anything else is a cache failure, and nothing is deleted. */
 function checkPendingLog(db: Database.Database): void {
@@ -272,6 +400,8 @@ export class SqliteCacheStore {
     /** Changes the interrupted run had already written, by the last input record of their batch. */
     private readonly logged: ReadonlyMap<number, readonly string[]>,
     private readonly lastLoggedSeq: number,
+    /** This replay's claim on the file (meta `holder`), removed when it commits or aborts. */
+    private readonly claim: Claim,
   ) {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
     const countChanges = db.prepare("UPDATE runs SET changes = changes + ? WHERE run_key = ?");
@@ -286,62 +416,69 @@ export class SqliteCacheStore {
 
   /**
    * Opens the cache for a replay identified by `runKey`. Load problems are returned, never thrown
-   * (the replay then runs with the kill switch engaged); another replay holding the cache is an
-   * IoError (nothing runs).
+   * (the replay then runs with the kill switch engaged); another replay holding the cache, or
+   * SQLite's lock held past sqlite_busy_wait_ms, is an IoError (nothing runs).
    */
   static open(path: string, runKey: string): CacheOpenResult {
     const failed = (failure: string): CacheOpenResult => ({ store: null, entries: [], failure, resuming: false, rerun: false });
     // File names only: the failure is written into the artifacts, which never hold a path.
     if (!existsSync(path)) return failed(`cache file ${basename(path)} missing (create one with: recon-proof cache init)`);
+    const timeout = sqliteBusyWaitMs();
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: true, timeout: 0 });
+      db = new Database(resolve(path), { fileMustExist: true, timeout });
     } catch (err) {
       return failed(`cache unreadable: ${(err as Error).message}`);
     }
+    let claim: Claim | null = null;
     try {
-      lockForThisReplay(db, path);
-      const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new Error(`SQLite integrity check: ${String(check)}`);
-      const version = metaValue(db, "schema_version");
-      if (version !== CACHE_SCHEMA_VERSION && version !== "2" && version !== "1") throw new Error(`schema version ${version ?? "missing"}, expected ${CACHE_SCHEMA_VERSION}`);
-      readEntries(db, "entries", "entries_checksum");
-      if (version !== "1") checkPendingLog(db); // before anything is written: a bad log is kept for Ops
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
-      if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
-      // Schema 3 is written only once the file has passed every check below: a file this build
-      // rejects stays readable by the build that wrote it.
-      const upgradeTo3 = () => {
-        if (version !== CACHE_SCHEMA_VERSION) db.exec(UPGRADE_TO_3);
-      };
-
-      const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
-      if (mine?.state === "complete" && metaValue(db, "last_run") === runKey) {
-        const base = readEntries(db, "base_entries", "base_checksum");
-        upgradeTo3();
-        return { store: new SqliteCacheStore(db, runKey, "rerun", new Map(), -1), entries: base, failure: null, resuming: false, rerun: true };
-      }
-      const interrupted = db.prepare("SELECT run_key FROM runs WHERE state = 'running' AND run_key <> ?").all(runKey) as { run_key: string }[];
-      for (const r of interrupted) foldRun(db, r.run_key, "abandoned");
-      const resuming = mine?.state === "running";
-      if (!resuming) db.prepare("INSERT OR REPLACE INTO runs (run_key, state, changes) VALUES (?, 'running', 0)").run(runKey);
-      const logged = new Map<number, string[]>();
-      let lastLoggedSeq = -1;
-      for (const op of db.prepare("SELECT seq, body FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
-        const list = logged.get(op.seq) ?? [];
-        list.push(...changesOf(op.body));
-        logged.set(op.seq, list);
-        lastLoggedSeq = op.seq;
-      }
-      const entries = readEntries(db, "entries", "entries_checksum");
-      upgradeTo3();
-      return { store: new SqliteCacheStore(db, runKey, resuming ? "resume" : "write", logged, lastLoggedSeq), entries, failure: null, resuming, rerun: false };
+      faultPoint("cache-claim");
+      const claimed = claimCache(db, path, () => checkCacheFile(db));
+      claim = claimed.claim;
+      return SqliteCacheStore.load(db, runKey, claimed.checked, claim);
     } catch (err) {
-      if (err instanceof IoError) throw err;
+      if (claim !== null) releaseQuietly(db, claim);
       db.close();
+      if (err instanceof IoError) throw err;
+      // Locked past the wait, read-only, a failing disk: the replay cannot keep its cache, and runs not at all.
+      const io = sqliteIoReason(err, path);
+      if (io !== null) throw new IoError(`cannot use the order-id cache ${path}: ${io} (nothing was written, the cache is untouched)`);
       return failed(`cache rejected: ${(err as Error).message}`);
     }
+  }
+
+  /** Loads the claimed, checked file's entries (throws what makes it a rejected cache). */
+  private static load(db: Database.Database, runKey: string, version: string, claim: Claim): CacheOpenResult {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
+    if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
+    // Schema 3 is written only once the file has passed every check below: a file this build
+    // rejects stays readable by the build that wrote it.
+    const upgradeTo3 = () => {
+      if (version !== CACHE_SCHEMA_VERSION) db.exec(UPGRADE_TO_3);
+    };
+
+    const mine = db.prepare("SELECT state FROM runs WHERE run_key = ?").get(runKey) as { state: string } | undefined;
+    if (mine?.state === "complete" && metaValue(db, "last_run") === runKey) {
+      const base = readEntries(db, "base_entries", "base_checksum");
+      upgradeTo3();
+      return { store: new SqliteCacheStore(db, runKey, "rerun", new Map(), -1, claim), entries: base, failure: null, resuming: false, rerun: true };
+    }
+    const interrupted = db.prepare("SELECT run_key FROM runs WHERE state = 'running' AND run_key <> ?").all(runKey) as { run_key: string }[];
+    for (const r of interrupted) foldRun(db, r.run_key, "abandoned");
+    const resuming = mine?.state === "running";
+    if (!resuming) db.prepare("INSERT OR REPLACE INTO runs (run_key, state, changes) VALUES (?, 'running', 0)").run(runKey);
+    const logged = new Map<number, string[]>();
+    let lastLoggedSeq = -1;
+    for (const op of db.prepare("SELECT seq, body FROM ops WHERE run_key = ? ORDER BY seq, idx").all(runKey) as OpRow[]) {
+      const list = logged.get(op.seq) ?? [];
+      list.push(...changesOf(op.body));
+      logged.set(op.seq, list);
+      lastLoggedSeq = op.seq;
+    }
+    const entries = readEntries(db, "entries", "entries_checksum");
+    upgradeTo3();
+    return { store: new SqliteCacheStore(db, runKey, resuming ? "resume" : "write", logged, lastLoggedSeq, claim), entries, failure: null, resuming, rerun: false };
   }
 
   /**
@@ -411,6 +548,7 @@ export class SqliteCacheStore {
         if (checksum !== metaValue(this.db, "entries_checksum")) {
           throw new IoError("the replay run again ended with other entries than the completed run left: the cache does not belong to these inputs");
         }
+        this.db.transaction(() => releaseClaim(this.db, this.claim))();
         return;
       }
       // Changes not yet written need not be: the final entries below are their fold.
@@ -429,6 +567,7 @@ export class SqliteCacheStore {
         this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
         this.db.prepare("UPDATE runs SET state = 'complete', changes = 0 WHERE run_key = ?").run(this.runKey);
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('entries_checksum', ?)").run(checksum);
+        releaseClaim(this.db, this.claim);
       })();
     } catch (err) {
       if (err instanceof IoError) throw err;
@@ -440,9 +579,11 @@ export class SqliteCacheStore {
 
   /**
    * Closes the file and writes nothing more: what a killed process leaves (its changes so far are
-   * logged, and the next replay with the same inputs resumes them); the lock goes with it.
+   * logged, and the next replay with the same inputs resumes them). Its claim stays in the file, as
+   * a dead holder's does, and is taken over by the next replay.
    */
   close(): void {
+    heldHere.delete(this.claim.token);
     this.db.close();
   }
 
@@ -453,15 +594,18 @@ export class SqliteCacheStore {
    */
   abort(): void {
     try {
-      if (this.mode !== "rerun") {
-        this.db.transaction(() => {
+      this.db.transaction(() => {
+        if (this.mode !== "rerun") {
           this.db.prepare("DELETE FROM ops WHERE run_key = ?").run(this.runKey);
           this.db.prepare("DELETE FROM meta WHERE key = ?").run(batchKey(this.runKey));
           this.db.prepare("DELETE FROM runs WHERE run_key = ?").run(this.runKey);
-        })();
-      }
+        }
+        releaseClaim(this.db, this.claim);
+      })();
     } catch {
-      // Left logged, as said above; the error that stopped the replay is the one reported.
+      // Left logged, and the claim left as a dead holder's, as said above; the error that stopped
+      // the replay is the one reported.
+      heldHere.delete(this.claim.token);
     } finally {
       try {
         this.db.close();
@@ -497,15 +641,33 @@ function foldRun(db: Database.Database, runKey: string, state: "complete" | "aba
   })();
 }
 
-/** The cache as JSON for Ops (`recon-proof cache dump`): entries, runs, pending changes, integrity. */
+/**
+ * Undoes this replay's claim when the load failed, putting back the row it replaced (the file is
+ * left as it was); when even that fails, the claim is left as a dead holder's.
+ */
+function releaseQuietly(db: Database.Database, claim: Claim): void {
+  try {
+    db.transaction(() => releaseClaim(db, claim, true))();
+  } catch {
+    heldHere.delete(claim.token);
+  }
+}
+
+/**
+ * The cache as JSON for Ops (`recon-proof cache dump`): entries, runs, pending changes, integrity,
+ * and the replay holding it, if one is running. It does not wait for that replay: it reads the
+ * last committed transaction. A cache in a read-only folder is read all the same (sqlite-files.ts).
+ */
 export function dumpCache(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new IoError(`no cache at ${path}`);
-  let db: Database.Database;
+  let opened: ReturnType<typeof openReadOnly>;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 0 });
+    opened = openReadOnly(path);
   } catch (err) {
-    throw new IoError(`cannot open cache ${path}: ${(err as Error).message}`);
+    if (err instanceof IoError || err instanceof ConfigError) throw err;
+    throw new IoError(`cannot open cache ${path}: ${sqliteIoReason(err, path) ?? (err as Error).message}`);
   }
+  const db = opened.db;
   try {
     const rows = (db.prepare("SELECT * FROM entries ORDER BY client_order_id").all() as EntryRow[]);
     const meta = Object.fromEntries((db.prepare("SELECT key, value FROM meta ORDER BY key").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
@@ -517,11 +679,11 @@ export function dumpCache(path: string): Record<string, unknown> {
       last_completed_run: meta["last_run"] || null,
       // Changes, not rows: a row holds a batch, one line per change.
       pending_changes: (db.prepare("SELECT COALESCE(SUM(LENGTH(body) - LENGTH(REPLACE(body, char(10), '')) + 1), 0) AS n FROM ops").get() as { n: number }).n,
+      held_by_pid: liveHolderPid(db),
     };
   } catch (err) {
-    if (isBusy(err)) throw new IoError(`cannot read cache ${path}: a replay holds it; try again when it has finished`);
-    throw new IoError(`cannot read cache ${path}: ${(err as Error).message}`);
+    throw new IoError(`cannot read cache ${path}: ${sqliteIoReason(err, path) ?? (err as Error).message}`);
   } finally {
-    db.close();
+    opened.close();
   }
 }

@@ -12,10 +12,16 @@
 //          commit-swapped    the new set is in place, the previous one not yet cleaned up
 //          commit-done       the artifact commit is finished (the cache is not yet committed)
 //          cache-committed   the order-id cache is committed, the process has not exited
+//          cache-claim       a replay is about to claim the order-id cache (with stop: two replays
+//                            continued together claim it at the same instant)
+//          write@N           a full or failing disk: after N bytes (0 and up) written through the
+//                            checked writes (artifacts, written files, stdout to a file), a write
+//                            writes what is left of N, then fails with the action's error
 // action:  kill              SIGKILL this process (nothing after the point runs)
 //          stop              SIGSTOP this process (the test continues it with SIGCONT)
 //          SIGINT|SIGTERM|SIGHUP   send this process that signal
 //          fail              throw an I/O error there
+//          ENOSPC|EIO        (write@N only) the error the failing write gets
 //
 // Unset (always, outside tests) it costs one comparison per record. Documented in README "Tests".
 
@@ -23,36 +29,40 @@ import { IoError } from "../domain/errors.js";
 
 export const FAULT_ENV = "RECON_PROOF_TEST_FAULT";
 
-export const FAULT_POINTS = ["commit-written", "commit-swapping", "commit-swapped", "commit-done", "cache-committed"] as const;
+export const FAULT_POINTS = ["commit-written", "commit-swapping", "commit-swapped", "commit-done", "cache-committed", "cache-claim"] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 const ACTIONS = ["kill", "stop", "SIGINT", "SIGTERM", "SIGHUP", "fail"] as const;
 type Action = (typeof ACTIONS)[number];
+const WRITE_ERRORS = { ENOSPC: { errno: -28, text: "no space left on device" }, EIO: { errno: -5, text: "i/o error" } } as const;
+type WriteError = keyof typeof WRITE_ERRORS;
 
 interface Fault {
-  readonly point: FaultPoint | "record";
-  readonly record: number;
-  readonly action: Action;
+  readonly point: FaultPoint | "record" | "write";
+  /** The record (record@N) or the bytes (write@N). */
+  readonly at: number;
+  readonly action: Action | WriteError;
 }
 
-function parseFaults(spec: string | undefined): Fault[] {
-  if (spec === undefined || spec === "") return [];
-  return spec.split(",").map((item) => {
-    const m = /^(?:record@([1-9]\d*)|([a-z-]+)):([A-Za-z]+)$/.exec(item.trim());
-    const action = m?.[3] as Action | undefined;
-    const point = m?.[2] as FaultPoint | undefined;
-    if (m === null || !ACTIONS.includes(action!) || (point !== undefined && !FAULT_POINTS.includes(point))) {
-      throw new Error(`${FAULT_ENV}: cannot read "${item}" (see src/adapters/fault-points.ts)`);
-    }
-    return { point: point ?? "record", record: m[1] === undefined ? 0 : Number(m[1]), action: action! };
-  });
+function parseFault(item: string): Fault {
+  const m = /^(?:(record|write)@(\d+)|([a-z-]+)):([A-Za-z]+)$/.exec(item.trim());
+  const point = (m?.[1] ?? m?.[3]) as Fault["point"] | undefined;
+  const at = Number(m?.[2] ?? 0);
+  const action = m?.[4] as Fault["action"] | undefined;
+  const ok = point === "write" ? action! in WRITE_ERRORS
+    : ACTIONS.includes(action as Action) && (point === "record" ? at >= 1 : FAULT_POINTS.includes(point as FaultPoint));
+  if (m === null || !ok) throw new Error(`${FAULT_ENV}: cannot read "${item}" (see src/adapters/fault-points.ts)`);
+  return { point: point!, at, action: action! };
 }
 
-const faults = parseFaults(process.env[FAULT_ENV]);
-const recordFaults = new Set(faults.filter((f) => f.point === "record").map((f) => f.record));
+const faults = process.env[FAULT_ENV] === undefined || process.env[FAULT_ENV] === "" ? [] : process.env[FAULT_ENV].split(",").map(parseFault);
+const recordFaults = new Set(faults.filter((f) => f.point === "record").map((f) => f.at));
+const diskFault = faults.find((f) => f.point === "write") ?? null;
+/** Bytes the checked writes may still write before the injected disk fault. */
+let diskRoom = diskFault?.at ?? Infinity;
 
 function act(fault: Fault): void {
-  const where = fault.point === "record" ? `record@${fault.record}` : fault.point;
+  const where = fault.point === "record" ? `record@${fault.at}` : fault.point;
   switch (fault.action) {
     case "kill":
       process.kill(process.pid, "SIGKILL");
@@ -62,6 +72,9 @@ function act(fault: Fault): void {
       break;
     case "fail":
       throw new IoError(`injected fault at ${where} (${FAULT_ENV})`);
+    case "ENOSPC":
+    case "EIO":
+      break; // a disk fault acts in writeRoom, not at a point
     default:
       process.kill(process.pid, fault.action);
   }
@@ -76,5 +89,21 @@ export function faultPoint(point: FaultPoint): void {
 /** Acts on a fault set for input record `record` (1-based), if any. */
 export function faultAfterRecord(record: number): void {
   if (recordFaults.size === 0 || !recordFaults.has(record)) return;
-  for (const f of faults) if (f.point === "record" && f.record === record) act(f);
+  for (const f of faults) if (f.point === "record" && f.at === record) act(f);
+}
+
+/**
+ * How many of `length` bytes the next checked write may write: all of them, unless a disk fault is
+ * injected (write@N), which lets the writes fill its N bytes and then fails each further write
+ * with its error, as a disk that fills up does (a short write, then ENOSPC).
+ */
+export function writeRoom(length: number): number {
+  if (diskFault === null) return length;
+  if (diskRoom === 0 && length > 0) {
+    const code = diskFault.action as WriteError;
+    throw Object.assign(new Error(`${code}: ${WRITE_ERRORS[code].text}, write`), { code, errno: WRITE_ERRORS[code].errno, syscall: "write" });
+  }
+  const n = Math.min(length, diskRoom);
+  diskRoom -= n;
+  return n;
 }

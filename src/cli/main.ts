@@ -4,9 +4,10 @@
 
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { flushStdout, watchStdout } from "../adapters/stdout.js";
 import { EXIT } from "./exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, type SetExit } from "./errors.js";
-import { writeJson } from "./output.js";
+import { writeJsonUnlessStdoutFailed } from "./output.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
@@ -59,7 +60,7 @@ Example:
 
 /** Commander's own refusals (a missing option, an unknown command): exit 2, and a JSON document under --json. */
 function usageError(err: CommanderError, argv: readonly string[]): number {
-  if (argv.includes("--json")) writeJson({ command: argv[2] ?? null, exit_code: EXIT.usage, error: err.message.replace(/^error: /, "") });
+  if (argv.includes("--json")) writeJsonUnlessStdoutFailed({ command: argv[2] ?? null, exit_code: EXIT.usage, error: err.message.replace(/^error: /, "") });
   return EXIT.usage;
 }
 
@@ -80,23 +81,21 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * A reader that went away (`recon-proof proof | head -3`) is not an error: what is still printed
- * goes nowhere, the work is finished, and the exit code is the command's own. Without a handler
- * the EPIPE is an unhandled 'error' event: a stack trace and exit 1.
+ * The command's exit code, once what it printed has gone out: a failed write to stdout (a full
+ * disk under a redirect) is an I/O error, exit 74, even where the command had finished (its
+ * output is cut). A command that stopped on that failure has said so already (its exit code is
+ * 74). A reader that went away (`recon-proof proof | head -3`) is not an error: the work is
+ * finished and the exit code is the command's own.
  */
-function printQuietlyToAClosedStdout(): void {
-  let closed = false;
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (closed || err.code === "EPIPE") {
-      closed = true;
-      return;
-    }
-    throw err;
-  });
+async function afterStdoutFlushed(code: number): Promise<number> {
+  const failure = await flushStdout();
+  if (failure === null || code === EXIT.ioError) return code;
+  process.stderr.write(`recon-proof: ${failure.message}\n`);
+  return EXIT.ioError;
 }
 
-printQuietlyToAClosedStdout();
+watchStdout();
 // A rejection here is a bug (typed errors are mapped to exit codes): Node prints it and exits 1.
-void main(process.argv).then((code) => {
+void main(process.argv).then(afterStdoutFlushed).then((code) => {
   process.exitCode = code;
 });

@@ -2,6 +2,8 @@
 // (replay, proof, verify) stdout carries exactly one JSON document for a script to parse, failures
 // included, and every human line goes to stderr.
 
+import { printToStdout } from "../adapters/stdout.js";
+import { IoError } from "../domain/errors.js";
 import { describeFailure } from "./errors.js";
 
 export interface Output {
@@ -15,13 +17,22 @@ export interface Output {
 export function outputFor(json: boolean): Output {
   return {
     json,
-    result: (line) => (json ? process.stderr : process.stdout).write(line + "\n"),
+    result: (line) => (json ? process.stderr.write(line + "\n") : printToStdout(line + "\n")),
     note: (line) => process.stderr.write(line + "\n"),
   };
 }
 
 export function writeJson(doc: Readonly<Record<string, unknown>>): void {
-  process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+  printToStdout(JSON.stringify(doc, null, 2) + "\n");
+}
+
+/** writeJson for a failure's document: a stdout that cannot be written is kept (flushStdout reports it), not thrown. */
+export function writeJsonUnlessStdoutFailed(doc: Readonly<Record<string, unknown>>): void {
+  try {
+    writeJson(doc);
+  } catch (err) {
+    if (!(err instanceof IoError)) throw err;
+  }
 }
 
 /** What a command body hands back: its exit code and, for --json, its document. */
@@ -51,7 +62,8 @@ export function runWithOutput(
   const failed = (err: unknown): number => {
     const failure = describeFailure(err, failureContext.files, failureContext.consequence);
     for (const line of failure.lines) process.stderr.write(line + "\n");
-    if (out.json) writeJson({ command, exit_code: failure.code, error: failure.message });
+    // When stdout itself failed, the document cannot be written either; the failure is told above.
+    if (out.json) writeJsonUnlessStdoutFailed({ command, exit_code: failure.code, error: failure.message });
     return failure.code;
   };
   const succeeded = (result: CommandResult): number => {
@@ -60,7 +72,7 @@ export function runWithOutput(
   };
   try {
     const result = body();
-    return result instanceof Promise ? result.then(succeeded, failed) : succeeded(result);
+    return result instanceof Promise ? result.then(succeeded).catch(failed) : succeeded(result);
   } catch (err) {
     return failed(err);
   }

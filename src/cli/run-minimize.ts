@@ -3,13 +3,13 @@
 // `proof` will, and write it as a proof scenario (journal.jsonl, broker.jsonl, config.json,
 // expect.txt), atomically: all four files, or DIR is left as it was.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { configFileMeta, loadConfig } from "../adapters/inputs.js";
 import { LineReader } from "../adapters/lines.js";
 import { readArtifactSet } from "../adapters/read-artifact-set.js";
+import { makeScratchFolder, writeFilesAtomically } from "../adapters/write-lines.js";
 import { replay } from "../core/replay.js";
 import { assert, ConfigError } from "../domain/errors.js";
 import type { SearchState } from "../minimize/ddmin.js";
@@ -102,9 +102,9 @@ const fileText = (items: readonly Item[], src: Source): string => items.filter((
  * and the verdict, checked to hold there (a failure is a bug of the search, not of the input).
  */
 function provenExpect(files: Readonly<Record<string, string>>, predicate: ExpectFile, from: Parameters<typeof writeMinimizedExpect>[0]): { expect: string; exitCode: number } {
-  const work = mkdtempSync(join(tmpdir(), "recon-proof-minimize-"));
+  const work = makeScratchFolder("recon-proof-minimize-");
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(work, name), text);
+    writeFilesAtomically(work, Object.entries(files));
     const out = join(work, "artifacts");
     const { exitCode } = runReplay({ journal: join(work, SCENARIO_FILES.journal), broker: join(work, SCENARIO_FILES.broker),
       config: join(work, SCENARIO_FILES.config), out, progress: { update: () => {} } });

@@ -1,16 +1,20 @@
-// Fault suite, items 7, 8, 12 and 14: the order-id cache on disk. A damaged pending log is a cache
-// failure (kill switch), never wiped; rerunning a completed replay on its cache gives the same bytes;
-// a full disk under the cache is exit 74 with the cache intact; a second replay on a cache in use
-// is told another replay holds it.
+// Fault suite: the order-id cache on disk. A damaged pending log is a cache failure (kill switch),
+// never wiped; rerunning a completed replay on its cache gives the same bytes; a full disk under
+// the cache is exit 74 with the cache intact; of two replays on one cache exactly one runs, the
+// other told which replay holds it (also when both start at the same instant), and a holder that
+// died is taken over; `cache dump` reads a cache in use, or in a read-only folder.
 
 import Database from "better-sqlite3";
 import { spawn, spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { copyFileSync, readFileSync, statSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { initCache } from "../../src/adapters/cache-store.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
-import { stopped } from "./helpers.js";
+import { BUSY_WAIT_ENV } from "../../src/adapters/sqlite-files.js";
+import { holdSqliteLock, readOnlyFolder, stopped } from "./helpers.js";
 import { CLI, readArtifacts, runCli, SCENARIOS, tempDir } from "../helpers/cli.js";
 import { pendingLogIds } from "../helpers/kill.js";
 
@@ -63,7 +67,7 @@ function interruptedCache(n: number): string {
   return cache;
 }
 
-describe("a damaged pending log is a cache failure, and nothing is deleted (fault suite, item 7)", () => {
+describe("a damaged pending log is a cache failure, and nothing is deleted", () => {
   const damage: Array<[string, string]> = [
     ["a missing change row", "DELETE FROM ops WHERE rowid = (SELECT MAX(rowid) FROM ops)"],
     ["a missing run row", "DELETE FROM runs"],
@@ -84,7 +88,7 @@ describe("a damaged pending log is a cache failure, and nothing is deleted (faul
   }
 });
 
-describe("rerunning a completed replay on its cache (fault suite, item 8)", () => {
+describe("rerunning a completed replay on its cache", () => {
   it("gives the same artifacts, byte for byte, and leaves the cache as the first run left it", () => {
     const cache = freshCache();
     const first = join(tempDir(), "first");
@@ -196,7 +200,7 @@ describe("a run killed by a schema 2 build (one log row per entry changed, not p
     expect(JSON.parse(runCli(["cache", "dump", cache]).stdout).schema_version).toBe("3");
   });
 });
-describe("a full disk under the cache (fault suite, item 12)", () => {
+describe("a full disk under the cache", () => {
   it("exit 74 with a message (no stack trace), and the cache intact: the next run resumes to the same result", () => {
     const scenario = join(tempDir(), "scenario");
     expect(runCli(["gen", "--seed", "16", "--events", "3000", "--out", scenario]).status).toBe(0);
@@ -218,18 +222,186 @@ describe("a full disk under the cache (fault suite, item 12)", () => {
   });
 });
 
-describe("two replays on one cache (fault suite, item 14)", () => {
-  it("the second is told another replay holds the cache (exit 74); the first finishes as if alone", async () => {
+/** A replay started in the background (with a fault set, if any): its process, exit and stderr. */
+function startReplay(cache: string, out: string, fault?: string) {
+  const child = spawn(process.execPath, [CLI, ...replayArgs(cache, out)], {
+    env: { ...process.env, ...(fault === undefined ? {} : { [FAULT_ENV]: fault }) }, stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  let code: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.on("close", (c) => resolve((code = c))));
+  return { pid: child.pid!, exited, stderr: () => stderr, code: () => code, cont: () => process.kill(child.pid!, "SIGCONT") };
+}
+type Started = ReturnType<typeof startReplay>;
+
+/** Resolves once the replay has exited or is stopped (SIGSTOP): "exited" or "stopped". */
+async function exitedOrStopped(r: Started): Promise<"exited" | "stopped"> {
+  for (;;) {
+    if (r.code() !== undefined) return "exited";
+    let state = "";
+    try {
+      const stat = readFileSync(`/proc/${r.pid}/stat`, "utf8");
+      state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    } catch {
+      // gone: its exit is on its way
+    }
+    if (state === "T") return "stopped";
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The claim row a replay writes into the cache (meta `holder`), or undefined. */
+function claimRow(cache: string): string | undefined {
+  return (contents(cache)["meta"] as Array<{ key: string; value: string }>).find((r) => r.key === "holder")?.value;
+}
+
+/** This process's start time as the claim records it (Linux), for a claim naming this process. */
+function startedOf(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]!;
+}
+
+describe("two replays on one cache", () => {
+  it("the second is told which replay holds the cache (exit 74); the first finishes as if alone", async () => {
     const cache = freshCache();
     const firstOut = join(tempDir(), "first");
-    const first = spawn(process.execPath, [CLI, ...replayArgs(cache, firstOut)], { env: { ...process.env, [FAULT_ENV]: "record@10:stop" }, stdio: "ignore" });
-    const firstExit = new Promise<number | null>((resolve) => first.on("exit", (code) => resolve(code)));
-    await stopped(first.pid!);
+    const first = startReplay(cache, firstOut, "record@10:stop");
+    await stopped(first.pid);
     const second = runCli(replayArgs(cache, join(tempDir(), "second")));
-    first.kill("SIGCONT");
+    first.cont();
     expect(second.status, second.stderr).toBe(74);
-    expect(second.stderr).toContain("another replay holds the order-id cache");
-    expect(await firstExit).toBe(0);
+    expect(second.stderr).toContain(`another replay holds the order-id cache ${cache} (pid ${first.pid})`);
+    expect(await first.exited).toBe(0);
     expect(readArtifacts(firstOut)).toEqual(baseline());
+    expect(claimRow(cache)).toBeUndefined(); // released with the commit
   });
+
+  it("two replays started at the same instant: exactly one claims the cache, every time (20 pairs)", async () => {
+    for (let pair = 0; pair < 20; pair++) {
+      const cache = freshCache();
+      // Each stops just before its claim; both are continued together. The one that claims stops
+      // again at its first record, holding the cache, so the other must find it held.
+      const [a, b] = ["a", "b"].map((n) => startReplay(cache, join(tempDir(), n), "cache-claim:stop,record@1:stop")) as [Started, Started];
+      await Promise.all([stopped(a.pid), stopped(b.pid)]);
+      a.cont();
+      b.cont();
+      const states = await Promise.all([exitedOrStopped(a), exitedOrStopped(b)]);
+      const holder = states[0] === "stopped" ? a : b;
+      const loser = holder === a ? b : a;
+      expect(states.sort(), `pair ${pair}: ${a.stderr()} | ${b.stderr()}`).toEqual(["exited", "stopped"]);
+      expect(loser.code(), loser.stderr()).toBe(74);
+      expect(loser.stderr()).toContain(`another replay holds the order-id cache ${cache} (pid ${holder.pid})`);
+      holder.cont();
+      expect(await holder.exited, holder.stderr()).toBe(0);
+    }
+  });
+
+  it("a replay that starts while another process reads the cache (an open read transaction) is not refused", async () => {
+    const cache = freshCache();
+    const reader = await holdSqliteLock(cache, "BEGIN; SELECT COUNT(*) FROM entries");
+    try {
+      const out = join(tempDir(), "out");
+      const r = runCli(replayArgs(cache, out));
+      expect(r.status, r.stderr).toBe(0);
+      expect(readArtifacts(out)).toEqual(baseline());
+    } finally {
+      await reader.release();
+    }
+  });
+
+  it("SQLite's lock held by another process past sqlite_busy_wait_ms: exit 74 naming the cache, the lock and its holder", async () => {
+    const cache = freshCache();
+    const writer = await holdSqliteLock(cache, "BEGIN IMMEDIATE");
+    try {
+      const r = runCli(replayArgs(cache, join(tempDir(), "out")), { [BUSY_WAIT_ENV]: "300" });
+      expect(r.status, r.stderr).toBe(74);
+      expect(r.stderr).toContain(`cannot use the order-id cache ${cache}: SQLite's lock on it is held by another process (pid ${writer.pid}); gave up after waiting sqlite_busy_wait_ms=300 ms`);
+    } finally {
+      await writer.release();
+    }
+  });
+
+  it("a replay that died holding the cache: its claim is taken over by the next replay, which resumes it", () => {
+    const cache = interruptedCache(12);
+    const claim = JSON.parse(claimRow(cache)!) as { pid: number };
+    expect(() => process.kill(claim.pid, 0)).toThrow(); // the holder is gone
+    const out = join(tempDir(), "out");
+    const r = runCli(replayArgs(cache, out));
+    expect(r.status, r.stderr).toBe(0);
+    expect(readArtifacts(out)).toEqual(baseline());
+    expect(claimRow(cache)).toBeUndefined();
+  });
+
+  it("a claim naming a live process is honoured; one naming a process id now used by a process started at another time is taken over", () => {
+    const cache = freshCache();
+    const host = hostname();
+    const claimBy = (started: string) => edit(cache, `INSERT OR REPLACE INTO meta (key, value) VALUES ('holder', '${JSON.stringify({ pid: process.pid, host, started, token: "t" })}')`);
+    claimBy(startedOf(process.pid));
+    const refused = runCli(replayArgs(cache, join(tempDir(), "refused")));
+    expect(refused.status, refused.stderr).toBe(74);
+    expect(refused.stderr).toContain(`(pid ${process.pid})`);
+    claimBy(String(Number(startedOf(process.pid)) + 1));
+    const r = runCli(replayArgs(cache, join(tempDir(), "out")));
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
+
+describe("a cache the replay cannot write", () => {
+  it("in a read-only folder: exit 74 naming it, nothing run, the cache as it was", () => {
+    const source = freshCache();
+    const folder = readOnlyFolder((dir) => copyFileSync(source, join(dir, "cache.db")));
+    if (folder === null) return;
+    try {
+      const cache = join(folder.dir, "cache.db");
+      const before = readFileSync(cache);
+      const out = join(tempDir(), "out");
+      const r = runCli(replayArgs(cache, out));
+      expect(r.status, r.stderr).toBe(74);
+      expect(r.stderr).toContain(`cannot use the order-id cache ${cache}: its folder is read-only to this process`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(cache).equals(before)).toBe(true);
+    } finally {
+      folder.release();
+    }
+  });
+});
+
+describe("cache dump", () => {
+  it("while a replay holds the cache: prints at once what is committed, naming the replay that holds it", async () => {
+    const cache = freshCache();
+    const replay = startReplay(cache, join(tempDir(), "out"), "record@10:stop");
+    await stopped(replay.pid);
+    try {
+      const r = runCli(["cache", "dump", cache]);
+      expect(r.status, r.stderr).toBe(0);
+      const dump = JSON.parse(r.stdout) as { held_by_pid: number | null; runs: Array<{ state: string }> };
+      expect(dump.held_by_pid).toBe(replay.pid);
+      expect(dump.runs.map((x) => x.state)).toEqual(["running"]);
+    } finally {
+      replay.cont();
+    }
+    expect(await replay.exited).toBe(0);
+    expect((JSON.parse(runCli(["cache", "dump", cache]).stdout) as { held_by_pid: unknown }).held_by_pid).toBeNull();
+  });
+
+  for (const [name, files] of [["a cache at rest (nothing in its -wal)", ["cache.db"]], ["an interrupted replay's cache, its changes still in the -wal", ["cache.db", "cache.db-wal"]]] as const) {
+    it(`${name}, in a read-only folder: dumped as it is where it can be written`, () => {
+      const cache = files.length === 1 ? freshCache() : interruptedCache(12);
+      if (files.length === 2) expect(statSync(`${cache}-wal`).size).toBeGreaterThan(0);
+      const expected = runCli(["cache", "dump", cache]);
+      expect(expected.status).toBe(0);
+      const folder = readOnlyFolder((dir) => {
+        for (const f of files) copyFileSync(join(dirname(cache), f), join(dir, f));
+      });
+      if (folder === null) return;
+      try {
+        const r = runCli(["cache", "dump", join(folder.dir, "cache.db")]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toBe(expected.stdout);
+      } finally {
+        folder.release();
+      }
+    });
+  }
 });

@@ -1,6 +1,7 @@
-// Fault suite, item 13: `recon-proof proof | head -3`. A reader that goes away is not an error:
-// output stops quietly, the work is finished (every scenario's artifacts written), and the exit
-// code is the command's own. It used to die with an unhandled EPIPE (a stack trace, exit 1).
+// Fault suite: `recon-proof proof | head -3`. A reader that goes away is not an error: output
+// stops quietly, the work is finished (every scenario's artifacts written), and the exit code is
+// the command's own, for every command that prints to stdout. It used to die with an unhandled
+// EPIPE (a stack trace, exit 1).
 //
 // The pipe is made without a reader before the command starts, so its first write fails every
 // time (with `| head` that depends on which side is faster).
@@ -26,7 +27,7 @@ function withClosedStdout(args: readonly string[]): { status: number | null; std
   }
 }
 
-describe("a closed stdout (fault suite, item 13)", () => {
+describe("a closed stdout", () => {
   it("proof: ends quietly with its own exit code, every scenario still proved", () => {
     const artifacts = join(tempDir(), "artifacts");
     const r = withClosedStdout(["proof", "--artifacts", artifacts, "proofs/healthy", "proofs/drift-units", "proofs/orphan-manual-trade"]);
@@ -43,5 +44,20 @@ describe("a closed stdout (fault suite, item 13)", () => {
     const i = withClosedStdout(["import", "oanda", "fixtures/e2e/oanda/transactions-stream.jsonl"]);
     expect(i.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
     expect(i.status).toBe(0);
+  });
+
+  it("explain, expect, verify, and a --json document: the same", () => {
+    const artifacts = join(tempDir(), "artifacts");
+    const orphan = join(REPO, "fixtures", "scenarios", "orphan-manual-trade");
+    const args = ["--journal", join(orphan, "journal.jsonl"), "--broker", join(orphan, "broker.jsonl"), "--config", join(orphan, "config.json")];
+    for (const [cmd, code] of [
+      [["replay", ...args, "--out", artifacts, "--json"], 3],
+      [["explain", artifacts, "F00001", "--inputs", orphan], 0],
+      [["expect", artifacts], 0],
+      [["verify", "--artifacts", artifacts, "--expect", join(orphan, "expect.txt"), "--exit-code", "3"], 0],
+    ] as const) {
+      const r = withClosedStdout(cmd);
+      expect([r.status, r.stderr.match(/EPIPE|Error|\n\s+at /)], cmd.join(" ")).toEqual([code, null]);
+    }
   });
 });

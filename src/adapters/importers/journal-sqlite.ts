@@ -13,13 +13,15 @@
 // kept for them), so a close appears in a replay only from the broker's side.
 //
 // The reading is split: `readJournalDb` (the shell: SQLite, read-only) returns plain rows, and
-// `journalFromRows` (pure) turns them into records.
+// `journalFromRows` (pure) turns them into records. What the file system does to the reading (the
+// engine holding SQLite's lock past sqlite_busy_wait_ms, a folder the importer cannot write) is an
+// I/O error (exit 74); only what the file holds (not a database, an unknown schema) is bad input.
 
-import Database from "better-sqlite3";
 import { type Dec, add, div, isZero, mul, neg, sign, ZERO } from "../../domain/decimal.js";
-import { DataError, IoError } from "../../domain/errors.js";
+import { ConfigError, DataError, IoError } from "../../domain/errors.js";
 import { decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, toUtc } from "./common.js";
 import { wallToUtc } from "./tz.js";
+import { openReadOnly, type ReadOnlyDb, sqliteIoReason } from "../sqlite-files.js";
 
 export type Row = Record<string, unknown>;
 
@@ -40,20 +42,29 @@ export const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** Event kinds that mark an engine (re)start in this schema's `events` table. */
 export const START_KINDS = new Set(["start", "startup", "restart", "engine_start", "engine_restart", "on_start", "reconcile_start"]);
 
+/** An SQLite failure: the file system's as an IoError naming the file, anything else as bad content. */
+function journalDbFailure(path: string, err: unknown): Error {
+  if (err instanceof IoError || err instanceof DataError || err instanceof ConfigError) return err;
+  const io = sqliteIoReason(err, path);
+  if (io !== null) return new IoError(`cannot read journal database ${path}: ${io}`);
+  return new DataError(path, 0, "(file)", "an SQLite database", (err as Error).message);
+}
+
 /** The shell half: opens the database read-only and reads the four tables (rowid order). */
 export function readJournalDb(path: string): JournalTables {
-  let db: Database.Database;
+  let opened: ReadOnlyDb;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    opened = openReadOnly(path);
   } catch (err) {
-    throw new IoError(`cannot open journal database: ${(err as Error).message}`);
+    throw journalDbFailure(path, err);
   }
+  const db = opened.db;
   try {
     let tables: Set<string>;
     try {
       tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     } catch (err) {
-      throw new DataError(path, 0, "(file)", "an SQLite database", (err as Error).message);
+      throw journalDbFailure(path, err);
     }
     if (!tables.has("broker_orders")) {
       throw new DataError(path, 0, "(schema)", `an engine journal with a broker_orders table (${REQUIRED_COLUMNS["broker_orders"]!.join(", ")}); ` +
@@ -69,8 +80,10 @@ export function readJournalDb(path: string): JournalTables {
       return db.prepare(`SELECT rowid AS _rowid, * FROM ${JSON.stringify(table)} ORDER BY rowid`).all() as Row[];
     };
     return { brokerOrders: read("broker_orders"), trades: read("axfl_trades"), map: read("map"), events: read("events") };
+  } catch (err) {
+    throw journalDbFailure(path, err);
   } finally {
-    db.close();
+    opened.close();
   }
 }
 

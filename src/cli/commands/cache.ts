@@ -2,6 +2,7 @@
 
 import type { Command } from "commander";
 import { dumpCache, initCache } from "../../adapters/cache-store.js";
+import { printToStdout } from "../../adapters/stdout.js";
 import { EXIT } from "../exit-codes.js";
 import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 
@@ -20,7 +21,7 @@ Example:
 
   cache
     .command("init")
-    .description("Create an empty cache file. A replay never creates one itself: a missing cache is a failure (cache_ok=false), not a fresh start.")
+    .description("Create an empty cache file. A replay never creates one itself: a missing cache is a failure (cache_ok=false), not a fresh start. The file appears complete or not at all (a full disk leaves nothing).")
     .argument("<db>", "path of the new cache file (must not exist)")
     .addHelpText("after", `${exitCodesHelp([
       [EXIT.ok, "the empty cache is created"],
@@ -40,18 +41,18 @@ Example (a cache, then a replay that uses it):
 
   cache
     .command("dump")
-    .description("Print the cache as JSON: entries (with TTL as UTC), replays recorded, pending changes of an interrupted replay, and whether the checksum holds.")
+    .description("Print the cache as JSON: entries (with TTL as UTC), replays recorded, pending changes of an interrupted replay, whether the checksum holds, and the replay holding it (held_by_pid). It does not wait for a running replay: it reads the last committed transaction. A cache in a read-only folder is read all the same.")
     .argument("<db>", "cache file")
     .addHelpText("after", `${exitCodesHelp([
       [EXIT.ok, "the cache is printed (a checksum mismatch is reported in the JSON, not as an error)"],
       [EXIT.usage, "usage error"],
-      [EXIT.ioError, "the file is missing or is not a cache"],
+      [EXIT.ioError, "the file is missing or is not a cache, stdout cannot be written, or another process\nholds SQLite's lock past sqlite_busy_wait_ms (5000; RECON_PROOF_SQLITE_BUSY_WAIT_MS)"],
     ])}
 
 Example:
   recon-proof cache init cache.db && recon-proof cache dump cache.db`)
     .action((path: string) => setExit(exitCodeOf(() => {
-      process.stdout.write(JSON.stringify(dumpCache(path), null, 2) + "\n");
+      printToStdout(JSON.stringify(dumpCache(path), null, 2) + "\n");
       return EXIT.ok;
     })));
 }

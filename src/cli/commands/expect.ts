@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { basename, resolve } from "node:path";
 import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../../adapters/input-files.js";
+import { printToStdout } from "../../adapters/stdout.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
 import { writeExpect } from "../../report/expect-writer.js";
@@ -37,7 +38,7 @@ Example (a new proof scenario from a replay):
       checkArtifactsFolder(dir);
       const artifact = (name: string) => readFileInFolder(dir, name, "artifacts folder", writeArtifactsFirst(dir)).toString("utf8");
       const text = writeExpect(basename(resolve(dir)), artifact(SUMMARY_TXT), artifact(METRICS_TXT));
-      if (opts.out === undefined) process.stdout.write(text);
+      if (opts.out === undefined) printToStdout(text);
       else {
         writeTextAtomically(opts.out, text);
         process.stderr.write(`recon-proof: wrote ${opts.out}\n`);

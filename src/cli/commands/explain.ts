@@ -3,6 +3,7 @@
 // it healthy.
 
 import type { Command } from "commander";
+import { printToStdout } from "../../adapters/stdout.js";
 import { explanationDoc, renderExplanation } from "../../report/explain.js";
 import { EXIT } from "../exit-codes.js";
 import { exitCodesHelp } from "../errors.js";
@@ -50,7 +51,7 @@ Example:
       const out = outputFor(opts.json === true);
       setExit(runWithOutput("explain", out, () => {
         const e = runExplain({ dir, id, inputs: opts.inputs, journal: opts.journal, broker: opts.broker });
-        if (!out.json) process.stdout.write(renderExplanation(e));
+        if (!out.json) printToStdout(renderExplanation(e));
         return { code: EXIT.ok, doc: explanationDoc(e) };
       }, { consequence: null }));
     });

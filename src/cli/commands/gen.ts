@@ -1,14 +1,12 @@
 // `recon-proof gen`: a synthetic scenario from a seed (journal, broker log, config, ground truth).
 
 import type { Command } from "commander";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 import { withProgress } from "../progress.js";
-import { writeLinesAtomically, writeTextAtomically } from "../../adapters/write-lines.js";
+import { makeFolder, writeFilesAtomically } from "../../adapters/write-lines.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
@@ -62,14 +60,16 @@ Example (a scenario with a manual trade at the broker, then its proof):
       const faults = parseFaults(opts.faults);
       const scenario = withProgress("gen", events, "events", (progress) =>
         generateScenario({ seed, events, faults, force: opts.force === true, onProgress: (lines) => progress.update(lines) }));
-      mkdirSync(opts.out, { recursive: true });
-      writeLinesAtomically(join(opts.out, "journal.jsonl"), scenario.journal);
-      writeLinesAtomically(join(opts.out, "broker.jsonl"), scenario.broker);
-      const write = (name: string, text: string) => writeTextAtomically(join(opts.out, name), text);
-      write("config.json", JSON.stringify(scenario.config, null, 2) + "\n");
-      write("truth.json", JSON.stringify(scenario.truth, null, 2) + "\n");
-      write("expect.txt", scenario.expect);
-      if (scenario.corruptCache !== null) write("cache.db", scenario.corruptCache);
+      makeFolder(opts.out);
+      // Written together: a full disk leaves none of the files changed, never a new journal beside an old broker log.
+      writeFilesAtomically(opts.out, [
+        ["journal.jsonl", scenario.journal],
+        ["broker.jsonl", scenario.broker],
+        ["config.json", JSON.stringify(scenario.config, null, 2) + "\n"],
+        ["truth.json", JSON.stringify(scenario.truth, null, 2) + "\n"],
+        ["expect.txt", scenario.expect],
+        ...(scenario.corruptCache === null ? [] : [["cache.db", scenario.corruptCache] as const]),
+      ]);
       process.stderr.write(`recon-proof: wrote ${scenario.truth.events} events (seed ${opts.seed}) to ${opts.out}\n`);
       return EXIT.ok;
     })));

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { describeImport, describeInstruments, importedNothing, instrumentsOf, runImport, SOURCES } from "../../adapters/importers/run.js";
 import { fileBytes } from "../../adapters/inputs.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
+import { printLinesToStdout } from "../../adapters/stdout.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 import { withProgress } from "../progress.js";
@@ -60,6 +61,9 @@ Sources:
   journal-sqlite  An engine's SQLite journal (tables broker_orders, axfl_trades, map, events) ->
                   canonical journal: a startup snapshot, one decision per broker order, and a
                   restart + snapshot per start event. An unknown schema is an error (exit 65).
+                  Opened read-only: a journal the engine holds locked is waited for up to
+                  sqlite_busy_wait_ms (5000; RECON_PROOF_SQLITE_BUSY_WAIT_MS), then exit 74; one
+                  in a folder this process cannot write is read all the same.
                   Naive (zoneless) times need --tz, as in
                   recon-proof import journal-sqlite --tz UTC data/journal.db > journal.jsonl
 
@@ -83,7 +87,7 @@ ${exitCodesHelp([
   [EXIT.ok, "the canonical records are on stdout (skipped records, if any, reported on stderr)"],
   [EXIT.usage, "usage error: an unknown source, a missing --tz or --as-of, a bad option"],
   [EXIT.dataError, "a record cannot be read, non-empty input gave no record, or with --strict any\nskipped record or gap; nothing is written to stdout"],
-  [EXIT.ioError, `${EXIT_MEANING.io} (the --instruments file included)`],
+  [EXIT.ioError, `${EXIT_MEANING.io} (the --instruments file included; a full disk under stdout included: the output is then\nincomplete), or a journal database locked past sqlite_busy_wait_ms`],
 ])}
 
 Examples (files from this repository's fixtures):
@@ -116,14 +120,14 @@ export function registerImport(program: Command, setExit: SetExit): void {
       const outcome = withProgress("import", total, "bytes", (progress) =>
         runImport({ source, files, tz: opts.tz, asOf: opts.asOf, onBytes: (bytes) => progress.update(bytes) }));
       const strict = opts.strict === true;
+      const refused = (strict && outcome.report.problems.length > 0) || importedNothing(outcome);
+      // The records first: the report's count claims they were written, so it follows them.
+      // The instruments file before stdout: a failure to write it leaves stdout empty, as the message says.
+      const fragment = !refused && opts.instruments !== undefined ? instrumentsOf(outcome) : undefined;
+      if (fragment !== undefined) writeTextAtomically(opts.instruments!, fragment.text);
+      if (!refused) printLinesToStdout(outcome.finished.lines);
       for (const line of describeImport(source, files, outcome, strict)) process.stderr.write(line + "\n");
-      if ((strict && outcome.report.problems.length > 0) || importedNothing(outcome)) return EXIT.dataError;
-      if (opts.instruments !== undefined) {
-        const fragment = instrumentsOf(outcome);
-        writeTextAtomically(opts.instruments, fragment.text);
-        for (const line of describeInstruments(opts.instruments, fragment)) process.stderr.write(line + "\n");
-      }
-      if (outcome.finished.lines.length > 0) process.stdout.write(outcome.finished.lines.join("\n") + "\n");
-      return EXIT.ok;
+      if (fragment !== undefined) for (const line of describeInstruments(opts.instruments!, fragment)) process.stderr.write(line + "\n");
+      return refused ? EXIT.dataError : EXIT.ok;
     }, (err) => reportFailure(err, Object.fromEntries(files.map((f) => [f, f])), "nothing was written to stdout"))));
 }

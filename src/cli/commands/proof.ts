@@ -3,11 +3,11 @@
 // --json, one JSON document with the same results).
 
 import type { Command } from "commander";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readFileInFolder } from "../../adapters/input-files.js";
 import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.js";
+import { copyInto, makeScratchFolder } from "../../adapters/write-lines.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { ADOPT_FLAG } from "../../adapters/out-dir.js";
 import { ADOPT_OUT_OPTION, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
@@ -69,9 +69,7 @@ export async function proveScenario(dir: string, artifactsRoot: string, progress
 function scratchCopyOfCache(dir: string): string | undefined {
   const shipped = join(dir, "cache.db");
   if (!existsSync(shipped)) return undefined;
-  const copy = join(mkdtempSync(join(tmpdir(), "recon-proof-cache-")), "cache.db");
-  copyFileSync(shipped, copy);
-  return copy;
+  return copyInto(shipped, makeScratchFolder("recon-proof-cache-"));
 }
 
 function printResults(out: Output, name: string, results: readonly CheckResult[]): number {

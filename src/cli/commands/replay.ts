@@ -65,7 +65,7 @@ ${exitCodesHelp([
     [EXIT.usage, `${EXIT_MEANING.usage}, or ${OUT_USAGE_REFUSALS}`],
     [EXIT.killSwitch, "artifacts written, but the kill switch is engaged: manual intervention required"],
     [EXIT.dataError, EXIT_MEANING.badInput],
-    [EXIT.ioError, `I/O or persistence error (an input or the output folder, ${OUT_IO_REFUSALS},\na --cache that belongs to other inputs or that another replay holds)`],
+    [EXIT.ioError, `I/O or persistence error (an input or the output folder, ${OUT_IO_REFUSALS},\na --cache that belongs to other inputs, that another replay holds, that cannot be written, or that another\nprocess holds SQLite's lock on past sqlite_busy_wait_ms; a full disk)`],
   ])}
 ${SIGNALS_HELP}
 
