@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderShardManifest, type ShardManifest } from "../src/report/shard-codec.js";
 import { ARTIFACTS, runCli, tempDir } from "./helpers/cli.js";
+import { SET_MARKER, SET_MARKER_TEXT } from "../src/adapters/out-dir.js";
 
 const work = tempDir("recon-proof-shard-verify-");
 const gen = join(work, "gen");
@@ -61,6 +62,7 @@ const editJson = (text: string, edit: (manifest: Record<string, any>) => void) =
 function mergeWith(k: number, dir: string): { status: number; stderr: string; out: string } {
   const out = join(work, `out-${dir.split("/").pop()}`);
   mkdirSync(out);
+  writeFileSync(join(out, SET_MARKER), SET_MARKER_TEXT); // a set recon-proof wrote before, holding a file of the user's
   writeFileSync(join(out, "notes.txt"), "mine\n");
   const r = runCli(["merge", "--out", out, ...SHARDS.map((d, i) => (i + 1 === k ? dir : d))]);
   return { ...r, out };
@@ -70,7 +72,7 @@ function expectRefused(r: { status: number; stderr: string; out: string }, names
   expect(r.status, r.stderr).toBe(65);
   expect(r.stderr).toMatch(names);
   expect(r.stderr).not.toMatch(/\n\s+at |TypeError|invariant/);
-  expect(readdirSync(r.out)).toEqual(["notes.txt"]);
+  expect(readdirSync(r.out)).toEqual([SET_MARKER, "notes.txt"]);
   expect(readFileSync(join(r.out, "notes.txt"), "utf8")).toBe("mine\n");
 }
 

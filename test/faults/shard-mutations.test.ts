@@ -15,6 +15,7 @@ import { describeFailure } from "../../src/cli/errors.js";
 import { runMerge } from "../../src/cli/run-merge.js";
 import { renderShardManifest, type ShardManifest } from "../../src/report/shard-codec.js";
 import { ARTIFACTS, readArtifacts, runCli, tempDir } from "../helpers/cli.js";
+import { SET_MARKER, SET_MARKER_TEXT } from "../../src/adapters/out-dir.js";
 
 const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 80);
 const SEED = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
@@ -139,6 +140,7 @@ function check(m: Mutation, redigest = false): void {
   for (const name of FILES) writeFileSync(join(damaged, name), files[name]!);
   const out = join(place, "out");
   mkdirSync(out);
+  writeFileSync(join(out, SET_MARKER), SET_MARKER_TEXT); // a set recon-proof wrote before, holding a file of the user's
   writeFileSync(join(out, "notes.txt"), "mine\n");
   const dirs = SHARDS.map((d, i) => (i === m.shard ? damaged : d));
   let failure: ReturnType<typeof describeFailure>;
@@ -155,7 +157,7 @@ function check(m: Mutation, redigest = false): void {
   if (!redigest) expect(failure.message).toContain(join(damaged, m.file));
   if (cutLine !== undefined) expect(failure.message).toContain(`${m.file}:${cutLine}:`);
   expect(readdirSync(place).sort()).toEqual(["out", `shard-${m.shard + 1}`]);
-  expect(readdirSync(out)).toEqual(["notes.txt"]);
+  expect(readdirSync(out)).toEqual([SET_MARKER, "notes.txt"]);
   expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine\n");
 }
 
