@@ -20,10 +20,11 @@ const scenario = (faults: fc.Arbitrary<string[]>) => fc.record({
   pick: fc.nat(),
 });
 const anyFaults = fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache"));
+const allFaults = fc.subarray([...FAULTS]);
 const noFaults = fc.constant([] as string[]);
 
-function law(name: keyof typeof LAWS, arb: fc.Arbitrary<LawInput>) {
-  it(LAWS[name].title, () => checkLaw(name, arb, { numRuns: NUM_RUNS, seed: SEED }), 600_000);
+function law(name: keyof typeof LAWS, arb: fc.Arbitrary<LawInput>, runsPerNumRun = 1) {
+  it(LAWS[name].title, () => checkLaw(name, arb, { numRuns: NUM_RUNS * runsPerNumRun, seed: SEED }), 600_000);
 }
 
 describe("laws of the replay (fast-check over generated scenarios)", () => {
@@ -36,6 +37,29 @@ describe("laws of the replay (fast-check over generated scenarios)", () => {
   law("crashResume", scenario(fc.subarray(["disconnect", "crash-restart", "duplicate-delivery", "drop-ack"])));
   law("noResendWithinTtl", scenario(anyFaults));
   law("pnlAgreement", scenario(anyFaults));
+  // It replays nothing (it only generates), so it affords four times the cases.
+  law("truthFromBooks", scenario(allFaults), 4);
+});
+
+describe("the generator's ground truth", () => {
+  // An orphan (a manual buy of 1000 GBPUSD) and a unit-drift restart whose snapshot holds the
+  // engine's GBPUSD 1000 units long even each other out: both books agree, so there is no drift to find.
+  const evenedOut = { seed: 12, events: 480, faults: ["duplicate-delivery", "orphan", "unit-drift"], pick: 0 };
+
+  it("expects no drift where two faults even the books out, and the replay finds none", () => {
+    const s = generate(evenedOut);
+    LAWS.truthFromBooks.check(s);
+    expect(s.truth.findings.map((f) => f.kind)).toEqual(["orphan_broker_order"]);
+    LAWS.faultsFound.check(s, 0);
+    const r = replayLines(s.journal, s.broker, s.config);
+    expect(r.report.findings.items.filter((f) => f.kind === "position_drift")).toEqual([]);
+  });
+
+  it("truthFromBooks fails on a truth that expects a drift the books do not show", () => {
+    const s = generate(evenedOut);
+    const wrong = { ...s, truth: { ...s.truth, findings: [...s.truth.findings, { kind: "position_drift", symbol: "GBPUSD" }] } };
+    expect(() => LAWS.truthFromBooks.check(wrong)).toThrow();
+  });
 });
 
 describe("the laws can fail", () => {

@@ -1,13 +1,20 @@
 // A seeded scenario generator: a trading day (or many) of an engine and its broker, with faults
 // injected on request. Pure: one seed drives every choice (pure-rand's xoroshiro128+), so the same
 // seed gives the same bytes. Each fault leaves a ground truth (what reconciliation must find)
-// beside the scenario, so the generator is also the oracle of the property tests.
+// beside the scenario, so the generator is also the oracle of the property tests. The truth's
+// position drift is read off the two books the generator built (the broker's and the engine's), at
+// every reconciliation it knows will run, never off which faults were asked for: two faults can
+// even each other out (a manual buy at the broker and a snapshot one lot long), and then there is
+// no drift to find.
 
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
+import { resolveConfig } from "../domain/config.js";
+import { lookUpInstrument } from "../domain/instruments.js";
 import { applyFill, FLAT, type Position } from "../core/position.js";
+import { positionDrift } from "../core/rules/drift.js";
 
 export const FAULTS = [
   "drop-ack", "duplicate-delivery", "disconnect", "orphan", "lost-order",
@@ -17,6 +24,9 @@ export type Fault = (typeof FAULTS)[number];
 
 /** Faults that engage the kill switch; they are injected at the end of the log, after the last decision. */
 const TERMINAL_FAULTS: ReadonlySet<Fault> = new Set(["orphan", "lost-order", "price-drift", "unit-drift"]);
+
+/** Expected findings that engage the kill switch. */
+const CRITICAL_FINDINGS: ReadonlySet<string> = new Set(["orphan_broker_order", "stale_local_order", "position_drift"]);
 
 export interface ExpectedFinding {
   readonly kind: string;
@@ -127,6 +137,14 @@ export interface GenerateOptions {
   readonly force?: boolean;
 }
 
+/** The config of every generated scenario (a fresh object: the caller may keep or change it). */
+function scenarioConfig(): Record<string, unknown> {
+  return {
+    reconcile_interval_ms: RECONCILE_INTERVAL_MS,
+    slippage_presets: INSTRUMENTS.flatMap((i) => ["asia", "eu", "us", "overnight"].map((session) => ({ symbol: i.symbol, session, max_slippage_pips: 5 }))),
+  };
+}
+
 /** Faults that happen by chance unless forced. */
 const CHANCE_FAULTS: readonly Fault[] = ["drop-ack", "duplicate-delivery", "disconnect", "crash-restart"];
 
@@ -151,6 +169,13 @@ class Generator {
   private readonly positions = new Map<string, Position>();
   /** The engine's idea of its positions: the broker's, less fills it has not seen. */
   private readonly enginePositions = new Map<string, Position>();
+  /**
+   * The positions in the engine's view: what it saw (enginePositions, the same map), until a drift
+   * fault's restart loads a wrong snapshot instead. Reconciliation compares this with the broker's.
+   */
+  private engineBook: ReadonlyMap<string, Position> = this.enginePositions;
+  /** The config the scenario is replayed with, resolved: its drift tolerance and pip sizes. */
+  private readonly replayConfig = resolveConfig(scenarioConfig());
   private readonly open = new Map<string, OpenOrder>();
   /** Orders the engine believes open: it has not seen them filled, cancelled or rejected. */
   private readonly engineOpen = new Map<string, OpenOrder>();
@@ -214,6 +239,8 @@ class Generator {
     this.flushAll();
     this.scheduleSnapshot(this.now);
     this.flushAll();
+    // The replay reconciles once more at the end.
+    this.expectDriftWhereBooksDiffer();
     return this.finish();
   }
 
@@ -360,7 +387,7 @@ class Generator {
     if (this.connected) {
       order.filledSeen += qty;
       if (order.filledSeen >= order.qty) this.engineOpen.delete(order.coid);
-      this.enginePositions.set(order.inst.symbol, applyFill(this.enginePositions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
+      this.applyEngineFill(order, q, p);
     } else {
       this.findings.push({ kind: "caught_by_reconcile", client_order_id: order.coid });
       this.pendingCatch.push({ order, q, p, qty });
@@ -370,6 +397,12 @@ class Generator {
       this.open.delete(order.coid);
     }
     return { type: "fill", client_order_id: order.coid, broker_order_id: bid, symbol: order.inst.brokerSymbol, side: order.side, qty, price: px, fee };
+  }
+
+  private applyEngineFill(order: OpenOrder, q: Dec, p: Dec): void {
+    // A wrong snapshot is loaded only after the engine's last fill (drift faults come at the end).
+    if (this.engineBook !== this.enginePositions) throw new Error("invariant: an engine fill after a drift fault's snapshot");
+    this.enginePositions.set(order.inst.symbol, applyFill(this.enginePositions.get(order.inst.symbol) ?? FLAT, order.side, q, p).pos);
   }
 
   private readonly filledTotal = new Map<string, number>();
@@ -388,7 +421,7 @@ class Generator {
     for (const c of this.pendingCatch) {
       c.order.filledSeen += c.qty;
       if (c.order.filledSeen >= c.order.qty) this.engineOpen.delete(c.order.coid);
-      this.enginePositions.set(c.order.inst.symbol, applyFill(this.enginePositions.get(c.order.inst.symbol) ?? FLAT, c.order.side, c.q, c.p).pos);
+      this.applyEngineFill(c.order, c.q, c.p);
     }
     this.pendingCatch = [];
   }
@@ -411,6 +444,26 @@ class Generator {
   }
 
   // ------------------------------------------------------------ restarts and faults
+
+  /** A restart's snapshot is loaded into the engine's view, and reconciliation runs at once. */
+  private snapshotLoaded(book: ReadonlyMap<string, Position>): void {
+    this.engineBook = book;
+    this.expectDriftWhereBooksDiffer();
+  }
+
+  /**
+   * A reconciliation runs now: every symbol whose two books differ beyond the drift tolerance is a
+   * position_drift it must find. Reconciliations on the cadence may find more (a drift that a later
+   * snapshot evens out); the truth names only what every replay must find.
+   */
+  private expectDriftWhereBooksDiffer(): void {
+    const { driftToleranceUnits: units, driftTolerancePips: pips, instruments, pipSizes } = this.replayConfig;
+    for (const inst of INSTRUMENTS) {
+      const pip = lookUpInstrument(inst.symbol, instruments, pipSizes)!.unitSize;
+      const drift = positionDrift(this.engineBook.get(inst.symbol) ?? FLAT, this.positions.get(inst.symbol) ?? FLAT, pip, { units, pips });
+      if (drift.beyond) this.findings.push({ kind: "position_drift", symbol: inst.symbol });
+    }
+  }
 
   /**
    * A restart's snapshot states what the engine saw of the broker events emitted so far. The replay
@@ -441,6 +494,7 @@ class Generator {
       })),
       positions: this.positionLines(this.enginePositions, false),
     });
+    this.snapshotLoaded(this.enginePositions);
     this.lastReconcileMs = this.now;
     if (reemit && this.lastDecision !== null) {
       this.advance(1);
@@ -503,6 +557,8 @@ class Generator {
       positions: this.positionLines(this.enginePositions, false) });
     this.lastReconcileMs = this.now;
     this.catchUp();
+    // Reconciliation catches the fill the snapshot lacks before it compares the books.
+    this.snapshotLoaded(this.enginePositions);
   }
 
   /** A market order decided now and accepted 50 ms later (the journal line and the accept are emitted). */
@@ -570,8 +626,9 @@ class Generator {
         const p = D.parseDec(price(inst, mid))!;
         this.positions.set(inst.symbol, applyFill(this.positions.get(inst.symbol) ?? FLAT, side, q, p).pos);
         this.emitBrokerAt({ type: "fill", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty, price: price(inst, mid), fee: "0" }, this.now + 10);
+        // The fill stays out of the engine's book, so the books differ: the drift is found where they
+        // are compared (a later restart's snapshot may even them out).
         this.findings.push({ kind: "orphan_broker_order", client_order_id: coid });
-        this.findings.push({ kind: "position_drift", symbol: inst.symbol });
         return;
       }
       case "lost-order": {
@@ -597,7 +654,7 @@ class Generator {
         const ts = iso(this.now);
         this.emitJournal({ type: "restart", ts, reason: `generated ${f}` });
         this.emitJournal({ type: "snapshot", ts, open_orders: [], positions: this.positionLines(wrong, false) });
-        this.findings.push({ kind: "position_drift", symbol: inst.symbol });
+        this.snapshotLoaded(wrong);
         return;
       }
       default:
@@ -607,10 +664,10 @@ class Generator {
 
   private finish(): GeneratedScenario {
     const corrupt = this.faults.has("corrupt-cache");
-    const caught = this.findings.filter((f) => f.kind === "caught_by_reconcile");
-    const findings: ExpectedFinding[] = this.findings.filter((f) => f.kind !== "caught_by_reconcile");
-    for (const id of new Set(caught.map((c) => c.client_order_id))) findings.push({ kind: "caught_by_reconcile", client_order_id: id! });
-    const killSwitch = corrupt || [...this.faults].some((f) => TERMINAL_FAULTS.has(f));
+    // Each finding once (a drift stands at several reconciliations), caught fills last.
+    const byKey = new Map(this.findings.map((f) => [`${f.kind}|${f.client_order_id ?? ""}|${f.symbol ?? ""}`, f]));
+    const findings = [...byKey.values()].sort((a, b) => Number(a.kind === "caught_by_reconcile") - Number(b.kind === "caught_by_reconcile"));
+    const killSwitch = corrupt || findings.some((f) => CRITICAL_FINDINGS.has(f.kind));
     const truth: GroundTruth = {
       seed: this.opts.seed, events: this.journal.length + this.broker.length, faults: [...this.faults].sort(),
       kill_switch: killSwitch, cache_ok: !corrupt, findings,
@@ -625,17 +682,14 @@ class Generator {
       `summary.txt: cache_ok=${corrupt ? "false" : "true"}`,
       `summary.txt: = duplicate_deliveries=${truth.duplicate_deliveries}`,
       ...(corrupt ? [] : [`summary.txt: = duplicates_skipped=${truth.duplicates_skipped}`]),
-      ...findings.filter((f) => f.kind !== "caught_by_reconcile").map((f) =>
-        `reconcile-report.json: "kind": "${f.kind}"`),
+      ...new Set(findings.filter((f) => f.kind !== "caught_by_reconcile").map((f) =>
+        `reconcile-report.json: "kind": "${f.kind}"`)),
       ...(findings.some((f) => f.kind === "stale_local_order") ? [`summary.txt: reconcile_summary stale=1 orphan=`] : []),
       ...(findings.some((f) => f.kind === "orphan_broker_order") ? [`summary.txt: orphan=1 drift=`] : []),
     ];
     return {
       journal: this.journal, broker: this.broker,
-      config: {
-        reconcile_interval_ms: RECONCILE_INTERVAL_MS,
-        slippage_presets: INSTRUMENTS.flatMap((i) => ["asia", "eu", "us", "overnight"].map((session) => ({ symbol: i.symbol, session, max_slippage_pips: 5 }))),
-      },
+      config: scenarioConfig(),
       truth, expect: expect.join("\n") + "\n",
       corruptCache: corrupt ? "SQLite format 3\u0000" + "this is not a cache ".repeat(40) : null,
     };

@@ -13,6 +13,9 @@ import type { CacheEntry } from "../../src/core/cache.js";
 import { replay } from "../../src/core/replay.js";
 import { configToJson, resolveConfig } from "../../src/domain/config.js";
 import * as D from "../../src/domain/decimal.js";
+import { lookUpInstrument } from "../../src/domain/instruments.js";
+import { applyFill, FLAT, type Position } from "../../src/core/position.js";
+import { positionDrift } from "../../src/core/rules/drift.js";
 import type { Report } from "../../src/domain/report.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { type Fault, generateScenario, type GroundTruth } from "../../src/gen/generate.js";
@@ -112,6 +115,128 @@ function orderKey(obj: Record<string, unknown>): string | null {
 }
 
 const CAUGHT = new Set(["fill_caught_by_reconcile", "partial_fill_caught_by_reconcile"]);
+
+type Obj = Record<string, unknown>;
+type Book = Map<string, Position>;
+
+/** What reconciliation must find, read off a generated scenario's logs alone (see truthFromBooks). */
+interface BooksSay {
+  readonly findings: string[];
+  readonly killSwitch: boolean;
+  readonly duplicateDeliveries: number;
+  readonly duplicatesSkipped: number;
+}
+
+/** A generated scenario's logs, parsed: broker events once each (a redelivery is no event). */
+interface Logs {
+  readonly journal: readonly Obj[];
+  readonly broker: readonly Obj[];
+  /** Client order ids the engine decided. */
+  readonly decided: ReadonlySet<string>;
+  /** The client order id an event concerns (a cancel names only the broker's id: found by its accept). */
+  readonly coidOf: (o: Obj) => string | undefined;
+}
+
+const findingKey = (f: { kind: string; client_order_id?: string; symbol?: string }) => `${f.kind}|${f.client_order_id ?? ""}|${f.symbol ?? ""}`;
+const plainSymbol = (x: unknown) => String(x).replace(/[_/]/g, "");
+const CRITICAL = /^(orphan_broker_order|stale_local_order|position_drift)\|/;
+
+function readLogs(s: Scenario): Logs {
+  const journal = s.journal.map((l) => JSON.parse(l) as Obj);
+  const seenIds = new Set<string>();
+  const broker = s.broker.map((l) => JSON.parse(l) as Obj).filter((o) => !seenIds.has(o["event_id"] as string) && seenIds.add(o["event_id"] as string));
+  const accepted = new Map(broker.filter((o) => o["type"] === "order_accepted").map((o) => [o["broker_order_id"], o["client_order_id"] as string]));
+  return { journal, broker, decided: new Set(journal.filter((o) => o["type"] === "decision").map((o) => o["client_order_id"] as string)),
+    coidOf: (o) => (o["client_order_id"] as string | undefined) ?? accepted.get(o["broker_order_id"]) };
+}
+
+/** Orphans (the broker names an id the engine never decided) and lost orders (a decision the broker never names). */
+function ownershipFindings(logs: Logs): string[] {
+  const named = new Set(logs.broker.map(logs.coidOf).filter((c) => c !== undefined));
+  return [
+    ...[...named].filter((c) => !logs.decided.has(c)).map((c) => findingKey({ kind: "orphan_broker_order", client_order_id: c })),
+    ...[...logs.decided].filter((c) => !named.has(c)).map((c) => findingKey({ kind: "stale_local_order", client_order_id: c })),
+  ];
+}
+
+const positionsOf = (list: unknown): Book => new Map((list as Obj[]).map((p) =>
+  [plainSymbol(p["symbol"]), { qty: D.parseDec(String(p["qty"]))!, avgPrice: D.parseDec(String(p["avg_price"]))! }]));
+
+function applyFillTo(book: Book, fill: Obj): void {
+  const sym = plainSymbol(fill["symbol"]);
+  book.set(sym, applyFill(book.get(sym) ?? FLAT, fill["side"] as "buy" | "sell", D.decFromInt(Number(fill["qty"])), D.parseDec(String(fill["price"]))!).pos);
+}
+
+/** The fills a restart's reconciliation catches: each open order's fills beyond its filled quantity, in the broker's order. */
+function caughtAtRestart(snapshot: Obj, fillsOf: ReadonlyMap<string, readonly Obj[]>, order: ReadonlyMap<Obj, number>): Obj[] {
+  return (snapshot["open_orders"] as Obj[]).flatMap((open) => {
+    let counted = Number(open["filled_qty"]);
+    return (fillsOf.get(open["client_order_id"] as string) ?? []).filter((f) => {
+      if (counted < Number(f["qty"])) return true;
+      counted -= Number(f["qty"]);
+      return false;
+    });
+  }).sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
+/**
+ * Walks both logs in event time (journal first among records of one millisecond) building both
+ * books: the broker's is its latest snapshot plus later fills; the engine's is its latest restart
+ * snapshot plus its own orders' fills (seen live, or caught: at a restart, beyond an open order's
+ * filled quantity; after a disconnect, the fills made while it was down). They are compared where a
+ * reconciliation surely runs (each snapshot loaded, and the end): drift and caught findings.
+ */
+function bookFindings(logs: Logs, config: ReturnType<typeof resolveConfig>): string[] {
+  const findings: string[] = [];
+  const brokerLine = new Map(logs.broker.map((o, i) => [o, i]));
+  let brokerBook: Book = new Map();
+  let engineBook: Book = new Map();
+  const fillsOf = new Map<string, Obj[]>();
+  let down = false;
+  const compare = () => {
+    for (const sym of new Set([...engineBook.keys(), ...brokerBook.keys()])) {
+      const pip = lookUpInstrument(sym, config.instruments, config.pipSizes)!.unitSize;
+      const drift = positionDrift(engineBook.get(sym) ?? FLAT, brokerBook.get(sym) ?? FLAT, pip, { units: config.driftToleranceUnits, pips: config.driftTolerancePips });
+      if (drift.beyond) findings.push(findingKey({ kind: "position_drift", symbol: sym }));
+    }
+  };
+  const merged = [...logs.journal.map((o, i) => ({ o, src: 0, i })), ...logs.broker.map((o, i) => ({ o, src: 1, i }))]
+    .sort((a, b) => Date.parse(a.o["ts"] as string) - Date.parse(b.o["ts"] as string) || a.src - b.src || a.i - b.i);
+  for (const { o } of merged) {
+    const coid = logs.coidOf(o);
+    const mine = coid !== undefined && logs.decided.has(coid);
+    if (o["type"] === "snapshot") {
+      engineBook = positionsOf(o["positions"]);
+      for (const fill of caughtAtRestart(o, fillsOf, brokerLine)) applyFillTo(engineBook, fill);
+      compare();
+    } else if (o["type"] === "position_snapshot") brokerBook = positionsOf(o["positions"]);
+    else if (o["type"] === "disconnect" || o["type"] === "reconnect") down = o["type"] === "disconnect";
+    else if (o["type"] === "fill") {
+      applyFillTo(brokerBook, o);
+      if (!mine) continue;
+      applyFillTo(engineBook, o);
+      fillsOf.set(coid, [...(fillsOf.get(coid) ?? []), o]);
+      if (down) findings.push(findingKey({ kind: "caught_by_reconcile", client_order_id: coid }));
+    } else if ((o["type"] === "order_cancelled" || o["type"] === "order_rejected") && mine && down) {
+      findings.push(findingKey({ kind: "order_state_caught_by_reconcile", client_order_id: coid }));
+    }
+  }
+  compare();
+  return findings;
+}
+
+/**
+ * What the generated logs imply reconciliation must find: the standard a generator's truth is held
+ * to. It reads every decision as sent: the generator never decides once the kill switch could be
+ * engaged (its faults that engage it come after the last decision, the lost order first).
+ */
+function whatTheBooksSay(s: Scenario): BooksSay {
+  const logs = readLogs(s);
+  const findings = [...new Set([...ownershipFindings(logs), ...bookFindings(logs, resolveConfig(s.config))])].sort();
+  const decisions = logs.journal.filter((o) => o["type"] === "decision").length;
+  return { findings, killSwitch: !s.truth.cache_ok || findings.some((k) => CRITICAL.test(k)),
+    duplicateDeliveries: s.broker.length - logs.broker.length, duplicatesSkipped: s.truth.cache_ok ? decisions - logs.decided.size : 0 };
+}
 
 interface Law {
   readonly title: string;
@@ -228,6 +353,19 @@ export const LAWS = {
       expect(r.report.totals.killSwitch).toBe(s.truth.kill_switch);
       expect(r.report.totals.duplicateDeliveries).toBe(s.truth.duplicate_deliveries);
       if (!s.truth.kill_switch) expect(r.report.totals.duplicatesSkipped).toBe(s.truth.duplicates_skipped);
+    },
+  },
+
+  truthFromBooks: {
+    title: "the ground truth follows from the generated books: each finding, the kill switch and the counts are what the two logs imply, whichever faults were combined",
+    check: (s) => {
+      const books = whatTheBooksSay(s);
+      const listed = s.truth.findings.map(findingKey);
+      expect(listed.length, "the truth names each finding once").toBe(new Set(listed).size);
+      expect([...listed].sort()).toEqual(books.findings);
+      expect(s.truth.kill_switch).toBe(books.killSwitch);
+      expect(s.truth.duplicate_deliveries).toBe(books.duplicateDeliveries);
+      expect(s.truth.duplicates_skipped).toBe(books.duplicatesSkipped);
     },
   },
 

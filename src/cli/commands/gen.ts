@@ -45,6 +45,9 @@ Faults and what reconciliation must find (written to truth.json):
   unit-drift          a restart snapshot with a wrong quantity: position_drift (kill switch)
   corrupt-cache       writes cache.db that is not a valid cache: cache_ok=false (kill switch); no trading
 Restarts with a re-emitted decision happen in every scenario (duplicates_skipped).
+A position_drift is expected where the two books the generator built differ beyond the drift
+tolerance when a reconciliation runs, not because a fault was asked for: faults can even each
+other out (a manual buy at the broker, and a snapshot one lot long in the same symbol).
 ${exitCodesHelp([
     [EXIT.ok, "the scenario is written"],
     [EXIT.usage, "usage error: a missing option, a bad number, an unknown fault"],
