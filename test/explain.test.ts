@@ -14,6 +14,7 @@ import { generateScenario } from "../src/gen/generate.js";
 import { renderExplanation } from "../src/report/explain.js";
 import { renderArtifacts } from "../src/report/render.js";
 import { replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
+import { OUTCOMES_SCENARIO, unseenIdsArtifacts } from "./report-html/helpers.js";
 
 const scenario = (name: string) => join(SCENARIOS, name);
 const inputLine = (name: string, file: string, line: number): string => readFileSync(join(scenario(name), file), "utf8").split("\n")[line - 1]!;
@@ -61,13 +62,15 @@ describe("the inspection API is read-only", () => {
 });
 
 describe("explain a finding", () => {
-  it("an orphan: the rule by name and in words, its two broker lines, both books before and after the run, and what would have made it healthy", () => {
+  it("an orphan: the rule named in words, its two broker lines, both books before and after the run, and what would have made it healthy", () => {
     const dir = artifactsOf("orphan-manual-trade");
     const r = runCli(["explain", dir, "F00001", "--inputs", scenario("orphan-manual-trade")]);
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout;
     expect(out).toMatch(/^F00001 {2}orphan_broker_order {2}critical {2}2025-10-20T11:20:00\.050Z {2}reconcile run R00002\n/);
-    expect(out).toContain("Rule that fired: orphan_broker_order, decided in reconcile.reportOrphan");
+    expect(out).toContain("\n\nRule that fired: Orphan broker order: a broker order or fill the engine never sent\n  The broker has an order or fill");
+    // The code location is for contributors (--json), not for Ops reading the text.
+    expect(out).not.toContain("reconcile.reportOrphan");
     expect(out).toContain(`  broker.jsonl:4  ${inputLine("orphan-manual-trade", "broker.jsonl", 4)}\n`);
     expect(out).toContain(`  broker.jsonl:5  ${inputLine("orphan-manual-trade", "broker.jsonl", 5)}\n`);
     const [before, after] = out.split("  right after:\n") as [string, string];
@@ -99,6 +102,8 @@ describe("explain a finding", () => {
     expect(doc["command"]).toBe("explain");
     expect(doc["exit_code"]).toBe(0);
     expect(doc["rule"]["name"]).toBe("orphan_broker_order");
+    expect(doc["rule"]["title"]).toBe("Orphan broker order: a broker order or fill the engine never sent");
+    expect(doc["rule"]["decided_in"]).toMatch(/^reconcile\.reportOrphan/);
     expect(doc["evidence"].map((e: { ref: string; text: string }) => [e.ref, e.text])).toEqual([
       ["broker:4", inputLine("orphan-manual-trade", "broker.jsonl", 4)], ["broker:5", inputLine("orphan-manual-trade", "broker.jsonl", 5)]]);
     expect(doc["moment"]["before"]["order"]["broker"]["status"]).toBe("filled");
@@ -164,11 +169,41 @@ describe("every item of every bundled scenario is explained", () => {
       const text = renderExplanation(e);
       expect(e.moment, `${name} ${id}`).not.toBeNull();
       expect(e.rule.name, `${name} ${id}`).not.toContain("not known");
+      // The rule is named in words; no internal function name reaches the text.
+      expect(e.rule.name, `${name} ${id}`).toMatch(/^[A-Z][a-z-]*:? [a-z]/);
+      expect(text, `${name} ${id}`).not.toContain(e.rule.decidedIn.split(/[ :(]/)[0]);
       // Every fact the words quote is in the report: none is left as "?".
       expect(`${e.rule.fired}\n${e.healthy}`, `${name} ${id}`).not.toMatch(/(^|[ (])\?([ ,.;)]|$)/);
       for (const ev of e.evidence) expect(ev.text, `${name} ${id} ${ev.ref}`).toBe(inputLine(name, ev.file, ev.line));
       expect(text).toContain("What would have made it healthy:");
     }
+  });
+});
+
+describe("explain says what happened, and prints ids safely", () => {
+  it("a cancel request for an order already filled is named for what happened", () => {
+    const dir = join(tempDir(), "outcomes");
+    expect(runCli(["replay", "--journal", join(OUTCOMES_SCENARIO, "journal.jsonl"), "--broker", join(OUTCOMES_SCENARIO, "broker.jsonl"), "--config", join(OUTCOMES_SCENARIO, "config.json"), "--out", dir]).status).toBe(0);
+    const r = runCli(["explain", dir, "F00001", "--inputs", OUTCOMES_SCENARIO]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^F00001 {2}cancel_request_order_closed {2}info/);
+    expect(r.stdout).toContain("Rule that fired: Cancel request for an order already closed: the engine asked to cancel an order it knows had finished\n");
+    expect(r.stdout).toContain("which had already finished (engine status: filled)");
+    expect(r.stdout).not.toMatch(/not known|journal\.requestCancel/);
+  });
+
+  it("control, bidi and zero-width characters in ids and input lines are written escaped, never raw to the terminal", () => {
+    const { scenario, dir } = unseenIdsArtifacts(tempDir());
+    const out = ["F00003", "F00005", "kill_switch:stale_local_order"].map((id) => {
+      const r = runCli(["explain", dir, id, "--inputs", scenario]);
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    }).join("\n");
+    expect(out).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
+    expect(out).toContain("client order id C-\\u202egpj.exe");
+    expect(out).toContain("client order id ESC\\u001b[31mRED\\u0007");
+    // The input line as it is in the file (its JSON escape stays one).
+    expect(out).toContain('"client_order_id":"C-\\u202egpj.exe"');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   evidenceRefs, explain, type Explanation, type ItemFacts, itemFromMoment, parseTarget, sameItem, subjectOf, type Target,
 } from "../report/explain.js";
 import { parseJsonText, parseReportJsonText } from "../report/html/bundle.js";
-import { parseEvidenceRef } from "../report/html/triage.js";
+import { parseEvidenceRef } from "../report/html/evidence.js";
 import type { ReportDoc } from "../report/report-schema.js";
 import { withProgress } from "./progress.js";
 

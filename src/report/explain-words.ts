@@ -1,4 +1,5 @@
-// What `recon-proof explain` says about each rule: its name (the core rule that decides it), what
+// What `recon-proof explain` says about each rule: its name in words (and, for contributors, where
+// in the core it is decided), what
 // fired in words, and what would have made the replay healthy, quoting this item's facts and the
 // config's thresholds. Keyed by FindingKind, AlertName and KillReason as Records, so a new kind,
 // alert or reason does not compile until it is explained here. Pure: text out.
@@ -20,8 +21,10 @@ export interface WordsContext {
 }
 
 export interface RuleWords {
-  /** The rule's name: where in the core it is decided. */
+  /** The rule's name in words, as Ops know it: "Orphan broker order: a broker order or fill the engine never sent". */
   readonly rule: string;
+  /** Where in the core it is decided (for contributors; in explain's --json only). */
+  readonly decidedIn: string;
   /** What fired, in words. */
   readonly fired: (c: WordsContext) => string;
   /** What would have made it healthy (or, for an item that is not a failure, kept it from being raised). */
@@ -82,87 +85,104 @@ function orphanHealthy(c: WordsContext): string {
 
 export const FINDING_WORDS: Readonly<Record<FindingKind, RuleWords>> = {
   stale_local_order: {
-    rule: "rules/local-orders.unseenOrderState (reconcile.checkLocalOrders)",
+    rule: "Stale local order: the engine holds an order open that the broker has no record of, past the in-flight grace",
+    decidedIn: "rules/local-orders.unseenOrderState (reconcile.checkLocalOrders)",
     fired: (c) => `The engine holds ${order(c)} open (sent or part-filled) and the broker has no record of it past the ${grace(c)}. Its outcome is unknown: it is never assumed cancelled or filled.`,
     healthy: staleHealthy,
   },
   orphan_broker_order: {
-    rule: "reconcile.reportOrphan: no engine order by client or linked broker id, nor an order-id cache entry (rules/matching.signatureCandidates names look-alikes, never links them)",
+    rule: "Orphan broker order: a broker order or fill the engine never sent",
+    decidedIn: "reconcile.reportOrphan: no engine order by client or linked broker id, nor an order-id cache entry (rules/matching.signatureCandidates names look-alikes, never links them)",
     fired: orphanFired,
     healthy: orphanHealthy,
   },
   position_drift: {
-    rule: "rules/drift.positionDrift (reconcile.checkPositions)",
+    rule: "Position drift: the engine's and the broker's net positions differ beyond tolerance",
+    decidedIn: "rules/drift.positionDrift (reconcile.checkPositions)",
     fired: (c) => `The engine's and the broker's net ${c.symbol ?? "?"} positions differ beyond tolerance: engine ${fact(c, "engine_qty")} @ ${fact(c, "engine_avg_price")}, broker ${fact(c, "broker_qty")} @ ${fact(c, "broker_avg_price")}: ${fact(c, "drift_units")} units (drift_tolerance_units=${units(c.config.driftToleranceUnits)}) and ${fact(c, "drift_pips")} pips of average price (drift_tolerance_pips=${units(c.config.driftTolerancePips)}; pips are compared only when both hold the same direction). Drift is what remains after the fills reconciliation caught.`,
     healthy: (c) => `The engine's ${c.symbol ?? "?"} position within ${units(c.config.driftToleranceUnits)} units and ${units(c.config.driftTolerancePips)} pips of the broker's ${fact(c, "broker_qty")} @ ${fact(c, "broker_avg_price")} (the broker's latest position_snapshot plus the fills after it): every fill the broker booked seen or caught by the engine, and a snapshot that agrees with the broker after a restart.`,
   },
   fill_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
+    rule: "Fill caught by reconcile: a broker fill the engine missed, found and applied by reconciliation",
+    decidedIn: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
     fired: (c) => `A broker fill of ${order(c)} (${fact(c, "qty")} @ ${fact(c, "price")} at ${fact(c, "fill_ts")}) that the engine had not taken in was found by ${run(c)} and applied to the engine's view (source reconcile in trades.csv); the order is now filled (${fact(c, "filled_qty")} of ${fact(c, "order_qty")}).`,
     healthy: caughtHealthy,
   },
   partial_fill_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
+    rule: "Partial fill caught by reconcile: a partial broker fill the engine missed, found and applied by reconciliation",
+    decidedIn: "rules/orders.reconcileOrder (reconcile.takeMissedFills, in the broker's order)",
     fired: (c) => `A partial broker fill of ${order(c)} (${fact(c, "qty")} @ ${fact(c, "price")} at ${fact(c, "fill_ts")}) that the engine had not taken in was found by ${run(c)} and applied (${fact(c, "filled_qty")} of ${fact(c, "order_qty")} filled now).`,
     healthy: caughtHealthy,
   },
   order_state_caught_by_reconcile: {
-    rule: "rules/orders.reconcileOrder (reconcile.catchUpTerms)",
+    rule: "Cancel or reject caught by reconcile: the broker ended an order the engine still held open, applied by reconciliation",
+    decidedIn: "rules/orders.reconcileOrder (reconcile.catchUpTerms)",
     fired: (c) => `The broker shows ${order(c)} ${fact(c, "broker_status")}, which the engine had not taken in; ${run(c)} applied it from the broker's record.`,
     healthy: (c) => `The engine seeing the broker's ${fact(c, "broker_status") === "rejected" ? "order_rejected" : "order_cancelled"} of ${order(c)} on the live stream: connected and running when it arrived.`,
   },
   order_relinked_from_cache: {
-    rule: "orders.resolveOrRelink (the order-id cache after a restart)",
+    rule: "Order relinked from the cache: after a restart, a broker order the snapshot forgot is matched through the order-id cache",
+    decidedIn: "orders.resolveOrRelink (the order-id cache after a restart)",
     fired: (c) => `After a restart the engine's snapshot did not list ${order(c)}; its order-id cache still held it (${fact(c, "cache_status")}), so the broker's order was matched to it through the cache instead of being called an orphan.`,
     healthy: (c) => `The restart snapshot listing ${order(c)} among its open orders (nothing is wrong here: the cache did its job).`,
   },
   stale_order_cancelled: {
-    rule: "rules/local-orders.ttlExpired (reconcile.checkLocalOrders)",
+    rule: "Order past its TTL: an order open longer than its idempotency TTL gets a staged cancel",
+    decidedIn: "rules/local-orders.ttlExpired (reconcile.checkLocalOrders)",
     fired: (c) => `${order(c)} stayed open past its idempotency TTL (expired at ${fact(c, "ttl_expired_at")}; idempotency_ttl_ms=${c.config.idempotencyTtlMs}, ${duration(c.config.idempotencyTtlMs)}): a cancel is staged, never executed.`,
     healthy: (c) => `The order finished at the broker (filled, cancelled or rejected) before ${fact(c, "ttl_expired_at")}, or a cancel_request for it that the broker confirmed before then.`,
   },
   in_flight_order: {
-    rule: "rules/local-orders.unseenOrderState (the final reconciliation)",
+    rule: "Order still in flight: the logs end while an order is within its grace with no broker record",
+    decidedIn: "rules/local-orders.unseenOrderState (the final reconciliation)",
     fired: (c) => `When the logs end, ${order(c)} (sent at ${fact(c, "sent_at")}) is still within the ${grace(c)} and the broker has no record of it: its outcome is unknown and held for Ops.`,
     healthy: (c) => `A broker record of ${order(c)} before the logs end, or logs that run on past ${later(fact(c, "sent_at"), c.config.inFlightGraceMs) ?? "the grace"} (then the order is either seen or stale).`,
   },
   cancel_request_unknown_order: {
-    rule: "journal.requestCancel",
+    rule: "Cancel request for an order the engine never held",
+    decidedIn: "journal.requestCancel",
     fired: (c) => `The journal asks to cancel ${order(c)}, which the engine does not hold open (engine status: ${fact(c, "engine_status")}).`,
     healthy: (c) => `A cancel_request only for an order the engine holds open: ${order(c)} sent by a decision earlier in the journal (or in its snapshot) and not yet finished.`,
   },
   cancel_request_order_closed: {
-    rule: "journal.requestCancel",
+    rule: "Cancel request for an order already closed: the engine asked to cancel an order it knows had finished",
+    decidedIn: "journal.requestCancel",
     fired: (c) => `The journal asks to cancel ${order(c)}, which had already finished (engine status: ${fact(c, "engine_status")}): the cancel came too late to matter, and nothing is sent.`,
     healthy: (c) => `Nothing is wrong: a cancel that races a fill is routine. Kept from being raised by a cancel_request only while ${order(c)} is still open.`,
   },
   instrument_undescribed: {
-    rule: "instruments.meetRecord (a broker record in an instrument the config does not describe)",
+    rule: "Undescribed instrument: a broker record in an instrument the config does not describe",
+    decidedIn: "instruments.meetRecord (a broker record in an instrument the config does not describe)",
     fired: (c) => `The broker's log names ${c.symbol ?? "?"}, which the config does not describe and which is not an FX pair of two currency codes: its orders and fills are taken in and reported in units only (no pips, ticks, slippage or P&L currency).`,
     healthy: (c) => `An "instruments" entry for ${c.symbol ?? "?"} in the config: ${fact(c, "suggested_entry")}.`,
   },
   overfill: {
-    rule: "rules/fills.fillOutcome (trades.writeTradeRow)",
+    rule: "Overfill: the broker filled more than the order's size",
+    decidedIn: "rules/fills.fillOutcome (trades.writeTradeRow)",
     fired: (c) => `The broker's fills of ${order(c)} add up to ${fact(c, "filled_qty")}, more than its size ${fact(c, "order_qty")}.`,
     healthy: (c) => `Broker fills of ${order(c)} that add up to at most ${fact(c, "order_qty")}.`,
   },
   order_mismatch: {
-    rule: "rules/mismatch.orderMismatches (reconcile.checkTerms)",
+    rule: "Order mismatch: the broker's live order differs from what the engine decided",
+    decidedIn: "rules/mismatch.orderMismatches (reconcile.checkTerms)",
     fired: (c) => `The broker's live order under ${order(c)} (broker order id ${c.brokerOrderId ?? "?"}${fact(c, "replaces_broker_order_id") === "?" ? "" : `, which replaced ${fact(c, "replaces_broker_order_id")}`}) is not what the engine decided: ${fact(c, "fields")}.`,
     healthy: (c) => `The broker's order under ${order(c)} matching decision ${fact(c, "decision_id")} in symbol, side, size and limit price (a replace that keeps the decided terms is followed silently).`,
   },
   broker_limit_mismatch: {
-    rule: "rules/limits.limitMismatches (reconcile.checkLimits)",
+    rule: "Broker limit mismatch: the broker's risk limits differ from the engine's config",
+    decidedIn: "rules/limits.limitMismatches (reconcile.checkLimits)",
     fired: (c) => `The broker's limits_snapshot differs from the engine's config: ${fact(c, "mismatch")} (engine config hash ${fact(c, "config_hash").slice(0, 12)}…).`,
     healthy: () => `The engine's rails (config limits.daily_loss_cap and limits.symbol_caps) equal to the broker's latest limits_snapshot, field for field.`,
   },
   symbol_cap_breach: {
-    rule: "rules/limits.overCap (reconcile.checkLimits)",
+    rule: "Symbol cap breach: a position beyond its per-symbol cap",
+    decidedIn: "rules/limits.overCap (reconcile.checkLimits)",
     fired: (c) => `The broker's ${c.symbol ?? "?"} position (${fact(c, "position_units")} units) is beyond its cap of ${fact(c, "cap_units")} (at the cap is allowed).`,
     healthy: (c) => `A ${c.symbol ?? "?"} position of at most ${fact(c, "cap_units")} units either way (config limits.symbol_caps).`,
   },
   daily_loss_breach: {
-    rule: "rules/limits.dailyLossBreached (reconcile.checkLimits)",
+    rule: "Daily loss breach: the day's realized loss beyond the daily loss cap",
+    decidedIn: "rules/limits.dailyLossBreached (reconcile.checkLimits)",
     fired: (c) => `Realized P&L for UTC day ${fact(c, "utc_day")} is ${fact(c, "realized_pnl")}, below minus the daily loss cap of ${fact(c, "daily_loss_cap")} (at the cap is allowed).`,
     healthy: (c) => `Realized P&L for ${fact(c, "utc_day")} at or above -${fact(c, "daily_loss_cap")} (config limits.daily_loss_cap).`,
   },
@@ -170,52 +190,62 @@ export const FINDING_WORDS: Readonly<Record<FindingKind, RuleWords>> = {
 
 export const ALERT_WORDS: Readonly<Record<AlertName, RuleWords>> = {
   ALERT_RECONCILE_DIVERGENCE: {
-    rule: "emit.Assembler (a run with a new stale order, orphan or drift)",
+    rule: "Reconcile divergence: a run found a new stale order, orphan or drift",
+    decidedIn: "emit.Assembler (a run with a new stale order, orphan or drift)",
     fired: (c) => `${run(c)} (${fact(c, "trigger")}) found a new stale order, orphan or drift: see its findings.`,
     healthy: (c) => `${run(c)} finding no new stale order, orphan or drift beyond tolerance.`,
   },
   ALERT_RECONCILE_FAILED: {
-    rule: "reconcile.reconcile (the broker unreachable when a run is due)",
+    rule: "Reconcile failed: the broker could not be reached when a run was due",
+    decidedIn: "reconcile.reconcile (the broker unreachable when a run is due)",
     fired: (c) => `${/^[aeiou]/.test(fact(c, "trigger")) ? "An" : "A"} ${fact(c, "trigger")} reconciliation (${run(c)}) was due at ${c.ts} while the broker could not be reached: it failed, and the kill switch engaged (startup never fails open).`,
     healthy: (c) => `The broker reachable when the run was due at ${c.ts}: a reconnect before then, i.e. a disconnect shorter than the time to the next due run (reconcile_interval_ms=${c.config.reconcileIntervalMs}, ${duration(c.config.reconcileIntervalMs)}), and none open at startup.`,
   },
   ALERT_IDEMPOTENCY_PERSISTENCE_FAILED: {
-    rule: "Engine.beginStart (the order-id cache failed to load)",
+    rule: "Order-id cache failed: the idempotency cache could not be loaded",
+    decidedIn: "Engine.beginStart (the order-id cache failed to load)",
     fired: (c) => `The order-id cache could not be loaded (${fact(c, "failure")}): the engine cannot prove it will not send an order twice, so it does not trade.`,
     healthy: () => `A cache file that loads: made with \`recon-proof cache init\`, its schema version and checksum intact.`,
   },
   ALERT_SLIPPAGE_PRESET_MISSING: {
-    rule: "rules/pricing.priceFill (a fill with no preset is a breach: fail safe)",
+    rule: "Slippage preset missing: a fill with no preset for its symbol and session (a breach, fail safe)",
+    decidedIn: "rules/pricing.priceFill (a fill with no preset is a breach: fail safe)",
     fired: (c) => `A fill of ${fact(c, "symbol")} in session ${fact(c, "session")} (slippage ${fact(c, "slippage_pips")} pips) has no slippage preset, so it counts as a breach.`,
     healthy: (c) => `A slippage_presets entry for ${fact(c, "symbol")} in session ${fact(c, "session")} (config), with the fill's slippage at most its max_slippage_pips.`,
   },
   ALERT_BROKER_LIMIT_MISMATCH: {
-    rule: "rules/limits.limitMismatches (reconcile.checkLimits)",
+    rule: FINDING_WORDS.broker_limit_mismatch.rule,
+    decidedIn: "rules/limits.limitMismatches (reconcile.checkLimits)",
     fired: (c) => `The broker's limits differ from the engine's config in: ${fact(c, "fields")}.`,
     healthy: () => `The engine's rails (config limits) equal to the broker's latest limits_snapshot, field for field.`,
   },
 };
 
-const killFromFindings = (kind: string): RuleWords["healthy"] => () =>
-  `No ${kind} finding: every reconciliation run clean of it (see that finding's own explanation for what would have kept it away).`;
+/** A kill-switch reason that is a critical finding: named and decided as that finding. */
+const fromFinding = (kind: FindingKind & KillReason, fired: RuleWords["fired"]): RuleWords => ({
+  rule: FINDING_WORDS[kind].rule, decidedIn: FINDING_WORDS[kind].decidedIn, fired,
+  healthy: () => `No ${kind} finding: every reconciliation run clean of it (see that finding's own explanation for what would have kept it away).`,
+});
 
 export const KILL_WORDS: Readonly<Record<KillReason, RuleWords>> = {
   cache_load_failed: {
-    rule: "Engine.beginStart",
+    rule: "Order-id cache failed to load: the engine cannot prove it will not send an order twice",
+    decidedIn: "Engine.beginStart",
     fired: () => `The order-id cache failed to load at startup; the kill switch engages and stays engaged: every later decision is blocked, not sent.`,
     healthy: () => `A cache file that loads (\`recon-proof cache init\`, checksum intact), or no --cache at all.`,
   },
   broker_unreachable: {
-    rule: "reconcile.reconcile (a run due while disconnected)",
+    rule: "Broker unreachable: a reconciliation was due while the broker could not be reached",
+    decidedIn: "reconcile.reconcile (a run due while disconnected)",
     fired: (c) => `A reconciliation was due at ${c.ts} while the broker was unreachable; the kill switch engages and stays engaged for the rest of the replay.`,
     healthy: (c) => `The broker reachable at every due run: each disconnect closed by a reconnect before the next run (reconcile_interval_ms=${c.config.reconcileIntervalMs}), and none open at startup.`,
   },
-  symbol_cap_breach: { rule: "rules/limits.overCap", fired: () => `A position beyond its symbol cap engaged the kill switch.`, healthy: killFromFindings("symbol_cap_breach") },
-  daily_loss_breach: { rule: "rules/limits.dailyLossBreached", fired: () => `The day's realized loss beyond the daily loss cap engaged the kill switch.`, healthy: killFromFindings("daily_loss_breach") },
-  stale_local_order: { rule: "rules/local-orders.unseenOrderState", fired: () => `A stale local order (open at the engine, unknown at the broker past the grace) engaged the kill switch.`, healthy: killFromFindings("stale_local_order") },
-  orphan_broker_order: { rule: "reconcile.reportOrphan", fired: () => `A broker order the engine never sent engaged the kill switch.`, healthy: killFromFindings("orphan_broker_order") },
-  position_drift: { rule: "rules/drift.positionDrift", fired: () => `A position drift beyond tolerance engaged the kill switch.`, healthy: killFromFindings("position_drift") },
-  overfill: { rule: "rules/fills.fillOutcome", fired: () => `Broker fills beyond an order's size engaged the kill switch.`, healthy: killFromFindings("overfill") },
-  order_mismatch: { rule: "rules/mismatch.orderMismatches", fired: () => `A broker order that differs from the engine's decision engaged the kill switch.`, healthy: killFromFindings("order_mismatch") },
-  instrument_undescribed: { rule: "instruments.meetRecord", fired: () => `A broker record in an instrument the config does not describe engaged the kill switch.`, healthy: killFromFindings("instrument_undescribed") },
+  symbol_cap_breach: fromFinding("symbol_cap_breach", () => `A position beyond its symbol cap engaged the kill switch.`),
+  daily_loss_breach: fromFinding("daily_loss_breach", () => `The day's realized loss beyond the daily loss cap engaged the kill switch.`),
+  stale_local_order: fromFinding("stale_local_order", () => `A stale local order (open at the engine, unknown at the broker past the grace) engaged the kill switch.`),
+  orphan_broker_order: fromFinding("orphan_broker_order", () => `A broker order the engine never sent engaged the kill switch.`),
+  position_drift: fromFinding("position_drift", () => `A position drift beyond tolerance engaged the kill switch.`),
+  overfill: fromFinding("overfill", () => `Broker fills beyond an order's size engaged the kill switch.`),
+  order_mismatch: fromFinding("order_mismatch", () => `A broker order that differs from the engine's decision engaged the kill switch.`),
+  instrument_undescribed: fromFinding("instrument_undescribed", () => `A broker record in an instrument the config does not describe engaged the kill switch.`),
 };

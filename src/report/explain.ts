@@ -1,5 +1,5 @@
 // `recon-proof explain DIR ID`, the pure half: which report item an id names, and the explanation
-// of it: the rule that fired (in words and by name), the input lines it rests on, the engine's and
+// of it: the rule that fired (its name in words, and what fired), the input lines it rests on, the engine's and
 // the broker's view of its order or symbol at that moment (from a replay up to it, when the shell
 // could run one), and what would have made it healthy. Rendered as text for a person, or as one
 // JSON document for a script.
@@ -14,6 +14,7 @@ import type { Inspection, OrderFacts, Subject, SymbolFacts } from "../core/inspe
 import type { ItemRef, Moment } from "../core/moment.js";
 import { formatMs } from "../domain/time.js";
 import { ALERT_WORDS, FINDING_WORDS, KILL_WORDS, type RuleWords, type WordsContext } from "./explain-words.js";
+import { escapeInvisible } from "./html/escape.js";
 import { plural } from "./plural.js";
 import type { AlertDoc, FindingDoc, ReportDoc } from "./report-schema.js";
 
@@ -141,7 +142,8 @@ export interface EvidenceLine {
 
 export interface Explanation {
   readonly item: ItemFacts;
-  readonly rule: { readonly name: string; readonly fired: string };
+  /** The rule's name in words, what fired, and where in the core it is decided (for contributors). */
+  readonly rule: { readonly name: string; readonly fired: string; readonly decidedIn: string };
   readonly healthy: string;
   /** Findings raised with the item that it stands on (the kill switch's and a divergence alert's). */
   readonly behind: ReadonlyArray<{ readonly id: string; readonly kind: string; readonly evidence: readonly string[] }>;
@@ -159,7 +161,8 @@ function wordsOf(item: ItemFacts): RuleWords {
 
 /** For a report written by a newer engine with kinds this one does not know. */
 const GENERIC_WORDS: RuleWords = {
-  rule: "(not known to this version of recon-proof)",
+  rule: "A rule not known to this version of recon-proof",
+  decidedIn: "(not known to this version of recon-proof)",
   fired: () => "This version of recon-proof has no words for this item; its facts are below.",
   healthy: () => "See the README's table of findings for the version that wrote this report.",
 };
@@ -211,7 +214,7 @@ export function explain(input: ExplainInput): Explanation {
       line: Number(line), text: input.lines.get(ref) ?? null };
   });
   return {
-    item, rule: { name: words.rule, fired: words.fired(c) }, healthy: words.healthy(c),
+    item, rule: { name: words.rule, fired: words.fired(c), decidedIn: words.decidedIn }, healthy: words.healthy(c),
     behind: findingsBehind(item, moment), evidence, moment, note: input.note,
   };
 }
@@ -276,7 +279,7 @@ export function renderExplanation(e: Explanation): string {
   const { item, moment } = e;
   const head = [item.id, item.name, item.severity ?? "", item.ts, item.reconcileId === null ? "" : `reconcile run ${item.reconcileId}`].filter((x) => x !== "").join("  ");
   const facts = factsLine(item);
-  const out = [head, ...(facts === null ? [] : [`  ${facts}`]), "", `Rule that fired: ${item.name}, decided in ${e.rule.name}`, `  ${e.rule.fired}`];
+  const out = [head, ...(facts === null ? [] : [`  ${facts}`]), "", `Rule that fired: ${e.rule.name}`, `  ${e.rule.fired}`];
   if (e.behind.length > 0) out.push(`  Behind it: ${e.behind.map((f) => `${f.id} ${f.kind}`).join(", ")} (explain each by its id).`);
   out.push("", "Input lines it rests on:");
   if (e.evidence.length === 0) out.push("  none: it compares the two books (see them below) or rests on the cache or the config.");
@@ -289,7 +292,9 @@ export function renderExplanation(e: Explanation): string {
       ...inspectionLines(moment.after, item.subject).map((l) => `    ${l}`));
   }
   out.push("", "What would have made it healthy:", `  ${e.healthy}`);
-  return out.join("\n") + "\n";
+  // Ids and input lines come from the logs: a control or bidi character in one is written escaped
+  // (as JSON writes it), never raw to a terminal, where ESC would start a control sequence.
+  return out.map(escapeInvisible).join("\n") + "\n";
 }
 
 // ------------------------------------------------------------------ JSON
@@ -322,7 +327,7 @@ export function explanationDoc(e: Explanation): Record<string, unknown> {
     id: item.id,
     item: { type: item.what, name: item.name, severity: item.severity, ts: item.ts, reconcile_id: item.reconcileId,
       client_order_id: item.subject.clientOrderId, broker_order_id: item.subject.brokerOrderId, symbol: item.subject.symbol, detail: item.detail },
-    rule: { name: item.name, decided_in: e.rule.name, fired: e.rule.fired },
+    rule: { name: item.name, title: e.rule.name, decided_in: e.rule.decidedIn, fired: e.rule.fired },
     behind: e.behind.map((f) => ({ id: f.id, kind: f.kind })),
     evidence: e.evidence,
     moment: moment === null ? null : {

@@ -61,12 +61,27 @@ function record(row: TradeRow): Record<string, string | bigint> {
   };
 }
 
-/** A line break followed by a character that would start a formula on the line it begins. */
-const FORMULA_AFTER_BREAK = /([\r\n])(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
+/**
+ * The characters that start a formula (csv-stringify's escape_formulas list). The guard is one
+ * apostrophe before a line that starts with one, after any apostrophes the text itself has there:
+ * csv-stringify leaves a cell that starts with `'` alone, so `'=x` and `=x` would both be written
+ * `'=x`. Guarding `'=x` too (as `''=x`) lets a reader take exactly one apostrophe off
+ * (FORMULA_GUARD below) and get the id back as it was.
+ */
+const FORMULA_CHARS = "=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20";
 
-/** Prefixes `'` to every line of a text cell after the first that would start a formula. */
-function neutralizeFormulasAfterBreaks(value: string): string {
-  return value.includes("\r") || value.includes("\n") ? value.replace(FORMULA_AFTER_BREAK, "$1'") : value;
+/** A line break before a line that would start a formula, or that starts like a guarded one. */
+const FORMULA_AFTER_BREAK = new RegExp(`([\\r\\n])(?='*[${FORMULA_CHARS}])`, "g");
+/** A cell whose own apostrophes stand before a formula character (csv-stringify guards the rest). */
+const GUARD_LOOKALIKE = new RegExp(`^'+[${FORMULA_CHARS}]`);
+
+/** Where the guard stands in a cell as written: a reader removes this one apostrophe, at the start and after each line break. */
+export const FORMULA_GUARD = new RegExp(`(^|[\\r\\n])'(?='*[${FORMULA_CHARS}])`, "g");
+
+/** Prefixes `'` to every line of a text cell after the first that would start a formula, and to a first line csv-stringify would not guard. */
+function neutralizeFormulas(value: string): string {
+  const lines = value.includes("\r") || value.includes("\n") ? value.replace(FORMULA_AFTER_BREAK, "$1'") : value;
+  return GUARD_LOOKALIKE.test(lines) ? `'${lines}` : lines;
 }
 
 const OPTIONS = {
@@ -78,7 +93,7 @@ const OPTIONS = {
   quote_record_delimiter: true,
   cast: {
     bigint: (value: bigint, ctx: { column?: string | number }) => formatDecimal(value, ctx.column),
-    string: neutralizeFormulasAfterBreaks,
+    string: neutralizeFormulas,
   },
 };
 

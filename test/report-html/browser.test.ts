@@ -13,10 +13,13 @@ import { renderReportHtml } from "../../src/report/html/page.js";
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
-import { timeline } from "../../src/report/html/charts.js";
+import { stepChart, timeline } from "../../src/report/html/charts.js";
+import { generateScenario } from "../../src/gen/generate.js";
 import { STYLE } from "../../src/report/html/style.js";
 import { count } from "../../src/report/html/format.js";
-import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
+import {
+  HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts, writeLargeArtifacts,
+} from "./helpers.js";
 
 // CHROMIUM_PATH lets a runner point at its own Chromium or Chrome (GitHub's Ubuntu image has google-chrome).
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
@@ -34,12 +37,29 @@ let parent: string;
 const pages: Record<"healthy" | "unhealthy" | "hostile", string> = { healthy: "", unhealthy: "", hostile: "" };
 const docs: Record<string, any> = {};
 
-/** Writes report.html for an artifact folder and returns its file URL. */
-function reportFor(dir: string): string {
+/** Writes report.html for an artifact folder (with the evidence lines, when given the inputs) and returns its file URL. */
+function reportFor(dir: string, inputs?: string): string {
   const path = join(dir, "report.html");
-  writeFileSync(path, renderReportHtml(readArtifactBundle(dir)));
+  writeFileSync(path, renderReportHtml(readArtifactBundle(dir, inputs === undefined ? {} : { paths: { inputs } })));
   return pathToFileURL(path).href;
 }
+
+/** Writes a generated scenario's journal, broker log and config into a folder. */
+function writeGenerated(dir: string, opts: Parameters<typeof generateScenario>[0]): string {
+  const g = generateScenario(opts);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "journal.jsonl"), g.journal.join("\n") + "\n");
+  writeFileSync(join(dir, "broker.jsonl"), g.broker.join("\n") + "\n");
+  writeFileSync(join(dir, "config.json"), JSON.stringify(g.config));
+  return dir;
+}
+
+/**
+ * Where the third critical card may start at 1280 px, at most. Measured with the evidence as a short
+ * table: 1,314 px (the unhealthy fixture) and 1,255 px (a generated incident with six criticals);
+ * every evidence line as raw JSON would put it at 1,506 and 2,474 px.
+ */
+const THIRD_CARD_TOP_MAX_PX = 1400;
 
 interface Watch { readonly requests: string[]; readonly errors: string[]; readonly dialogs: string[] }
 
@@ -161,6 +181,94 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.screenshot({ path: join(SHOTS, "unhealthy-1280.png"), fullPage: true });
     await ctx.close();
+  });
+
+  it("a card's evidence is a short table, causes first and marked, raw JSON on demand: the third critical card starts high on the page", async () => {
+    const generated = writeGenerated(join(parent, "several-criticals-input"), {
+      seed: 19, events: 20_000, faults: ["disconnect", "duplicate-delivery", "drop-ack", "crash-restart", "orphan", "lost-order", "price-drift", "unit-drift"], force: true,
+    });
+    const cases = [
+      { name: "unhealthy", url: reportFor(replayInto(UNHEALTHY_SCENARIO, parent, "unhealthy-with-inputs"), UNHEALTHY_SCENARIO) },
+      { name: "generated", url: reportFor(replayInto(generated, parent, "several-criticals"), generated) },
+    ];
+    for (const c of cases) {
+      const { page, ctx, watch } = await open(c.url);
+      const tops = await page.locator("#triage .crit").evaluateAll((cards) => cards.map((el) => el.getBoundingClientRect().top + window.scrollY));
+      console.info(`[report-html] ${c.name}: critical cards start at ${tops.map((t) => t.toFixed(0)).join(", ")} px (1280 px wide)`);
+      expect(tops.length, c.name).toBeGreaterThanOrEqual(3);
+      expect(tops[2]!, `${c.name}: the third critical card`).toBeLessThan(THIRD_CARD_TOP_MAX_PX);
+      // Every card with lines shows them as table rows, its causes first; the raw lines are folded away.
+      const drift = page.locator('#triage .crit[data-kind="position_drift"]').filter({ has: page.locator("tr.cause") }).first();
+      const rowsOf = await drift.locator("table.ev").first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.className));
+      expect(rowsOf[0], c.name).toBe("cause");
+      expect(rowsOf.indexOf("cause") === 0 && rowsOf.lastIndexOf("cause") < rowsOf.indexOf(""), c.name).toBe(true);
+      expect(await drift.locator("details.ev-raw pre").first().isVisible()).toBe(false);
+      await drift.locator("details.ev-raw summary").click();
+      expect(await drift.locator("details.ev-raw pre").first().isVisible()).toBe(true);
+      // A related finding is a link that lands on its card (or its row, opening its group).
+      const link = drift.locator(".related a").first();
+      const target = (await link.getAttribute("href"))!;
+      await link.click();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(target);
+      expect(await page.locator(target).isVisible(), `${c.name}: ${target}`).toBe(true);
+      expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+      await page.screenshot({ path: join(SHOTS, `triage-${c.name}-1280.png`), fullPage: false });
+      await ctx.close();
+    }
+  });
+
+  it("ids show as the logs have them: no formula guard, invisible characters escaped and marked", async () => {
+    const { scenario, dir } = unseenIdsArtifacts(parent);
+    const { page, ctx } = await open(reportFor(dir, scenario));
+    const text = await page.locator("body").innerText();
+    expect(text).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u);
+    // The bidi override does not reorder what follows it: the id reads as written, its override visible.
+    const orphan = page.locator('#triage .crit[data-kind="orphan_broker_order"] .ids');
+    expect(await orphan.innerText()).toContain("client order id C-\\u202egpj.exe");
+    expect(await orphan.locator(".inv").getAttribute("title")).toBe("invisible character U+202E");
+    const trades = await page.locator("#trades-table").innerText();
+    expect(trades).toContain(UNSEEN.formula);
+    expect(trades).not.toContain(`'${UNSEEN.formula}`);
+    expect(trades).toContain(UNSEEN.quoted);
+    expect(trades).not.toContain(`'${UNSEEN.quoted}`);
+    await page.screenshot({ path: join(SHOTS, "unseen-ids-1280.png"), fullPage: false });
+    await ctx.close();
+  });
+
+  it("chart end labels and axis labels stay inside the chart, at desk and phone width", async () => {
+    const t0 = Date.UTC(2025, 9, 20);
+    const finals = ["502547.70", "-1329.19", "-12345678.90", "1234567890123.45", "0.00"];
+    const charts = finals.flatMap((finalText, i) => [960, 480].map((width) => {
+      const v = [0, Number(finalText) / 3, -Math.abs(Number(finalText)), Number(finalText)];
+      return stepChart({ id: `c${i}-${width}`, title: "t", width, height: width === 960 ? 300 : 180, x: { lo: t0, hi: t0 + 3_600_000 },
+        series: { t: [t0, t0 + 600_000, t0 + 1_800_000, t0 + 3_600_000], v, finalText, cls: "overall" }, pointsMax: 100, yTicks: 6, xTicks: 5 }).text;
+    }));
+    const path = join(parent, "charts.html");
+    writeFileSync(path, `<!DOCTYPE html><html><head><style>${STYLE}</style></head><body><main>${charts.map((c) => `<div class="chartwrap">${c}</div>`).join("")}</main></body></html>`);
+    for (const width of [1280, 390]) {
+      const { page, ctx } = await open(pathToFileURL(path).href, { width });
+      const outside = await page.locator("svg.chart").evaluateAll((svgs) => svgs.flatMap((svg) => {
+        const [, , vw, vh] = svg.getAttribute("viewBox")!.split(" ").map(Number) as [number, number, number, number];
+        return Array.from(svg.querySelectorAll("text")).flatMap((t) => {
+          const b = (t as SVGTextElement).getBBox();
+          return b.x < 0 || b.x + b.width > vw || b.y < 0 || b.y + b.height > vh ? [`${svg.id} "${t.textContent}" [${b.x.toFixed(1)}, ${(b.x + b.width).toFixed(1)}] of ${vw}`] : [];
+        });
+      }));
+      expect(outside, `at ${width} px`).toEqual([]);
+      await ctx.close();
+    }
+    // The report's own P&L charts too.
+    for (const width of [1280, 390]) {
+      const { page, ctx } = await open(pages.unhealthy, { width });
+      const finals = await page.locator("svg.chart text.final").evaluateAll((texts) => texts.map((t) => {
+        const b = (t as SVGTextElement).getBBox();
+        const vw = Number(t.closest("svg")!.getAttribute("viewBox")!.split(" ")[2]);
+        return { text: t.textContent, inside: b.x >= 0 && b.x + b.width <= vw };
+      }));
+      expect(finals.length).toBeGreaterThan(0);
+      for (const f of finals) expect(f.inside, `${f.text} at ${width} px`).toBe(true);
+      await ctx.close();
+    }
   });
 
   it("filters findings by severity and kind and alerts by name, and by free text", async () => {

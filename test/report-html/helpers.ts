@@ -28,6 +28,8 @@ export function replayInto(scenario: string, parent: string, name: string): stri
 
 export const HEALTHY_SCENARIO = join(ROOT, "fixtures", "scenarios", "healthy");
 export const UNHEALTHY_SCENARIO = join(HERE, "fixtures", "unhealthy");
+/** Orders the broker rejected (two reasons), one it cancelled, and a cancel request for an order already filled. */
+export const OUTCOMES_SCENARIO = join(HERE, "fixtures", "outcomes");
 
 /** Strings that would run if the page ever put log text into markup unescaped. */
 export const HOSTILE = {
@@ -38,6 +40,19 @@ export const HOSTILE = {
   formula: "=HYPERLINK(\"x\")",
 } as const;
 
+/** The unhealthy scenario's inputs written into `scenario`, with each id of `ids` in its logs replaced (as a JSON string). */
+function unhealthyWithIds(scenario: string, ids: Readonly<Record<string, string>>): string {
+  mkdirSync(scenario, { recursive: true });
+  const q = (s: string): string => JSON.stringify(s);
+  const swap = (line: string): string => Object.entries(ids).reduce((text, [from, to]) => text.replaceAll(q(from), q(to)), line);
+  for (const f of ["journal.jsonl", "broker.jsonl"]) {
+    const lines = readFileSync(join(UNHEALTHY_SCENARIO, f), "utf8").split("\n");
+    writeFileSync(join(scenario, f), lines.map((l) => (l === "" ? l : swap(l))).join("\n"));
+  }
+  writeFileSync(join(scenario, "config.json"), readFileSync(join(UNHEALTHY_SCENARIO, "config.json")));
+  return scenario;
+}
+
 /**
  * The unhealthy scenario with hostile client order ids and decision ids (through the real replay,
  * so they reach trades.csv and every table), then hostile text in the fields today's engine only
@@ -45,19 +60,12 @@ export const HOSTILE = {
  * engine, or a tampered artifact, must not be able to script the page either.
  */
 export function hostileArtifacts(parent: string): string {
-  const scenario = join(parent, "hostile-input");
-  mkdirSync(scenario, { recursive: true });
-  const q = (s: string): string => JSON.stringify(s);
-  const swap = (text: string): string => text
-    .replaceAll(q("AXFL::lsg::EURUSD::20251020080000::a7b3f9e1"), q(HOSTILE.img))
-    .replaceAll(q("AXFL::orb::GBPUSD::20251020101500::f00dfeed"), q(HOSTILE.script))
-    .replaceAll(q("MANUAL::desk::EURUSD::1"), q(`${HOSTILE.formula},${HOSTILE.svg}`))
-    .replaceAll(q("D-0004"), q(HOSTILE.imgBare));
-  for (const f of ["journal.jsonl", "broker.jsonl"]) {
-    const lines = readFileSync(join(UNHEALTHY_SCENARIO, f), "utf8").split("\n");
-    writeFileSync(join(scenario, f), lines.map((l) => (l === "" ? l : swap(l))).join("\n"));
-  }
-  writeFileSync(join(scenario, "config.json"), readFileSync(join(UNHEALTHY_SCENARIO, "config.json")));
+  const scenario = unhealthyWithIds(join(parent, "hostile-input"), {
+    "AXFL::lsg::EURUSD::20251020080000::a7b3f9e1": HOSTILE.img,
+    "AXFL::orb::GBPUSD::20251020101500::f00dfeed": HOSTILE.script,
+    "MANUAL::desk::EURUSD::1": `${HOSTILE.formula},${HOSTILE.svg}`,
+    "D-0004": HOSTILE.imgBare,
+  });
   // The folder name is shown as the scenario name: it is hostile too.
   const out = replayInto(scenario, parent, HOSTILE.imgBare.replaceAll("/", ""));
   const path = join(out, "reconcile-report.json");
@@ -70,6 +78,27 @@ export function hostileArtifacts(parent: string): string {
   doc.positions.items[0].symbol = HOSTILE.img;
   writeFileSync(path, JSON.stringify(doc, null, 2) + "\n");
   return out;
+}
+
+/** Ids a person cannot read as they are: a formula guard lookalike, a bidi override, controls, a zero-width space. */
+export const UNSEEN = {
+  formula: "+SUM(A1)",
+  quoted: "'=x",
+  bidi: "C-\u202Egpj.exe",
+  controls: "ESC\u001b[31mRED\u0007",
+  zwsp: "D\u200B-0004",
+} as const;
+
+/** The unhealthy scenario with UNSEEN's ids in its logs (written as JSON escapes), and its artifacts. */
+export function unseenIdsArtifacts(parent: string): { scenario: string; dir: string } {
+  const scenario = unhealthyWithIds(join(parent, "unseen-ids-input"), {
+    "AXFL::lsg::EURUSD::20251020080000::a7b3f9e1": UNSEEN.formula,
+    "AXFL::lsg::USDJPY::20251020080500::b1c2d3e4": UNSEEN.quoted,
+    "MANUAL::desk::EURUSD::1": UNSEEN.bidi,
+    "AXFL::orb::GBPUSD::20251020101500::f00dfeed": UNSEEN.controls,
+    "D-0004": UNSEEN.zwsp,
+  });
+  return { scenario, dir: replayInto(scenario, parent, "unseen-ids") };
 }
 
 // ---- large synthetic artifact set ------------------------------------------------------------

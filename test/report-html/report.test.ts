@@ -1,6 +1,7 @@
 // The HTML report's generator, without a browser: what it reads, what it refuses, what it writes.
 
 import { Command } from "commander";
+import fc from "fast-check";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -8,13 +9,19 @@ import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
 import { registerReport } from "../../src/cli/commands/report.js";
 import { DataError, IoError } from "../../src/domain/errors.js";
 import { parseTradesCsv } from "../../src/report/html/trades.js";
+import { renderTradesCsv } from "../../src/report/trades-csv.js";
+import { parseDec } from "../../src/domain/decimal.js";
+import type { TradeRow } from "../../src/domain/report.js";
 import { downsample } from "../../src/report/html/series.js";
 import { renderReportHtml } from "../../src/report/html/page.js";
 import { renderVerdictMarkdown } from "../../src/report/html/verdict-markdown.js";
 import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
 import { count } from "../../src/report/html/format.js";
 import { timeline } from "../../src/report/html/charts.js";
-import { HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, hostileArtifacts, replayInto, tempDir, writeLargeArtifacts } from "./helpers.js";
+import {
+  HEALTHY_SCENARIO, HOSTILE, OUTCOMES_SCENARIO, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts,
+  writeLargeArtifacts,
+} from "./helpers.js";
 
 let parent: string;
 let healthy: string;
@@ -28,6 +35,12 @@ beforeAll(() => {
   hostile = hostileArtifacts(parent);
 });
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+/** One section of the page, by its id. */
+function section(page: string, id: string): string {
+  const start = page.indexOf(`<section id="${id}"`);
+  return page.slice(start, page.indexOf("</section>", start));
+}
 
 /** Runs `report DIR` through commander in-process; returns the exit code and what went to stderr. */
 function runReportCommand(...args: string[]): { code: number; stderr: string; stdout: string } {
@@ -132,9 +145,11 @@ describe("recon-proof report DIR", () => {
 
 describe("what to do now: the top of the page", () => {
   const ORPHAN = join(ROOT, "fixtures", "scenarios", "orphan-manual-trade");
-  const section = (page: string, id: string): string => {
-    const start = page.indexOf(`<section id="${id}"`);
-    return page.slice(start, page.indexOf("</section>", start));
+  /** The evidence table's rows of a card, as the text of their cells. */
+  const evidenceRows = (card: string): string[][] => {
+    const table = card.slice(card.indexOf('<table class="ev"'), card.indexOf("</table>", card.indexOf('<table class="ev"')));
+    return [...table.matchAll(/<tr class="[a-z]*" data-ref="[^"]*">(.*?)<\/tr>/g)].map((m) =>
+      [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, "")));
   };
   const escaped = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -151,15 +166,25 @@ describe("what to do now: the top of the page", () => {
     const orphan = triage.slice(triage.indexOf('id="triage-F00001"'), triage.indexOf('id="triage-F00002"'));
     expect(orphan).toContain("The broker has an order or fill whose client order id the engine never sent");
     const broker = readFileSync(join(ORPHAN, "broker.jsonl"), "utf8").split("\n");
-    expect(orphan).toContain(`<figcaption>broker.jsonl line 4</figcaption><pre>${escaped(broker[3]!)}</pre>`);
-    expect(orphan).toContain(`<figcaption>broker.jsonl line 5</figcaption><pre>${escaped(broker[4]!)}</pre>`);
+    // Each line a row of the evidence table: time, file:line, type, side, qty, price, order.
+    expect(evidenceRows(orphan)).toEqual([
+      ["2025-10-20T11:20:00Z", "broker.jsonl:4", "order accepted", "sell", "30,000", "", "manual-desk-7731"],
+      ["2025-10-20T11:20:00.050Z", "broker.jsonl:5", "fill", "sell", "30,000", "1.08620", "manual-desk-7731"],
+    ]);
+    // The raw lines, behind a <details>.
+    expect(orphan).toContain(`<figcaption>broker.jsonl:4</figcaption><pre>${escaped(broker[3]!)}</pre>`);
+    expect(orphan).toContain(`<figcaption>broker.jsonl:5</figcaption><pre>${escaped(broker[4]!)}</pre>`);
     expect(orphan).toMatch(/Staged action<\/span><ul><li><strong>flatten position EURUSD buy 30,000<\/strong> <code>S00001<\/code>/);
     const drift = triage.slice(triage.indexOf('id="triage-F00002"'));
     expect(drift).toContain("Engine and broker net positions for the symbol differ beyond the drift tolerance.");
-    // Drift names the lines both positions rest on: the broker's snapshot and fills, the engine's snapshot.
-    expect(drift).toContain(`<figcaption>broker.jsonl line 1</figcaption><pre>${escaped(broker[0]!)}</pre>`);
-    expect(drift).toContain(`<figcaption>broker.jsonl line 5</figcaption><pre>${escaped(broker[4]!)}</pre>`);
-    expect(drift).toContain("<figcaption>journal.jsonl line 1</figcaption>");
+    // Drift names the lines both positions rest on, its cause first and marked (the orphan's fill the
+    // engine never took), then the broker's snapshot and fills and the engine's snapshot.
+    expect(evidenceRows(drift).map((r) => r.slice(1, 3))).toEqual([
+      ["cause broker.jsonl:5", "fill"], ["broker.jsonl:1", "position snapshot"], ["broker.jsonl:3", "fill"], ["journal.jsonl:1", "snapshot"]]);
+    expect(drift).toMatch(/<tr class="cause" data-ref="broker:5">/);
+    expect(drift).toContain(`<figcaption>broker.jsonl:1</figcaption><pre>${escaped(broker[0]!)}</pre>`);
+    // The orphan behind it is a link to its card.
+    expect(drift).toMatch(/Related<\/span> <a href="#triage-F00001">F00001 orphan broker order EURUSD<\/a>/);
   });
 
   it("without the inputs, names the evidence lines and says how to show them", () => {
@@ -179,7 +204,7 @@ describe("what to do now: the top of the page", () => {
     expect(missing.code).toBe(74);
     // Each file may be named on its own.
     expect(runReportCommand(dir, "--broker", join(ORPHAN, "broker.jsonl")).code).toBe(0);
-    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<figcaption>broker.jsonl line 4</figcaption>");
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<figcaption>broker.jsonl:4</figcaption>");
   });
 
   it("is generic: a kind it has no words for gets a card (critical) or a group (warning), by severity", () => {
@@ -260,7 +285,8 @@ describe("renderVerdictMarkdown", () => {
     const md = renderVerdictMarkdown(doc, "unhealthy");
     expect(md).toMatch(/^### ❌ manual intervention required · unhealthy\n/);
     expect(md).toMatch(/\| stale \| orphan \| drift \(pips\) \|/);
-    expect(md).toMatch(/\| 1 \| 1 \| 15025\\\.2 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 4 \| JPY \\-150\\\.00 · USD 76\\\.70 \|/);
+    expect(md).toMatch(/\| fills caught \| orders sent \(rejected · cancelled · expired\) \| staged actions \|/);
+    expect(md).toMatch(/\| 1 \| 1 \| 15025\\\.2 \| 30000 \| true \| 1 \| 5 \| 3 \| 1 \| 1 \| 1 \| 5 \\\(0 · 0 · 0\\\) \| 4 \| JPY \\-150\\\.00 · USD 76\\\.70 \|/);
     for (const r of doc.kill_switch.reasons) expect(md).toContain(`**${r.replaceAll("_", "\\_")}**`);
     const ok = renderVerdictMarkdown(JSON.parse(readFileSync(join(healthy, "reconcile-report.json"), "utf8")), "healthy");
     expect(ok).toMatch(/^### ✅ healthy · healthy\n/);
@@ -280,6 +306,74 @@ describe("trades.csv reading", () => {
     const rows = parseTradesCsv([csv[0], tricky, csv[2], ""].join("\n"));
     expect(rows.map((r) => r.clientOrderId)).toEqual(["a,b \"c\"\nd", "AXFL::lsg::USDJPY::20251020080500::b1c2d3e4"]);
     expect(rows[1]!.line).toBe(4);
+  });
+});
+
+describe("order outcomes", () => {
+  const cells = (table: string): string[][] => [...table.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].slice(1)
+    .map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, "")));
+
+  it("rejects grouped by the broker's reason with example order ids and symbols; cancels and expiries counted; the headline beside orders sent", () => {
+    const dir = replayInto(OUTCOMES_SCENARIO, parent, "outcomes");
+    const page = renderReportHtml(readArtifactBundle(dir));
+    const outcomes = section(page, "outcomes");
+    expect(outcomes).toContain("Of the 5 orders the engine sent, the broker rejected <strong data-key=\"orders_rejected\">3</strong>, cancelled <strong data-key=\"orders_cancelled\">1</strong>");
+    const table = outcomes.slice(outcomes.indexOf('id="rejects-table"'), outcomes.indexOf("</table>"));
+    expect(cells(table)).toEqual([
+      ["INSUFFICIENT_MARGIN", "2", "C-REJ-1 C-REJ-2", "EURUSD, GBPUSD"],
+      ["MARKET_CLOSED", "1", "C-REJ-3", "EURUSD"],
+    ]);
+    expect(outcomes).toMatch(/<li>cancelled: <strong>1<\/strong> \(CLIENT_REQUEST 1\)<\/li><li>expired: <strong>0<\/strong><\/li>/);
+    expect(page).toMatch(/<div class="fig warn" data-key="orders"><span class="v">5<\/span><span class="k">orders sent · 3 rejected · 1 cancelled · 0 expired<\/span><\/div>/);
+    expect(page).toContain('<a href="#outcomes">Order outcomes (4)</a>');
+  });
+
+  it("a cancel request for an order already filled is named for what happened, in the triage and the findings table", () => {
+    const dir = replayInto(OUTCOMES_SCENARIO, parent, "outcomes-closed");
+    const page = renderReportHtml(readArtifactBundle(dir));
+    const triage = section(page, "triage");
+    expect(triage).toMatch(/<details class="group" data-kind="cancel_request_order_closed" data-severity="info" data-count="1"><summary><span class="sev info">info<\/span> <strong>cancel request for an order already closed<\/strong> <span class="n">× 1<\/span> <span class="muted">— The engine asked to cancel an order that had already finished/);
+    const findings = section(page, "findings");
+    expect(findings).toContain('<td data-label="kind" class="">cancel request for an order already closed</td>');
+    expect(page).not.toContain("cancel request order closed");
+    expect(page).not.toMatch(/The engine reported a \w+ &quot;cancel/);
+  });
+});
+
+describe("ids as the logs have them", () => {
+  const row = (id: string): TradeRow => ({
+    ts: "2025-10-20T08:00:00Z", decisionId: id, clientOrderId: id, brokerOrderId: id, symbol: "EURUSD", side: "buy",
+    qty: parseDec("1")!, price: parseDec("1.1")!, refPrice: undefined, slippagePips: undefined, session: "eu", fee: parseDec("0")!,
+    realizedPnl: parseDec("-1.5")!, source: "stream", currency: "USD", feeCurrency: "USD",
+  });
+  const roundTrip = (id: string) => {
+    const [t] = parseTradesCsv(renderTradesCsv([row(id)]), { detailRowsMax: 1 });
+    return { decisionId: t!.decisionId, clientOrderId: t!.clientOrderId, brokerOrderId: t!.fields![3] };
+  };
+
+  it("trades.csv's formula guard is taken off exactly where it was put: every id reads back as it was", () => {
+    const ids = [UNSEEN.formula, UNSEEN.quoted, "=x", "''+1", "'", "''", "'abc", "it's", "-B1", "@SUM(A1)", "\tx", "'\tx", "\r=x", "a\n=b",
+      "a\n'=b", "a\r\r-1", "77\r\n+1+1", "\uFF1Dx", "'\uFF1Dx", "a,b \"c\"", "'\r'=x"];
+    for (const id of ids) expect(roundTrip(id), JSON.stringify(id)).toEqual({ decisionId: id, clientOrderId: id, brokerOrderId: id });
+    fc.assert(fc.property(fc.stringMatching(/^['=+\-@\t\r\na,"\uFF1D]{0,8}$/), (id) => {
+      expect(roundTrip(id)).toEqual({ decisionId: id, clientOrderId: id, brokerOrderId: id });
+    }), { numRuns: 2000 });
+  });
+
+  it("report.html shows ids without the guard, and invisible characters escaped and marked, never raw", () => {
+    const { scenario, dir } = unseenIdsArtifacts(parent);
+    const page = renderReportHtml(readArtifactBundle(dir, { paths: { inputs: scenario } }));
+    const trades = section(page, "trades");
+    expect(trades).toContain("<code>+SUM(A1)</code>");
+    expect(trades).not.toContain("&#39;+SUM");
+    expect(trades).toContain("<code>&#39;=x</code>");
+    expect(trades).not.toContain("&#39;&#39;=x");
+    // A bidi override, a zero-width space and controls, in ids shown in the cards and tables.
+    const mark = (code: string) => `<span class="inv" title="invisible character U+${code.toUpperCase()}">\\u${code}</span>`;
+    expect(page).toContain(`<code>C-${mark("202e")}gpj.exe</code>`);
+    expect(page).toContain(`<code>D${mark("200b")}-0004</code>`);
+    expect(page).toContain(`<code>ESC${mark("001b")}[31mRED${mark("0007")}</code>`);
+    expect(page).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u);
   });
 });
 

@@ -123,11 +123,35 @@ export interface LineChartSpec {
   readonly xTicks: number;
 }
 
+/**
+ * Estimated widths of the value labels, wide enough for the fonts a page may get (DejaVu Sans, the
+ * widest common system-ui face, draws a bold digit 0.70 em and a regular one 0.64 em wide).
+ */
+const FINAL_CHAR_PX = 11;
+const TICK_CHAR_PX = 7.8;
+/** The final value sits this far right of the line's end; at most this share of the width is kept for it. */
+const FINAL_GAP_PX = 8;
+const FINAL_SHARE_MAX = 0.3;
+
+interface EndLabel { readonly right: number; readonly inside: boolean }
+
+/**
+ * Room on the right for the final value: its estimated width beside the line's end when that fits
+ * in FINAL_SHARE_MAX of the chart, else the label goes inside the plot, above the end point.
+ */
+function endLabel(text: string, width: number): EndLabel {
+  const need = FINAL_GAP_PX + text.length * FINAL_CHAR_PX + 4;
+  return need <= width * FINAL_SHARE_MAX ? { right: Math.max(24, need), inside: false } : { right: 16, inside: true };
+}
+
 /** A cumulative step line with axes, a zero line and the final value labelled at its end. */
 export function stepChart(spec: LineChartSpec): SafeHtml {
-  const m = { l: 64, r: 92, t: 14, b: 30 };
   const { width: W, height: H, series } = spec;
   const yd = valueDomain(series.v);
+  const yt = niceTicks(yd, spec.yTicks);
+  const end = endLabel(series.finalText, W);
+  const widest = Math.max(0, ...yt.ticks.map((v) => axisNumber(v, yt.decimals).length));
+  const m = { l: Math.max(40, Math.ceil(widest * TICK_CHAR_PX) + 12), r: end.right, t: 14 + (end.inside ? 18 : 0), b: 30 };
   const x = scale(spec.x, m.l, W - m.r);
   const y = scale(yd, H - m.b, m.t);
   const keep = downsample(series.v, spec.pointsMax);
@@ -137,7 +161,6 @@ export function stepChart(spec: LineChartSpec): SafeHtml {
     for (const i of keep) d += `H${fx(x(series.t[i]!))}V${fx(y(series.v[i]!))}`;
     d += `H${fx(W - m.r)}`;
   }
-  const yt = niceTicks(yd, spec.yTicks);
   const xt = timeTicks(spec.x, spec.xTicks);
   const lastV = series.v.length > 0 ? series.v[series.v.length - 1]! : 0;
   const yGrid = yt.ticks.map((v) => html`<line class="grid" x1="${fx(m.l)}" x2="${fx(W - m.r)}" y1="${fx(y(v))}" y2="${fx(y(v))}"/><text class="tick" x="${fx(m.l - 6)}" y="${fx(y(v) + 4)}" text-anchor="end">${axisNumber(v, yt.decimals)}</text>`);
@@ -149,7 +172,9 @@ ${yGrid}${xGrid}
 <line class="zero" x1="${fx(m.l)}" x2="${fx(W - m.r)}" y1="${fx(y(0))}" y2="${fx(y(0))}"/>
 <path class="line ${series.cls}" d="${d}"/>
 <circle class="end ${series.cls}" cx="${fx(W - m.r)}" cy="${fx(y(lastV))}" r="3.5"/>
-<text class="final ${lastV < 0 ? "neg" : "pos"}" data-final="${series.finalText}" x="${fx(W - m.r + 8)}" y="${fx(y(lastV) + 5)}">${series.finalText}</text>
+${end.inside
+    ? html`<text class="final ${lastV < 0 ? "neg" : "pos"}" data-final="${series.finalText}" x="${fx(W - 4)}" y="${fx(Math.max(16, y(lastV) - 10))}" text-anchor="end">${series.finalText}</text>`
+    : html`<text class="final ${lastV < 0 ? "neg" : "pos"}" data-final="${series.finalText}" x="${fx(W - m.r + FINAL_GAP_PX)}" y="${fx(y(lastV) + 5)}">${series.finalText}</text>`}
 </svg>`;
 }
 

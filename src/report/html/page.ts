@@ -8,7 +8,7 @@ import { count } from "./format.js";
 import type { ArtifactBundle } from "./model.js";
 import { SCRIPT } from "./script.js";
 import {
-  actionsSection, alertsSection, cacheSection, cleanRunCount, findingsSection, glanceSection, limitsSection, pnlSection,
+  actionsSection, alertsSection, outcomesSection, cacheSection, cleanRunCount, findingsSection, glanceSection, limitsSection, pnlSection,
   positionsSection, provenanceSection, runsSection, slippageSection, tradesSection, verdictSection,
 } from "./sections.js";
 import { STYLE } from "./style.js";
@@ -30,7 +30,7 @@ export function contentSecurityPolicy(): string {
 
 const TOC: ReadonlyArray<readonly [string, string]> = [
   ["triage", "What to do now"], ["glance", "At a glance"], ["runs", "Reconcile runs"], ["findings", "Findings"],
-  ["alerts", "Alerts"], ["actions", "Staged actions"], ["trades", "Trades"], ["pnl", "Realized P&L"],
+  ["alerts", "Alerts"], ["actions", "Staged actions"], ["outcomes", "Order outcomes"], ["trades", "Trades"], ["pnl", "Realized P&L"],
   ["slippage", "Slippage"], ["positions", "Positions"], ["cache", "Cache & duplicates"], ["limits", "Broker limits"],
   ["provenance", "Provenance"],
 ];
@@ -40,6 +40,7 @@ function counted(b: ArtifactBundle, id: string): string {
   const n = id === "findings" ? d.findings.items.length + d.findings.omitted
     : id === "alerts" ? d.alerts.items.length + d.alerts.omitted
     : id === "actions" ? d.staged_actions.items.length + d.staged_actions.omitted
+    : id === "outcomes" ? d.totals.orders_rejected + d.totals.orders_cancelled + d.totals.orders_expired
     : id === "trades" ? b.trades.length : -1;
   return n > 0 ? ` (${count(n)})` : "";
 }
@@ -70,6 +71,7 @@ ${runsSection(b)}
 ${findingsSection(b.doc)}
 ${alertsSection(b.doc)}
 ${actionsSection(b.doc)}
+${outcomesSection(b.doc)}
 ${tradesSection(b)}
 ${pnlSection(b)}
 ${slippageSection(b.doc)}

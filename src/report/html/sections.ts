@@ -8,17 +8,18 @@ import { REPORT_JSON, TRADES_CSV } from "../artifact-names.js";
 import type { KillReason } from "../../domain/report.js";
 import { TRADES_COLUMNS } from "../trades-csv.js";
 import { positionBars, stepChart, timeDomain, timeline, type RunMark, type RunMarkKind } from "./charts.js";
-import { html, type Html, type SafeHtml } from "./escape.js";
+import { html, shown, type Html, type SafeHtml } from "./escape.js";
 import { clip, count, group, signed, words } from "./format.js";
 import {
   chart_points_max, chart_symbols_max, detail_entries_max, detail_value_chars_max, table_rows_max, timeline_marks_max,
   timeline_restart_lines_max,
 } from "./limits.js";
 import type { ArtifactBundle } from "./model.js";
-import type { AlertDoc, FindingDoc, ReportDoc, RunDoc, SkippedDoc, StagedActionDoc } from "../report-schema.js";
+import type { AlertDoc, FindingDoc, OutcomeDoc, ReportDoc, RunDoc, SkippedDoc, StagedActionDoc } from "../report-schema.js";
 import { cumulativePnl, type Series } from "./series.js";
 import { capByRank, dataTable, distinct, type Column } from "./table.js";
 import type { TradeView } from "./trades.js";
+import { kindName } from "./triage.js";
 
 /** Plain words for the kill-switch reasons the engine writes; unknown reasons are shown as written. */
 export const KILL_REASON_WORDS: Readonly<Record<KillReason, string>> = {
@@ -36,7 +37,7 @@ export const KILL_REASON_WORDS: Readonly<Record<KillReason, string>> = {
 
 const ms = (ts: string): number => parseInstant(ts)?.ms ?? 0;
 const dec = (text: string): number => D.toNumber(parseDec(text) ?? D.ZERO);
-const code = (text: string | null): Html => (text === null || text === "" ? html`<span class="none">—</span>` : html`<code>${text}</code>`);
+const code = (text: string | null): Html => (text === null || text === "" ? html`<span class="none">—</span>` : html`<code>${shown(text)}</code>`);
 
 /** The span of event time the artifacts cover: reconcile runs and fills together. */
 export function eventSpan(doc: ReportDoc, trades: readonly TradeView[]): { lo: number; hi: number } | null {
@@ -63,6 +64,7 @@ function figures(doc: ReportDoc): Figure[] {
     { key: "slippage_breaches", label: "slippage breaches", value: count(t.slippage_breaches), level: lvl(t.slippage_breaches > 0, "warn") },
     { key: "staged_actions", label: "staged actions", value: count(doc.staged_actions.items.length + doc.staged_actions.omitted), level: lvl(doc.staged_actions.items.length > 0) },
     { key: "blocked_decisions", label: "blocked decisions", value: count(t.blocked_decisions), level: lvl(t.blocked_decisions > 0) },
+    { key: "orders", label: `orders sent · ${count(t.orders_rejected)} rejected · ${count(t.orders_cancelled)} cancelled · ${count(t.orders_expired)} expired`, value: count(t.orders_sent), level: lvl(t.orders_rejected > 0, "warn") },
     { key: "fills_caught", label: "fills caught by reconcile", value: count(t.fills_caught_by_reconcile), level: lvl(t.fills_caught_by_reconcile > 0, "warn") },
     { key: "duplicates_skipped", label: "duplicates skipped", value: count(t.duplicates_skipped), level: "plain" },
     { key: "reconcile_runs", label: "reconcile runs (failed)", value: `${count(t.reconcile_runs)} (${count(t.reconcile_failures)})`, level: lvl(t.reconcile_failures > 0) },
@@ -212,9 +214,9 @@ export function findingsSection(doc: ReportDoc): SafeHtml {
   const bySev = distinct(all.map((f) => f.severity)).map((s) => `${all.filter((f) => f.severity === s).length} ${s}`).join(", ");
   const cols: Column<FindingDoc>[] = [
     { label: "severity", cell: (f) => html`<span class="sev ${f.severity}">${f.severity}</span>` },
-    { label: "kind", cell: (f) => words(f.kind) },
+    { label: "kind", cell: (f) => kindName(f.kind) },
     { label: "event time", cell: (f) => html`<time>${f.ts}</time>`, sortKey: (f) => timeKey(f.ts) },
-    { label: "symbol", cell: (f) => f.symbol ?? "—" },
+    { label: "symbol", cell: (f) => (f.symbol === null ? "—" : shown(f.symbol)) },
     { label: "client order id", cell: (f) => code(f.client_order_id), cls: "id" },
     { label: "broker order id", cell: (f) => code(f.broker_order_id), cls: "id" },
     { label: "run", cell: (f) => code(f.reconcile_id) },
@@ -263,7 +265,7 @@ export function actionsSection(doc: ReportDoc): SafeHtml {
   const rows = all.slice(0, table_rows_max);
   const cols: Column<StagedActionDoc>[] = [
     { label: "action", cell: (s) => html`<strong>${words(s.action)}</strong>` },
-    { label: "symbol", cell: (s) => s.symbol },
+    { label: "symbol", cell: (s) => shown(s.symbol) },
     { label: "side · qty", cell: (s) => (s.side === null ? "—" : `${s.side} ${group(s.qty ?? "")}`), cls: "num" },
     { label: "client order id", cell: (s) => code(s.client_order_id), cls: "id" },
     { label: "broker order id", cell: (s) => code(s.broker_order_id), cls: "id" },
@@ -281,6 +283,57 @@ ${dataTable({
 </section>`;
 }
 
+// ---- order outcomes --------------------------------------------------------------------------
+
+/** Example order ids a reason group shows; every order is in reconcile-report.json's order_outcomes. */
+const OUTCOME_EXAMPLES_MAX = 3;
+
+interface ReasonGroup { readonly reason: string; readonly items: OutcomeDoc[] }
+
+/** The listed outcomes of one kind, grouped by the broker's reason, most frequent first (then by reason). */
+function byReason(items: readonly OutcomeDoc[]): ReasonGroup[] {
+  const groups = new Map<string, OutcomeDoc[]>();
+  for (const o of items) {
+    const key = o.reason ?? "";
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [o]);
+    else list.push(o);
+  }
+  return [...groups.entries()].map(([reason, list]) => ({ reason, items: list }))
+    .sort((a, b) => b.items.length - a.items.length || (a.reason < b.reason ? -1 : 1));
+}
+
+const reasonText = (g: ReasonGroup): Html => (g.reason === "" ? html`<span class="none">no reason given</span>` : shown(g.reason));
+
+/** "CLIENT_REQUEST 510, EXPIRED 6": the reasons of one outcome with their counts. */
+function reasonCounts(items: readonly OutcomeDoc[]): Html {
+  const groups = byReason(items);
+  return groups.length === 0 ? "" : html` (${groups.map((g, i) => html`${i > 0 ? ", " : ""}${reasonText(g)} ${count(g.items.length)}`)})`;
+}
+
+/** The engine's orders the broker did not fill whole: rejects by reason, cancels and expiries counted. */
+export function outcomesSection(doc: ReportDoc): SafeHtml {
+  const t = doc.totals;
+  const list = doc.order_outcomes;
+  const of = (outcome: OutcomeDoc["outcome"]) => list.items.filter((o) => o.outcome === outcome);
+  const cols: Column<ReasonGroup>[] = [
+    { label: "reason", cell: reasonText },
+    { label: "orders", cell: (g) => count(g.items.length), cls: "num" },
+    { label: "example client order ids", cell: (g) => html`${g.items.slice(0, OUTCOME_EXAMPLES_MAX).map((o, i) => html`${i > 0 ? " " : ""}${code(o.client_order_id)}`)}`, cls: "id" },
+    { label: "symbols", cell: (g) => html`${distinct(g.items.map((o) => o.symbol)).map((sym, i) => html`${i > 0 ? ", " : ""}${shown(sym)}`)}` },
+  ];
+  const rejects = byReason(of("rejected"));
+  const capped = list.omitted > 0
+    ? html`<p class="note cap">${REPORT_JSON} lists the first ${count(list.items.length)} outcomes and left out ${count(list.omitted)} (its list cap): the groups count the listed ones; the totals above count every order.</p>` : "";
+  return html`<section id="outcomes"><h2>Order outcomes</h2>
+<p class="lede">Of the ${count(t.orders_sent)} orders the engine sent, the broker rejected <strong data-key="orders_rejected">${count(t.orders_rejected)}</strong>, cancelled <strong data-key="orders_cancelled">${count(t.orders_cancelled)}</strong> and let <strong data-key="orders_expired">${count(t.orders_expired)}</strong> expire.</p>
+<h3>Rejected, by the broker's reason</h3>
+${dataTable({ id: "rejects-table", caption: "Orders the broker rejected, grouped by its reason", columns: cols, rows: rejects.slice(0, table_rows_max), total: rejects.length, empty: "No order was rejected." })}
+<ul class="outcome-counts" id="outcome-counts"><li>cancelled: <strong>${count(t.orders_cancelled)}</strong>${reasonCounts(of("cancelled"))}</li><li>expired: <strong>${count(t.orders_expired)}</strong>${reasonCounts(of("expired"))}</li></ul>
+${capped}
+</section>`;
+}
+
 // ---- trades ----------------------------------------------------------------------------------
 
 export function tradesSection(b: ArtifactBundle): SafeHtml {
@@ -293,7 +346,7 @@ export function tradesSection(b: ArtifactBundle): SafeHtml {
     ({ label: name.replace(/_/g, " "), cell: (t) => group(field(t, name)), cls: "num", sortKey: (t) => field(t, name) });
   const cols: Column<TradeView>[] = [
     { label: "event time", cell: (t) => html`<time>${t.ts}</time>`, sortKey: (t) => timeKey(t.ts) },
-    { label: "symbol", cell: (t) => t.symbol },
+    { label: "symbol", cell: (t) => shown(t.symbol) },
     { label: "side", cell: (t) => field(t, "side") },
     num("qty"), num("price"), num("slippage_pips"), num("realized_pnl"),
     { label: "source", cell: (t) => html`<span class="tag ${t.source === "stream" ? "clean" : "caught"}">${t.source}</span>` },
@@ -360,12 +413,12 @@ export function pnlSection(b: ArtifactBundle): SafeHtml {
   });
   const charted = new Set(ranked.slice(0, chart_symbols_max).map((s) => s.key));
   const currencyOf = currencyFinder(doc);
-  const small = bySymbol.filter((s) => charted.has(s.key)).map((s) => html`<figure class="small" data-symbol="${s.key}"><figcaption><strong>${s.key}</strong> <span class="${s.final < 0n ? "neg" : "pos"}">${signed(pnlFinal(s))}</span> <span class="muted">${currencyOf(s.key)} · ${count(s.fills)} fills</span></figcaption>
+  const small = bySymbol.filter((s) => charted.has(s.key)).map((s) => html`<figure class="small" data-symbol="${s.key}"><figcaption><strong>${shown(s.key)}</strong> <span class="${s.final < 0n ? "neg" : "pos"}">${signed(pnlFinal(s))}</span> <span class="muted">${currencyOf(s.key)} · ${count(s.fills)} fills</span></figcaption>
 ${stepChart({ id: `pnl-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`, title: `Cumulative realized P&L, ${s.key}`, width: 480, height: 180, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "sym" }, pointsMax: chart_points_max, yTicks: 4, xTicks: 4 })}</figure>`);
   const jsonBySymbol = new Map(doc.realized_pnl_by_symbol.items.map((r) => [r.symbol, r.realized_pnl]));
   const rows = bySymbol.map((s) => ({ symbol: s.key, currency: currencyOf(s.key), fills: s.fills, csv: pnlFinal(s), json: jsonBySymbol.get(s.key) ?? "—" }));
   const cols: Column<(typeof rows)[number]>[] = [
-    { label: "symbol", cell: (r) => r.symbol },
+    { label: "symbol", cell: (r) => shown(r.symbol) },
     { label: "currency", cell: (r) => r.currency },
     { label: "fills", cell: (r) => count(r.fills), cls: "num" },
     { label: "realized P&L (trades.csv)", cell: (r) => signed(r.csv), cls: "num" },
@@ -419,7 +472,7 @@ export function slippageSection(doc: ReportDoc): SafeHtml {
     const presetText = c.preset_max_pips === null ? "NO PRESET" : `preset ${c.preset_max_pips}`;
     return html`<td class="heat ${h}" data-label="${ses}" data-symbol="${sym}" data-session="${ses}" data-breaches="${c.breaches}"><span class="hv">max ${c.max_pips}</span><span class="hs">p95 ${c.p95_pips} · mean ${c.mean_pips}</span><span class="hs">${presetText} · ${c.fills} fills${c.breaches > 0 ? html` · <strong>${c.breaches} breach${c.breaches === 1 ? "" : "es"}</strong>` : ""}</span></td>`;
   };
-  const body = symbols.map((sym) => html`<tr><th scope="row">${sym}</th>${sessions.map((ses) => cell(sym, ses))}</tr>`);
+  const body = symbols.map((sym) => html`<tr><th scope="row">${shown(sym)}</th>${sessions.map((ses) => cell(sym, ses))}</tr>`);
   return html`<section id="slippage"><h2>Slippage by symbol × session</h2>
 <p class="lede">Pips, positive is worse for the engine; session is the UTC hour of the fill. Colour is the worst fill against the preset: ${count(doc.totals.slippage_breaches)} breaches in total. A fill with no preset counts as a breach (fail safe).</p>
 ${symbols.length === 0 ? html`<p class="empty">No fills.</p>` : html`<div class="tablewrap"><table class="heatmap" id="slippage-table"><caption>Slippage against presets (pips)</caption><thead><tr><th scope="col">symbol</th>${sessions.map((s) => html`<th scope="col">${s}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>
@@ -436,7 +489,7 @@ export function positionsSection(doc: ReportDoc): SafeHtml {
   const diff = (p: (typeof rows)[number]): string => D.toPlain(D.sub(parseDec(p.broker_qty) ?? D.ZERO, parseDec(p.engine_qty) ?? D.ZERO));
   const drifting = (p: (typeof rows)[number]): boolean => Math.abs(dec(diff(p))) > tol;
   const cols: Column<(typeof rows)[number]>[] = [
-    { label: "symbol", cell: (p) => html`<strong>${p.symbol}</strong>` },
+    { label: "symbol", cell: (p) => html`<strong>${shown(p.symbol)}</strong>` },
     { label: "engine qty @ avg", cell: (p) => `${group(p.engine_qty)} @ ${p.engine_avg_price}`, cls: "num" },
     { label: "broker qty @ avg", cell: (p) => `${group(p.broker_qty)} @ ${p.broker_avg_price}`, cls: "num" },
     { label: "broker − engine", cell: (p) => html`<span class="${drifting(p) ? "bad" : "ok"}">${drifting(p) ? `${signed(diff(p))} u` : "matches"}</span>`, cls: "num" },
@@ -478,7 +531,7 @@ export function cacheSection(doc: ReportDoc): SafeHtml {
     { label: "run", cell: (m) => code(m.reconcile_id) },
     { label: "broker order", cell: (m) => code(m.broker_order_id), cls: "id" },
     { label: "broker's client order id", cell: (m) => code(m.broker_client_order_id), cls: "id" },
-    { label: "symbol · side · qty", cell: (m) => `${m.symbol} ${m.side} ${group(m.qty)}` },
+    { label: "symbol · side · qty", cell: (m) => html`${shown(m.symbol)} ${m.side} ${group(m.qty)}` },
     { label: "candidates (not guessed)", cell: (m) => m.candidates.join(", "), cls: "id" },
   ];
   return html`<section id="cache"><h2>Idempotency cache and duplicates</h2>

@@ -90,6 +90,23 @@ th[aria-sort=descending] button.sort::after{content:" \\2193";color:var(--fg)}
 .lbl{display:inline-block;min-width:6.5em;color:var(--muted);font-size:.85em;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 .crit .ids,.crit .facts{overflow-wrap:anywhere;font-size:.92em}
 .evidence{margin:.3em 0}
+table.ev{margin:.2em 0;font-size:.84em;width:100%}
+.ev-head{margin:.2em 0 0;font-size:.92em}
+table.ev th,table.ev td{padding:2px 6px}
+table.ev thead th{position:static;background:#f3f5f8;font-weight:600}
+table.ev td.ev-ts{white-space:nowrap;font-variant-numeric:tabular-nums}
+table.ev td.ev-ref{white-space:nowrap;font-family:var(--mono);font-size:.95em}
+table.ev td.ev-note{overflow-wrap:anywhere;word-break:break-word;font-family:var(--mono);font-size:.95em}
+table.ev tr.cause td{background:var(--bad-bg)}
+table.ev tr.cause td:first-child{box-shadow:inset 3px 0 0 var(--bad)}
+.tag.cause{background:var(--bad);color:#fff;border:1px solid var(--bad);font-size:.8em;padding:0 .35em}
+.ev-foot{display:flex;flex-wrap:wrap;gap:2px 18px;font-size:.88em}
+.ev-foot details{min-width:0}
+.ev-foot details[open]{flex-basis:100%}
+.ev-foot summary{cursor:pointer;color:var(--accent)}
+.related{font-size:.92em;overflow-wrap:anywhere}
+.related a{color:var(--accent)}
+.inv{font-family:var(--mono);font-size:.9em;color:var(--bad);background:var(--bad-bg);border:1px dotted var(--bad);border-radius:3px;padding:0 2px;white-space:nowrap}
 .evline{margin:.25em 0}
 .evline figcaption{font-size:.82em;color:var(--muted);margin:0}
 .evline pre{margin:0;padding:6px 8px;background:#f3f5f8;border:1px solid var(--line);border-radius:4px;font:12px/1.4 var(--mono);white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all}
@@ -105,6 +122,7 @@ details.group .n{font-weight:700}
 .group-items{margin:.3em 0;padding-left:1.2em;font-size:.9em}
 .group-items li{overflow-wrap:anywhere;margin:.1em 0}
 .clean-runs{margin:.4em 0}
+.outcome-counts{margin:.5em 0;padding-left:1.2em;overflow-wrap:anywhere}
 .tl-narrow{display:none}
 figure{margin:0}
 figure figcaption{font-size:.95em;margin:.2em 0}
@@ -190,6 +208,11 @@ footer{color:var(--muted);font-size:.85em;text-align:center;margin:20px 0}
  table.heatmap td.heat::before{content:attr(data-label);font-weight:600;display:block;font-size:.85em}
  table.heatmap td.empty-cell:empty{display:none}
  .lbl{display:block}
+ table.ev thead{display:none}
+ table.ev,table.ev tbody{display:block;width:100%}
+ table.ev tr{display:flex;flex-wrap:wrap;gap:0 .7em;border-bottom:1px solid var(--line);padding:2px 0}
+ table.ev td{display:inline;border:0;padding:0}
+ table.ev td:empty{display:none}
  .filters label{flex:1 1 100%}
  .filters select,.filters input{width:100%}
 }

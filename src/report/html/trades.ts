@@ -1,12 +1,14 @@
 // trades.csv as the HTML report reads it. The file can hold hundreds of thousands of rows, so the
 // parser is a single pass with a fast path for the common unquoted line; quoted fields (RFC 4180:
 // commas, quotes, line breaks inside) take the slow path. Every row is checked: a malformed row is a
-// DataError naming trades.csv:LINE and the column.
+// DataError naming trades.csv:LINE and the column. The formula guard trades.csv puts before a cell
+// a spreadsheet would run (a leading apostrophe) belongs to that file alone: it is taken off here,
+// exactly where the writer put it, so the page shows each id as the logs have it.
 
 import { DataError, preview } from "../../domain/errors.js";
 import { parseDec, type Dec } from "../../domain/decimal.js";
 import { parseInstant } from "../../domain/time.js";
-import { TRADES_COLUMNS } from "../trades-csv.js";
+import { FORMULA_GUARD, TRADES_COLUMNS } from "../trades-csv.js";
 import { TRADES_CSV } from "../artifact-names.js";
 
 export interface TradeView {
@@ -130,6 +132,11 @@ function splitCsv(text: string, emit: Emit, onPlainCount: (count: number, line: 
   }
 }
 
+/** A cell as the logs have it: the formula guard trades.csv added taken off (one apostrophe, where the writer puts it). */
+export function unguard(cell: string): string {
+  return cell.includes("'") ? cell.replace(FORMULA_GUARD, "$1") : cell;
+}
+
 function stripCr(s: string): string {
   return s.endsWith("\r") ? s.slice(0, -1) : s;
 }
@@ -150,8 +157,8 @@ function rowFrom(f: readonly string[], line: number, instant: ReturnType<typeof 
   const realizedPnl = parseDec(pnl) ?? bad("realized_pnl", "a decimal such as -12.50", pnl);
   if (source !== "stream" && source !== "reconcile" && source !== "orphan") bad("source", "stream, reconcile or orphan", source);
   return {
-    line, ts, ms: at.ms, subNs: at.subNs, decisionId: f[COL.decisionId]!, clientOrderId: f[COL.clientOrderId]!,
-    symbol: f[COL.symbol]!, realizedPnl, source, ...(fields === undefined ? {} : { fields }),
+    line, ts, ms: at.ms, subNs: at.subNs, decisionId: unguard(f[COL.decisionId]!), clientOrderId: unguard(f[COL.clientOrderId]!),
+    symbol: unguard(f[COL.symbol]!), realizedPnl, source, ...(fields === undefined ? {} : { fields: fields.map(unguard) }),
   };
 }
 

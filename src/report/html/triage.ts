@@ -4,10 +4,11 @@
 // counts, each group expandable; clean reconcile runs are only counted. Generic by severity and
 // kind: a kind this page has no words for still gets its card, its group and a next step.
 
-import { html, type Html, type SafeHtml } from "./escape.js";
+import { html, shown, type Html, type SafeHtml } from "./escape.js";
+import { evidenceBlock } from "./evidence.js";
 import { clip, count, group, words } from "./format.js";
 import { evidence_lines_max, triage_cards_max, triage_group_rows_max } from "./limits.js";
-import { EVIDENCE_SOURCES, type ArtifactBundle, type EvidenceLines, type EvidenceSource } from "./model.js";
+import type { ArtifactBundle, EvidenceLines } from "./model.js";
 import type { FindingDoc, ReportDoc, StagedActionDoc } from "../report-schema.js";
 import { REPORT_JSON } from "../artifact-names.js";
 import type { FindingKind } from "../../domain/report.js";
@@ -64,6 +65,21 @@ const FINDING_GUIDES: Readonly<Record<string, Guide>> = {
   broker_limit_mismatch: { rule: "The broker's risk limits differ from the engine's config.", next: "" },
 } satisfies Record<FindingKind, Guide>;
 
+/**
+ * Kinds whose id does not read as what happened; every other kind is its id in words
+ * ("position_drift" -> "position drift").
+ */
+const KIND_NAMES: Readonly<Partial<Record<FindingKind, string>>> = {
+  cancel_request_order_closed: "cancel request for an order already closed",
+  cancel_request_unknown_order: "cancel request for an order the engine never held",
+  order_state_caught_by_reconcile: "cancel or reject caught by reconcile",
+};
+
+/** A finding kind as a heading names it: what happened, in words. */
+export function kindName(kind: string): string {
+  return KIND_NAMES[kind as FindingKind] ?? words(kind);
+}
+
 const GENERIC_NEXT: Readonly<Record<string, string>> = {
   critical: "Check the evidence lines against the broker's own records and resolve the cause before the kill switch is reset.",
   warning: "Review when convenient; it does not hold the kill switch.",
@@ -74,7 +90,7 @@ function guideFor(f: Pick<FindingDoc, "kind" | "severity">): Guide {
   const known = FINDING_GUIDES[f.kind];
   const generic = GENERIC_NEXT[f.severity] ?? GENERIC_NEXT["critical"]!;
   return {
-    rule: known?.rule ?? `The engine reported a ${f.severity} "${words(f.kind)}" finding (see the README's table of findings).`,
+    rule: known?.rule ?? `The engine reported a ${f.severity} "${kindName(f.kind)}" finding (see the README's table of findings).`,
     next: known === undefined || known.next === "" ? generic : known.next,
   };
 }
@@ -111,41 +127,12 @@ export function evidenceWanted(doc: ReportDoc): string[] {
   return [...refs];
 }
 
-/** "broker:12" -> its source and line, or null for a reference of another shape. */
-export function parseEvidenceRef(ref: string): { source: EvidenceSource; line: number } | null {
-  const m = /^([a-z]+):(\d+)$/.exec(ref);
-  if (m === null || !(EVIDENCE_SOURCES as readonly string[]).includes(m[1]!)) return null;
-  return { source: m[1] as EvidenceSource, line: Number(m[2]) };
-}
-
 /** Staged actions for a finding: same run, and the same order (or, for a finding about a symbol's position, the same symbol). */
 function actionsFor(f: FindingDoc, actions: readonly StagedActionDoc[]): StagedActionDoc[] {
   return actions.filter((a) => a.reconcile_id === f.reconcile_id && (
     (f.client_order_id !== null && a.client_order_id === f.client_order_id)
     || (f.broker_order_id !== null && a.broker_order_id === f.broker_order_id)
     || (f.client_order_id === null && f.broker_order_id === null && a.symbol === f.symbol)));
-}
-
-function evidenceBlock(f: FindingDoc, doc: ReportDoc, ev: EvidenceLines): SafeHtml {
-  if (f.evidence.length === 0) {
-    return html`<p class="ev-none"><span class="lbl">Evidence</span> no input line: this finding compares the two books at reconcile ${f.reconcile_id ?? "—"} (see Positions and Reconcile runs).</p>`;
-  }
-  const shown: SafeHtml[] = [];
-  const missing: string[] = [];
-  for (const ref of f.evidence) {
-    const at = parseEvidenceRef(ref);
-    const text = ev.lines.get(ref);
-    if (at === null || text === undefined) {
-      missing.push(ref);
-      continue;
-    }
-    const name = ev.files[at.source] ?? doc.inputs[at.source].name;
-    shown.push(html`<figure class="evline" data-ref="${ref}"><figcaption>${name} line ${count(at.line)}</figcaption><pre>${text}</pre></figure>`);
-  }
-  const notGiven = EVIDENCE_SOURCES.filter((s) => ev.files[s] === null && missing.some((r) => r.startsWith(`${s}:`)));
-  const hint = notGiven.length === 0 ? ""
-    : html` — to show the lines here, run <code>recon-proof report DIR --inputs FOLDER</code> with the folder holding ${notGiven.map((s) => doc.inputs[s].name).join(" and ")}`;
-  return html`<div class="evidence"><span class="lbl">Evidence</span>${shown}${missing.length === 0 ? "" : html`<p class="ev-refs"><code>${missing.join(" ")}</code>${hint}</p>`}</div>`;
 }
 
 /** "flatten position EURUSD buy 30,000". */
@@ -165,7 +152,7 @@ function todoList(critical: readonly FindingDoc[], reasons: readonly string[], d
   const items = critical.map((f) => {
     const staged = actionsFor(f, doc.staged_actions.items);
     const next = staged.length > 0 ? `staged, not executed: ${staged.map(actionWhat).join("; ")}` : firstSentence(guideFor(f).next);
-    return html`<li><a href="#triage-${f.finding_id}"><span class="sev critical">${f.severity}</span> <strong>${words(f.kind)}</strong>${f.symbol === null ? "" : ` · ${f.symbol}`}</a> — ${next}</li>`;
+    return html`<li><a href="#triage-${f.finding_id}"><span class="sev critical">${f.severity}</span> <strong>${kindName(f.kind)}</strong>${f.symbol === null ? "" : html` · ${shown(f.symbol)}`}</a> — ${next}</li>`;
   });
   const others = reasons.map((r) => html`<li><a href="#triage-reason-${r}"><span class="sev critical">kill switch</span> <strong>${words(r)}</strong></a> — ${firstSentence(REASON_GUIDES[r]?.next ?? GENERIC_NEXT["critical"]!)}</li>`);
   return html`<ol class="todo" id="todo">${items}${others}</ol>`;
@@ -179,22 +166,41 @@ function nextBlock(f: FindingDoc, doc: ReportDoc): SafeHtml {
   return html`<p class="next"><span class="lbl">Next step</span> ${guideFor(f).next}</p>`;
 }
 
+/** Detail keys the evidence table says itself (which lines are causes, how many were left out). */
+const EVIDENCE_KEYS = new Set(["evidence_causes", "evidence_causes_omitted", "evidence_omitted"]);
+
 function detailText(f: FindingDoc): string {
   return Object.entries(f.detail)
-    .filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))
+    .filter(([k, v]) => v !== null && !(Array.isArray(v) && v.length === 0) && !EVIDENCE_KEYS.has(k))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`).join(" · ");
 }
 
-function card(f: FindingDoc, doc: ReportDoc, ev: EvidenceLines): SafeHtml {
+/** The findings of the page that have an anchor here: a card, or a row of a kind's group. */
+type Anchored = ReadonlyMap<string, FindingDoc>;
+
+/** The findings this one rests on (the report's `related`), each a link to its card or group row when the page has one. */
+function relatedBlock(f: FindingDoc, anchored: Anchored): SafeHtml | "" {
+  if (f.related.length === 0) return "";
+  const links = f.related.map((id, i) => {
+    const r = anchored.get(id);
+    const sep = i > 0 ? ", " : "";
+    if (r === undefined) return html`${sep}<code>${id}</code>`;
+    return html`${sep}<a href="#triage-${id}">${id} ${kindName(r.kind)}${r.symbol === null ? "" : html` ${shown(r.symbol)}`}</a>`;
+  });
+  return html`<p class="related"><span class="lbl">Related</span> ${links} <span class="muted">— ${f.related.length === 1 ? "its evidence holds" : "their evidence holds"} a cause of this one</span></p>`;
+}
+
+function card(f: FindingDoc, doc: ReportDoc, ev: EvidenceLines, anchored: Anchored): SafeHtml {
   const ids = [
-    f.client_order_id === null ? "" : html`client order id <code>${f.client_order_id}</code>`,
-    f.broker_order_id === null ? "" : html`broker order id <code>${f.broker_order_id}</code>`,
+    f.client_order_id === null ? "" : html`client order id <code>${shown(f.client_order_id)}</code>`,
+    f.broker_order_id === null ? "" : html`broker order id <code>${shown(f.broker_order_id)}</code>`,
   ].filter((x) => x !== "");
   return html`<li class="crit" id="triage-${f.finding_id}" data-kind="${f.kind}" data-severity="${f.severity}">
-<p class="crit-head"><span class="sev ${f.severity}">${f.severity}</span> <strong class="kind">${words(f.kind)}</strong>${f.symbol === null ? "" : html` <span class="sym">${f.symbol}</span>`} <time>${f.ts}</time> <span class="muted">${f.finding_id}${f.reconcile_id === null ? "" : ` · run ${f.reconcile_id}`}</span></p>
+<p class="crit-head"><span class="sev ${f.severity}">${f.severity}</span> <strong class="kind">${kindName(f.kind)}</strong>${f.symbol === null ? "" : html` <span class="sym">${shown(f.symbol)}</span>`} <time>${f.ts}</time> <span class="muted">${f.finding_id}${f.reconcile_id === null ? "" : ` · run ${f.reconcile_id}`}</span></p>
 <p class="rule"><span class="lbl">Rule</span> ${guideFor(f).rule}</p>
 ${ids.length === 0 ? "" : html`<p class="ids">${ids.map((x, i) => html`${i > 0 ? " · " : ""}${x}`)}</p>`}
 ${detailText(f) === "" ? "" : html`<p class="facts">${clip(detailText(f), 400)}</p>`}
+${relatedBlock(f, anchored)}
 ${evidenceBlock(f, doc, ev)}
 ${nextBlock(f, doc)}
 </li>`;
@@ -225,9 +231,9 @@ function groupsOf(findings: readonly FindingDoc[]): KindGroup[] {
 }
 
 function groupBlock(g: KindGroup): SafeHtml {
-  const rows = g.items.slice(0, triage_group_rows_max).map((f) => html`<li><time>${f.ts}</time> ${f.symbol ?? ""} ${f.client_order_id === null ? "" : html`<code>${f.client_order_id}</code>`} <span class="muted">${clip(detailText(f), 160)}</span> <span class="muted">${f.evidence.join(" ")}</span></li>`);
+  const rows = g.items.slice(0, triage_group_rows_max).map((f) => html`<li id="triage-${f.finding_id}"><time>${f.ts}</time> <span class="muted">${f.finding_id}</span> ${f.symbol === null ? "" : shown(f.symbol)} ${f.client_order_id === null ? "" : html`<code>${shown(f.client_order_id)}</code>`} <span class="muted">${clip(detailText(f), 160)}</span> <span class="muted">${f.evidence.join(" ")}</span></li>`);
   const more = g.items.length - rows.length;
-  return html`<details class="group" data-kind="${g.kind}" data-severity="${g.severity}" data-count="${g.items.length}"><summary><span class="sev ${g.severity}">${g.severity}</span> <strong>${words(g.kind)}</strong> <span class="n">× ${count(g.items.length)}</span> <span class="muted">— ${guideFor(g).rule}</span></summary>
+  return html`<details class="group" data-kind="${g.kind}" data-severity="${g.severity}" data-count="${g.items.length}"><summary><span class="sev ${g.severity}">${g.severity}</span> <strong>${kindName(g.kind)}</strong> <span class="n">× ${count(g.items.length)}</span> <span class="muted">— ${guideFor(g).rule}</span></summary>
 <ul class="group-items">${rows}</ul>${more > 0 ? html`<p class="note">${count(more)} more in the Findings table below.</p>` : ""}</details>`;
 }
 
@@ -239,11 +245,12 @@ function counted(n: number, one: string, many: string): string {
 export function triageSection(b: ArtifactBundle, cleanRuns: number): SafeHtml {
   const { doc } = b;
   const critical = criticalFindings(doc);
-  const cards = critical.slice(0, triage_cards_max).map((f) => card(f, doc, b.evidence));
+  const rest = groupsOf(doc.findings.items.filter((f) => severityRank(f.severity) > 0));
+  const anchored = new Map([...critical.slice(0, triage_cards_max), ...rest.flatMap((g) => g.items.slice(0, triage_group_rows_max))].map((f) => [f.finding_id, f]));
+  const cards = critical.slice(0, triage_cards_max).map((f) => card(f, doc, b.evidence, anchored));
   const kindsWithCards = new Set(critical.map((f) => f.kind));
   const bareReasons = doc.kill_switch.reasons.filter((r) => !kindsWithCards.has(r));
   const reasonCards = bareReasons.map(reasonCard);
-  const rest = groupsOf(doc.findings.items.filter((f) => severityRank(f.severity) > 0));
   const others = doc.findings.items.length - critical.length;
   const lede: Html[] = [];
   if (critical.length + reasonCards.length === 0) {

@@ -30,6 +30,7 @@ export function renderVerdictMarkdown(reportJson: unknown, name: string): string
     ["alerts", String(t.alerts)], ["slippage breaches", String(t.slippage_breaches)],
     ["blocked", String(t.blocked_decisions)], ["duplicates skipped", String(t.duplicates_skipped)],
     ["fills caught", String(t.fills_caught_by_reconcile)],
+    ["orders sent (rejected · cancelled · expired)", `${t.orders_sent} (${t.orders_rejected} · ${t.orders_cancelled} · ${t.orders_expired})`],
     ["staged actions", String(doc.staged_actions.items.length + doc.staged_actions.omitted)],
     ["realized P&L", reportedPnl(doc).map(([ccy, v]) => (ccy === "" ? v : `${ccy} ${v}`)).join(" · ") || "—"],
   ];
