@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { IoError } from "../domain/errors.js";
-import { writeFully } from "./write-lines.js";
+import { ioReason, writeFully } from "./write-lines.js";
 
 /** A lock file that cannot be read as a lock yet is being written by its creator, unless it is older than this. */
 export const lock_incomplete_stale_ms = 10_000;
@@ -154,20 +154,28 @@ function readLock(path: string): Found | null {
 }
 
 /** Creates the lock file with `text`, or returns false when it exists. */
-function createExclusive(path: string, text: string): boolean {
+function createExclusive(path: string, text: string, outDir: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, "wx");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
+    throw cannotLock(path, outDir, err);
   }
   try {
     writeFully(fd, text);
-  } finally {
+  } catch (err) {
+    // A lock that says nothing (a full disk) is no one's: take it away rather than leave it to expire.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw cannotLock(path, outDir, err);
   }
+  closeSync(fd);
   return true;
+}
+
+function cannotLock(path: string, outDir: string, err: unknown): IoError {
+  return new IoError(`cannot write the lock of --out ${outDir} (${path}): ${ioReason(err)}; nothing was written`);
 }
 
 /**
@@ -183,7 +191,7 @@ function removeDeadLock(path: string, dead: string): boolean {
     throw err;
   }
   const got = readFileSync(moved, "utf8");
-  if (got !== dead) createExclusive(path, got); // a live writer's lock: give it back (its holder sees the loss if a third took it)
+  if (got !== dead) createExclusive(path, got, path); // a live writer's lock: give it back (its holder sees the loss if a third took it)
   rmSync(moved, { force: true });
   return got === dead;
 }
@@ -228,7 +236,7 @@ export class OutDirLock {
     const record = lockRecordOf(process.pid, command);
     const text = JSON.stringify(record) + "\n";
     for (let attempt = 0; attempt < LOCK_TAKE_ATTEMPTS_MAX; attempt++) {
-      if (createExclusive(path, text)) return new OutDirLock(path, record.nonce);
+      if (createExclusive(path, text, outDir)) return new OutDirLock(path, record.nonce);
       const found = readLock(path);
       if (found === null) continue; // released meanwhile
       const holder = holderOfFound(found);
