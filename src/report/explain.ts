@@ -16,6 +16,7 @@ import { formatMs } from "../domain/time.js";
 import { ALERT_WORDS, FINDING_WORDS, KILL_WORDS, type RuleWords, type WordsContext } from "./explain-words.js";
 import { plural } from "./plural.js";
 import type { AlertDoc, FindingDoc, ReportDoc } from "./report-schema.js";
+import type { ExplanationDoc } from "./cli-json.js";
 
 /** A report item, whichever list it is in, in the shape explain shows it. */
 export interface ItemFacts {
@@ -316,7 +317,7 @@ function inspectionDoc(i: Inspection) {
   };
 }
 
-export function explanationDoc(e: Explanation): Record<string, unknown> {
+export function explanationDoc(e: Explanation): ExplanationDoc {
   const { item, moment } = e;
   return {
     id: item.id,
