@@ -8,6 +8,7 @@ import { flushStdout, watchStdout } from "../adapters/stdout.js";
 import { EXIT } from "./exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, type SetExit } from "./errors.js";
 import { writeJsonUnlessStdoutFailed } from "./output.js";
+import { failureDoc } from "../report/cli-json.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";
@@ -60,7 +61,7 @@ Example:
 
 /** Commander's own refusals (a missing option, an unknown command): exit 2, and a JSON document under --json. */
 function usageError(err: CommanderError, argv: readonly string[]): number {
-  if (argv.includes("--json")) writeJsonUnlessStdoutFailed({ command: argv[2] ?? null, exit_code: EXIT.usage, error: err.message.replace(/^error: /, "") });
+  if (argv.includes("--json")) writeJsonUnlessStdoutFailed(failureDoc(argv[2] ?? null, EXIT.usage, err.message.replace(/^error: /, "")));
   return EXIT.usage;
 }
 

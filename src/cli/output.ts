@@ -1,9 +1,11 @@
 // What a command prints. By default, human lines: results on stdout, notes on stderr. With --json
-// (replay, proof, verify) stdout carries exactly one JSON document for a script to parse, failures
-// included, and every human line goes to stderr.
+// (replay, proof, verify, explain, minimize) stdout carries exactly one JSON document for a script
+// to parse, failures included, and every human line goes to stderr. Each document is built as the
+// type src/report/cli-json.ts checks, which schemas/cli-json.schema.json is rendered from.
 
 import { printToStdout } from "../adapters/stdout.js";
 import { IoError } from "../domain/errors.js";
+import { type DocBody, failureDoc, type FailureDoc, type JsonCommand, type JsonDocs } from "../report/cli-json.js";
 import { describeFailure } from "./errors.js";
 
 export interface Output {
@@ -22,12 +24,12 @@ export function outputFor(json: boolean): Output {
   };
 }
 
-export function writeJson(doc: Readonly<Record<string, unknown>>): void {
+export function writeJson(doc: JsonDocs[JsonCommand] | FailureDoc): void {
   printToStdout(JSON.stringify(doc, null, 2) + "\n");
 }
 
 /** writeJson for a failure's document: a stdout that cannot be written is kept (flushStdout reports it), not thrown. */
-export function writeJsonUnlessStdoutFailed(doc: Readonly<Record<string, unknown>>): void {
+export function writeJsonUnlessStdoutFailed(doc: FailureDoc): void {
   try {
     writeJson(doc);
   } catch (err) {
@@ -36,9 +38,9 @@ export function writeJsonUnlessStdoutFailed(doc: Readonly<Record<string, unknown
 }
 
 /** What a command body hands back: its exit code and, for --json, its document. */
-export interface CommandResult {
+export interface CommandResult<C extends JsonCommand> {
   readonly code: number;
-  readonly doc: Readonly<Record<string, unknown>>;
+  readonly doc: DocBody<C>;
 }
 
 interface FailureContext {
@@ -51,23 +53,24 @@ interface FailureContext {
  * such as a replay that notices signals, returns the promise of them). A typed failure is told on
  * stderr as usual and, under --json, also as `{"command", "exit_code", "error"}`.
  */
-export function runWithOutput(command: string, out: Output, body: () => CommandResult, failureContext?: FailureContext): number;
-export function runWithOutput(command: string, out: Output, body: () => Promise<CommandResult>, failureContext?: FailureContext): Promise<number>;
-export function runWithOutput(
-  command: string,
+export function runWithOutput<C extends JsonCommand>(command: C, out: Output, body: () => CommandResult<C>, failureContext?: FailureContext): number;
+export function runWithOutput<C extends JsonCommand>(command: C, out: Output, body: () => Promise<CommandResult<C>>, failureContext?: FailureContext): Promise<number>;
+export function runWithOutput<C extends JsonCommand>(
+  command: C,
   out: Output,
-  body: () => CommandResult | Promise<CommandResult>,
+  body: () => CommandResult<C> | Promise<CommandResult<C>>,
   failureContext: FailureContext = {},
 ): number | Promise<number> {
   const failed = (err: unknown): number => {
     const failure = describeFailure(err, failureContext.files, failureContext.consequence);
     for (const line of failure.lines) process.stderr.write(line + "\n");
     // When stdout itself failed, the document cannot be written either; the failure is told above.
-    if (out.json) writeJsonUnlessStdoutFailed({ command, exit_code: failure.code, error: failure.message });
+    if (out.json) writeJsonUnlessStdoutFailed(failureDoc(command, failure.code, failure.message));
     return failure.code;
   };
-  const succeeded = (result: CommandResult): number => {
-    if (out.json) writeJson({ command, exit_code: result.code, ...result.doc });
+  const succeeded = (result: CommandResult<C>): number => {
+    // The head and the body, each typed; TypeScript cannot follow a spread of a generic body.
+    if (out.json) writeJson({ command, exit_code: result.code, ...result.doc } as unknown as JsonDocs[C]);
     return result.code;
   };
   try {

@@ -17,6 +17,7 @@ import { ALERT_WORDS, FINDING_WORDS, KILL_WORDS, type RuleWords, type WordsConte
 import { escapeInvisible } from "./html/escape.js";
 import { plural } from "./plural.js";
 import type { AlertDoc, FindingDoc, ReportDoc } from "./report-schema.js";
+import type { ExplanationDoc } from "./cli-json.js";
 
 /** A report item, whichever list it is in, in the shape explain shows it. */
 export interface ItemFacts {
@@ -321,7 +322,7 @@ function inspectionDoc(i: Inspection) {
   };
 }
 
-export function explanationDoc(e: Explanation): Record<string, unknown> {
+export function explanationDoc(e: Explanation): ExplanationDoc {
   const { item, moment } = e;
   return {
     id: item.id,

@@ -12,14 +12,14 @@ export interface FormatSchemas {
 }
 
 /** How a shared value ($defs of common.schema.json) is named in the tables. */
-const VALUE_NAMES: Readonly<Record<string, string>> = {
+export const VALUE_NAMES: Readonly<Record<string, string>> = {
   timestamp: "timestamp", decimal: "decimal", positive: "decimal > 0", nonNegative: "decimal ≥ 0", symbol: "symbol",
-  side: "side", currency: "currency code", text: "string", positionLine: "position",
+  side: "side", currency: "currency code", text: "string", positionLine: "position", decimalText: "decimal string", detailValue: "detail value",
 };
 
-const cell = (text: string): string => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+export const cell = (text: string): string => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
-function obj(value: unknown): Json {
+export function obj(value: unknown): Json {
   return isObject(value) ? value : {};
 }
 
@@ -36,25 +36,51 @@ function bound(node: Json): string {
   return min !== undefined ? ` ≥ ${min}` : "";
 }
 
+/**
+ * How the tables show a value. The input formats leave `null` out (a null field is one left out);
+ * in what the tool writes, null is a value of its own and is named.
+ */
+export interface Style {
+  readonly nulls: boolean;
+}
+const INPUTS: Style = { nulls: false };
+
+/** The node a nullable node allows besides null (or the node itself). */
+export function nonNull(node: Json): Json {
+  const kinds = Array.isArray(node["anyOf"]) ? node["anyOf"].map(obj).filter((n) => n["type"] !== "null") : [];
+  return kinds.length === 1 && Array.isArray(node["anyOf"]) && node["anyOf"].length === 2 ? kinds[0]! : node;
+}
+
+const allowsNull = (node: Json): boolean =>
+  (Array.isArray(node["anyOf"]) && node["anyOf"].some((n) => obj(n)["type"] === "null")) || (Array.isArray(node["type"]) && node["type"].includes("null"));
+
 /** A short name for what a schema node accepts. */
-export function typeName(node: Json): string {
+export function typeName(node: Json, style: Style = INPUTS): string {
+  const name = typeNameOf(node, style);
+  return style.nulls && allowsNull(node) ? `${name} or null` : name;
+}
+
+function typeNameOf(node: Json, style: Style): string {
   if (typeof node["$ref"] === "string") return refName(node["$ref"]);
   if ("const" in node) return `\`${JSON.stringify(node["const"])}\``;
   if (Array.isArray(node["enum"])) return node["enum"].filter((v) => v !== null).map((v) => `\`${String(v)}\``).join(" or ");
   if (Array.isArray(node["anyOf"])) {
     const kinds = node["anyOf"].map(obj).filter((n) => n["type"] !== "null");
-    return kinds.map(typeName).join(" or ");
+    return kinds.map((k) => typeName(k, style)).join(" or ");
   }
   const types = (Array.isArray(node["type"]) ? node["type"] : [node["type"]]).filter((t) => t !== "null" && t !== undefined) as string[];
   const type = types[0];
-  if (type === "array") return `array of: ${typeName(obj(node["items"]))}`;
-  if (type === "object" && isObject(node["additionalProperties"])) return `object: symbol → ${typeName(node["additionalProperties"])}`;
+  if (type === "array") return `array of: ${typeName(obj(node["items"]), style)}`;
+  if (type === "object" && isObject(node["additionalProperties"])) {
+    const key = isObject(node["propertyNames"]) ? typeName(node["propertyNames"], style) : "symbol";
+    return `object: ${key} → ${typeName(node["additionalProperties"], style)}`;
+  }
   if (type === "object") return "object";
   if (type === "integer" || type === "number") return `${type}${bound(node)}`;
   return type ?? "any";
 }
 
-interface Row {
+export interface Row {
   readonly field: string;
   readonly type: string;
   readonly required: boolean;
@@ -62,20 +88,21 @@ interface Row {
 }
 
 /** The rows of one record or object: its fields, and the fields of the objects they hold. */
-function rows(node: Json, prefix = ""): Row[] {
+export function rows(node: Json, prefix = "", style: Style = INPUTS): Row[] {
   const required = new Set(Array.isArray(node["required"]) ? node["required"] : []);
   const out: Row[] = [];
   for (const [name, value] of Object.entries(obj(node["properties"]))) {
     const field = obj(value);
-    out.push({ field: `${prefix}${name}`, type: typeName(field), required: required.has(name), meaning: String(field["description"] ?? "") });
-    const items = obj(field["items"]);
-    if (isObject(items["properties"])) out.push(...rows(items, `${prefix}${name}[].`));
-    if (isObject(field["properties"])) out.push(...rows(field, `${prefix}${name}.`));
+    out.push({ field: `${prefix}${name}`, type: typeName(field, style), required: required.has(name), meaning: String(field["description"] ?? "") });
+    const inner = style.nulls ? nonNull(field) : field;
+    const items = obj(inner["items"]);
+    if (isObject(items["properties"])) out.push(...rows(items, `${prefix}${name}[].`, style));
+    if (isObject(inner["properties"])) out.push(...rows(inner, `${prefix}${name}.`, style));
   }
   return out;
 }
 
-function table(head: string, list: readonly Row[]): string[] {
+export function table(head: string, list: readonly Row[]): string[] {
   return [
     `| ${head} | type | required | meaning |`,
     "| --- | --- | --- | --- |",
@@ -110,7 +137,8 @@ export function renderFormatsDoc(s: FormatSchemas): string {
     "line's shape for editors and other tools; the replay checks the same and what a schema cannot say",
     "(each file in time order, unique event ids, a date that exists, at most 10 decimal places), and",
     "stops with exit 65 naming `file:line`, the field and what was expected. `test/schemas.test.ts`",
-    "validates every fixture, proof scenario and importer output against the schemas.",
+    "validates every fixture, proof scenario and importer output against the schemas. What the tool",
+    "writes (reconcile-report.json, the `--json` documents) is described the same way in [outputs.md](outputs.md).",
     "",
     "## Values",
     "",

@@ -24,14 +24,14 @@ import type {
 import { KILL_REASONS } from "../domain/report.js";
 import type { EmitGroup, KillEngage, RawAction, RawAlert, RawFinding, RunRecord } from "../core/emit.js";
 import type { ShardEvidence } from "../core/engine.js";
-import { SEVERITY } from "../core/findings.js";
 import { SHARD_COUNT_MAX, type ShardSpec } from "../core/shard.js";
 import type { UndescribedSymbol } from "../core/instruments.js";
 import type { EngineState } from "../core/state.js";
 import {
-  arr, absentOr, bool, type Check, detailValue, fail, int, literal, members, nullable, num, objOf, pair, record, str, timestamp, type Where,
+  arr, absentOr, bool, type Check, checker, decText, detailValue, fail, int, literal, members, nullable, num, objOf, pair, record, str, timestamp, type Where,
 } from "./json-check.js";
 import type { InputFileMeta, RunMeta } from "./meta.js";
+import { ALERT_NAMES, FINDING_KINDS, RECONCILE_TRIGGERS, STAGED_ACTION_KINDS } from "./report-schema.js";
 
 export const SHARD_FORMAT = "recon-proof-shard";
 /** 2: digests (groupsSha256, and the manifest's own sha256 as its last field); order outcomes in groups. */
@@ -65,11 +65,16 @@ export function renderGroupLine(group: EmitGroup): string {
 
 // ------------------------------------------------------------------ checkers, one per carried type
 
-const dec: Check<Dec> = (v, p, w) => {
-  const parsed = isObject(v) && typeof v["$dec"] === "string" ? D.parseDec(v["$dec"]) : undefined;
-  return parsed ?? fail(w, p, "a decimal written as {\"$dec\":\"<plain decimal>\"}", v);
-};
-const sha256Text: Check<string> = (v, p, w) => (typeof v === "string" && /^[0-9a-f]{64}$/.test(v) ? v : fail(w, p, "a sha256 in hex", v));
+const dec: Check<Dec> = checker(
+  { type: "object", required: ["$dec"], properties: { $dec: decText.schema }, additionalProperties: false },
+  (v, p, w) => {
+    const parsed = isObject(v) && typeof v["$dec"] === "string" ? D.parseDec(v["$dec"]) : undefined;
+    return parsed ?? fail(w, p, "a decimal written as {\"$dec\":\"<plain decimal>\"}", v);
+  },
+);
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const sha256Text: Check<string> = checker({ type: "string", pattern: SHA256_HEX.source }, (v, p, w) =>
+  (typeof v === "string" && SHA256_HEX.test(v) ? v : fail(w, p, "a sha256 in hex", v)));
 const side = literal("buy", "sell");
 const detail = record(detailValue);
 
@@ -78,23 +83,20 @@ const runCounts = objOf<ReconcileRun["counts"]>()({
   inFlightOrders: int, ambiguousMatches: int,
 });
 const reconcileRun = objOf<ReconcileRun>()({
-  reconcileId: str, ts: timestamp, trigger: members<ReconcileTrigger>()(["startup", "restart", "interval", "reconnect", "end"]),
+  reconcileId: str, ts: timestamp, trigger: members<ReconcileTrigger>()(RECONCILE_TRIGGERS),
   status: literal("ok", "failed"), failure: nullable(str), durationMs: int, counts: runCounts, maxDriftPips: dec, maxDriftUnits: dec,
 });
 const finding = objOf<RawFinding>()({
-  kind: literal(...(Object.keys(SEVERITY) as Array<keyof typeof SEVERITY>)), severity: literal("info", "warning", "critical"), ts: timestamp,
+  kind: literal(...FINDING_KINDS), severity: literal("info", "warning", "critical"), ts: timestamp,
   reconcileId: nullable(str), clientOrderId: nullable(str), brokerOrderId: nullable(str), symbol: nullable(str), detail, evidence: arr(str),
   global: bool,
 });
 const alert = objOf<RawAlert>()({
-  alert: members<AlertName>()([
-    "ALERT_RECONCILE_DIVERGENCE", "ALERT_RECONCILE_FAILED", "ALERT_IDEMPOTENCY_PERSISTENCE_FAILED", "ALERT_SLIPPAGE_PRESET_MISSING",
-    "ALERT_BROKER_LIMIT_MISMATCH",
-  ]),
+  alert: members<AlertName>()(ALERT_NAMES),
   ts: timestamp, reconcileId: nullable(str), decisionId: nullable(str), counts: record(num), detail, global: bool,
 });
 const action = objOf<RawAction>()({
-  action: members<StagedActionKind>()(["cancel_order", "flatten_position", "close_position", "review_position"]),
+  action: members<StagedActionKind>()(STAGED_ACTION_KINDS),
   ts: timestamp, reconcileId: str, symbol: str, clientOrderId: nullable(str), brokerOrderId: nullable(str), side: nullable(side),
   qty: nullable(dec), reason: str,
 });
@@ -120,14 +122,15 @@ const group = objOf<EmitGroup>()({
   skipped: arr(decision), blocked: arr(decision), trades: arr(trade), kills: arr(kill),
 });
 
-const shardSpec: Check<ShardSpec> = (v, p, w) => {
-  const s = objOf<ShardSpec>()({ index: int, count: int, by: literal("symbol") })(v, p, w);
+const shardSpecShape = objOf<ShardSpec>()({ index: int, count: int, by: literal("symbol") });
+export const shardSpec: Check<ShardSpec> = checker(shardSpecShape.schema, (v, p, w) => {
+  const s = shardSpecShape(v, p, w);
   if (s.count < 1 || s.count > SHARD_COUNT_MAX) fail(w, `${p}.count`, `a shard count from 1 to ${SHARD_COUNT_MAX}`, s.count);
   if (s.index < 1 || s.index > s.count) fail(w, `${p}.index`, `a shard index from 1 to ${s.count}`, s.index);
   return s;
-};
+});
 const inputFile = objOf<InputFileMeta>()({ name: str, sha256: str, lines: int });
-const jsonObject: Check<Record<string, unknown>> = (v, p, w) => (isObject(v) ? v : fail(w, p, "an object", v));
+const jsonObject: Check<Record<string, unknown>> = checker({ type: "object" }, (v, p, w) => (isObject(v) ? v : fail(w, p, "an object", v)));
 const runMeta = objOf<RunMeta>()({
   journal: inputFile, broker: inputFile, configFile: nullable(inputFile), configHash: str, effectiveConfig: jsonObject,
 });
@@ -158,7 +161,7 @@ const state = objOf<EngineState>()({
 });
 
 /** -1 (no such group) or a group's sequence number. */
-const groupOrNone: Check<number> = (v, p, w) => (v === -1 ? -1 : int(v, p, w));
+const groupOrNone: Check<number> = checker({ anyOf: [{ const: -1 }, int.schema] }, (v, p, w) => (v === -1 ? -1 : int(v, p, w)));
 
 const manifest = objOf<ShardManifest>()({
   format: literal(SHARD_FORMAT), version: literal(SHARD_FORMAT_VERSION), shard: shardSpec, meta: runMeta, state,

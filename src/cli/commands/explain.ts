@@ -7,7 +7,7 @@ import { printToStdout } from "../../adapters/stdout.js";
 import { explanationDoc, renderExplanation } from "../../report/explain.js";
 import { EXIT } from "../exit-codes.js";
 import { exitCodesHelp } from "../errors.js";
-import { outputFor, runWithOutput } from "../output.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
 import { runExplain } from "../run-explain.js";
 
 interface ExplainOpts {
@@ -49,7 +49,7 @@ Example:
 (replay exits 3 there: the kill switch is engaged, which is what there is to explain)`)
     .action((dir: string, id: string, opts: ExplainOpts) => {
       const out = outputFor(opts.json === true);
-      setExit(runWithOutput("explain", out, () => {
+      setExit(runWithOutput("explain", out, (): CommandResult<"explain"> => {
         const e = runExplain({ dir, id, inputs: opts.inputs, journal: opts.journal, broker: opts.broker });
         if (!out.json) printToStdout(renderExplanation(e));
         return { code: EXIT.ok, doc: explanationDoc(e) };

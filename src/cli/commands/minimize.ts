@@ -3,11 +3,12 @@
 
 import type { Command } from "commander";
 import { formatResult } from "../../report/verify.js";
+import { criterionDoc } from "../../report/cli-json.js";
 import { plural } from "../../report/plural.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
 import { parseWorkers } from "../minimize-pool.js";
-import { outputFor, runWithOutput } from "../output.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
 import { runMinimize, SCENARIO_FILES } from "../run-minimize.js";
 import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
 
@@ -76,7 +77,7 @@ Example (a generated incident with a manual trade, down to the lines that make t
   recon-proof proof proofs-new/orphan-s7`)
     .action(async (opts: MinimizeOpts) => {
       const out = outputFor(opts.json === true);
-      setExit(await runWithOutput("minimize", out, async () => {
+      setExit(await runWithOutput("minimize", out, async (): Promise<CommandResult<"minimize">> => {
         const started = Date.now();
         const outcome = await runMinimize({
           journal: opts.journal, broker: opts.broker, config: opts.config, keep: opts.keep, out: opts.out, adoptOut: opts.adoptOut, note: opts.note,
@@ -85,7 +86,7 @@ Example (a generated incident with a manual trade, down to the lines that make t
         if (!outcome.kept) {
           for (const r of outcome.results) out.result(formatResult("inputs", r));
           out.note("recon-proof: the inputs do not keep the predicate: nothing to minimize, nothing written");
-          return { code: EXIT.proofFailed, doc: { kept: false, criteria: outcome.results.map((r) => ({ artifact: r.artifact, criterion: r.criterion, pass: r.pass, why: r.why, held: r.held ?? null })) } };
+          return { code: EXIT.proofFailed, doc: { kept: false, criteria: outcome.results.map(criterionDoc) } };
         }
         const { lines } = outcome;
         out.note(`recon-proof: minimized ${plural(lines.journal.before, "journal line")} to ${lines.journal.after} and ${plural(lines.broker.before, "broker line")} to ${lines.broker.after} ` +

@@ -16,7 +16,8 @@ import { verdictOf } from "../../report/job-summary.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
-import { type Output, outputFor, runWithOutput } from "../output.js";
+import { type CommandResult, type Output, outputFor, runWithOutput } from "../output.js";
+import { criterionDoc, type ScenarioDoc } from "../../report/cli-json.js";
 import { plural } from "../../report/plural.js";
 import { type ProgressSink, withProgress } from "../progress.js";
 import { replayInputBytes, runReplayInterruptibly } from "../run-replay.js";
@@ -77,12 +78,7 @@ function printResults(out: Output, name: string, results: readonly CheckResult[]
   return results.filter((r) => !r.pass).length;
 }
 
-/** One criterion in --json output. */
-function criterionDoc(r: CheckResult) {
-  return { artifact: r.artifact, criterion: r.criterion, pass: r.pass, why: r.why, held: r.held ?? null };
-}
-
-function scenarioDoc(s: ScenarioResult, artifactsRoot: string) {
+function scenarioDoc(s: ScenarioResult, artifactsRoot: string): ScenarioDoc {
   return {
     name: s.name,
     passed: s.results.every((r) => r.pass),
@@ -133,7 +129,7 @@ Example:
   recon-proof proof proofs/healthy proofs/orphan-manual-trade`)
     .action((dirs: string[], opts: { artifacts: string; adoptOut?: boolean; json?: boolean }) => {
       const out = outputFor(opts.json === true);
-      setExit(withSignalsTrapped(() => runWithOutput("proof", out, async () => {
+      setExit(withSignalsTrapped(() => runWithOutput("proof", out, async (): Promise<CommandResult<"proof">> => {
         const scenarios = scenarioDirs(dirs);
         const sizes = scenarios.map((d) => replayInputBytes(scenarioInputs(d)));
         const proved = await withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", async (progress) => {
@@ -190,7 +186,7 @@ Example:
   recon-proof verify --artifacts artifacts/healthy --expect fixtures/scenarios/healthy/expect.txt`)
     .action((opts: { artifacts: string; expect: string; exitCode?: string; json?: boolean }) => {
       const out = outputFor(opts.json === true);
-      setExit(runWithOutput("verify", out, () => {
+      setExit(runWithOutput("verify", out, (): CommandResult<"verify"> => {
         const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
         const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
         if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);

@@ -12,7 +12,7 @@ import { ConfigError } from "../../domain/errors.js";
 import { totalsDoc } from "../../report/report-json.js";
 import { EXIT } from "../exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
-import { outputFor, runWithOutput } from "../output.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
 import {
   chooseJobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, JOBS_READING_DEFAULT, jobs_auto_input_bytes_min, jobs_max, type JobsReading, parseJobs, runReplayInJobs,
 } from "../replay-jobs.js";
@@ -77,7 +77,7 @@ Example:
       jobsReading: JobsReading; json?: boolean;
     }) => {
       const out = outputFor(opts.json === true);
-      setExit(withSignalsTrapped(() => runWithOutput("replay", out, async () => {
+      setExit(withSignalsTrapped(() => runWithOutput("replay", out, async (): Promise<CommandResult<"replay">> => {
         const cacheBatch = parseCacheBatch(opts.cacheBatch);
         const jobsRequest = parseJobs(opts.jobs ?? "1");
         if (opts.shard !== undefined) {
