@@ -10,7 +10,7 @@ import { BUSY_WAIT_ENV } from "../../src/adapters/sqlite-files.js";
 import { DataError } from "../../src/domain/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { holdSqliteLock, readOnlyFolder } from "../faults/helpers.js";
-import { dbFrom, E2E, importChecked, records } from "./helpers.js";
+import { dbFrom, E2E, importChecked, records, tmp } from "./helpers.js";
 
 const SQL = readFileSync(join(E2E, "journal-sqlite", "journal.sql"), "utf8");
 
