@@ -119,6 +119,11 @@ describe("ccxt positions", () => {
     expect(r).toEqual([expect.objectContaining({ type: "position_snapshot", ts: "2025-10-20T02:00:00Z", positions: [{ symbol: "ETHUSDT.USDT", qty: "-2", avg_price: "2500.5" }] })]);
   });
 
+  it("a contract of another size than 1 is noted: its quantities count contracts", () => {
+    const o = ccxt([position({ symbol: "BTC/USD:BTC", contractSize: 100 }), position()], { asOf: "2025-10-20T02:00:00Z" });
+    expect(o.report.notes).toContain("BTCUSD.BTC: a contract is 100 of BTC (contractSize): quantities of it are in contracts, as ccxt gives them");
+  });
+
   it("refused: without --as-of, --as-of before a position's own time, a lone position, or beside spot trades it would call flat", () => {
     const problems = (values: object[], asOf?: string) => ccxt(values, asOf === undefined ? {} : { asOf }).report.problems.join("\n");
     const lone = importChecked("ccxt", [writeTemp("position.json", JSON.stringify(position()))], { asOf: "2025-10-20T02:00:00Z" });

@@ -38,10 +38,11 @@ describe("freqtrade importer", () => {
 
   it("REAL numbers read as the shortest decimal that is the same double; a quantity that needs more than ten places is reported, not rounded", () => {
     const sql = FREQTRADE_SQL.replace("(1, 1, 'buy', 'BTC/USDT', 0, 0.01, 67000.0,", "(1, 1, 'buy', 'BTC/USDT', 0, 0.1 + 0.2, 67000.0,")
-      .replace("(6, 3, 'buy', 'BTC/USDT', 1, 0.02, 66000.0,", "(6, 3, 'buy', 'BTC/USDT', 1, 0.02, 1.23456789012345,");
+      .replace("(6, 3, 'buy', 'BTC/USDT', 1, 0.02, 66000.0,", "(6, 3, 'buy', 'BTC/USDT', 1, 0.02, 66000.00001234567,");
     const o = importChecked("freqtrade", [dbFrom(sql)]);
     expect(o.report.problems).toEqual(["orders:1: order not imported: expected ft_amount, a positive quantity in ten decimal places, got 0.30000000000000004"]);
-    expect(records(o).find((x) => x["client_order_id"] === "41000006")).toMatchObject({ ref_price: "1.2345678901" });
+    // The bot priced it at 66000.00001234567; the limit it placed, at the exchange's precision, is 66000.
+    expect(records(o).find((x) => x["client_order_id"] === "41000006")).toMatchObject({ ref_price: "66000.0000123457", limit_price: "66000" });
     expect(o.report.notes).toContain("prices with more decimal places than the replay keeps (ten) rounded to ten: freqtrade stores doubles");
   });
 });

@@ -187,7 +187,12 @@ class CcxtImporter {
           "as the exchange's precisionMode says, which a market does not state");
       }
     }
-    const size = decOf(m["contractSize"]);
+    this.noteContractSize(s, m["contractSize"]);
+  }
+
+  /** A contract of another size than 1: its quantities count contracts, not units of its base. */
+  private noteContractSize(s: CryptoSymbol, value: unknown): void {
+    const size = decOf(value);
     if (size !== undefined && size !== ONE) {
       this.report.note(`${s.symbol}: a contract is ${decText(size)} of ${s.base} (contractSize): quantities of it are in contracts, as ccxt gives them`);
     }
@@ -345,6 +350,7 @@ class CcxtImporter {
     for (const p of list) {
       const instrument = this.instrumentOf(p, pos);
       if (instrument === undefined) return;
+      this.noteContractSize(instrument, p["contractSize"]);
       const contracts = decOf(p["contracts"]);
       if (contracts === undefined || isZero(contracts)) continue;
       const entry = decOfRounded(p["entryPrice"]);

@@ -119,7 +119,8 @@ class FreqtradeJournal {
     const strategy = trade === undefined ? undefined : str(trade["strategy"]);
     if (strategy !== undefined) fields["strategy"] = strategy;
     if (type === "market" || type === "limit") fields["order_type"] = type;
-    if (type === "limit") fields["limit_price"] = decText(refPrice!);
+    // The limit as placed: freqtrade rounds ft_price to the exchange's precision before it sends it.
+    if (type === "limit") fields["limit_price"] = decText(this.price(row["price"]) ?? refPrice!);
     return { ts: ts!, pos, fields };
   }
 
