@@ -153,7 +153,7 @@ describe("import ccxt: bad input", () => {
     expect(existsSync(join(dir, "i.json"))).toBe(false);
   });
 
-  it("the example of import --help imports the freqtrade night's exchange records with every instrument described", () => {
+  it("the freqtrade night's exchange records, markets included, leave no instrument field to fill", () => {
     const dir = tmp();
     const e2e = join(import.meta.dirname, "..", "..", "fixtures", "e2e", "freqtrade");
     const r = runCli(["import", "ccxt", "--order-key", "id", "--instruments", join(dir, "i.json"),
