@@ -111,7 +111,7 @@ describe("recon-proof import", () => {
     } catch {
       // commander exits (overridden) after printing help
     }
-    for (const s of ["oanda", "alpaca", "fix", "ib", "journal-sqlite"]) expect(help).toContain(`recon-proof import ${s}`);
+    for (const s of ["oanda", "alpaca", "fix", "ib", "ccxt", "journal-sqlite", "freqtrade", "hummingbot"]) expect(help).toContain(`recon-proof import ${s}`);
     expect(help).toContain("--strict");
     expect(help).toContain("--instruments");
   });

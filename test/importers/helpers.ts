@@ -11,18 +11,22 @@ import { expect } from "vitest";
 import { describeImport, runImport, type ImportOutcome } from "../../src/adapters/importers/run.js";
 import { runReplay } from "../../src/cli/run-replay.js";
 import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
-import { compareInstants } from "../../src/domain/time.js";
+import { compareInstants, instantFromMs, parseInstant } from "../../src/domain/time.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BROKERS = join(ROOT, "fixtures", "brokers");
 export const E2E = join(ROOT, "fixtures", "e2e");
+
+/** The engines' databases of the end-to-end fixtures, as SQL (written for this project in each engine's schema). */
+export const FREQTRADE_SQL = readFileSync(join(E2E, "freqtrade", "tradesv3.sql"), "utf8");
+export const HUMMINGBOT_SQL = readFileSync(join(E2E, "hummingbot", "hummingbot.sql"), "utf8");
 
 export function tmp(): string {
   return mkdtempSync(join(tmpdir(), "recon-import-"));
 }
 
 /** Imports and checks the two promises every output makes: each line parses, ts never goes back. */
-export function importChecked(source: string, files: string[], opts: { tz?: string; asOf?: string } = {}): ImportOutcome {
+export function importChecked(source: string, files: string[], opts: { tz?: string; asOf?: string; orderKey?: string } = {}): ImportOutcome {
   const outcome = runImport({ source, files, ...opts });
   const parse = outcome.kind === "broker" ? parseBrokerLine : parseJournalLine;
   let prev: ReturnType<typeof parse> | undefined;
@@ -109,4 +113,15 @@ export function dailyConfig(): string {
 
 export function describe_(o: ImportOutcome, strict = false): string {
   return describeImport("x", ["f"], o, strict).join("\n");
+}
+
+/** The log with the engine disconnected from its first fill until a second after it. */
+export function plantMissedFill(lines: readonly string[]): { lines: string[]; order: string } {
+  const at = lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === "fill");
+  const fill = JSON.parse(lines[at]!) as { ts: string; broker_order_id: string };
+  const back = instantFromMs(parseInstant(fill.ts)!.ms + 1000).text;
+  const planted = [...lines];
+  planted.splice(at, 1, JSON.stringify({ type: "disconnect", ts: fill.ts, event_id: "planted:disconnect" }), lines[at]!,
+    JSON.stringify({ type: "reconnect", ts: back, event_id: "planted:reconnect" }));
+  return { lines: planted, order: fill.broker_order_id };
 }

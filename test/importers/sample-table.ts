@@ -28,6 +28,8 @@ const OPTIONS: readonly [string, SampleImport["opts"]][] = [
   ["alpaca", { asOf: "2022-08-04T20:00:00Z" }],
   ["fix", {}],
   ["ib", { tz: "America/New_York", asOf: "2025-07-15T19:05:13Z" }],
+  // ccxt's recorded responses carry no time of their position listings; any time after them serves.
+  ["ccxt", { asOf: "2026-02-01T00:00:00Z" }],
 ];
 
 export const BROKER_SAMPLE_IMPORTS: readonly SampleImport[] = filesUnder(BROKERS).filter((p) => !p.endsWith(".md")).map((path) => {

@@ -7,8 +7,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { instantFromMs, parseInstant } from "../../src/domain/time.js";
-import { BROKERS, dailyConfig, emptyJournalFor, importChecked, replayImported, writeTemp } from "./helpers.js";
+import { BROKERS, dailyConfig, emptyJournalFor, importChecked, plantMissedFill, replayImported, writeTemp } from "./helpers.js";
 import { BROKER_SAMPLE_IMPORTS } from "./sample-table.js";
 
 interface Row {
@@ -22,6 +21,8 @@ interface Row {
 }
 
 // Imported with the options of sample-table.ts (--as-of per folder, --tz America/New_York for IB).
+// The ccxt samples are ccxt's recorded exchange responses (the parsed, unified records of Binance,
+// Bybit, Coinbase, Kraken and OKX); each problem names the recorded method and case it came from.
 const TABLE: readonly Row[] = [
   { file: "alpaca/alpaca-docs/broker-api__activity_CSD_sample.json", records: {},
     skipped: [],
@@ -220,6 +221,39 @@ const TABLE: readonly Row[] = [
   { file: "alpaca/alpaca-trade-api-go__rest_test__FILL_partial_fill_activity.json", records: { fill: 1 },
     skipped: [],
     ignored: {} },
+  { file: "ccxt/binance.json", records: { order_accepted: 5, fill: 4 },
+    skipped: [
+      "binance fetchPositions[1]: the positions of BTC/USDT:USDT only: not a snapshot of the whole book; not imported",
+      "binance fetchPositions[0]: position listing not imported: it states contracts, not spot balances, and the input also trades LTCUSDT, SOLUSDT, which a snapshot of the whole book would say are flat",
+      "binance fetchPositions[2]: position listing not imported: it states contracts, not spot balances, and the input also trades LTCUSDT, SOLUSDT, which a snapshot of the whole book would say are flat",
+    ],
+    ignored: {} },
+  { file: "ccxt/bybit.json", records: { fill: 2, order_accepted: 1 },
+    skipped: [
+      "bybit editOrder[0]: order 2088690093937486080: no timestamp (ccxt leaves it null where the exchange's answer carries none, as answers to createOrder often do): not imported; import the order as fetchOrder or fetchOrders return it",
+      "bybit createMarketBuyOrderWithCost[0]: order 1971981115648733696: no timestamp (ccxt leaves it null where the exchange's answer carries none, as answers to createOrder often do): not imported; import the order as fetchOrder or fetchOrders return it",
+      "bybit fetchPosition[0]: a single position is not a complete position snapshot: not imported (use a fetchPositions listing)",
+    ],
+    ignored: { "ccxt fetchTrades response (the market's public trades, not the account's)": 1, "funding settlement (Bybit execType Funding: not an execution)": 1 } },
+  { file: "ccxt/coinbase.json", records: { order_accepted: 1, fill: 2 },
+    skipped: [
+      "coinbase fetchPositions[0]: the positions of ADA/USDC:USDC only: not a snapshot of the whole book; not imported",
+    ],
+    ignored: { "ccxt fetchTicker response (no orders, trades or positions)": 1 } },
+  { file: "ccxt/kraken.json", records: { order_accepted: 4 },
+    skipped: [
+      "kraken createOrder[0]: order OL7LNO-R4SAD-6UINEU: no timestamp (ccxt leaves it null where the exchange's answer carries none, as answers to createOrder often do): not imported; import the order as fetchOrder or fetchOrders return it",
+      "kraken fetchPositions[0]: position in ADAUSDT: expected side long/short and an entryPrice, got \"short\" / null; snapshot not imported",
+      "kraken fetchOrder[1]: order OGMZCL-KC6MC-ZRBGM6: filled 0.1 but states no time of its fills (lastTradeTimestamp): its fill is not imported; import its trades (fetchMyTrades) with it",
+      "kraken fetchOrder[0]: clientOrderId \"0\" is shared by orders OR6EGN-KQSEG-AMI6CL, OGMZCL-KC6MC-ZRBGM6, OXCZ7B-EMVZQ-MTJTQJ, OIIQBL-6PV3A-7M2AJJ: no one order's key; they are keyed ccxt:order:<id>",
+    ],
+    ignored: { "ccxt fetchTrades response (the market's public trades, not the account's)": 1, "trade named inside an order without its amount or price": 1 } },
+  { file: "ccxt/okx.json", records: { fill: 3, order_accepted: 3 },
+    skipped: [
+      "okx createOrder[0]: order 2896576259728695296: no timestamp (ccxt leaves it null where the exchange's answer carries none, as answers to createOrder often do): not imported; import the order as fetchOrder or fetchOrders return it",
+      "okx fetchPosition[0]: a single position is not a complete position snapshot: not imported (use a fetchPositions listing)",
+    ],
+    ignored: {} },
   { file: "fix/fxcm/fixapi.rst", records: {},
     skipped: [
       "BodyLength (9) says 114 but the body has 110 bytes: the message was altered",
@@ -382,7 +416,7 @@ describe("every real broker sample: what it imports, what it skips and why", () 
 interface Story {
   readonly broker: string;
   readonly files: readonly string[];
-  readonly opts?: { tz?: string };
+  readonly opts?: { tz?: string; orderKey?: string };
   readonly journal: readonly object[];
   readonly presets: readonly object[];
   /** Records of the sample reported as skipped (the FXCM docs hold mangled copies of messages). */
@@ -424,20 +458,23 @@ const STORIES: readonly Story[] = [
     journal: [{ type: "decision", ts: "2023-02-24T17:04:56Z", decision_id: "D1", client_order_id: "ib:100:13", symbol: "TSLA", side: "buy", qty: 100, ref_price: "196.50" }],
     presets: [{ symbol: "TSLA", session: "us", max_slippage_pips: 1000 }],
   },
+  {
+    // Coinbase's recorded answers: a spot sell (its order and its trade) and a perpetual's trade
+    // whose order is not in the sample; keyed by the exchange's order ids, as a bot that journals
+    // them (freqtrade) is.
+    broker: "ccxt",
+    files: [join(BROKERS, "ccxt", "coinbase.json")],
+    opts: { orderKey: "id" },
+    skipped: 1,
+    journal: [
+      { type: "decision", ts: "2023-11-26T10:19:47.423Z", decision_id: "D1", client_order_id: "01b6e467-b659-432f-9490-c7cefe949564", symbol: "ADAUSDT", side: "sell", qty: 10, ref_price: "0.392" },
+      { type: "decision", ts: "2024-04-09T11:45:50Z", decision_id: "D2", client_order_id: "efed4cba-7395-4b02-b927-0c1dce00e0d8", symbol: "ADAUSDC.USDC", side: "buy", qty: 20, ref_price: "0.6091" },
+    ],
+    presets: [{ symbol: "ADAUSDT", session: "eu", max_slippage_pips: 10 }, { symbol: "ADAUSDC.USDC", session: "eu", max_slippage_pips: 10 }],
+  },
 ];
 
 const jsonl = (objs: readonly object[]) => objs.map((o) => JSON.stringify(o) + "\n").join("");
-
-/** The log with the engine disconnected from its first fill until a second after it. */
-function plantMissedFill(lines: readonly string[]): { lines: string[]; order: string } {
-  const at = lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === "fill");
-  const fill = JSON.parse(lines[at]!) as { ts: string; broker_order_id: string };
-  const back = instantFromMs(parseInstant(fill.ts)!.ms + 1000).text;
-  const planted = [...lines];
-  planted.splice(at, 1, JSON.stringify({ type: "disconnect", ts: fill.ts, event_id: "planted:disconnect" }), lines[at]!,
-    JSON.stringify({ type: "reconnect", ts: back, event_id: "planted:reconnect" }));
-  return { lines: planted, order: fill.broker_order_id };
-}
 
 describe("each broker's imported sample against the journal of the engine that sent it", () => {
   for (const story of STORIES) {

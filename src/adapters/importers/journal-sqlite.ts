@@ -12,18 +12,16 @@
 // `restart` followed by such a snapshot. Closing orders are not in this schema (no client id is
 // kept for them), so a close appears in a replay only from the broker's side.
 //
-// The reading is split: `readJournalDb` (the shell: SQLite, read-only) returns plain rows, and
-// `journalFromRows` (pure) turns them into records. What the file system does to the reading (the
-// engine holding SQLite's lock past sqlite_busy_wait_ms, a folder the importer cannot write) is an
-// I/O error (exit 74); only what the file holds (not a database, an unknown schema) is bad input.
+// The reading is split: `readJournalDb` (the shell: SQLite, read-only, sqlite-tables.ts) returns
+// plain rows, and `journalFromRows` (pure) turns them into records.
 
 import { type Dec, add, div, isZero, mul, neg, sign, ZERO } from "../../domain/decimal.js";
-import { ConfigError, DataError, IoError } from "../../domain/errors.js";
+import { DataError } from "../../domain/errors.js";
 import { decOf, decText, ImportReport, type ImportOptions, type ImportResult, type OutRecord, type Pos, toUtc } from "./common.js";
 import { wallToUtc } from "./tz.js";
-import { openReadOnly, type ReadOnlyDb, sqliteIoReason } from "../sqlite-files.js";
+import { readTables, type Row } from "./sqlite-tables.js";
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
 export interface JournalTables {
   readonly brokerOrders: readonly Row[];
@@ -42,49 +40,14 @@ export const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** Event kinds that mark an engine (re)start in this schema's `events` table. */
 export const START_KINDS = new Set(["start", "startup", "restart", "engine_start", "engine_restart", "on_start", "reconcile_start"]);
 
-/** An SQLite failure: the file system's as an IoError naming the file, anything else as bad content. */
-function journalDbFailure(path: string, err: unknown): Error {
-  if (err instanceof IoError || err instanceof DataError || err instanceof ConfigError) return err;
-  const io = sqliteIoReason(err, path);
-  if (io !== null) return new IoError(`cannot read journal database ${path}: ${io}`);
-  return new DataError(path, 0, "(file)", "an SQLite database", (err as Error).message);
-}
-
 /** The shell half: opens the database read-only and reads the four tables (rowid order). */
 export function readJournalDb(path: string): JournalTables {
-  let opened: ReadOnlyDb;
-  try {
-    opened = openReadOnly(path);
-  } catch (err) {
-    throw journalDbFailure(path, err);
-  }
-  const db = opened.db;
-  try {
-    let tables: Set<string>;
-    try {
-      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-    } catch (err) {
-      throw journalDbFailure(path, err);
-    }
-    if (!tables.has("broker_orders")) {
-      throw new DataError(path, 0, "(schema)", `an engine journal with a broker_orders table (${REQUIRED_COLUMNS["broker_orders"]!.join(", ")}); ` +
-        `this database has tables ${[...tables].sort().join(", ") || "none"}, a schema the importer does not know`);
-    }
-    const read = (table: string): Row[] => {
-      if (!tables.has(table)) return [];
-      const cols = new Set((db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string }[]).map((c) => c.name));
-      const missing = REQUIRED_COLUMNS[table]!.filter((c) => !cols.has(c));
-      if (missing.length > 0) {
-        throw new DataError(path, 0, `(schema) ${table}`, `columns ${REQUIRED_COLUMNS[table]!.join(", ")}; missing ${missing.join(", ")} — a schema the importer does not know`);
-      }
-      return db.prepare(`SELECT rowid AS _rowid, * FROM ${JSON.stringify(table)} ORDER BY rowid`).all() as Row[];
-    };
-    return { brokerOrders: read("broker_orders"), trades: read("axfl_trades"), map: read("map"), events: read("events") };
-  } catch (err) {
-    throw journalDbFailure(path, err);
-  } finally {
-    opened.close();
-  }
+  const t = readTables(path, {
+    what: "journal database",
+    expected: "an engine journal with a broker_orders table",
+    tables: Object.entries(REQUIRED_COLUMNS).map(([name, columns], i) => ({ name, columns, optional: i > 0 })),
+  });
+  return { brokerOrders: t["broker_orders"]!, trades: t["axfl_trades"]!, map: t["map"]!, events: t["events"]! };
 }
 
 interface Opened {

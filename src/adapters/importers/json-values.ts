@@ -6,8 +6,10 @@
 //
 // A value that does not parse is reported as such at the line it starts on; a line that starts a
 // new object in column 0 while the previous one is still open means the previous one was cut short,
-// so the scanner reports it and starts over rather than swallowing the rest of the file.
+// so the scanner reports it and starts over rather than swallowing the rest of the file. A file that
+// ends inside a value was cut short: that is bad input (exit 65), never a partial import.
 
+import { DataError } from "../../domain/errors.js";
 import { JsonTextError, parseJsonExact } from "../../domain/json-text.js";
 import { jsonSyntaxProblem, lineColumnAt } from "../../domain/json-where.js";
 import { type ImportReport, isObject, type Json, type Pos } from "./common.js";
@@ -155,6 +157,9 @@ export function* scanJson(lines: Iterable<{ text: string; line: number }>, file:
     if (cur !== undefined) cur.text += "\n";
   }
   if (cur !== undefined) {
-    yield { kind: "bad", pos: { file, line: cur.line }, reason: "a JSON value cut short at the end of the file" };
+    // The file ends inside a value: an export or a copy that did not finish. What follows the cut
+    // is lost, so importing the rest would pass an incomplete record set off as complete.
+    throw new DataError(file, cur.line, "(file)", "a complete JSON value",
+      "the end of the file inside the one that starts here (the file was cut short: an export or a copy that did not finish); nothing imported");
   }
 }

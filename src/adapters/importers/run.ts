@@ -10,6 +10,10 @@ import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";
 import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
 import { importAlpaca } from "./alpaca.js";
+import { importCcxt, ORDER_KEYS, type OrderKey } from "./ccxt.js";
+import { FREQTRADE_SCHEMA, freqtradeFromRows } from "./freqtrade.js";
+import { HUMMINGBOT_SCHEMA, hummingbotFromRows } from "./hummingbot.js";
+import { readTables, rowCount } from "./sqlite-tables.js";
 import { importFix } from "./fix.js";
 import { importIb } from "./ib.js";
 import { InstrumentFacts, instrumentFragment, type InstrumentFragment } from "./instruments.js";
@@ -18,9 +22,13 @@ import { journalFromRows, readJournalDb } from "./journal-sqlite.js";
 import { importOanda } from "./oanda.js";
 import { checkZone } from "./tz.js";
 
-export const BROKER_SOURCES = ["oanda", "alpaca", "fix", "ib"] as const;
-export const SOURCES = [...BROKER_SOURCES, "journal-sqlite"] as const;
+export const BROKER_SOURCES = ["oanda", "alpaca", "fix", "ib", "ccxt"] as const;
+/** Engines whose journal is one SQLite database, and how messages name that file. */
+const DATABASE_SOURCES = { "journal-sqlite": "journal database", freqtrade: "freqtrade database", hummingbot: "Hummingbot database" } as const;
+export const SOURCES = [...BROKER_SOURCES, ...Object.keys(DATABASE_SOURCES) as (keyof typeof DATABASE_SOURCES)[]] as const;
 export type SourceKind = (typeof SOURCES)[number];
+type DatabaseSource = keyof typeof DATABASE_SOURCES;
+const isDatabaseSource = (s: SourceKind): s is DatabaseSource => s in DATABASE_SOURCES;
 
 /** A single source line longer than this is refused (a REST dump is usually pretty-printed). */
 export const IMPORT_LINE_BYTES_MAX = 64 * 1024 * 1024;
@@ -32,6 +40,8 @@ export interface ImportArgs {
   readonly files: readonly string[];
   readonly tz?: string | undefined;
   readonly asOf?: string | undefined;
+  /** ccxt: which id is the engine's key (clientOrderId, or the exchange's order id). */
+  readonly orderKey?: string | undefined;
   /** Told the bytes read so far, over all the files (for progress). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
 }
@@ -97,7 +107,13 @@ export function checkArgs(args: ImportArgs): SourceKind {
   }
   const source = args.source as SourceKind;
   if (args.files.length === 0) throw new ConfigError(`import ${source}: name at least one file`);
-  if (source === "journal-sqlite" && args.files.length !== 1) throw new ConfigError("import journal-sqlite: name exactly one database file");
+  if (isDatabaseSource(source) && args.files.length !== 1) throw new ConfigError(`import ${source}: name exactly one database file`);
+  if (args.orderKey !== undefined) {
+    if (source !== "ccxt") throw new ConfigError(`--order-key applies to ccxt only: ${source} records name the engine's key themselves`);
+    if (!(ORDER_KEYS as readonly string[]).includes(args.orderKey)) {
+      throw new ConfigError(`--order-key ${JSON.stringify(args.orderKey)}: expected one of ${ORDER_KEYS.join(", ")}`);
+    }
+  }
   if (args.tz !== undefined) {
     if (source !== "ib" && source !== "journal-sqlite") throw new ConfigError(`--tz applies to ib and journal-sqlite only: ${source} times carry their zone`);
     checkZone(args.tz);
@@ -111,23 +127,32 @@ export function checkArgs(args: ImportArgs): SourceKind {
 export function runImport(args: ImportArgs): ImportOutcome {
   const source = checkArgs(args);
   const opts: ImportOptions = { tz: args.tz, asOf: args.asOf };
-  const files = new SourceFiles(args.files, source === "journal-sqlite" ? "journal database" : `${source} file`, args.onBytes);
+  const files = new SourceFiles(args.files, isDatabaseSource(source) ? DATABASE_SOURCES[source] : `${source} file`, args.onBytes);
   let result: ImportResult;
   switch (source) {
     case "oanda": result = importOanda(files.jsonItems(), opts); break;
     case "alpaca": result = importAlpaca(files.jsonItems(), opts); break;
     case "fix": result = importFix(files.lines()); break;
     case "ib": result = importIb(files.lines(), opts); break;
+    case "ccxt": result = importCcxt(files.jsonItems(), { ...opts, orderKey: args.orderKey as OrderKey | undefined }); break;
     case "journal-sqlite": {
       const rows = readJournalDb(args.files[0]!);
-      files.nonBlank = Object.values(rows).reduce((n, table) => n + (Array.isArray(table) ? table.length : 0), 0);
+      files.nonBlank = rowCount({ ...rows });
       result = journalFromRows(rows, basename(args.files[0]!), opts);
+      break;
+    }
+    case "freqtrade":
+    case "hummingbot": {
+      const [schema, fromRows] = source === "freqtrade" ? [FREQTRADE_SCHEMA, freqtradeFromRows] : [HUMMINGBOT_SCHEMA, hummingbotFromRows];
+      const rows = readTables(args.files[0]!, schema);
+      files.nonBlank = rowCount(rows);
+      result = fromRows(rows);
       break;
     }
   }
   // An empty file is most likely the wrong file, or an export that failed: said, and under --strict an error.
   for (const file of files.empty) result.report.problem(undefined, `${file}: the file is empty (nothing to import from it)`);
-  const kind = source === "journal-sqlite" ? "journal" : "broker";
+  const kind = isDatabaseSource(source) ? "journal" : "broker";
   const finished = finishRecords(result.records, kind, result.report);
   const instruments = result.instruments ?? new InstrumentFacts({
     asset_class: JOURNAL_STATES_NOTHING, quote_currency: JOURNAL_STATES_NOTHING, tick_size: JOURNAL_STATES_NOTHING,

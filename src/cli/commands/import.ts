@@ -66,6 +66,32 @@ Sources:
                   in a folder this process cannot write is read all the same.
                   Naive (zoneless) times need --tz, as in
                   recon-proof import journal-sqlite --tz UTC data/journal.db > journal.jsonl
+  freqtrade       freqtrade's tradesv3.sqlite (tables orders, trades, KeyValueStore) -> canonical
+                  journal: one decision per orders row at order_date (client order id: the
+                  exchange's order_id; qty ft_amount; ref_price ft_price), an opening snapshot,
+                  and a restart + snapshot at startup_time (positions from the fills completed
+                  before it, orders open across it). Times are UTC; REAL numbers are read as the
+                  shortest decimal that reads back as the same double. Pair the exchange's records
+                  with import ccxt --order-key id, as in
+                  recon-proof import freqtrade user_data/tradesv3.sqlite > journal.jsonl
+  hummingbot      Hummingbot's strategy database (tables Order, OrderStatus, TradeFill) ->
+                  canonical journal: one decision per Order row (client order id: Hummingbot's id;
+                  side from its BuyOrderCreated / SellOrderCreated event; amount and price are
+                  SqliteDecimal(6), integers over 10^6, divided exactly) and an opening snapshot.
+                  Market orders (no price recorded) and perpetual markets (no settlement currency
+                  recorded) are reported, not imported. Its ids are the exchange's clientOrderId,
+                  so pair it with import ccxt as it is, as in
+                  recon-proof import hummingbot data/conf_pure_mm_1.sqlite > journal.jsonl
+  ccxt            ccxt's unified records, from any exchange ccxt supports: orders (fetchOrders,
+                  fetchOpen/ClosedOrders, ...), trades (fetchMyTrades), positions (a fetchPositions
+                  listing, at --as-of) and markets (fetchMarkets: tick sizes for --instruments), as
+                  one document, arrays or JSON Lines, or ccxt's recorded responses ("methods" with
+                  cases holding parsedResponse). Symbols: BTC/USDT -> BTCUSDT, a contract keeps its
+                  settlement suffix with "." for ":" (ETH/USDT:USDT -> ETHUSDT.USDT). fee / fees ->
+                  fee and fee_currency. --order-key id keys orders by the exchange's order id (for
+                  engines that send no client order id, such as freqtrade); the default is
+                  clientOrderId. An order's filled amount is its fill only when none of its trades
+                  is in the input.
 
 Every record skipped or not understood is reported on stderr with file:line and the reason;
 known non-trading records (heartbeats, prices, session messages) are counted as ignored. Input
@@ -79,7 +105,7 @@ same ids.
 ready to merge into a config (or to pass as one): what the source states (Alpaca asset_class and
 BASE/QUOTE pairs, asset price_increment; IB secType, currency, contractData minTick; OANDA names
 BASE_QUOTE and the instruments listing's type and pipLocation; FIX SecurityType 167, Currency 15,
-MinPriceIncrement 969), and "<to fill: ...>" for the rest, which the replay refuses until it is
+MinPriceIncrement 969; ccxt and freqtrade symbols, a ccxt market's precision.price), and "<to fill: ...>" for the rest, which the replay refuses until it is
 filled: a tick size the source does not state is asked for, never guessed. FX pairs the replay
 knows by default (six letters, two fiat codes) get no entry; stderr names them. The file is
 written whole or not at all, and only when the import succeeds.
@@ -95,30 +121,33 @@ Examples (files from this repository's fixtures):
   recon-proof import alpaca fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl
   recon-proof import fix --strict fixtures/e2e/fix/messages.log > broker.jsonl
   recon-proof import ib --tz America/New_York fixtures/e2e/ib/tws-messages.psv > broker.jsonl
-  recon-proof import alpaca --instruments instruments.json fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl`;
+  recon-proof import alpaca --instruments instruments.json fixtures/e2e/alpaca/trade_updates.jsonl > broker.jsonl
+  recon-proof import ccxt --order-key id --instruments instruments.json fixtures/e2e/freqtrade/ccxt-*.json > broker.jsonl`;
 
 interface ImportOpts {
   strict?: boolean;
   tz?: string;
   asOf?: string;
   instruments?: string;
+  orderKey?: string;
 }
 
 export function registerImport(program: Command, setExit: SetExit): void {
   program
     .command("import")
-    .description("Convert a real broker's records (oanda, alpaca, fix, ib) to a canonical broker log, or an engine's SQLite journal (journal-sqlite) to a canonical journal, on stdout.")
+    .description("Convert a real broker's or exchange's records (oanda, alpaca, fix, ib, ccxt) to a canonical broker log, or an engine's SQLite journal (journal-sqlite, freqtrade, hummingbot) to a canonical journal, on stdout.")
     .argument("<source>", `one of ${SOURCES.join(", ")}`)
     .argument("<files...>", "input files; several files of one source are imported together (joins, one sorted output)")
     .option("--strict", "any skipped or unreadable record, or a detected gap, is an error (exit 65, nothing written)")
     .option("--tz <zone>", "IANA zone of times that carry none (ib TWS times, naive journal times), e.g. America/New_York")
     .option("--as-of <time>", "RFC 3339 time of listings that carry none (open positions / trades)")
+    .option("--order-key <key>", "ccxt: the engine's key of an order: clientOrderId (default) or id (the exchange's order id)")
     .option("--instruments <file>", "also write the config's instruments entries for the symbols imported (what the source states, placeholders for the rest)")
     .addHelpText("after", HELP)
     .action((source: string, files: string[], opts: ImportOpts) => setExit(exitCodeOf(() => {
       const total = files.reduce((n, f) => n + fileBytes(f), 0);
       const outcome = withProgress("import", total, "bytes", (progress) =>
-        runImport({ source, files, tz: opts.tz, asOf: opts.asOf, onBytes: (bytes) => progress.update(bytes) }));
+        runImport({ source, files, tz: opts.tz, asOf: opts.asOf, orderKey: opts.orderKey, onBytes: (bytes) => progress.update(bytes) }));
       const strict = opts.strict === true;
       const refused = (strict && outcome.report.problems.length > 0) || importedNothing(outcome);
       // The records first: the report's count claims they were written, so it follows them.
