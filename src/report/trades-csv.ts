@@ -103,8 +103,46 @@ export function renderTradesHeader(): string {
 
 /** Rows only (no header): the shell appends these to the file as the replay goes. */
 export function renderTradeRows(rows: readonly TradeRow[]): string {
-  if (rows.length === 0) return "";
-  return stringify(rows.map(record), { ...OPTIONS, header: false });
+  let out = "";
+  for (const row of rows) out += plainRow(row) ?? stringifyRows([row]);
+  return out;
+}
+
+/** Rows as csv-stringify writes them: what the direct rendering of plain rows must equal. */
+export function stringifyRows(rows: readonly TradeRow[]): string {
+  return rows.length === 0 ? "" : stringify(rows.map(record), { ...OPTIONS, header: false });
+}
+
+/**
+ * Whether csv-stringify would write a text cell as it is: nothing to quote (comma, quote, CR, LF)
+ * and no formula guard (a first character among = + - @ tab CR and their full-width forms, or an
+ * apostrophe, which may stand before one). Read by character code: this runs for every cell of
+ * every trade row.
+ */
+function isPlainCell(text: string): boolean {
+  if (GUARDED_FIRST.has(text.charCodeAt(0))) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0x22 || c === 0x0a || c === 0x0d) return false;
+  }
+  return true;
+}
+
+/** First characters of a cell that takes a formula guard: = + - @ tab CR, their full-width forms, and an apostrophe. */
+const GUARDED_FIRST: ReadonlySet<number> = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0xff1d, 0xff0b, 0xff0d, 0xff20, 0x27]);
+
+/**
+ * The row's line as csv-stringify writes it, built directly where every text cell is plain (the
+ * common case: ids, symbols and sessions from the logs); undefined where a cell needs quoting or a
+ * formula guard, which csv-stringify then does. The two agree byte for byte (test/trades-rendered).
+ */
+function plainRow(row: TradeRow): string | undefined {
+  if (!isPlainCell(row.decisionId) || !isPlainCell(row.clientOrderId) || !isPlainCell(row.brokerOrderId) || !isPlainCell(row.symbol) ||
+    !isPlainCell(row.session) || !isPlainCell(row.currency) || !isPlainCell(row.feeCurrency)) return undefined;
+  return `${fixedWidthTs(row.ts)},${row.decisionId},${row.clientOrderId},${row.brokerOrderId},${row.symbol},${row.side},${D.toPlain(row.qty)},` +
+    `${D.toPlain(row.price)},${row.refPrice === undefined ? "" : D.toPlain(row.refPrice)},` +
+    `${row.slippagePips === undefined ? "" : D.toFixed(row.slippagePips, 1)},${row.session},${D.toPlain(row.fee)},` +
+    `${D.toFixed(row.realizedPnl, 2)},${row.source},${row.currency},${row.feeCurrency}\n`;
 }
 
 /** A trade row rendered to its text in trades.csv, with the symbol a group orders its rows by. */
