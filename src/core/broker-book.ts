@@ -12,12 +12,10 @@ import type {
 import { evidenceRef } from "../domain/records.js";
 import { type Instant, utcDay } from "../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
-import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange } from "./rules/fees.js";
-import { type IdentityField, idMatchContradictions } from "./rules/identity.js";
-import { applyFill, FLAT, type Position } from "./position.js";
+import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "./rules/index.js";
+import { type IdentityField, idMatchContradictions } from "./rules/index.js";
+import { applyFill, FLAT, type Position } from "./rules/index.js";
 
-/** "replaced": cancelled because a replacement (same client order id) took its place; not an end. */
-export type BrokerOrderStatus = "live" | "filled" | "cancelled" | "rejected" | "replaced";
 
 export interface BrokerFill {
   readonly ev: FillEvent;
@@ -66,14 +64,6 @@ export interface BrokerOrder {
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 type OrderRecord = Writable<BrokerOrder> & { fills: BrokerFill[]; evidence: string[] };
 
-/**
- * The broker has shown an order accepted and not yet finished. An order known only from its fills
- * (no accept in the log) has no known size, so the log cannot say it is still working: it is
- * settled once its fills are accounted for, and re-opened by any later event about it.
- */
-export function provenLive(b: BrokerOrder): boolean {
-  return b.status === "live" && b.qty !== undefined;
-}
 
 export class BrokerBook {
   private readonly orders = new Map<string, OrderRecord>();

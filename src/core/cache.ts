@@ -6,7 +6,9 @@ import type { Dec } from "../domain/decimal.js";
 import { DataError } from "../domain/errors.js";
 import type { Side } from "../domain/records.js";
 
-export type CacheStatus = "sent" | "pending_fill" | "closed";
+import type { CacheStatus } from "./rules/index.js";
+
+export type { CacheStatus };
 
 export interface CacheEntry {
   readonly clientOrderId: string;

@@ -8,17 +8,10 @@ import type { Dec } from "../domain/decimal.js";
 import type { Side } from "../domain/records.js";
 import type { Instant } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
-import { type CacheEntry, type CacheStatus, OrderIdCache } from "./cache.js";
+import { type CacheEntry, OrderIdCache } from "./cache.js";
 import { type LineTrail, SymbolTrails } from "./evidence.js";
-import { applyFill, FLAT, type Position } from "./position.js";
+import { applyFill, FLAT, type Position, type CacheStatus, type EngineStatus, isOpen } from "./rules/index.js";
 
-export type EngineStatus = "sent" | "accepted" | "partially_filled" | "filled" | "cancelled" | "rejected" | "closed" | "unknown";
-const OPEN_STATUSES: ReadonlySet<EngineStatus> = new Set(["sent", "accepted", "partially_filled", "unknown"]);
-
-/** Sent or part-filled as far as the engine knows (and "unknown": held open for Ops). */
-export function isOpen(status: EngineStatus): boolean {
-  return OPEN_STATUSES.has(status);
-}
 
 export interface EngineOrder {
   readonly clientOrderId: string;

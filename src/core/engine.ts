@@ -30,7 +30,7 @@ import { type Inspection, inspect, type Subject } from "./inspect.js";
 import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
-import { reconcile } from "./reconcile.js";
+import { reconcile } from "./reconcile/run.js";
 import { type BrokerRecall, type Delivery, Redelivery } from "./redelivery.js";
 import type { Tick } from "./shard.js";
 import { Reported } from "./reported.js";

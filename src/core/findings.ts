@@ -16,9 +16,9 @@ import type { RawAction, RawAlert, RawFinding } from "./emit.js";
 import type { EngineOrder } from "./engine-view.js";
 import type { SymbolCauses } from "./drift-causes.js";
 import { EVIDENCE_LINES_MAX, evidenceRefs, type LineTrail } from "./evidence.js";
-import type { Drift } from "./rules/drift.js";
-import type { MatchKind } from "./rules/matching.js";
-import type { Position } from "./position.js";
+import type { Drift } from "./rules/index.js";
+import type { MatchKind } from "./rules/index.js";
+import type { Position } from "./rules/index.js";
 
 /** The severity of every finding kind. Every critical finding engages the kill switch (its kind is the reason). */
 export const SEVERITY = {
@@ -253,11 +253,24 @@ export function slippagePresetMissing(
 
 // ------------------------------------------------------------------ staged actions, matches, skipped decisions
 
-export function stagedAction(
-  action: StagedActionKind, at: Instant, reconcileId: string, symbol: string, clientOrderId: string | null,
-  brokerOrderId: string | null, side: Side | null, qty: Dec | null, reason: string,
-): RawAction {
-  return { action, ts: at.text, reconcileId, symbol, clientOrderId, brokerOrderId, side, qty, reason };
+/** What a staged action names: the action, when and by which run, its subject, and why. */
+export interface StagedActionFacts {
+  readonly action: StagedActionKind;
+  readonly at: Instant;
+  readonly reconcileId: string;
+  readonly symbol: string;
+  readonly clientOrderId: string | null;
+  readonly brokerOrderId: string | null;
+  readonly side: Side | null;
+  readonly qty: Dec | null;
+  readonly reason: string;
+}
+
+export function stagedAction(a: StagedActionFacts): RawAction {
+  return {
+    action: a.action, ts: a.at.text, reconcileId: a.reconcileId, symbol: a.symbol, clientOrderId: a.clientOrderId,
+    brokerOrderId: a.brokerOrderId, side: a.side, qty: a.qty, reason: a.reason,
+  };
 }
 
 export function ambiguousMatch(b: BrokerOrder, qty: Dec, candidates: string[], at: Instant, reconcileId: string): AmbiguousMatch {

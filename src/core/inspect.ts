@@ -7,11 +7,10 @@
 import type { Dec } from "../domain/decimal.js";
 import type { KillSwitchView } from "../domain/report.js";
 import type { Side } from "../domain/records.js";
-import type { BrokerOrder, BrokerOrderStatus } from "./broker-book.js";
-import type { CacheStatus } from "./cache.js";
+import type { BrokerOrder } from "./broker-book.js";
 import type { EngineCore } from "./context.js";
-import { type EngineOrder, type EngineStatus, isOpen } from "./engine-view.js";
-import type { Position } from "./position.js";
+import type { EngineOrder } from "./engine-view.js";
+import { type BrokerOrderStatus, type CacheStatus, type EngineStatus, isOpen, type Position } from "./rules/index.js";
 
 /** What a report item names: an order (by either id), a symbol, or neither. */
 export interface Subject {

@@ -11,7 +11,7 @@ import { assert, ConfigError } from "../domain/errors.js";
 import { entryTemplate } from "../domain/instrument-entry.js";
 import { type Instrument, lookUpInstrument } from "../domain/instruments.js";
 import type { InputRecord } from "../domain/records.js";
-import type { FeeCurrencies } from "./rules/fees.js";
+import type { FeeCurrencies } from "./rules/index.js";
 
 const NONE: readonly string[] = [];
 

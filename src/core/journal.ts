@@ -7,9 +7,10 @@ import type { DecisionRecord, SnapshotRecord } from "../domain/records.js";
 import { evidenceRef } from "../domain/records.js";
 import type { Instant } from "../domain/time.js";
 import { type EngineCore, report } from "./context.js";
-import { isOpen, newEngineOrder } from "./engine-view.js";
+import { newEngineOrder } from "./engine-view.js";
 import * as F from "./findings.js";
-import { judgeDecision } from "./rules/decisions.js";
+import { judgeDecision } from "./rules/index.js";
+import { isOpen } from "./rules/index.js";
 
 export function decide(core: EngineCore, rec: DecisionRecord): void {
   const { view, totals, out } = core;

@@ -5,11 +5,12 @@
 import type { Instant } from "../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import { type EngineCore, report } from "./context.js";
-import { type EngineOrder, isOpen, type OrderRef, orderFromCache } from "./engine-view.js";
+import { type EngineOrder, type OrderRef, orderFromCache } from "./engine-view.js";
 import * as F from "./findings.js";
-import { type FillOutcome, fillOutcome } from "./rules/fills.js";
-import { outcomeOf } from "./rules/outcomes.js";
+import { type FillOutcome, fillOutcome } from "./rules/index.js";
+import { outcomeOf } from "./rules/index.js";
 import { writeTradeRow } from "./trades.js";
+import { isOpen } from "./rules/index.js";
 
 /**
  * The engine's order for a broker reference (EngineView.resolve); failing that, an order a restart

@@ -1,33 +1,10 @@
-// Slippage of a fill against the price the engine saw when it decided (implementation shortfall),
-// in pips, signed so that positive is worse for the engine. Sessions bucket fills by UTC hour.
+// The report's slippage statistics per symbol and session (what each fill's slippage is, is a rule:
+// rules/pricing.ts).
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
-import type { Config, SlippagePreset } from "../domain/config.js";
-import type { Side } from "../domain/records.js";
+import type { SlippagePreset } from "../domain/config.js";
 import type { SlippageCell } from "../domain/report.js";
-
-/** Paying more on a buy, or receiving less on a sell, is positive (worse). */
-export function slippagePips(side: Side, price: Dec, refPrice: Dec, pip: Dec): Dec {
-  const diff = side === "buy" ? D.sub(price, refPrice) : D.sub(refPrice, price);
-  return D.div(diff, pip);
-}
-
-/** For limit orders: how far inside the limit the fill came, in pips (positive is better). */
-export function limitImprovementPips(side: Side, price: Dec, limit: Dec, pip: Dec): Dec {
-  const diff = side === "buy" ? D.sub(limit, price) : D.sub(price, limit);
-  return D.div(diff, pip);
-}
-
-export function sessionOf(config: Config, hour: number): string {
-  const name = config.sessionOfHour[hour];
-  if (name === undefined) throw new Error(`invariant: no session for UTC hour ${hour}`);
-  return name;
-}
-
-export function findPreset(config: Config, symbol: string, session: string): SlippagePreset | undefined {
-  return config.slippagePresets.find((p) => p.symbol === symbol && p.session === session);
-}
 
 interface CellAcc {
   unit: "pips" | "ticks";

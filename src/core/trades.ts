@@ -9,9 +9,8 @@ import type { EngineCore } from "./context.js";
 import type { TradeRow } from "../domain/report.js";
 import type { EngineOrder } from "./engine-view.js";
 import * as F from "./findings.js";
-import { feeCurrencyOf } from "./rules/fees.js";
-import { priceFill } from "./rules/pricing.js";
-import { sessionOf } from "./slippage.js";
+import { feeCurrencyOf } from "./rules/index.js";
+import { priceFill, sessionOf } from "./rules/index.js";
 
 /**
  * Writes the fill's row (once), with slippage when the engine's order gives a reference price. An

@@ -13,8 +13,8 @@ import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
 import { resolveConfig } from "../domain/config.js";
 import { lookUpInstrument } from "../domain/instruments.js";
-import { applyFill, FLAT, type Position } from "../core/position.js";
-import { positionDrift } from "../core/rules/drift.js";
+import { applyFill, FLAT, type Position } from "../core/rules/index.js";
+import { positionDrift } from "../core/rules/index.js";
 
 export const FAULTS = [
   "drop-ack", "duplicate-delivery", "disconnect", "orphan", "lost-order",

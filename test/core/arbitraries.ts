@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import * as D from "../../src/domain/decimal.js";
 import type { Dec } from "../../src/domain/decimal.js";
-import type { Position } from "../../src/core/position.js";
+import type { Position } from "../../src/core/rules/position.js";
 
 export const PARAMS = {
   numRuns: Number(process.env["RULE_RUNS"] ?? 300),

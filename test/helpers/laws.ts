@@ -14,7 +14,7 @@ import { replay } from "../../src/core/replay.js";
 import { configToJson, resolveConfig } from "../../src/domain/config.js";
 import * as D from "../../src/domain/decimal.js";
 import { lookUpInstrument } from "../../src/domain/instruments.js";
-import { applyFill, FLAT, type Position } from "../../src/core/position.js";
+import { applyFill, FLAT, type Position } from "../../src/core/rules/position.js";
 import { positionDrift } from "../../src/core/rules/drift.js";
 import type { Report } from "../../src/domain/report.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";

@@ -1,7 +1,6 @@
 // Whether a decision is sent (CONTRACT §4: kill switch, idempotency). Pure.
 
-import type { CacheEntry } from "../cache.js";
-import { type EngineStatus, isOpen } from "../engine-view.js";
+import { type CacheStatus, type EngineStatus, isOpen } from "./types.js";
 
 export type DecisionVerdict =
   | { readonly kind: "blocked"; readonly reason: "kill_switch" }
@@ -15,14 +14,14 @@ const BY_CACHE_STATUS = {
   sent: { kind: "duplicate", reason: "cache_sent" },
   pending_fill: { kind: "duplicate", reason: "cache_pending_fill" },
   closed: { kind: "duplicate", reason: "cache_closed" },
-} as const satisfies Record<CacheEntry["status"], DecisionVerdict>;
+} as const satisfies Record<CacheStatus, DecisionVerdict>;
 
 /**
  * Blocked while the kill switch is engaged. A duplicate when the cache holds the id within its TTL
  * (any status: an order the broker filled is never re-sent) or the engine still holds it open.
  * Otherwise sent.
  */
-export function judgeDecision(killEngaged: boolean, liveCacheEntry: CacheEntry | undefined, heldStatus: EngineStatus | undefined): DecisionVerdict {
+export function judgeDecision(killEngaged: boolean, liveCacheEntry: { readonly status: CacheStatus } | undefined, heldStatus: EngineStatus | undefined): DecisionVerdict {
   if (killEngaged) return BLOCKED;
   if (liveCacheEntry !== undefined) return BY_CACHE_STATUS[liveCacheEntry.status];
   if (heldStatus !== undefined && isOpen(heldStatus)) return OPEN_ORDER;

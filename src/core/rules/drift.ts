@@ -11,7 +11,7 @@
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
-import type { Position } from "../position.js";
+import type { Position } from "./position.js";
 
 /** Named limit: the least a drift beyond tolerance counts for in the headline, in pips. */
 export const HEADLINE_DRIFT_PIPS_MIN = D.parseDec("0.1")!;

@@ -2,8 +2,7 @@
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
-import type { CacheStatus } from "../cache.js";
-import { type EngineStatus, isOpen } from "../engine-view.js";
+import { type CacheStatus, type EngineStatus, isOpen } from "./types.js";
 
 export interface FillOutcome {
   readonly filledQty: Dec;

@@ -5,7 +5,7 @@ import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
 import type { OpenPositionsPolicy } from "../../domain/config.js";
 import type { Side } from "../../domain/records.js";
-import type { Position } from "../position.js";
+import type { Position } from "./position.js";
 
 export interface RecoveryAction {
   readonly action: "close_position" | "review_position";

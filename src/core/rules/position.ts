@@ -2,9 +2,9 @@
 // broker's truth apply fills through this one function, so they can only differ by which fills
 // (or which snapshot) they saw, never by how they count.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import type { Side } from "../domain/records.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { Side } from "../../domain/records.js";
 
 export interface Position {
   /** Signed: negative is short. */
