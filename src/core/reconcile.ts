@@ -1,6 +1,6 @@
-// One reconciliation run (CONTRACT §4): compare the engine's view with the broker's book, correct
-// the view from evidence (missed fills, cancels, rejects), report the rest, and close the run's
-// group. Each step gathers what it needs from the books, asks a rule (rules/) for the decision,
+// One reconciliation run (docs/reference/rules.md, "Reconciliation"): compare the engine's view with the
+// broker's book, correct the view from evidence (missed fills, cancels, rejects), report the rest, and close
+// the run's group. Each step gathers what it needs from the books, asks a rule (rules/) for the decision,
 // then applies it and emits what the report says.
 
 import * as D from "../domain/decimal.js";

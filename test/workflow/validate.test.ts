@@ -1,5 +1,5 @@
 // The workflow and the composite action must pass @action-validator/cli (as .ci/run checks), and
-// carry the proof gates. The validator is run on a broken file too, to show it can fail.
+// carry the gates a proof run needs. The validator is run on a broken file too, to show it can fail.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
-// Pricing a fill against what the engine expected (CONTRACT §4): signed slippage in pips, its
-// session, the preset it is held to, and for limit orders the improvement. Pure.
+// Pricing a fill against what the engine expected (docs/reference/rules.md, "Slippage"): signed slippage in
+// pips, its session, the preset it is held to, and for limit orders the improvement. Pure.
 
 import type { Dec } from "../../domain/decimal.js";
 import type { Config, SlippagePreset } from "../../domain/config.js";
