@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// How often a CI run's random law inputs reach each fault (README "Generated scenarios"): simulates
+// How often a CI run's random law inputs reach each fault (docs/architecture.md, "How often the laws reach each fault"): simulates
 // CI runs, each drawing NUM_RUNS inputs per law from the same arbitraries as test/properties.test.ts,
 // and counts the runs in which each fault actually happened in at least one generated scenario.
 // Usage: npm run build && node scripts/fault-reach.mjs [NUM_RUNS] [CI_RUNS] [MAX_EVENTS]

@@ -1,5 +1,5 @@
 // `npm run bench -- --help` prints the bench's help and exits, instead of starting a bench that
-// runs for a quarter of an hour (issue 18, item 6).
+// runs for a quarter of an hour.
 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";

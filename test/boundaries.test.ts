@@ -1,6 +1,6 @@
 // Every rule with a threshold, through the whole replay: one case at the boundary, one just below and
-// one just above, each asserting the exact set of findings (an extra finding fails). The README's
-// "Boundaries" table states the convention each of these pins (inclusive or exclusive).
+// one just above, each asserting the exact set of findings (an extra finding fails). The table in
+// docs/reference/boundaries.md states the convention each of these pins (inclusive or exclusive).
 
 import { describe, expect, it } from "vitest";
 import { B, J, kinds, run } from "./helpers/replay.js";

@@ -1,7 +1,7 @@
-// Issue 18, item 1: an order id past its TTL can never make a decision a duplicate, so it leaves
-// the cache as event time passes (after every reconcile run, and at the cache_entries_max limit);
-// the limit counts live entries, not every id the replay ever sent. test/deep/ runs the same over
-// 2 000 000 decisions under the default config.
+// An order id past its TTL can never make a decision a duplicate, so it leaves the cache as event
+// time passes (after every reconcile run, and at the cache_entries_max limit); the limit counts live
+// entries, not every id the replay ever sent. test/deep/ runs the same over 2 000 000 decisions under
+// the default config.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -3,13 +3,13 @@
 // each command's own exit codes and an example that runs.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readArtifactSet } from "../src/adapters/read-artifact-set.js";
 import { writeExpect } from "../src/report/expect-writer.js";
 import { parseExpect, verifyArtifacts } from "../src/report/verify.js";
-import { CLI, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
+import { COMMANDS, REPO, reconProofBin, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 const scenarioArgs = (name: string): string[] => {
   const dir = join(SCENARIOS, name);
@@ -150,8 +150,6 @@ describe("recon-proof expect DIR", () => {
 
 // ---- help texts ------------------------------------------------------------------------------
 
-const COMMANDS = [[], ["replay"], ["proof"], ["verify"], ["expect"], ["cache"], ["cache", "init"], ["cache", "dump"], ["gen"], ["report"], ["explain"], ["minimize"], ["import"], ["merge"]];
-
 const helpOf = (command: string[]): string => {
   const r = runCli([...command, "--help"]);
   expect(r.status, command.join(" ")).toBe(0);
@@ -174,9 +172,7 @@ function exampleOf(help: string): string {
 describe("help texts", () => {
   let bin: string;
   beforeAll(() => {
-    bin = tempDir("recon-proof-bin-");
-    writeFileSync(join(bin, "recon-proof"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
-    chmodSync(join(bin, "recon-proof"), 0o755);
+    bin = reconProofBin();
   });
 
   it.each(COMMANDS.map((c) => [c.join(" ") || "recon-proof"]))("%s --help: its own exit codes, an example, no milestone names, defaults once", (name) => {

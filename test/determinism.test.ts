@@ -1,4 +1,5 @@
-// Same inputs, same bytes out: across runs, time zones and locales (CONTRACT §1).
+// Same inputs, same bytes out: across runs, time zones and locales (docs/reference/artifacts.md, "Same
+// inputs, same bytes").
 
 import fc from "fast-check";
 import { mkdirSync, writeFileSync } from "node:fs";

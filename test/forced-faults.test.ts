@@ -1,7 +1,7 @@
 // One generated scenario per fault kind with the fault forced on (gen --force) and no fault that
 // engages the kill switch: the exact set of findings is asserted, so an extra finding fails. Random
-// generation reaches some faults only now and then (see the README's "how often each fault is
-// reached"); these reach every kind on every run.
+// generation reaches some faults only now and then (docs/architecture.md, "How often the laws
+// reach each fault"); these reach every kind on every run.
 
 import { describe, expect, it } from "vitest";
 import { type Fault, generateScenario } from "../src/gen/generate.js";

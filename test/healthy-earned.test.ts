@@ -1,5 +1,5 @@
-// Issue 15: no healthy verdict that the books contradict. Each case below once said `healthy`
-// (exit 0) where a careful back office halts; each is a test of the rule that now decides it.
+// No healthy verdict that the books contradict: each case below is one where a careful back office
+// halts, and a test of the rule that makes the replay halt there too (exit 3, not `healthy`).
 
 import { describe, expect, it } from "vitest";
 import { B, day, J, kinds, run } from "./helpers/replay.js";

@@ -1,7 +1,7 @@
-// Issue 18, item 2: the parsers that run for every input line (timestamps, decimals) and the
-// decimal printer read and write by character code instead of regular expressions. Each must
-// give exactly what the regular-expression version gave, kept here as the reference, over
-// generated text shaped like its inputs and near misses of it.
+// The parsers that run for every input line (timestamps, decimals) and the decimal printer read and
+// write by character code instead of regular expressions. Each must give exactly what the
+// regular-expression version gave, kept here as the reference, over generated text shaped like its
+// inputs and near misses of it.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { type Instant, parseInstant, RFC3339_UTC_SHAPE } from "../src/domain/tim
 
 const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 2000);
 
-/** The parser before issue 18 (its calendar check is the shared startOfDay, reached here through parseInstant). */
+/** The regular-expression parser, the reference (its calendar check is the shared startOfDay, reached here through parseInstant). */
 function referenceInstant(text: string): Instant | undefined {
   const m = RFC3339_UTC_SHAPE.exec(text);
   if (m === null) return undefined;

@@ -1,6 +1,6 @@
 // What the tool writes as JSON, as JSON Schema: schemas/reconcile-report.schema.json and
 // schemas/cli-json.schema.json are the rendering of the checkers that type the writer (so they are
-// the TypeScript types, stated for other tools), docs/outputs.md is theirs, and a real validator
+// the TypeScript types, stated for other tools), docs/reference/outputs.md is theirs, and a real validator
 // (ajv, strict) accepts every proof's report and a --json document of each command, success and
 // failure, and refuses a document with a field dropped, added or written in another form.
 
@@ -49,8 +49,8 @@ describe("schemas/ for what the tool writes", () => {
     expect(typeof cliSchema).toBe("function");
   });
 
-  it("docs/outputs.md is their rendering (UPDATE_GOLDEN=1 rewrites it)", () => {
-    const path = join(REPO, "docs", "outputs.md");
+  it("docs/reference/outputs.md is their rendering (UPDATE_GOLDEN=1 rewrites it)", () => {
+    const path = join(REPO, "docs", "reference", "outputs.md");
     const page = renderOutputsDoc({ report: rendered["reconcile-report.schema.json"]!, cli: rendered["cli-json.schema.json"]! });
     if (process.env["UPDATE_GOLDEN"] === "1") writeFileSync(path, page);
     expect(readFileSync(path, "utf8")).toBe(page);

@@ -1,6 +1,6 @@
-// Progress on long commands (CONTRACT §2): percent and ETA on stderr, only on a terminal, only once
-// the work has taken ~2 s, and the line is cleared at the end. Unit tests force the TTY check and
-// the clock through injected stand-ins; the CLI tests run each command on a pseudo-terminal.
+// Progress on long commands (docs/outputs-and-proofs.md, "Progress"): percent and ETA on stderr, only on a
+// terminal, only once the work has taken ~2 s, and the line is cleared at the end. Unit tests force the TTY
+// check and the clock through injected stand-ins; the CLI tests run each command on a pseudo-terminal.
 
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

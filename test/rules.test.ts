@@ -1,4 +1,4 @@
-// The reconciliation rules of CONTRACT §4, one behaviour per test, through the pure core.
+// The reconciliation rules (docs/reference/rules.md), one behaviour per test, through the pure core.
 
 import { describe, expect, it } from "vitest";
 import * as D from "../src/domain/decimal.js";

@@ -1,5 +1,5 @@
 // The input formats as JSON Schema (schemas/, draft 2020-12): the schemas compile under a real
-// validator (ajv, strict), docs/formats.md is their rendering, and every fixture, proof scenario,
+// validator (ajv, strict), docs/reference/formats.md is their rendering, and every fixture, proof scenario,
 // generated scenario and importer output validates against them. Where the replay's own parser and
 // the schemas could disagree, both are asked: each accepts what the other accepts, on every line here,
 // and both refuse the same malformed lines.
@@ -51,8 +51,8 @@ describe("schemas/", () => {
     expect(typeof journalSchema).toBe("function");
   });
 
-  it("docs/formats.md is their rendering (UPDATE_GOLDEN=1 rewrites it)", () => {
-    const path = join(REPO, "docs", "formats.md");
+  it("docs/reference/formats.md is their rendering (UPDATE_GOLDEN=1 rewrites it)", () => {
+    const path = join(REPO, "docs", "reference", "formats.md");
     const rendered = renderFormatsDoc(schemas);
     if (process.env["UPDATE_GOLDEN"] === "1") writeFileSync(path, rendered);
     expect(readFileSync(path, "utf8")).toBe(rendered);
@@ -198,9 +198,14 @@ describe("schemas/", () => {
     });
   });
 
-  it("the README and every --help point at docs/formats.md, not at a contract outside the repository", () => {
-    const texts = [readFileSync(join(REPO, "README.md"), "utf8"), ...filesUnder(join(REPO, "src", "cli"), /\.ts$/).map((f) => readFileSync(f, "utf8"))];
-    for (const text of texts) expect(text).not.toMatch(/CONTRACT(\.md)? §3/);
-    expect(existsSync(join(REPO, "docs", "formats.md"))).toBe(true);
+  it("the README, the docs and every --help point at docs/reference/formats.md, and cite no document outside the repository", () => {
+    const texts = [join(REPO, "README.md"), ...filesUnder(join(REPO, "docs"), /\.md$/), ...filesUnder(join(REPO, "src"), /\.ts$/)]
+      .map((f) => [f.slice(REPO.length + 1), readFileSync(f, "utf8")] as const);
+    for (const [file, text] of texts) {
+      expect(text, file).not.toMatch(/§\s*\d/);
+      expect(text, file).not.toMatch(/docs\/formats\.md/);
+    }
+    expect(existsSync(join(REPO, "docs", "reference", "formats.md"))).toBe(true);
+    expect(texts.find(([file]) => file === "README.md")![1]).toContain("docs/reference/formats.md");
   });
 });

@@ -1,6 +1,6 @@
-// trades.csv timestamps (CONTRACT §5): UTC with nine fractional digits, one fixed width, so that
-// text order is time order and CSV tools parse the column as is. The inputs carry 0 to 9 digits;
-// every way trades.csv is written (a replay, a sharded replay merged) renders the same instant.
+// trades.csv timestamps (docs/reference/artifacts.md, "trades.csv"): UTC with nine fractional digits, one
+// fixed width, so that text order is time order and CSV tools parse the column as is. The inputs carry 0 to 9
+// digits; every way trades.csv is written (a replay, a sharded replay merged) renders the same instant.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

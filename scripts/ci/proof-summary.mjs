@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Writes a scenario's proof result to the GitHub Actions job summary and raises one error
-// annotation per FAIL line. Runs after `npm ci` (which builds dist/ via the prepare script).
+// annotation per FAIL line. Runs once dist/ is built (scripts/ci/install-runtime.sh or npm ci).
 //   usage: node scripts/ci/proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N
 //          [--expect FILE] [--artifact-name NAME]
+//          [--replay-only [--suggested-expect FILE]]
 // --results holds the output of `recon-proof proof`; --exit-code is that command's exit code;
 // --artifact-name is the name the artifacts are uploaded under, which the summary links.
+// --replay-only: there was no expect.txt, so --results and --exit-code are those of `recon-proof
+// replay`, and --suggested-expect is the expect.txt `recon-proof expect` wrote from the artifacts.
 // Outside Actions (no GITHUB_STEP_SUMMARY) the markdown goes to stdout. It always exits 0 unless
 // its own arguments are wrong: the proof's exit code is what decides the step, not this report.
 import * as core from "@actions/core";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildJobSummary } from "../../dist/report/job-summary.js";
+import { buildJobSummary, buildReplaySummary } from "../../dist/report/job-summary.js";
 import { renderVerdictMarkdown } from "../../dist/report/html/verdict-markdown.js";
 
 const { values: args } = parseArgs({
@@ -22,22 +25,34 @@ const { values: args } = parseArgs({
     "exit-code": { type: "string" },
     expect: { type: "string" },
     "artifact-name": { type: "string" },
+    "replay-only": { type: "boolean", default: false },
+    "suggested-expect": { type: "string" },
   },
 });
 const exitCode = Number(args["exit-code"]);
 if (!args.name || !args.artifacts || !args.results || !Number.isInteger(exitCode)) {
-  process.stderr.write("usage: proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N [--expect FILE]\n");
+  process.stderr.write("usage: proof-summary.mjs --name NAME --artifacts DIR --results FILE --exit-code N [--expect FILE] [--artifact-name NAME] [--replay-only [--suggested-expect FILE]]\n");
   process.exit(2);
 }
 
 const readIfThere = (path) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
-const summary = buildJobSummary({
-  scenario: args.name,
-  proofExitCode: exitCode,
-  proofOutput: readIfThere(args.results) ?? "",
-  summaryTxt: readIfThere(join(args.artifacts, "summary.txt")),
-  expect: args.expect && existsSync(args.expect) ? { path: args.expect, text: readFileSync(args.expect, "utf8") } : undefined,
-});
+const output = readIfThere(args.results) ?? "";
+const summaryTxt = readIfThere(join(args.artifacts, "summary.txt"));
+const summary = args["replay-only"]
+  ? buildReplaySummary({
+    scenario: args.name,
+    replayExitCode: exitCode,
+    replayOutput: output,
+    summaryTxt,
+    suggestedExpect: args["suggested-expect"] ? readIfThere(args["suggested-expect"]) : undefined,
+  })
+  : buildJobSummary({
+    scenario: args.name,
+    proofExitCode: exitCode,
+    proofOutput: output,
+    summaryTxt,
+    expect: args.expect && existsSync(args.expect) ? { path: args.expect, text: readFileSync(args.expect, "utf8") } : undefined,
+  });
 
 for (const a of summary.annotations) {
   core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine });

@@ -406,7 +406,7 @@ export class SqliteCacheStore {
     this.insertOp = db.prepare("INSERT INTO ops (run_key, seq, idx, body, crc) VALUES (?, ?, ?, ?, ?)");
     const countChanges = db.prepare("UPDATE runs SET changes = changes + ? WHERE run_key = ?");
     // One row per batch, not per entry: a row costs a call into SQLite and a CRC whatever its
-    // size, and at the default batch that was most of what the cache cost (README, Benchmarks).
+    // size, and at the default batch that was most of what the cache cost (docs/benchmarks.md).
     this.writeBatch = db.transaction((seq: number, bodies: readonly string[]) => {
       const body = bodies.join("\n");
       this.insertOp.run(this.runKey, seq, 0, body, opCrc(this.runKey, seq, 0, body));
@@ -450,7 +450,7 @@ export class SqliteCacheStore {
   /** Loads the claimed, checked file's entries (throws what makes it a rejected cache). */
   private static load(db: Database.Database, runKey: string, version: string, claim: Claim): CacheOpenResult {
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process; see README
+    db.pragma("synchronous = NORMAL"); // WAL + NORMAL survives a killed process (docs/cache.md)
     if (version === "1") db.transaction(() => db.exec(UPGRADE_FROM_1))();
     // Schema 3 is written only once the file has passed every check below: a file this build
     // rejects stays readable by the build that wrote it.
@@ -493,7 +493,8 @@ export class SqliteCacheStore {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`records per cache transaction: a whole number >= 1, got ${n}`);
     if (this.mode === "rerun") return;
     if (this.mode === "resume") {
-      // A run started before batch sizes were kept (issue 18) logged its changes record by record.
+      // A run started by a build that did not keep batch sizes in the file logged its changes
+      // record by record.
       this.recordsPerTransaction = Number(metaValue(this.db, batchKey(this.runKey)) ?? "1");
       return;
     }

@@ -23,7 +23,8 @@
 //          fail              throw an I/O error there
 //          ENOSPC|EIO        (write@N only) the error the failing write gets
 //
-// Unset (always, outside tests) it costs one comparison per record. Documented in README "Tests".
+// Unset (always, outside tests) it costs one comparison per record. Documented in docs/architecture.md,
+// "Tests".
 
 import { IoError } from "../domain/errors.js";
 

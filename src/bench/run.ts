@@ -15,7 +15,7 @@ import { writeSteadyLogs } from "./steady-logs.js";
 
 const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]
 
-Measures, in one run and on the same generated files, every figure of the README's Benchmarks
+Measures, in one run and on the same generated files, every figure of docs/benchmarks.md's
 table as a ratio to a baseline measured in that run (this machine is shared: ratios within one
 run are what compare; each time is the best of --rounds runs):
 
@@ -47,7 +47,7 @@ Options:
   -h, --help      this help
 
 Examples:
-  npm run bench                                       # the README's table, about 20 minutes here
+  npm run bench                                       # the table in docs/benchmarks.md, about 20 minutes
   npm run bench -- --decisions 100000 --rss none      # a quick look
 `;
 
@@ -134,7 +134,7 @@ function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number
 /**
  * replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately: the
  * default (the main thread reads the logs once for both workers) and --jobs-reading each (every
- * worker reads both logs itself), the two designs issue 18 asked to compare.
+ * worker reads both logs itself), the two designs of --jobs, compared.
  */
 function jobsRows(inputs: readonly string[], out: (name: string) => string, rounds: number): Row[] {
   type Run = ReturnType<typeof replayProcess>;
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
     process.stderr.write("bench: DuckDB...\n");
     const duck = await duckdbMs(dir, rounds);
     rows.push(duck === null
-      ? { what: "DuckDB / floor", value: "n/a", note: "@duckdb/node-api not installed (npm install): see the README" }
+      ? { what: "DuckDB / floor", value: "n/a", note: "@duckdb/node-api not installed (npm install): see docs/benchmarks.md" }
       : { what: "DuckDB (2 threads) / floor", value: `${(duck / floorT.wallMs).toFixed(2)}x`, note: `wall time, ${duck.toFixed(0)} ms: dedupe by event id, fill totals, net position` });
   }
   rows.push(

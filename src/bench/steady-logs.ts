@@ -1,4 +1,4 @@
-// The bench's scenario (issue 18), also replayed by the deep suite: a steady trading stream written
+// The bench's scenario, also replayed by the deep suite: a steady trading stream written
 // straight to disk (no arrays of lines: millions of them are a few hundred MB): one decision a second
 // over four symbols, each accepted and filled by the broker 100 and 200 ms later, buys and sells in
 // turn, no restart. Three lines per decision: one journal, two broker.

@@ -1,5 +1,5 @@
-// Maps the typed errors of src/domain/errors.ts to messages and exit codes (CONTRACT §2), and says
-// each command's own exit codes in its help.
+// Maps the typed errors of src/domain/errors.ts to messages and exit codes (docs/reference/exit-codes.md),
+// and says each command's own exit codes in its help.
 
 import { basename } from "node:path";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";

@@ -1,4 +1,4 @@
-// Exit codes (CONTRACT §2).
+// Exit codes (docs/reference/exit-codes.md).
 export const EXIT = {
   ok: 0,
   proofFailed: 1,

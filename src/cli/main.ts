@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // recon-proof's command line. Thin: parse arguments, call the shell functions, map typed errors to
-// the exit codes of CONTRACT §2. The only place that calls process.exit.
+// the exit codes of docs/reference/exit-codes.md. The only place that calls process.exit.
 
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";

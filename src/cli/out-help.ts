@@ -10,7 +10,7 @@ export const ADOPT_OUT_OPTION = [
 
 /** How an output folder is written, for an --out option's help. */
 export const OUT_FOLDER_RULES =
-  "replaced atomically (the complete old set or the complete new one, never a mix; README \"Outputs\"); your own files in it are kept. " +
+  "replaced atomically (the complete old set or the complete new one, never a mix; docs/outputs-and-proofs.md); your own files in it are kept. " +
   `A non-empty folder recon-proof did not write is refused unless ${ADOPT_FLAG}; a symbolic link recon-proof did not make is refused (not followed); ` +
   "a read-only folder is refused; one writer at a time: a second is refused (exit 74)";
 

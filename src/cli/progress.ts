@@ -25,7 +25,7 @@ export interface ProgressSink {
 
 export type ProgressUnit = "bytes" | "events" | "groups" | "scenarios";
 
-/** Work shorter than this shows nothing (CONTRACT §2: "long work (over ~2 s)"). */
+/** Work shorter than this shows nothing (docs/outputs-and-proofs.md, "Progress": work over about 2 s). */
 const QUIET_MS_DEFAULT = 2000;
 const EVERY_MS_DEFAULT = 250;
 /** The environment can shorten the quiet period (e.g. to 0, to see progress on a small input). */

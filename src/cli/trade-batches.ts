@@ -8,7 +8,7 @@ import { type RenderedTrade, renderTradeRows } from "../report/trades-csv.js";
 /**
  * Small enough that a batch's rows die young: rows held across V8's young-generation collections
  * are promoted to the old generation and cost a full collection later. At 4 096 the trade rows
- * were a third of what a replay promoted; at 256 they are gone from it (README, Benchmarks).
+ * were a third of what a replay promoted; at 256 they are gone from it (docs/benchmarks.md).
  */
 const TRADE_ROWS_PER_WRITE = 256;
 

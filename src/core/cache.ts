@@ -1,6 +1,6 @@
-// The order-id cache: the engine's memory of which client order ids it has sent, the one piece of
-// engine state that survives a restart (CONTRACT §4). The logic lives here, in memory and pure;
-// every change is also queued as a CacheOp so that the shell can write it through to SQLite.
+// The order-id cache: the engine's memory of which client order ids it has sent, the one piece of engine
+// state that survives a restart (docs/reference/rules.md, "The order-id cache"). The logic lives here, in
+// memory and pure; every change is also queued as a CacheOp so that the shell can write it through to SQLite.
 
 import type { Dec } from "../domain/decimal.js";
 import { DataError } from "../domain/errors.js";

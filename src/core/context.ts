@@ -35,7 +35,10 @@ export function engageKill(core: EngineCore, reason: KillReason, at: Instant): v
   if (core.kill.engage(reason, at.text)) core.out.kill({ reason, ts: at.text });
 }
 
-/** Emits a finding; a critical one engages the kill switch, with its kind as the reason (CONTRACT §4). */
+/**
+ * Emits a finding; a critical one engages the kill switch, with its kind as the reason
+ * (docs/reference/rules.md, "Kill switch").
+ */
 export function report(core: EngineCore, f: RawFinding): void {
   core.out.finding(f);
   if (isCritical(f.kind)) {

@@ -1,5 +1,5 @@
-// The input lines a position or a day's P&L rests on, for the findings about them (issue 15: every
-// finding names its evidence). Bounded: a trail keeps its latest `EVIDENCE_LINES_MAX` broker lines and
+// The input lines a position or a day's P&L rests on, for the findings about them (every finding
+// names its evidence). Bounded: a trail keeps its latest `EVIDENCE_LINES_MAX` broker lines and
 // counts the ones it let go, which the finding reports as `evidence_omitted`.
 
 /** Named limit: broker lines kept per position or day as evidence. */

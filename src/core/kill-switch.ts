@@ -1,6 +1,6 @@
-// The kill switch (CONTRACT §4): once engaged it stays engaged for the rest of the replay and every
-// later decision is blocked. One class serves the engine (which blocks decisions on it) and the
-// assembler (which rebuilds it from the emitted groups, for a plain replay and for merge alike).
+// The kill switch (docs/reference/rules.md, "Kill switch"): once engaged it stays engaged for the rest of the
+// replay and every later decision is blocked. One class serves the engine (which blocks decisions on it) and
+// the assembler (which rebuilds it from the emitted groups, for a plain replay and for merge alike).
 
 import { KILL_REASONS, type KillReason, type KillSwitchView } from "../domain/report.js";
 

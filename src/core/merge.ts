@@ -1,10 +1,10 @@
-// Event-time merge of the two logs. The order is defined, not incidental: by timestamp (to the
-// nanosecond), then journal before broker (the engine decides, then the broker answers), then by
-// line. Each file must itself be in time order; a line that goes back in time is a data error and
-// is never silently re-sorted (CONTRACT §3). One exception: a broker redelivery (an event id seen
-// before, with the same content and so its original ts) may stand anywhere after its first
-// delivery. The merge passes a broker line that goes back in time on where it stands; the engine,
-// which knows the event ids seen, accepts it only as such a redelivery (see Engine.step).
+// Event-time merge of the two logs. The order is defined, not incidental: by timestamp (to the nanosecond),
+// then journal before broker (the engine decides, then the broker answers), then by line. Each file must
+// itself be in time order; a line that goes back in time is a data error and is never silently re-sorted
+// (docs/reference/rules.md, "Event time"). One exception: a broker redelivery (an event id seen before, with
+// the same content and so its original ts) may stand anywhere after its first delivery. The merge passes a
+// broker line that goes back in time on where it stands; the engine, which knows the event ids seen, accepts
+// it only as such a redelivery (see Engine.step).
 
 import { DataError } from "../domain/errors.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";

@@ -1,7 +1,7 @@
-// Redelivery (CONTRACT §3): a broker event whose event_id was already seen with the same content is a
-// duplicate delivery (counted, otherwise a no-op); the same id with different content is a conflict
-// (bad input). This module remembers every event id of the replay and answers "was this delivered
-// before?". The question and the recording are separate calls: `firstDeliveryOf` only looks.
+// Redelivery (docs/reference/rules.md, "Redeliveries"): a broker event whose event_id was already seen with
+// the same content is a duplicate delivery (counted, otherwise a no-op); the same id with different content
+// is a conflict (bad input). This module remembers every event id of the replay and answers "was this
+// delivered before?". The question and the recording are separate calls: `firstDeliveryOf` only looks.
 
 import { assert, DataError } from "../domain/errors.js";
 import type { BrokerEvent } from "../domain/records.js";
@@ -82,8 +82,8 @@ export class Redelivery {
   /**
    * Takes one delivery: true for the first delivery of its id (now remembered), false for a
    * duplicate (counted). A redelivery with different content is bad input. A line that goes back in
-   * time is accepted only as a redelivery (it may stand anywhere after its first delivery, CONTRACT
-   * §3); anything else breaks the file's time order.
+   * time is accepted only as a redelivery (it may stand anywhere after its first delivery:
+   * docs/reference/rules.md, "Redeliveries"); anything else breaks the file's time order.
    */
   deliver(ev: BrokerEvent): boolean {
     const before = this.lastTs;

@@ -1,4 +1,5 @@
-// When interval reconciliations are due (CONTRACT §4: on a cadence of event time). Pure.
+// When interval reconciliations are due (docs/reference/rules.md, "Reconciliation": on a cadence of
+// event time). Pure.
 //
 // In a quiet stretch (no record between several due times) the runs in the middle would see exactly
 // what the first one saw, so they are coalesced: the first due run and the last one before `now`

@@ -1,6 +1,7 @@
-// The replay's configuration (docs/formats.md, schemas/config.schema.json): every field has a default, and `replay --help` prints the
-// defaults from DEFAULT_CONFIG_JSON so the help can never drift from the code. Unknown keys are a
-// config error: a misspelt `reconcile_interval_s` silently ignored would change a proof's meaning.
+// The replay's configuration (docs/reference/formats.md, schemas/config.schema.json): every field has a
+// default, and `replay --help` prints the defaults from DEFAULT_CONFIG_JSON so the help can never drift from
+// the code. Unknown keys are a config error: a misspelt `reconcile_interval_s` silently ignored would change
+// a proof's meaning.
 
 import { type Dec, decimalRuleFor, parseDec, sign, toPlain as decToText } from "./decimal.js";
 import { ConfigError, preview } from "./errors.js";

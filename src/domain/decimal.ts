@@ -49,7 +49,7 @@ function digitsEnd(text: string, i: number): number {
 /** Parses plain or exponent decimal text exactly. Returns undefined for anything else, for more
  * fractional digits than SCALE_DIGITS (we refuse rather than silently round an input), and for
  * text beyond DECIMAL_DIGITS_MAX or DECIMAL_EXPONENT_MAX. Read by character code, not a regular
- * expression: it runs for every price and quantity read (issue 18). */
+ * expression: it runs for every price and quantity read. */
 export function parseDec(text: string): Dec | undefined {
   const n = text.length;
   const first = text.charCodeAt(0);

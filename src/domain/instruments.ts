@@ -1,8 +1,8 @@
-// Instruments (CONTRACT §3): what a symbol is, so that slippage and drift are measured in its own
-// unit and P&L is kept in its own currency. FX pairs need no entry: a six-letter symbol of two
-// currency codes is a pair quoted in its second currency, with a pip of 0.01 when that is JPY and
-// 0.0001 otherwise (`pip_sizes` overrides). Anything else must be described in the config's
-// `instruments` table; an unknown non-FX symbol is an error, never a guess.
+// Instruments (docs/config.md, "Instruments"): what a symbol is, so that slippage and drift are measured in
+// its own unit and P&L is kept in its own currency. FX pairs need no entry: a six-letter symbol of two
+// currency codes is a pair quoted in its second currency, with a pip of 0.01 when that is JPY and 0.0001
+// otherwise (`pip_sizes` overrides). Anything else must be described in the config's `instruments` table; an
+// unknown non-FX symbol is an error, never a guess.
 
 import { type Dec, parseDec } from "./decimal.js";
 

@@ -1,5 +1,6 @@
-// The canonical input records (docs/formats.md, schemas/) after validation. Everything past the boundary trusts
-// these types: quantities are positive exact decimals, sides are buy|sell, symbols are normalized.
+// The canonical input records (docs/reference/formats.md, schemas/) after validation. Everything past the
+// boundary trusts these types: quantities are positive exact decimals, sides are buy|sell, symbols are
+// normalized.
 
 import type { Dec } from "./decimal.js";
 import type { Instant } from "./time.js";

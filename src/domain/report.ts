@@ -35,8 +35,8 @@ export type AlertName =
   | "ALERT_BROKER_LIMIT_MISMATCH";
 
 /**
- * Why the kill switch engaged (CONTRACT §4), in the order the engine checks them within one stretch
- * of the replay: reasons raised together are listed in this order.
+ * Why the kill switch engaged (docs/reference/rules.md, "Kill switch"), in the order the engine checks them
+ * within one stretch of the replay: reasons raised together are listed in this order.
  */
 export const KILL_REASONS = [
   "cache_load_failed", "broker_unreachable", "symbol_cap_breach", "daily_loss_breach",
@@ -261,8 +261,8 @@ export interface BrokerLimitsMirror {
 }
 
 /**
- * The P&L lines of summary.txt (CONTRACT §5): `realized_pnl=<decimal>` when every traded symbol
- * shares one quote currency (0.00 with no fills), else `realized_pnl=mixed` and one
+ * The P&L lines of summary.txt (docs/reference/artifacts.md, "summary.txt"): `realized_pnl=<decimal>` when
+ * every traded symbol shares one quote currency (0.00 with no fills), else `realized_pnl=mixed` and one
  * `realized_pnl_<CCY>=<decimal>` per currency. Amounts in different currencies are never added.
  */
 export function realizedPnlLines(byCurrency: ReadonlyArray<readonly [string, Dec]>): string[] {

@@ -58,7 +58,7 @@ function digitsAt(text: string, at: number, count: number): number {
 /**
  * Parses an RFC 3339 timestamp in UTC ('Z'). Returns undefined when malformed or out of range.
  * Read by character code, not a regular expression: it runs for every input line, and a match
- * array per line was a measurable share of the garbage collector's work (issue 18).
+ * array per line was a measurable share of the garbage collector's work.
  */
 export function parseInstant(text: string): Instant | undefined {
   // YYYY-MM-DDTHH:MM:SS then optionally .F{1,9}, then Z: the shape RFC3339_UTC_SHAPE describes.
@@ -136,8 +136,8 @@ export function formatMs(ms: number): string {
 const NS_PER_MS = 1_000_000;
 
 /**
- * The instant in UTC with nine fractional digits ("2025-10-20T08:00:01.500000000Z"): one fixed
- * width whatever precision the input had, so text order is time order (trades.csv, CONTRACT §5).
+ * The instant in UTC with nine fractional digits ("2025-10-20T08:00:01.500000000Z"): one fixed width whatever
+ * precision the input had, so text order is time order (docs/reference/artifacts.md, "trades.csv").
  */
 export function formatFixedWidth(t: Instant): string {
   const msInSecond = ((t.ms % 1000) + 1000) % 1000;

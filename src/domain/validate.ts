@@ -1,6 +1,6 @@
 // Validation at the boundary: one JSON line in, one typed record out, or a DataError that names the
 // line, the field and what was expected. Unknown fields are kept out of the typed record and ignored
-// (docs/formats.md); an unknown `type` is an error. schemas/*.schema.json state the same formats for
+// (docs/reference/formats.md); an unknown `type` is an error. schemas/*.schema.json state the same formats for
 // editors and other tools; test/schemas.test.ts keeps the two in agreement.
 
 import { type Dec, decimalRuleFor, sign } from "./decimal.js";

@@ -1,5 +1,5 @@
-// The artifact file names (CONTRACT §5), spelled once: the writers, the readers, `verify` and the
-// HTML report all take them from here.
+// The artifact file names (docs/reference/artifacts.md), spelled once: the writers, the readers, `verify` and
+// the HTML report all take them from here.
 
 export const TRADES_CSV = "trades.csv";
 export const REPORT_JSON = "reconcile-report.json";

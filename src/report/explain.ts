@@ -165,7 +165,7 @@ const GENERIC_WORDS: RuleWords = {
   rule: "A rule not known to this version of recon-proof",
   decidedIn: "(not known to this version of recon-proof)",
   fired: () => "This version of recon-proof has no words for this item; its facts are below.",
-  healthy: () => "See the README's table of findings for the version that wrote this report.",
+  healthy: () => "See the table of findings in docs/reference/rules.md of the version that wrote this report.",
 };
 
 /** The findings of the moment's group that the item stands on, with their ids. */

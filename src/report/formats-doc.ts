@@ -1,4 +1,4 @@
-// docs/formats.md, rendered from the JSON Schemas in schemas/: the schemas are the one statement of
+// docs/reference/formats.md, rendered from the JSON Schemas in schemas/: the schemas are the one statement of
 // the input formats, and this page is what a person reads. test/schemas.test.ts checks the committed
 // page equals this rendering (UPDATE_GOLDEN=1 rewrites it), so the two cannot drift apart.
 
@@ -139,6 +139,8 @@ export function renderFormatsDoc(s: FormatSchemas): string {
     "stops with exit 65 naming `file:line`, the field and what was expected. `test/schemas.test.ts`",
     "validates every fixture, proof scenario and importer output against the schemas. What the tool",
     "writes (reconcile-report.json, the `--json` documents) is described the same way in [outputs.md](outputs.md).",
+    "How the replay reads these files (event time, exact numbers, redeliveries, replacements) is in",
+    "[rules.md](rules.md#reading-the-inputs); what a config key does, in [config.md](../config.md).",
     "",
     "## Values",
     "",

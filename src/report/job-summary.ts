@@ -184,3 +184,73 @@ export function buildJobSummary(input: JobSummaryInput): JobSummary {
   }
   return { markdown: out.join("\n"), annotations, verdict, passed, failed: failedLines.length };
 }
+
+/** A replay run without an expect.txt: nothing to check but the replay's own verdict. */
+export interface ReplaySummaryInput {
+  readonly scenario: string;
+  /** Exit code of `recon-proof replay`: 0 healthy, 3 kill switch engaged, 2/65/74 it could not run. */
+  readonly replayExitCode: number;
+  /** What `recon-proof replay` printed (its error message when it could not run). */
+  readonly replayOutput: string;
+  /** summary.txt, or undefined when the replay wrote no artifacts. */
+  readonly summaryTxt?: string;
+  /** The expect.txt that `recon-proof expect` wrote from the artifacts, when there are artifacts. */
+  readonly suggestedExpect?: string;
+}
+
+/** A fenced block that no line of the text can close. */
+function fenced(text: string, info: string): string[] {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${info}`, ...text.replace(/\n$/, "").split("\n"), fence];
+}
+
+function replayAnnotation(input: ReplaySummaryInput, values: Map<string, string>, other: readonly string[]): Annotation {
+  const head = `recon-proof replay exited ${input.replayExitCode}`;
+  if (input.replayExitCode === 3) {
+    const reasons = values.get("kill_switch_reasons");
+    return { title: input.scenario, message: `${head}: kill switch engaged, manual intervention required` + (reasons ? ` (${reasons})` : "") };
+  }
+  return { title: input.scenario, message: `${head}: ${other.length > 0 ? other.join(" ") : "no output"}` };
+}
+
+/**
+ * The job summary of a replay without expect.txt: its verdict and counts, an annotation when the
+ * step fails (kill switch engaged, or the replay could not run), and the suggested expect.txt to
+ * start a proof from.
+ */
+export function buildReplaySummary(input: ReplaySummaryInput): JobSummary {
+  const ok = input.replayExitCode === 0;
+  const verdict = verdictOf(input.summaryTxt);
+  const values = input.summaryTxt === undefined ? new Map<string, string>() : parseSummaryTxt(input.summaryTxt);
+  const value = (key: string) => md(values.get(key) ?? "–");
+  // What the replay printed: when it could not run, its message names the file, line and field.
+  const other = input.replayOutput.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.trim() !== "");
+  const out: string[] = [
+    `### ${ok ? "✅" : "❌"} recon-proof: ${md(input.scenario)} (replay, no expect.txt)`,
+    "",
+    "| scenario | verdict | exit code (replay) | stale | orphan | drift (pips) | kill_switch |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    `| ${md(input.scenario)} | ${VERDICT_TEXT[verdict]} | ${input.replayExitCode} | ` +
+      `${value("stale")} | ${value("orphan")} | ${value("drift")} | ${value("kill_switch")} |`,
+    "",
+  ];
+  if (!ok && input.summaryTxt === undefined) {
+    out.push("**Output**", "", ...fenced(other.join("\n"), "text"), "");
+  }
+  if (input.suggestedExpect !== undefined) {
+    out.push(
+      "No `expect` input was given, so nothing was checked beyond the replay's own verdict. " +
+        "`recon-proof expect` wrote the expect.txt below from these artifacts (it is also in the uploaded artifact). " +
+        "It pins what this replay did, right or wrong: read it against what the day should show, " +
+        "commit it beside the inputs and pass it as `expect`.",
+      "",
+      "**Suggested expect.txt**",
+      "",
+      ...fenced(input.suggestedExpect, "text"),
+      "",
+    );
+  }
+  const annotations = ok ? [] : [replayAnnotation(input, values, other)];
+  return { markdown: out.join("\n"), annotations, verdict, passed: 0, failed: 0 };
+}

@@ -1,5 +1,6 @@
-// metrics.txt (CONTRACT §5): Prometheus text exposition format, HELP and TYPE for every family,
-// checked in CI with `promtool check metrics`. Every value is from event time, so it is stable.
+// metrics.txt (docs/reference/artifacts.md, "metrics.txt"): Prometheus text exposition format, HELP and TYPE
+// for every family, checked in CI with `promtool check metrics`. Every value is from event time, so it is
+// stable.
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";

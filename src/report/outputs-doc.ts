@@ -1,6 +1,6 @@
-// docs/outputs.md, rendered from the JSON Schemas of what the tool writes (schemas/
+// docs/reference/outputs.md, rendered from the JSON Schemas of what the tool writes (schemas/
 // reconcile-report.schema.json and cli-json.schema.json, themselves rendered from the checkers), with
-// the tables docs/formats.md uses for the inputs. test/output-schemas.test.ts keeps the committed
+// the tables docs/reference/formats.md uses for the inputs. test/output-schemas.test.ts keeps the committed
 // page equal to this rendering (UPDATE_GOLDEN=1 rewrites it).
 
 import type { Json } from "../domain/json.js";
@@ -54,7 +54,7 @@ export function renderOutputsDoc(s: OutputSchemas): string {
     "written; every object has exactly the fields listed (`additionalProperties: false`). A reader of",
     "this version ignores fields it does not know and takes defaults for a few that older files lack;",
     "the schema states what this version writes. trades.csv, summary.txt and metrics.txt are",
-    "described in the README (\"Outputs\"); the inputs in [formats.md](formats.md).",
+    "described in [artifacts.md](artifacts.md); the inputs in [formats.md](formats.md).",
     "",
     "## Values",
     "",

@@ -1,6 +1,6 @@
-// reconcile-report.json (CONTRACT §5). Objects are built key by key in a fixed order (JSON.stringify
-// keeps insertion order), decimals are strings so no reader re-rounds them, 2-space indent, LF,
-// trailing newline.
+// reconcile-report.json (docs/reference/artifacts.md, "reconcile-report.json"). Objects are built key by key
+// in a fixed order (JSON.stringify keeps insertion order), decimals are strings so no reader re-rounds them,
+// 2-space indent, LF, trailing newline.
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";

@@ -28,7 +28,7 @@ export const ALERT_NAMES = [
 export const STAGED_ACTION_KINDS = ["cancel_order", "flatten_position", "close_position", "review_position"] as const satisfies readonly StagedActionKind[];
 
 export const side = names<Side>()(["buy", "sell"]);
-const kind = described(names<FindingKind>()(FINDING_KINDS), "The rule that fired (README, \"The model in one page\", lists them).");
+const kind = described(names<FindingKind>()(FINDING_KINDS), "The rule that fired (docs/reference/rules.md, \"Findings\", lists them).");
 const severity = literal("info", "warning", "critical");
 /** Findings of one kind and severity over the whole replay (replay --json). */
 export const findingCount = obj({ kind, severity, count: int });

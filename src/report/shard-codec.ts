@@ -9,7 +9,7 @@
 //
 // Digests: shard.json records the sha256 of groups.jsonl as written, and ends with the sha256 of
 // its own text before that last field. They catch damage, truncation and mix-ups after the shard
-// was written; not someone who rewrites them too (see README, "what merge verifies").
+// was written; not someone who rewrites them too (docs/sharding.md, "What merge verifies").
 
 import { createHash } from "node:crypto";
 import * as D from "../domain/decimal.js";

@@ -1,5 +1,5 @@
-// summary.txt (CONTRACT §5): the first line is the one the proof workflow greps; then one
-// key=value per line, in a fixed order.
+// summary.txt (docs/reference/artifacts.md, "summary.txt"): the first line is the one the proof workflow
+// greps; then one key=value per line, in a fixed order.
 
 import * as D from "../domain/decimal.js";
 import { entryTemplate } from "../domain/instrument-entry.js";

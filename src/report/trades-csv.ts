@@ -1,9 +1,9 @@
-// trades.csv (CONTRACT §5): one row per reconciled fill, fixed columns, LF, RFC 4180 quoting, the
-// time in one fixed width (UTC, nine fractional digits) so that text order is time order.
-// Ops open this in spreadsheets, so a text cell from the logs that a spreadsheet would run as a
-// formula (leading = + - @ tab CR) is neutralized with a leading apostrophe, as OWASP recommends
-// (csv-stringify's escape_formulas). Numbers are passed as exact decimals (bigint), which the
-// escape leaves alone, so a negative P&L stays a number.
+// trades.csv (docs/reference/artifacts.md, "trades.csv"): one row per reconciled fill, fixed columns, LF, RFC
+// 4180 quoting, the time in one fixed width (UTC, nine fractional digits) so that text order is time order.
+// Ops open this in spreadsheets, so a text cell from the logs that a spreadsheet would run as a formula
+// (leading = + - @ tab CR) is neutralized with a leading apostrophe, as OWASP recommends (csv-stringify's
+// escape_formulas). Numbers are passed as exact decimals (bigint), which the escape leaves alone, so a
+// negative P&L stays a number.
 //
 // Line breaks: csv-stringify quotes a cell holding LF but not one holding a bare CR, which a
 // spreadsheet reads as a row break (so "77\r=2+5" became two rows, the second a formula the guard

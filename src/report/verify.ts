@@ -1,7 +1,7 @@
-// The checking half of a proof (CONTRACT §6), as pure functions: artifact texts and an expect.txt
-// in, one result per criterion out. The built-in criteria are the pass/fail rules every proof
-// shares; every line of expect.txt adds one more. `scripts/verify.sh` is the same check in plain
-// shell with `grep -F` (and `grep -Fx` for whole lines).
+// The checking half of a proof (docs/outputs-and-proofs.md, "expect.txt"), as pure functions: artifact texts
+// and an expect.txt in, one result per criterion out. The built-in criteria are the pass/fail rules every
+// proof shares; every line of expect.txt adds one more. `scripts/verify.sh` is the same check in plain shell
+// with `grep -F` (and `grep -Fx` for whole lines).
 
 import { ConfigError } from "../domain/errors.js";
 import { ARTIFACT_NAMES, type ArtifactName, METRICS_TXT, SUMMARY_TXT } from "./artifact-names.js";

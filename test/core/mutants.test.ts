@@ -1,6 +1,6 @@
 // Tests written for the comparisons in src/core that a boundary mutation check flipped (`>`/`>=`,
 // `<`/`<=`) without any test failing (scripts/mutation/mutants.mjs). Each pins the boundary the
-// comparison decides; the closing note of issue 14 lists every mutant and the test that catches it.
+// comparison decides; `node scripts/mutation/mutants.mjs` says which test catches each mutant.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

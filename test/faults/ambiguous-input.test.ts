@@ -1,7 +1,6 @@
-// Fault suite, item 5: input that names one thing twice is refused, never resolved "last wins":
-// a snapshot listing one symbol twice (also spelled USD_JPY and USDJPY), a limits snapshot capping
-// one symbol twice, and any per-symbol table of the config (instruments too) naming one instrument
-// twice (exit 2).
+// Input that names one thing twice is refused, never resolved "last wins": a snapshot listing one
+// symbol twice (also spelled USD_JPY and USDJPY), a limits snapshot capping one symbol twice, and any
+// per-symbol table of the config (instruments too) naming one instrument twice (exit 2).
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ const journalSnapshot = (positions: object[], openOrders: object[] = []) =>
   JSON.stringify({ type: "snapshot", ts: "2025-10-20T07:00:00Z", open_orders: openOrders, positions });
 const order = (id: string) => ({ client_order_id: id, symbol: "EURUSD", side: "buy", qty: 1000, filled_qty: 0, ref_price: 1.1 });
 
-describe("inputs naming one thing twice are bad input (fault suite, item 5)", () => {
+describe("inputs naming one thing twice are bad input", () => {
   it("a broker snapshot listing a symbol twice, also as USD_JPY and USDJPY", () => {
     for (const positions of [[pos("USDJPY", 100), pos("USDJPY", 200)], [pos("USD_JPY", 100), pos("USDJPY", 200)]]) {
       const err = dataErrorOf(() => parseBrokerLine(brokerSnapshot(positions), 3));
@@ -39,7 +38,7 @@ describe("inputs naming one thing twice are bad input (fault suite, item 5)", ()
   });
 });
 
-describe("a config table naming one instrument twice is a config error (fault suite, item 5)", () => {
+describe("a config table naming one instrument twice is a config error", () => {
   const tables: Array<[string, string]> = [
     ["pip_sizes", `{"pip_sizes": {"USD_JPY": 0.01, "USDJPY": 0.001}}`],
     ["idempotency_ttl_ms_by_symbol", `{"idempotency_ttl_ms_by_symbol": {"BTC/USD": 60000, "BTCUSD": 120000}}`],

@@ -133,7 +133,7 @@ function resumeMatches({ scenario, expected, cache }: { scenario: string; expect
   expect(readArtifacts(out)).toEqual(readArtifacts(expected));
 }
 
-describe("a run killed by a build before issue 18 (its batch size not kept in the file)", () => {
+describe("a run killed by a build that did not keep its batch size in the file", () => {
   it("resumes record by record, as that build logged it, to the same artifacts", () => {
     // Its changes logged one record at a time.
     const killed = killedAtRecord600(["--cache-batch", "1"]);

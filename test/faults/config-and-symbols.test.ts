@@ -1,7 +1,7 @@
-// Fault suite, item 16 (and item 2 for the config): a config is read like the inputs (a BOM is
-// fine, bytes that are not UTF-8 and numbers a double cannot hold are not silently changed), a
-// config far too large is refused by a named limit before it is read, and a symbol that is not
-// ASCII is refused rather than case-folded into another ("EURUSDı" became "EURUSDI").
+// A config is read like the inputs (a BOM is fine, bytes that are not UTF-8 and numbers a double
+// cannot hold are not silently changed), a config far too large is refused by a named limit before it
+// is read, and a symbol that is not ASCII is refused rather than case-folded into another ("EURUSDı"
+// became "EURUSDI").
 
 import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js"
 import { runCli, tempDir } from "../helpers/cli.js";
 import { configErrorOf, configFile, dataErrorOf } from "./helpers.js";
 
-describe("the config file (fault suite, item 16)", () => {
+describe("the config file", () => {
   it("a UTF-8 byte order mark is accepted, as in the JSONL inputs", () => {
     const loaded = loadConfig(configFile("\ufeff" + `{"reconcile_interval_ms": 60000}`));
     expect(loaded.config.reconcileIntervalMs).toBe(60000);
@@ -41,7 +41,7 @@ describe("the config file (fault suite, item 16)", () => {
   });
 });
 
-describe("symbols are ASCII (fault suite, item 16)", () => {
+describe("symbols are ASCII", () => {
   const decision = (symbol: string) => JSON.stringify({ type: "decision", ts: "2025-10-20T08:00:00Z", decision_id: "D1",
     client_order_id: "C1", symbol, side: "buy", qty: 1000, ref_price: 1.1 });
 

@@ -1,5 +1,5 @@
-// Fault suite, item 4: a cell holding a bare CR must be quoted (RFC 4180), or a spreadsheet reads it
-// as two rows and the second "row" starts with a formula the guard never saw.
+// A cell holding a bare CR must be quoted (RFC 4180), or a spreadsheet reads it as two rows and the
+// second "row" starts with a formula the guard never saw.
 
 import { describe, expect, it } from "vitest";
 import { FLAT_BROKER_START, FLAT_JOURNAL_START } from "./helpers.js";
@@ -30,7 +30,7 @@ function spreadsheetRows(text: string): string[][] {
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-describe("trades.csv: line breaks inside a cell (fault suite, item 4)", () => {
+describe("trades.csv: line breaks inside a cell", () => {
   const hostile = [
     ["a bare CR", "77\r=2+5+cmd|' /C calc'!A0"],
     ["a bare LF", "77\n@SUM(A1:A9)"],

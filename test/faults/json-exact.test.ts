@@ -1,7 +1,7 @@
-// Fault suite, items 2, 5 (repeated keys), 10 and 16 (1e400): a JSON line is read exactly from its
-// text, or refused. JSON.parse rounded numbers to doubles (a false overfill from a 9-decimal qty,
-// 9007199254740993 read as ...992, 21 decimal places accepted as 5), kept the last of two equal keys,
-// and a 20 000-deep value overflowed the stack in the error message helpers.
+// A JSON line is read exactly from its text, or refused. JSON.parse rounded numbers to doubles (a
+// false overfill from a 9-decimal qty, 9007199254740993 read as ...992, 21 decimal places accepted as
+// 5), kept the last of two equal keys, and a 20 000-deep value overflowed the stack in the error
+// message helpers.
 
 import { describe, expect, it } from "vitest";
 import { dataErrorOf } from "./helpers.js";
@@ -21,7 +21,7 @@ function tradeQty(trades: string): string {
   return row!.split(",")[header!.split(",").indexOf("qty")]!;
 }
 
-describe("JSON numbers are read exactly from the text (fault suite, item 2)", () => {
+describe("JSON numbers are read exactly from the text", () => {
   it("a 9-decimal fill qty as a JSON number equals the ordered qty as a string: no false overfill or drift", () => {
     const r = runLines([SNAPSHOT, decision(`"12345678.123456789"`)], [BROKER_SNAPSHOT, fill("12345678.123456789")]);
     expect(r.report.findings.items.map((f) => f.kind)).toEqual([]);
@@ -39,7 +39,7 @@ describe("JSON numbers are read exactly from the text (fault suite, item 2)", ()
     expect([err.line, err.field, err.got]).toEqual([3, "price", "1.08502000000000000001"]);
   });
 
-  it("1e400 is refused and named as written, not as \"null\" (item 16)", () => {
+  it("1e400 is refused and named as written, not as \"null\"", () => {
     const err = dataErrorOf(() => parseJournalLine(decision("1e400"), 2));
     expect([err.field, err.got]).toEqual(["qty", "1e400"]);
   });
@@ -55,7 +55,7 @@ describe("JSON numbers are read exactly from the text (fault suite, item 2)", ()
   });
 });
 
-describe("ambiguous JSON objects are refused (fault suite, item 5)", () => {
+describe("ambiguous JSON objects are refused", () => {
   it("a key given twice in one object is bad input naming the key", () => {
     const err = dataErrorOf(() => parseJournalLine(decision("100000").replace(`"qty":100000`, `"qty":100000,"qty":1`), 2));
     expect([err.line, err.field, err.expected]).toEqual([2, "qty", "each key once in an object"]);
@@ -67,7 +67,7 @@ describe("ambiguous JSON objects are refused (fault suite, item 5)", () => {
   });
 });
 
-describe("deeply nested JSON is refused at a named limit (fault suite, item 10)", () => {
+describe("deeply nested JSON is refused at a named limit", () => {
   it("20 000 levels in a validated field: a DataError, not a stack overflow", () => {
     const deep = "[".repeat(20_000) + "]".repeat(20_000);
     const err = dataErrorOf(() => parseJournalLine(decision("1").replace(`"symbol":"EURUSD"`, `"symbol":${deep}`), 2));

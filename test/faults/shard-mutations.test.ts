@@ -3,7 +3,7 @@
 // unsharded bytes: it writes exactly those, or refuses cleanly (exit 65, or 2 for a usage problem)
 // with a message naming the damaged shard's file (and the line, where a line was cut), leaving an
 // existing --out as it was. With the digests rewritten to match the damage, merge can be fooled
-// (the README says so) but still never crashes: every field is checked as it is read.
+// (docs/sharding.md says so) but still never crashes: every field is checked as it is read.
 // Seeded (FC_SEED=<n> replays a run; fast-check prints the seed of a failure); NUM_RUNS sets how many.
 
 import fc from "fast-check";

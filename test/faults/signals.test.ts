@@ -1,7 +1,7 @@
-// Fault suite, item 15: SIGINT, SIGTERM and SIGHUP during a replay. A short message, the staged
-// set removed (--out as it was, nothing left beside it), the cache's pending changes discarded,
-// and the shell's exit code for the signal: 130, 143, 129. The signal is sent by the process to
-// itself at an exact record (RECON_PROOF_TEST_FAULT), or by the test while the replay is stopped.
+// SIGINT, SIGTERM and SIGHUP during a replay. A short message, the staged set removed (--out as it
+// was, nothing left beside it), the cache's pending changes discarded, and the shell's exit code for
+// the signal: 130, 143, 129. The signal is sent by the process to itself at an exact record
+// (RECON_PROOF_TEST_FAULT), or by the test while the replay is stopped.
 
 import Database from "better-sqlite3";
 import { dirname, join } from "node:path";
@@ -46,7 +46,7 @@ function leftAsItWas(before: ReturnType<typeof previousState>): void {
   expect(cacheRows(before.cache)).toEqual(before.rows);
 }
 
-describe("a signal during a replay (fault suite, item 15)", () => {
+describe("a signal during a replay", () => {
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     it(`${signal}: exit ${code}, a one-line message, --out and the cache as they were`, async () => {
       const before = previousState();

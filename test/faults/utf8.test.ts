@@ -1,5 +1,5 @@
-// Fault suite, item 3: input that is not valid UTF-8 is bad input (exit 65, file:line and the byte
-// offset). Decoding it with replacement characters made two different byte ids one order.
+// Input that is not valid UTF-8 is bad input (exit 65, file:line and the byte offset). Decoding it
+// with replacement characters made two different byte ids one order.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ function withRawBytes(lines: readonly string[]): Buffer {
   return Buffer.concat(parts.map((p) => (p === "\u00ff" ? Buffer.from([0xff]) : p === "\u00fe" ? Buffer.from([0xfe]) : Buffer.from(p, "utf8"))));
 }
 
-describe("input that is not valid UTF-8 (fault suite, item 3)", () => {
+describe("input that is not valid UTF-8", () => {
   it("is refused with exit 65, file:line and the byte offset; the output folder is untouched", () => {
     const dir = tempDir();
     const journal = join(dir, "journal.jsonl");

@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/, compiled by `pretest`) as a user would, in a child process.
 
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,12 @@ import { fileURLToPath } from "node:url";
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = join(REPO, "dist", "cli", "main.js");
 export const SCENARIOS = join(REPO, "fixtures", "scenarios");
+
+/** Every command and subcommand, as `--help` is asked of it (`[]` is recon-proof itself). */
+export const COMMANDS: readonly (readonly string[])[] = [
+  [], ["replay"], ["proof"], ["verify"], ["expect"], ["cache"], ["cache", "init"], ["cache", "dump"], ["gen"], ["report"],
+  ["explain"], ["minimize"], ["import"], ["merge"],
+];
 
 export interface CliResult {
   readonly status: number;
@@ -41,6 +47,14 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 
 export function tempDir(prefix = "recon-proof-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A folder holding a `recon-proof` command that runs this build, for PATH: the commands the docs show. */
+export function reconProofBin(): string {
+  const bin = tempDir("recon-proof-bin-");
+  writeFileSync(join(bin, "recon-proof"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+  chmodSync(join(bin, "recon-proof"), 0o755);
+  return bin;
 }
 
 export function scenarioNames(): string[] {

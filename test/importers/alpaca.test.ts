@@ -78,14 +78,14 @@ describe("alpaca importer", () => {
   });
 });
 
-describe("alpaca importer: fills from several sources (issue 17)", () => {
+describe("alpaca importer: fills from several sources", () => {
   const activity = (id: string, qty: string, cum: string, price: string, at: string) => ({
     id: `20251020133001000::${id}`, activity_type: "FILL", transaction_time: at, type: Number(cum) >= 10 ? "fill" : "partial_fill",
     price, qty, side: "buy", symbol: "AAPL", leaves_qty: String(10 - Number(cum)), order_id: "o-1", cum_qty: cum, order_status: Number(cum) >= 10 ? "filled" : "partially_filled",
   });
   const stream = () => frames({ event: "partial_fill", execution_id: "e-3", order: order({ filled_qty: "3", status: "partially_filled" }), qty: "3", price: "227.5", timestamp: "2025-10-20T13:30:01Z" });
 
-  it("a stream execution plus the order's FILL activities give every share once: 3 + 7 of 10 (defect 3)", () => {
+  it("a stream execution plus the order's FILL activities give every share once: 3 + 7 of 10", () => {
     const acts = writeTemp("activities.json", JSON.stringify([
       activity("a-7", "7", "10", "227.6", "2025-10-20T13:30:02Z"), activity("a-3", "3", "3", "227.5", "2025-10-20T13:30:01Z"),
     ]));
@@ -103,7 +103,7 @@ describe("alpaca importer: fills from several sources (issue 17)", () => {
     expect(o.report.problems).toEqual([expect.stringMatching(/o\.json:1: order o-1: filled_qty 10 but the executions in the input add up to 3: 7 not imported \(import the order's FILL activities or its trade updates\)/)]);
   });
 
-  it("a trade update's fill carries the order's commission, once per order (defect 8)", () => {
+  it("a trade update's fill carries the order's commission, once per order", () => {
     const r = records(importChecked("alpaca", [frames(
       { event: "partial_fill", execution_id: "e1", order: order({ filled_qty: "4", commission: "0.4" }), qty: "4", price: "227.5", timestamp: "2025-10-20T13:30:01Z" },
       { event: "fill", execution_id: "e2", order: order({ filled_qty: "10", commission: "1" }), qty: "6", price: "227.5", timestamp: "2025-10-20T13:30:02Z" },
@@ -111,13 +111,13 @@ describe("alpaca importer: fills from several sources (issue 17)", () => {
     expect(r.map((x) => x["fee"])).toEqual(["0.4", "0.6"]);
   });
 
-  it("FILL activities with no order in the input are imported with a warning that they will be orphans (defect 8)", () => {
+  it("FILL activities with no order in the input are imported with a warning that they will be orphans", () => {
     const o = importChecked("alpaca", [join(A, "alpaca-py-tests", "test_account_activities_routes__test_get_activities_for_account_max_items_and_single_request_date__0.json")]);
     expect(o.report.notes).toContainEqual(expect.stringMatching(/^5 FILL activities of 3 orders carry no client_order_id and no order or trade update for them is in the input: the replay will report them as orphans/));
   });
 });
 
-describe("alpaca importer: estimates (issue 17, defect 11)", () => {
+describe("alpaca importer: estimates", () => {
   it("an order estimate is not an execution: no fill, and the reason is reported", () => {
     const o = importChecked("alpaca", [join(A, "alpaca-docs", "broker-api__order_estimate_response.json")]);
     expect(records(o).filter((x) => x["type"] === "fill")).toEqual([]);
@@ -132,7 +132,7 @@ describe("alpaca importer: estimates (issue 17, defect 11)", () => {
   });
 });
 
-describe("alpaca importer: notional orders (issue 17)", () => {
+describe("alpaca importer: notional orders", () => {
   const sse = join(A, "alpaca-docs", "broker-sse-trade-events__new_example.sse.txt");
   const notional = { id: "d507255a-b072-4fb7-96f3-9ad5a9c02b2a", client_order_id: "d6499947-dacd-4f85-a728-81734dc39c27", symbol: "AAPL", side: "buy", qty: null, notional: "10" };
 
@@ -153,7 +153,7 @@ describe("alpaca importer: notional orders (issue 17)", () => {
   });
 });
 
-describe("alpaca importer: replace chains (issue 17)", () => {
+describe("alpaca importer: replace chains", () => {
   it("the link is taken from the replaced order's replaced_by too, when the replacement does not name it", () => {
     const r = records(importChecked("alpaca", [frames(
       { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T13:30:00Z" },

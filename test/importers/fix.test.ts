@@ -70,8 +70,8 @@ describe("fix importer", () => {
   });
 });
 
-describe("fix importer: issue 17", () => {
-  it("reports of one TransactTime from several files follow MsgSeqNum (34), not the file order (defect 6)", () => {
+describe("fix importer: reports of one instant", () => {
+  it("reports of one TransactTime from several files follow MsgSeqNum (34), not the file order", () => {
     const at = (seq: string, exec: string, extra: [string, string][]) => fix(er([["17", exec], ...extra]).map(([k, v]) => (k === "34" ? [k, seq] : k === "52" ? [k, "20251020-10:00:00.117"] : [k, v]) as [string, string]));
     const fillLog = writeTemp("late.log", at("7", "31", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"]]));
     const ackLog = writeTemp("early.log", at("6", "30", [["150", "0"], ["39", "0"], ["14", "0"], ["32", "0"], ["31", "0"]]));
@@ -79,11 +79,11 @@ describe("fix importer: issue 17", () => {
   });
 });
 
-describe("fix importer: time and fees (issue 17)", () => {
+describe("fix importer: time and fees", () => {
   const fill = (t60: string, t52: string, extra: [string, string][] = []) => fix(er([["17", "40"], ["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"], ...extra])
     .map(([k, v]) => (k === "60" ? [k, t60] : k === "52" ? [k, t52] : [k, v]) as [string, string]));
 
-  it("the execution time is the most precise of TransactTime (60) and SendingTime (52) within the same second (defect 10)", () => {
+  it("the execution time is the most precise of TransactTime (60) and SendingTime (52) within the same second", () => {
     const ts = (log: string) => records(importChecked("fix", [writeTemp("t.log", log)]))[0]!["ts"];
     expect(ts(fill("20251020-10:00:00", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.118Z");
     expect(ts(fill("20251020-10:00:00.117", "20251020-10:00:00.118"))).toBe("2025-10-20T10:00:00.117Z");
@@ -91,7 +91,7 @@ describe("fix importer: time and fees (issue 17)", () => {
     expect(ts(fill("20251020-10:00:00", "20251020-10:00:05.118"))).toBe("2025-10-20T10:00:00Z");
   });
 
-  it("Commission (12) with CommCurrency (479) gives fee and fee_currency (defect 9)", () => {
+  it("Commission (12) with CommCurrency (479) gives fee and fee_currency", () => {
     const r = records(importChecked("fix", [writeTemp("c.log", fill("20251020-10:00:00", "20251020-10:00:00.118", [["12", "2.5"], ["479", "JPY"]]))]));
     expect(r[0]).toMatchObject({ fee: "2.5", fee_currency: "JPY" });
   });
@@ -110,7 +110,7 @@ describe("fix importer: time and fees (issue 17)", () => {
   });
 });
 
-describe("fix importer: position reports, busts and corrections (issue 17)", () => {
+describe("fix importer: position reports, busts and corrections", () => {
   // FIX 4.4 PositionReport as FXCM sends it (fixapi.rst): one per open ticket, PosReqID 710, TotalNumPosReports 727.
   const ap = (seq: string, sent: string, symbol: string, qtyTag: "704" | "705", qty: string, px: string, posReqType = "0"): string => fix([
     ["35", "AP"], ["34", seq], ["49", "FXCM"], ["52", sent], ["56", "client1"], ["1", "01958448"], ["15", "EUR"], ["55", symbol],

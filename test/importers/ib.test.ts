@@ -75,8 +75,8 @@ describe("ib importer", () => {
   });
 });
 
-describe("ib importer: issue 17", () => {
-  it("the same positions reported at two times are two snapshots with two ids (defect 2)", () => {
+describe("ib importer: positions polled twice", () => {
+  it("the same positions reported at two times are two snapshots with two ids", () => {
     const session = (secs: number) => [`49|1|${secs}`, "61|3|DU1234567|265598|AAPL|STK||0.0|||NASDAQ|USD|AAPL|NMS|-110|201.8829709", "62|1"].join("\n");
     const r = records(importChecked("ib", [writeTemp("p.psv", session(1752606307) + "\n" + session(1752609907))]));
     expect(r.map((x) => x["ts"])).toEqual(["2025-07-15T19:05:07Z", "2025-07-15T20:05:07Z"]);
@@ -84,15 +84,15 @@ describe("ib importer: issue 17", () => {
   });
 });
 
-describe("ib importer: order within a second (issue 17)", () => {
-  it("executions of one second from several files follow their execution ids, not the file order (defect 6)", () => {
+describe("ib importer: executions within one second", () => {
+  it("executions of one second from several files follow their execution ids, not the file order", () => {
     const second = EXEC.replace("00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01").replace("|100|196.52|1376327563|100|0|100|196.52|", "|50|196.60|1376327563|100|0|150|196.55|");
     const r = records(importChecked("ib", [writeTemp("b.psv", second), writeTemp("a.psv", EXEC)], { tz: "America/New_York" }));
     expect(r.map((x) => x["exec_id"])).toEqual(["00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01"]);
   });
 });
 
-describe("ib importer: completed orders (issue 17)", () => {
+describe("ib importer: completed orders", () => {
   const COMPLETED = join(R, "completed_orders__completedOrder_end.psv");
   const completed = () => readFileSync(COMPLETED, "utf8");
 

@@ -110,8 +110,8 @@ describe("oanda importer", () => {
   });
 });
 
-describe("oanda importer: issue 17", () => {
-  it("the same book polled at two times gives two snapshot ids, and both polls replay as one log (defect 2)", () => {
+describe("oanda importer: a book polled twice", () => {
+  it("the same book polled at two times gives two snapshot ids, and both polls replay as one log", () => {
     const at = (asOf: string) => records(importChecked("oanda", [join(J, "open_positions.json")], { asOf }))[0]!;
     const first = at("2017-03-09T16:00:00Z");
     const second = at("2017-03-09T17:00:00Z");
@@ -124,10 +124,10 @@ describe("oanda importer: issue 17", () => {
   });
 });
 
-describe("oanda importer: documents, listings and transaction ids (issue 17)", () => {
+describe("oanda importer: documents, listings and transaction ids", () => {
   const R = join(BROKERS, "oanda", "hootnot-responses");
 
-  it("reads transaction lists inside endpoint-wrapped responses and says which paths it read (defect 1)", () => {
+  it("reads transaction lists inside endpoint-wrapped responses and says which paths it read", () => {
     const o = importChecked("oanda", [join(R, "transactions.json")]);
     const r = records(o);
     // 2304..2311: the LIMIT_ORDER, its client id, the replace (cancel 2306 + replacement 2307), a cancel, a new order
@@ -162,7 +162,7 @@ describe("oanda importer: documents, listings and transaction ids (issue 17)", (
     expect(records(both).map((x) => x["event_id"])).toEqual(["oanda:101-004-1435156-001:8923"]);
   });
 
-  it("a position listing is placed after the transaction it includes; an --as-of before a fill it includes is refused (defect 4)", () => {
+  it("a position listing is placed after the transaction it includes; an --as-of before a fill it includes is refused", () => {
     const files = [join(J, "orders_create_market_filled.json"), join(J, "orders_cancel_take_profit.json"), join(J, "open_positions.json")];
     const placed = records(importChecked("oanda", files));
     expect(placed.map((x) => x["type"])).toEqual(["order_accepted", "fill", "position_snapshot"]);
@@ -174,7 +174,7 @@ describe("oanda importer: documents, listings and transaction ids (issue 17)", (
     expect(later[2]).toMatchObject({ type: "position_snapshot", ts: "2017-03-09T16:00:00Z" });
   });
 
-  it("cancels of take-profit / stop-loss orders are not written as cancels of an unknown order (defect 5)", () => {
+  it("cancels of take-profit / stop-loss orders are not written as cancels of an unknown order", () => {
     const cancelTp = join(J, "orders_cancel_take_profit.json");
     for (const known of [join(J, "orders_create_market_filled.json"), join(J, "orders_pending_after_fill_sl_tp.json")]) {
       const o = importChecked("oanda", [known, cancelTp]);
@@ -183,7 +183,7 @@ describe("oanda importer: documents, listings and transaction ids (issue 17)", (
     }
   });
 
-  it("gaps in transaction ids are reported across files, not only within one (defect 7)", () => {
+  it("gaps in transaction ids are reported across files, not only within one", () => {
     const a = lines({ type: "ORDER_CANCEL", id: "100", batchID: "100", accountID: acct, time: "2025-01-01T00:00:00Z", orderID: "9", reason: "CLIENT_REQUEST" },
       { type: "ORDER_CANCEL", id: "101", batchID: "101", accountID: acct, time: "2025-01-01T00:00:01Z", orderID: "9", reason: "CLIENT_REQUEST" });
     const b = writeTemp("later.jsonl", [104, 105].map((id) => JSON.stringify({ type: "ORDER_CANCEL", id: String(id), batchID: String(id), accountID: acct, time: `2025-01-01T00:01:0${id - 100}Z`, orderID: "9", reason: "CLIENT_REQUEST" })).join("\n") + "\n");
@@ -192,8 +192,8 @@ describe("oanda importer: documents, listings and transaction ids (issue 17)", (
   });
 });
 
-describe("oanda importer: order at one instant (issue 17)", () => {
-  it("records of one timestamp from several files follow the transaction ids, not the file order (defect 6)", () => {
+describe("oanda importer: records of one instant", () => {
+  it("records of one timestamp from several files follow the transaction ids, not the file order", () => {
     const t = "2025-01-01T00:00:00.000000001Z";
     const fillFile = lines({ type: "ORDER_FILL", id: "11", batchID: "10", accountID: acct, time: t, orderID: "10", instrument: "EUR_USD", units: "100", price: "1.1" });
     const orderFile = writeTemp("orders.jsonl", JSON.stringify({ type: "MARKET_ORDER", id: "10", batchID: "10", accountID: acct, time: t, instrument: "EUR_USD", units: "100" }) + "\n");
@@ -201,7 +201,7 @@ describe("oanda importer: order at one instant (issue 17)", () => {
   });
 });
 
-describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
+describe("oanda importer: fees and financing", () => {
   const R = join(BROKERS, "oanda", "hootnot-responses");
   const closing = { type: "ORDER_FILL", id: "2317", batchID: "2316", accountID: acct, time: "2016-10-28T15:11:58.023004583Z", orderID: "2316",
     instrument: "EUR_USD", units: "-100", price: "1.09289", commission: "0.1200", financing: "-0.0350", reason: "MARKET_ORDER_TRADE_CLOSE" };
@@ -237,7 +237,7 @@ describe("oanda importer: fees and financing (issue 17, defect 9)", () => {
   });
 });
 
-describe("oanda importer: listings and accounts (issue 17)", () => {
+describe("oanda importer: listings and accounts", () => {
   it("--as-of is checked against the fills of the listing's own account only", () => {
     const other = writeTemp("other.jsonl", JSON.stringify({ type: "ORDER_FILL", id: "9000", batchID: "8999", accountID: "101-004-1435156-002", time: "2017-03-09T20:00:00Z",
       orderID: "8999", instrument: "EUR_USD", units: "5", price: "1.1" }) + "\n");

@@ -372,7 +372,7 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     const t2 = performance.now();
     const paint = await page.evaluate(() => performance.getEntriesByType("navigation")[0]!.toJSON().loadEventEnd as number);
     console.info(`[report-html] large set: generator (read+parse+render+write) ${(t1 - t0).toFixed(0)} ms; Chromium goto->load ${(t2 - t1).toFixed(0)} ms (loadEventEnd ${paint.toFixed(0)} ms)`);
-    // Logged, not asserted: speed is measured (README), never a timed assertion in a test.
+    // Logged, not asserted: speed is measured (docs/benchmarks.md), never a timed assertion in a test.
     expect(await page.locator("#pnl-overall text.final").textContent()).toBe(pnl);
     expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(chart_points_max);
     expect(await rows(page, "findings-table")).toBe(table_page_rows);

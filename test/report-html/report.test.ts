@@ -397,7 +397,7 @@ describe("large inputs", () => {
     const page = renderReportHtml(bundle);
     const t2 = performance.now();
     console.info(`[report-html] large set: read+parse ${(t1 - t0).toFixed(0)} ms, render ${(t2 - t1).toFixed(0)} ms, report.html ${(page.length / 1024 / 1024).toFixed(2)} MiB`);
-    // Logged, not asserted: speed is measured (README), never a timed assertion in a test.
+    // Logged, not asserted: speed is measured (docs/benchmarks.md), never a timed assertion in a test.
     expect(page.length).toBeLessThan(8 * 1024 * 1024);
     expect(page).toContain(`data-final="${pnl}"`);
     for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(chart_points_max);

@@ -4,7 +4,7 @@
 // copies of a fixture scenario, referenced by relative paths.
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO, SCENARIOS, tempDir } from "../helpers/cli.js";
@@ -87,21 +87,32 @@ describe("action.yml wiring", () => {
   it("runs the scripts this test runs, with the inputs in the env this test sets", () => {
     expect(action).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/ci/action-setup.sh"');
     expect(action).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/ci/run-action.sh"');
-    expect(action).toContain('npm ci --prefix "$GITHUB_ACTION_PATH"');
+    expect(action).toContain('bash "$GITHUB_ACTION_PATH/scripts/ci/install-runtime.sh"\n        echo "$CACHE_KEY" >"$GITHUB_ACTION_PATH/node_modules/.recon-proof-install-key"');
     for (const k of INPUTS) expect(action).toContain(`INPUT_${k.toUpperCase().replace(/-/g, "_")}: \${{ inputs.${k} }}`);
     expect(action).toContain("JOB_INDEX: ${{ strategy.job-index }}");
     expect(action).toContain("value: ${{ steps.proof.outputs.verdict }}");
     expect(action).toContain("value: ${{ steps.proof.outputs.exit-code }}");
     expect(action).toContain("path: ${{ steps.proof.outputs.artifacts }}");
     expect(action).toContain("name: ${{ steps.proof.outputs.artifact-name }}");
+    expect(action).toContain("value: ${{ steps.proof.outputs.suggested-expect }}");
   });
 
-  it("keeps the caller's Node: no setup-node, and its own install cached by the lockfile", () => {
+  it("journal and broker are required; expect, like config, is optional and empty by default", () => {
+    const input = (name: string) => new RegExp(`^ {2}${name}:\\n(?: {4,}.*\\n)*`, "m").exec(action)?.[0] ?? "";
+    for (const k of ["journal", "broker"]) expect(input(k), k).toContain("required: true");
+    for (const k of ["config", "expect"]) {
+      expect(input(k), k).toContain("required: false");
+      expect(input(k), k).toContain('default: ""');
+    }
+  });
+
+  it("keeps the caller's Node: no setup-node; its own install (node_modules and dist/) cached, installed once per job", () => {
     expect(action).not.toMatch(/uses: actions\/setup-node/);
-    expect(action).toContain("uses: actions/cache@v4");
-    expect(action).toContain("path: ${{ github.action_path }}/node_modules");
+    expect(action).toMatch(/uses: actions\/cache@[0-9a-f]{40} # v\d+\.\d+\.\d+\n/);
+    expect(action).toContain("path: |\n          ${{ github.action_path }}/node_modules\n          ${{ github.action_path }}/dist\n");
     expect(action).toContain("key: ${{ steps.setup.outputs.cache-key }}");
-    expect(action).toMatch(/CACHE_HIT: \$\{\{ steps\.cache\.outputs\.cache-hit \}\}/);
+    expect(action).toContain("if: steps.setup.outputs.installed != 'true'\n      uses: actions/cache@");
+    expect(action).toContain("if: steps.setup.outputs.installed != 'true' && steps.cache.outputs.cache-hit != 'true'");
   });
 });
 
@@ -177,6 +188,72 @@ describe("run-action.sh", () => {
     expect(r.stdout).toContain("::error title=healthy,file=in/expect.txt,line=2::exit: 3 (exit code was 0)");
   });
 
+  it("without expect: the replay's artifacts, a suggested expect.txt uploaded with them and shown in the summary", () => {
+    const ws = workspace();
+    const { expect: _none, ...inputs } = HEALTHY_INPUTS;
+    const r = runAction(ws, inputs);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^(PASS|FAIL) /m); // nothing was checked
+    expect(r.stdout).not.toContain("::error");
+    expect(r.outputs["verdict"]).toBe("healthy");
+    expect(r.outputs["exit-code"]).toBe("0");
+    const artifacts = r.outputs["artifacts"]!;
+    // (A dot file marks the folder as a replay's output; the upload leaves hidden files out.)
+    expect(readdirSync(artifacts).filter((n) => !n.startsWith(".")).sort()).toEqual(["expect.txt", "metrics.txt", "reconcile-report.json", "report.html", "summary.txt", "trades.csv"]);
+    expect(r.outputs["suggested-expect"]).toBe(join(artifacts, "expect.txt"));
+    const suggested = readFileSync(join(artifacts, "expect.txt"), "utf8");
+    expect(suggested).toMatch(/^# healthy: written by `recon-proof expect`/);
+    expect(suggested).toContain("\nexit: 0\nsummary.txt: = reconcile_summary stale=0 orphan=0 drift=0.0 cache_ok=true\nsummary.txt: = kill_switch=0\n");
+    expect(r.summary).toContain("### ✅ recon-proof: healthy (replay, no expect.txt)");
+    expect(r.summary).toContain("| healthy | healthy | 0 | 0 | 0 | 0.0 | 0 |");
+    expect(r.summary).toContain("**Suggested expect.txt**\n\n```text\n" + suggested + "```\n");
+    expect(r.summary).toContain("Artifacts for Ops review: [`recon-proof-healthy-proof-0`]");
+    expect(r.pathAndEnv).toBe("");
+  });
+
+  it("without expect, the kill switch engaged: exit 3 and an annotation with the reasons; the suggested expect.txt then passes as expect", () => {
+    const ws = workspace((t) => t, "orphan-manual-trade");
+    const { expect: _none, ...inputs } = HEALTHY_INPUTS;
+    const r = runAction(ws, { ...inputs, name: "orphan" });
+    expect(r.status, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("::error"))).toEqual([
+      "::error title=orphan::recon-proof replay exited 3: kill switch engaged, manual intervention required (orphan_broker_order,position_drift)",
+    ]);
+    expect(r.outputs["verdict"]).toBe("manual_intervention_required");
+    expect(r.outputs["exit-code"]).toBe("3");
+    expect(r.summary).toContain("| orphan | manual intervention | 3 | 0 | 1 |");
+    const suggested = readFileSync(r.outputs["suggested-expect"]!, "utf8");
+    expect(suggested).toContain("\nexit: 3\n");
+
+    // Committed beside the inputs and passed as expect, the suggestion holds for the same inputs.
+    writeFileSync(join(ws, "in", "suggested.txt"), suggested);
+    const proof = runAction(ws, { ...inputs, name: "orphan", expect: "in/suggested.txt" });
+    expect(proof.status, proof.stdout + proof.stderr).toBe(0);
+    expect(proof.stdout).toMatch(/^proof: 1 scenario, \d+ criteria, 0 failed$/m);
+    expect(proof.outputs["suggested-expect"]).toBe("");
+  });
+
+  it("without expect, bad input data: exit 65, no artifacts and no suggestion, the replay's message in the summary", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "in", "broker.jsonl"), '{"type":"fill","ts":"2025-10-20T14:30:22Z"}\n');
+    const { expect: _none, ...inputs } = HEALTHY_INPUTS;
+    const r = runAction(ws, inputs);
+    expect(r.status).toBe(65);
+    expect(existsSync(r.outputs["artifacts"]!)).toBe(false);
+    expect(r.outputs["verdict"]).toBe("none");
+    expect(r.outputs["suggested-expect"]).toBe("");
+    expect(r.stdout).toMatch(/^::error title=healthy::recon-proof replay exited 65: recon-proof: bad input: broker\.jsonl:1: /m);
+    expect(r.summary).toContain("**Output**");
+    expect(r.summary).toMatch(/recon-proof: bad input: broker\.jsonl:1: /);
+    expect(r.summary).not.toContain("Suggested expect.txt");
+  });
+
+  it("an expect that names no file is refused (exit 2), not taken as no expect", () => {
+    const r = runAction(workspace(), { ...HEALTHY_INPUTS, expect: "in/nope.txt" });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("::error title=recon-proof::input 'expect': no such file: in/nope.txt");
+  });
+
   it("a missing input file: exit 2 with an annotation, before anything runs", () => {
     const ws = workspace();
     const r = runAction(ws, { ...HEALTHY_INPUTS, broker: "in/nope.jsonl" });
@@ -203,6 +280,39 @@ describe("action-setup.sh", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.outputs["cache-key"]).toMatch(/^recon-proof-Linux-[\w-]+-node-abi\d+-[0-9a-f]{16}$/);
     expect(r.pathAndEnv).toBe("");
+  });
+
+  it("the cache key changes with the sources, the lockfile and the install recipe; a finished install is recognised", () => {
+    // A copy of what the key is made from, so the test can change it.
+    const action = tempDir("recon-proof-action-path-");
+    for (const f of ["package-lock.json", "tsconfig.json", "scripts/ci/tsconfig.runtime.json", "scripts/ci/install-runtime.sh"]) {
+      mkdirSync(join(action, f, ".."), { recursive: true });
+      copyFileSync(join(REPO, f), join(action, f));
+    }
+    mkdirSync(join(action, "src", "core"), { recursive: true });
+    writeFileSync(join(action, "src", "core", "a.ts"), "export const a = 1;\n");
+    const setup = () => runStep(SETUP, tempDir(), {}, { GITHUB_ACTION_PATH: action, ACTION_PATH: action });
+    const first = setup();
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    const key = first.outputs["cache-key"]!;
+    expect(first.outputs["installed"]).toBe("false");
+    expect(setup().outputs["cache-key"]).toBe(key); // same inputs, same key
+
+    writeFileSync(join(action, "src", "core", "a.ts"), "export const a = 2;\n");
+    const edited = setup().outputs["cache-key"]!;
+    expect(edited).not.toBe(key);
+    writeFileSync(join(action, "scripts", "ci", "install-runtime.sh"), "# another recipe\n", { flag: "a" });
+    const recipe = setup().outputs["cache-key"]!;
+    expect(recipe).not.toBe(edited);
+    writeFileSync(join(action, "package-lock.json"), "\n", { flag: "a" });
+    const locked = setup().outputs["cache-key"]!;
+    expect(locked).not.toBe(recipe);
+
+    mkdirSync(join(action, "node_modules"));
+    writeFileSync(join(action, "node_modules", ".recon-proof-install-key"), `${recipe}\n`); // an older install
+    expect(setup().outputs["installed"]).toBe("false");
+    writeFileSync(join(action, "node_modules", ".recon-proof-install-key"), `${locked}\n`);
+    expect(setup().outputs["installed"]).toBe("true");
   });
 
   it("with an older Node on the runner: exit 2 and an annotation saying what to add, never a silent switch", () => {

@@ -2,7 +2,7 @@
 // annotations out. Sample lines are written exactly as `formatResult` prints them.
 
 import { describe, expect, it } from "vitest";
-import { buildJobSummary, parseProofOutput, parseSummaryTxt, replayExitCode, verdictOf } from "../../src/report/job-summary.js";
+import { buildJobSummary, buildReplaySummary, parseProofOutput, parseSummaryTxt, replayExitCode, verdictOf } from "../../src/report/job-summary.js";
 import { formatResult } from "../../src/report/verify.js";
 
 const SUMMARY_KILLED = "reconcile_summary stale=1 orphan=2 drift=3.5 cache_ok=true\nkill_switch=1\nkill_switch_reasons=stale_local_order\nalerts=1\n";
@@ -117,5 +117,41 @@ describe("buildJobSummary", () => {
   it("escapes markdown in the table so a name cannot break it", () => {
     const s = buildJobSummary({ scenario: "a|b", proofExitCode: 0, proofOutput: "", summaryTxt: SUMMARY_HEALTHY });
     expect(s.markdown).toContain("| a\\|b | passed |");
+  });
+});
+
+describe("buildReplaySummary (no expect.txt)", () => {
+  const SUGGESTED = "# healthy: written by `recon-proof expect`\nexit: 0\nsummary.txt: = kill_switch=0\n";
+
+  it("a healthy replay: its row, no annotation, and the suggested expect.txt in a block", () => {
+    const s = buildReplaySummary({ scenario: "healthy", replayExitCode: 0, replayOutput: "recon-proof: 3 journal records -> out (healthy)\n", summaryTxt: SUMMARY_HEALTHY, suggestedExpect: SUGGESTED });
+    expect(s.annotations).toEqual([]);
+    expect(s.verdict).toBe("healthy");
+    expect(s.markdown).toContain("### ✅ recon-proof: healthy (replay, no expect.txt)");
+    expect(s.markdown).toContain("| healthy | healthy | 0 | 0 | 0 | 0.0 | 0 |");
+    expect(s.markdown).toContain("**Suggested expect.txt**\n\n```text\n" + SUGGESTED + "```\n");
+    expect(s.markdown).not.toContain("**Output**");
+  });
+
+  it("the kill switch engaged: exit 3 and one annotation naming the reasons", () => {
+    const s = buildReplaySummary({ scenario: "orphan", replayExitCode: 3, replayOutput: "", summaryTxt: SUMMARY_KILLED, suggestedExpect: "exit: 3\n" });
+    expect(s.verdict).toBe("manual_intervention_required");
+    expect(s.markdown).toContain("### ❌ recon-proof: orphan (replay, no expect.txt)");
+    expect(s.markdown).toContain("| orphan | manual intervention | 3 | 1 | 2 | 3.5 | 1 |");
+    expect(s.annotations).toEqual([{ title: "orphan", message: "recon-proof replay exited 3: kill switch engaged, manual intervention required (stale_local_order)" }]);
+  });
+
+  it("a replay that could not run: its message in the summary and the annotation, no suggestion", () => {
+    const s = buildReplaySummary({ scenario: "x", replayExitCode: 65, replayOutput: "recon-proof: bad input: broker.jsonl:1: field \"qty\"\n" });
+    expect(s.verdict).toBe("none");
+    expect(s.annotations).toEqual([{ title: "x", message: 'recon-proof replay exited 65: recon-proof: bad input: broker.jsonl:1: field "qty"' }]);
+    expect(s.markdown).toContain("| x | no artifacts | 65 | – | – | – | – |");
+    expect(s.markdown).toContain("**Output**\n\n```text\nrecon-proof: bad input: broker.jsonl:1: field \"qty\"\n```");
+    expect(s.markdown).not.toContain("Suggested");
+  });
+
+  it("a suggestion holding a fence of its own cannot close the block early", () => {
+    const s = buildReplaySummary({ scenario: "s", replayExitCode: 0, replayOutput: "", summaryTxt: SUMMARY_HEALTHY, suggestedExpect: "trades.csv: ````\n" });
+    expect(s.markdown).toContain("`````text\ntrades.csv: ````\n`````");
   });
 });

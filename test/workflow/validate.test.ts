@@ -1,20 +1,30 @@
 // The workflow and the composite action must pass @action-validator/cli (as .ci/run checks), and
-// carry the gates issue 5 asks for. The validator is run on a broken file too, to show it can fail.
+// carry the gates a proof run needs. The validator is run on a broken file too, to show it can fail.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, tempDir } from "../helpers/cli.js";
+import { PINNED, usesLines, validate } from "../helpers/workflow.js";
 
-const VALIDATOR = join(REPO, "node_modules", ".bin", "action-validator");
 const WORKFLOW = join(REPO, ".github", "workflows", "proof.yml");
 const ACTION = join(REPO, "action.yml");
 
-function validate(path: string) {
-  const r = spawnSync(VALIDATOR, [path], { encoding: "utf8" });
-  if (r.error) throw r.error;
-  return { status: r.status ?? -1, output: r.stdout + r.stderr };
+/** The jobs of a workflow, in order (two-space keys under `jobs:`). */
+function jobNames(text: string): string[] {
+  const jobs = text.slice(text.indexOf("\njobs:\n"));
+  return [...jobs.matchAll(/^ {2}([\w-]+):$/gm)].map((m) => m[1]!);
+}
+
+/** One job's text, from its key to the next job's. */
+function jobBlock(text: string, job: string): string {
+  const jobs = text.slice(text.indexOf("\njobs:\n"));
+  const start = jobs.search(new RegExp(`^ {2}${job}:$`, "m"));
+  expect(start, `job ${job}`).toBeGreaterThanOrEqual(0);
+  const rest = jobs.slice(start + 1);
+  const end = rest.search(/^ {2}[\w-]+:$/m);
+  return end === -1 ? rest : rest.slice(0, end);
 }
 
 describe("action-validator", () => {
@@ -30,7 +40,7 @@ describe("action-validator", () => {
 
   it("rejects a workflow with an unknown step key (the check is real)", () => {
     const bad = join(tempDir(), "bad.yml");
-    writeFileSync(bad, readFileSync(WORKFLOW, "utf8").replace("- uses: actions/checkout@v4", "- uses: actions/checkout@v4\n        bogus: true"));
+    writeFileSync(bad, readFileSync(WORKFLOW, "utf8").replace(/^( {6}- uses: actions\/checkout@.*)$/m, "$1\n        bogus: true"));
     const r = validate(bad);
     expect(r.status).not.toBe(0);
     expect(r.output).toContain("bogus");
@@ -40,12 +50,40 @@ describe("action-validator", () => {
 describe("proof.yml", () => {
   const text = readFileSync(WORKFLOW, "utf8");
 
-  it("runs on push and pull_request with Node 20 and the npm cache", () => {
+  it("runs on push and pull_request; the test job runs npm test on Node 20, 22 and 24 with the npm cache", () => {
     expect(text).toMatch(/^on:\n {2}push:\n {2}pull_request:/m);
-    expect(text).toContain("node-version: 20");
-    expect(text).toContain("cache: npm");
-    expect(text).toContain("npm ci");
-    expect(text).toContain("run: npm test");
+    const test = jobBlock(text, "test");
+    expect(test).toContain("node-version: [20, 22, 24]");
+    expect(test).toContain("node-version: ${{ matrix.node-version }}");
+    expect(test).toContain("cache: npm");
+    expect(test).toContain("run: npm ci --no-audit --no-fund");
+    expect(test).toContain("run: npm test");
+  });
+
+  it("every job has a timeout, and one concurrency group per workflow and branch or pull request", () => {
+    const jobs = jobNames(text);
+    expect(jobs).toEqual(expect.arrayContaining(["test", "action", "list", "proof", "shard-plan", "shard", "merge"]));
+    for (const job of jobs) expect(jobBlock(text, job), job).toMatch(/^ {4}timeout-minutes: \d+$/m);
+    expect(text).toMatch(/^concurrency:\n {2}group: \$\{\{ github\.workflow \}\}-\$\{\{ github\.event\.pull_request\.number \|\| github\.ref \}\}\n {2}cancel-in-progress: /m);
+  });
+
+  it("jobs that only run recon-proof install it without dev dependencies and without setup-node's npm cache", () => {
+    for (const job of ["proof", "shard", "merge"]) {
+      const block = jobBlock(text, job);
+      expect(block, job).toContain("run: bash scripts/ci/install-runtime.sh");
+      expect(block, job).not.toContain("npm ci");
+      expect(block, job).toContain("package-manager-cache: false");
+    }
+  });
+
+  it("the action job uses the Action as a caller does: with expect, without, and with the expect.txt it suggested", () => {
+    const action = jobBlock(text, "action");
+    expect(action).toContain("node-version: [20, 22, 24]");
+    const uses = [...action.matchAll(/^ {6}- id: (\S+)\n {8}uses: \.\/\n/gm)].map((m) => m[1]);
+    expect(uses).toEqual(["proof", "replay", "suggested"]);
+    expect(action).toContain("expect: proofs/healthy/expect.txt");
+    expect(action).toContain("expect: ${{ steps.replay.outputs.suggested-expect }}");
+    expect(action).toContain('[ "$PROOF" = healthy/0 ] && [ "$REPLAY" = manual_intervention_required/3 ] && [ "$SUGGESTED" = manual_intervention_required/0 ]');
   });
 
   it("has the proof gates: matrix without fail-fast, determinism diff, promtool, upload, summary", () => {
@@ -54,7 +92,7 @@ describe("proof.yml", () => {
     expect(text).toMatch(/proof --artifacts artifacts-rerun "proofs\/\$SCENARIO"/);
     expect(text).toContain('diff -r "artifacts/$SCENARIO" "artifacts-rerun/$SCENARIO"');
     expect(text).toContain('promtool check metrics < "artifacts/$SCENARIO/metrics.txt"');
-    expect(text).toContain("uses: actions/upload-artifact@v4");
+    expect(text).toMatch(/uses: actions\/upload-artifact@[0-9a-f]{40} # v\d/);
     expect(text).toContain("node scripts/ci/proof-summary.mjs");
   });
 
@@ -65,11 +103,17 @@ describe("proof.yml", () => {
     expect(text).toContain('report "artifacts/$SCENARIO" --inputs "proofs/$SCENARIO"');
   });
 
-  it("pins every action by major version", () => {
+  it("pins every third-party action by a full commit SHA, with the release it is tagged as in a comment", () => {
     for (const file of [WORKFLOW, ACTION]) {
-      const uses = [...readFileSync(file, "utf8").matchAll(/uses: (\S+)/g)].map((m) => m[1]);
+      const uses = usesLines(readFileSync(file, "utf8")).filter((u) => !u.startsWith("./"));
       expect(uses.length).toBeGreaterThan(0);
-      for (const u of uses) expect(u, `${file}: ${u}`).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      for (const u of uses) expect(u, `${file}: ${u}`).toMatch(PINNED);
+    }
+  });
+
+  it("the pin check rejects a tag, a short SHA and a SHA without its release", () => {
+    for (const u of ["actions/checkout@v4", "actions/checkout@3d3c42e # v7.0.1", "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"]) {
+      expect(u).not.toMatch(PINNED);
     }
   });
 

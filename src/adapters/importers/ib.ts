@@ -43,7 +43,7 @@ const IB_SEC_TYPES = new Set([...Object.keys(IB_ASSET_CLASSES), "WAR", "IOPT", "
  * Where contractData (10) holds the fields read, by layout: with a version field (older servers),
  * without it, and without it but with lastTradeDate after lastTradeDateOrContractMonth.
  */
-const CONTRACT_DATA_LAYOUTS = [
+const MESSAGE_10_LAYOUTS = [
   { symbol: 3, secType: 4, strike: 6, currency: 9, localSymbol: 10, conId: 13, minTick: 14 },
   { symbol: 2, secType: 3, strike: 5, currency: 8, localSymbol: 9, conId: 12, minTick: 13 },
   { symbol: 2, secType: 3, strike: 6, currency: 9, localSymbol: 10, conId: 13, minTick: 14 },
@@ -201,7 +201,7 @@ class IbImporter {
   private contractData(f: string[], pos: Pos): void {
     this.report.ignore("message 10 contractData (read for --instruments)");
     const minTick = (text: string | undefined) => (ibNumber(text) === undefined ? undefined : sizeText(text));
-    const fits = CONTRACT_DATA_LAYOUTS.filter((at) => IB_SEC_TYPES.has(f[at.secType] ?? "") && /^[A-Z]{3}$/.test(f[at.currency] ?? "") &&
+    const fits = MESSAGE_10_LAYOUTS.filter((at) => IB_SEC_TYPES.has(f[at.secType] ?? "") && /^[A-Z]{3}$/.test(f[at.currency] ?? "") &&
       /^\d+$/.test(f[at.conId] ?? "") && (f[at.strike] === "" || parseDec(f[at.strike] ?? "") !== undefined) && minTick(f[at.minTick]) !== undefined);
     if (fits.length !== 1) {
       this.report.note(`${where(pos)}: contractData: ${fits.length === 0 ? "no" : "more than one"} known layout fits; its minTick is not read`);

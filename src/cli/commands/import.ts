@@ -96,7 +96,7 @@ Sources:
 Every record skipped or not understood is reported on stderr with file:line and the reason;
 known non-trading records (heartbeats, prices, session messages) are counted as ignored. Input
 that holds something but yields no record is exit 65. Output is canonical JSON Lines
-(docs/formats.md, schemas/broker.schema.json): validated, exact duplicates dropped, sorted by ts
+(docs/reference/formats.md, schemas/broker.schema.json): validated, exact duplicates dropped, sorted by ts
 (records of one instant in the broker's own sequence: OANDA transaction id, FIX MsgSeqNum, IB
 execId). Event ids come from the source records, so importing the same records twice yields the
 same ids.

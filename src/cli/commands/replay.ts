@@ -24,8 +24,8 @@ export function registerReplay(program: Command, setExit: SetExit): void {
   program
     .command("replay")
     .description("Replay one journal against one broker log and write trades.csv, reconcile-report.json, summary.txt and metrics.txt into --out.")
-    .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines; formats: docs/formats.md, schemas/journal.schema.json)")
-    .requiredOption("--broker <file>", "the broker's event log (JSON Lines; formats: docs/formats.md, schemas/broker.schema.json)")
+    .requiredOption("--journal <file>", "the engine's decision journal (JSON Lines; formats: docs/reference/formats.md, schemas/journal.schema.json)")
+    .requiredOption("--broker <file>", "the broker's event log (JSON Lines; formats: docs/reference/formats.md, schemas/broker.schema.json)")
     .option("--config <file>", "config JSON; any field left out takes the default shown below")
     .option("--cache <db>", "SQLite order-id cache (create it with `recon-proof cache init`); survives restarts and lets a killed replay resume. Default: a fresh in-memory cache")
     .requiredOption("--out <dir>", `output folder of plain files, ${OUT_FOLDER_RULES}`)
@@ -33,9 +33,9 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option("--cache-batch <records>", `with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes, byte for byte). Default ${CACHE_BATCH_DEFAULT}; 1 puts every record's changes on disk before the next`)
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
-    .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. The main thread reads and validates both logs once and feeds each worker the records of its symbols; on 2 cores --jobs 2 took 0.88x the wall time of one job and 2.3x its memory (measured: README "Sharding"); more cores are not measured here. auto: one per core when the inputs hold ${jobs_auto_input_bytes_min / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${jobs_max}; default 1`)
+    .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. The main thread reads and validates both logs once and feeds each worker the records of its symbols; on 2 cores --jobs 2 took 0.88x the wall time of one job and 2.3x its memory (measured: docs/benchmarks.md); more cores are not measured here. auto: one per core when the inputs hold ${jobs_auto_input_bytes_min / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${jobs_max}; default 1`)
     .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
-    // For the bench only (README, Benchmarks): who reads the logs under --jobs; same bytes either way.
+    // For the bench only (docs/benchmarks.md): who reads the logs under --jobs; same bytes either way.
     .addOption(new Option("--jobs-reading <how>", "with --jobs: split (the main thread reads once) or each (every worker reads)").choices(["split", "each"]).default(JOBS_READING_DEFAULT).hideHelp())
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):

@@ -1,4 +1,4 @@
-// One reconciliation run: compare the engine's view with the broker's book, correct the view from
+// One reconciliation run (docs/reference/rules.md, "Reconciliation"): compare the engine's view with the broker's book, correct the view from
 // evidence (missed fills, cancels, rejects), report the rest, and close the run's group. Each step
 // is a plan made from the books as they stand (lookups only: rules decide) and then applied; a later
 // step plans from what the earlier one applied (drift is what remains after the caught fills). The

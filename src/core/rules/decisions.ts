@@ -1,4 +1,4 @@
-// Whether a decision is sent (CONTRACT §4: kill switch, idempotency). Pure.
+// Whether a decision is sent (docs/reference/rules.md, "Kill switch" and "The order-id cache"). Pure.
 
 import { type CacheStatus, type EngineStatus, isOpen } from "./types.js";
 

@@ -1,6 +1,6 @@
 // Which broker order an event belongs to. An event that names a known broker order id but
 // contradicts that order's other fields (client order id, symbol, side) is not that order's: an id
-// match that another field contradicts is evidence of a conflict, never a link (issue 15). Pure.
+// match that another field contradicts is evidence of a conflict, never a link. Pure.
 
 import type { Side } from "../../domain/records.js";
 

@@ -1,5 +1,6 @@
 // Secondary matching of a broker order the engine cannot name: engine orders that look like it.
-// Such candidates are reported, never linked (CONTRACT §4: an ambiguous match is listed, never guessed).
+// Such candidates are reported, never linked (docs/reference/rules.md,
+// "Findings": an ambiguous match is listed, never guessed).
 
 import type { Dec } from "../../domain/decimal.js";
 import type { Side } from "../../domain/records.js";

@@ -1,5 +1,5 @@
-// The broker's live order under the engine's client order id against what the engine decided
-// (issue 15): symbol, side, size, and the limit price where both give one. Pure.
+// The broker's live order under the engine's client order id against what the engine decided:
+// symbol, side, size, and the limit price where both give one. Pure.
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";

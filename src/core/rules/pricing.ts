@@ -1,7 +1,7 @@
-// Pricing a fill against what the engine expected (CONTRACT §4): signed slippage in pips (the
-// implementation shortfall against the price the engine saw when it decided, positive is worse for
-// the engine), its session (the UTC hour of the fill), the preset it is held to, and for limit
-// orders the improvement. Pure.
+// Pricing a fill against what the engine expected (docs/reference/rules.md, "Slippage"): signed
+// slippage in pips (the implementation shortfall against the price the engine saw when it decided,
+// positive is worse for the engine), its session (the UTC hour of the fill), the preset it is held
+// to, and for limit orders the improvement. Pure.
 
 import type { Dec } from "../../domain/decimal.js";
 import type { Config, SlippagePreset } from "../../domain/config.js";

@@ -1,5 +1,5 @@
-// The recovery policy for positions open after a restart (CONTRACT §3): actions to stage, never to
-// execute. Pure.
+// The recovery policy for positions open after a restart (docs/reference/rules.md, "Recovery
+// actions are staged"): actions to stage, never to execute. Pure.
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";

@@ -90,7 +90,7 @@ function guideFor(f: Pick<FindingDoc, "kind" | "severity">): Guide {
   const known = FINDING_GUIDES[f.kind];
   const generic = GENERIC_NEXT[f.severity] ?? GENERIC_NEXT["critical"]!;
   return {
-    rule: known?.rule ?? `The engine reported a ${f.severity} "${kindName(f.kind)}" finding (see the README's table of findings).`,
+    rule: known?.rule ?? `The engine reported a ${f.severity} "${kindName(f.kind)}" finding (see the table of findings in docs/reference/rules.md).`,
     next: known === undefined || known.next === "" ? generic : known.next,
   };
 }

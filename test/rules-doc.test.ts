@@ -1,4 +1,4 @@
-// The README's findings table and its list of kill-switch reasons are the code's, read from both:
+// docs/reference/rules.md's findings table and its list of kill-switch reasons are the code's, read from both:
 // every finding kind has a row with its severity, "kill switch: yes" exactly for the critical ones,
 // and the reasons listed are exactly KILL_REASONS.
 
@@ -9,12 +9,12 @@ import { SEVERITY } from "../src/core/findings.js";
 import { KILL_REASONS } from "../src/domain/report.js";
 import { REPO } from "./helpers/cli.js";
 
-const readme = readFileSync(join(REPO, "README.md"), "utf8");
+const rules = readFileSync(join(REPO, "docs", "reference", "rules.md"), "utf8");
 
 function findingsTable(): Map<string, { severity: string; kill: string }> {
-  const start = readme.indexOf("| finding | severity | what it means | kill switch |");
-  expect(start, "the README has the findings table").toBeGreaterThan(0);
-  const lines = readme.slice(start).split("\n").slice(2);
+  const start = rules.indexOf("| finding | severity | what it means | kill switch |");
+  expect(start, "the rules page has the findings table").toBeGreaterThan(0);
+  const lines = rules.slice(start).split("\n").slice(2);
   const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith("|")));
   const out = new Map<string, { severity: string; kill: string }>();
   for (const row of rows) {
@@ -24,7 +24,7 @@ function findingsTable(): Map<string, { severity: string; kill: string }> {
   return out;
 }
 
-describe("README findings table and kill-switch list match the code", () => {
+describe("the rules page's findings table and kill-switch list match the code", () => {
   it("one row per finding kind, with its severity; the kill switch column says yes exactly for critical kinds", () => {
     const table = findingsTable();
     expect([...table.keys()].sort()).toEqual(Object.keys(SEVERITY).sort());
@@ -33,9 +33,9 @@ describe("README findings table and kill-switch list match the code", () => {
     }
   });
 
-  it("every critical kind is a kill-switch reason, and the README lists exactly the reasons", () => {
+  it("every critical kind is a kill-switch reason, and the rules page lists exactly the reasons", () => {
     for (const [kind, severity] of Object.entries(SEVERITY)) if (severity === "critical") expect(KILL_REASONS, kind).toContain(kind);
-    const para = readme.slice(readme.indexOf("**The kill switch**"), readme.indexOf("It stays engaged for the rest of the replay"));
+    const para = rules.slice(rules.indexOf("**The kill switch**"), rules.indexOf("It stays engaged for the rest of the replay"));
     const listed = [...para.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).filter((r) => r !== "kill_switch_reasons");
     expect(listed.sort()).toEqual([...KILL_REASONS].sort());
   });
