@@ -1,8 +1,8 @@
-// One reconciliation run (docs/reference/rules.md, "Reconciliation"): compare the engine's view with the broker's book, correct the view from
-// evidence (missed fills, cancels, rejects), report the rest, and close the run's group. Each step
-// is a plan made from the books as they stand (lookups only: rules decide) and then applied; a later
-// step plans from what the earlier one applied (drift is what remains after the caught fills). The
-// run's counts follow from the plans.
+// One reconciliation run (docs/reference/rules.md, "Reconciliation"): compare the engine's view
+// with the broker's book, correct the view from evidence (missed fills, cancels, rejects), report
+// the rest, and close the run's group. Each step is a plan made from the books as they stand
+// (lookups only: rules decide) and then applied; a later step plans from what the earlier one
+// applied (drift is what remains after the caught fills). The run's counts follow from the plans.
 //
 //   sync-orders.ts   broker orders with news: missed acceptances, fills, cancels, rejects; orphans
 //   local-orders.ts  the engine's open orders: stale, in flight, past their TTL
