@@ -9,7 +9,7 @@ import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } fro
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initCache, SqliteCacheStore } from "../src/adapters/cache-store.js";
-import { type CacheEntry, OrderIdCache } from "../src/core/cache.js";
+import { type CacheEntry, OrderIdCache } from "../src/core/books/cache.js";
 import * as D from "../src/domain/decimal.js";
 import { readArtifacts, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 

@@ -14,8 +14,8 @@ import {
   chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, type JobsReading, parseJobs, runReplayInJobs,
 } from "../src/cli/replay-jobs.js";
 import { runReplay } from "../src/cli/run-replay.js";
-import { GroupStreamMerge, mergeGroupStreams } from "../src/core/combine.js";
-import type { EmitGroup } from "../src/core/emit.js";
+import { GroupStreamMerge, mergeGroupStreams } from "../src/core/shard/merge.js";
+import type { EmitGroup } from "../src/core/output/emit.js";
 import type { SkippedDecision } from "../src/domain/report.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { CLI, readArtifacts, REPO, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";

@@ -3,7 +3,7 @@
 // reader closes its file) runs, instead of leaving two file descriptors open for the process's life.
 
 import { describe, expect, it } from "vitest";
-import { mergeByEventTime } from "../src/core/merge.js";
+import { interleaveByEventTime } from "../src/core/interleave.js";
 import type { BrokerEvent, JournalRecord } from "../src/domain/records.js";
 import { parseInstant } from "../src/domain/time.js";
 
@@ -25,10 +25,10 @@ function source<T>(src: "journal" | "broker", seconds: readonly number[], closed
   };
 }
 
-describe("mergeByEventTime closes both logs", () => {
+describe("interleaveByEventTime closes both logs", () => {
   it("when its consumer stops early", () => {
     const closed: string[] = [];
-    for (const rec of mergeByEventTime(source<JournalRecord>("journal", [1, 3, 5], closed), source<BrokerEvent>("broker", [2, 4, 6], closed))) {
+    for (const rec of interleaveByEventTime(source<JournalRecord>("journal", [1, 3, 5], closed), source<BrokerEvent>("broker", [2, 4, 6], closed))) {
       if (rec.line === 2) break;
     }
     expect(closed.sort()).toEqual(["broker", "journal"]);
@@ -36,14 +36,14 @@ describe("mergeByEventTime closes both logs", () => {
 
   it("when one log fails: the other is closed too", () => {
     const closed: string[] = [];
-    const merged = mergeByEventTime(source<JournalRecord>("journal", [1, 3, 5], closed, 2), source<BrokerEvent>("broker", [2, 4, 6], closed));
+    const merged = interleaveByEventTime(source<JournalRecord>("journal", [1, 3, 5], closed, 2), source<BrokerEvent>("broker", [2, 4, 6], closed));
     expect(() => [...merged]).toThrow(/journal line 3 is bad/);
     expect(closed.sort()).toEqual(["broker", "journal"]);
   });
 
   it("when both run to their end, once each", () => {
     const closed: string[] = [];
-    const lines = [...mergeByEventTime(source<JournalRecord>("journal", [1, 3], closed), source<BrokerEvent>("broker", [2], closed))].map((r) => r.src);
+    const lines = [...interleaveByEventTime(source<JournalRecord>("journal", [1, 3], closed), source<BrokerEvent>("broker", [2], closed))].map((r) => r.src);
     expect(lines).toEqual(["journal", "broker", "journal"]);
     expect(closed.sort()).toEqual(["broker", "journal"]);
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SEVERITY } from "../src/core/findings.js";
+import { SEVERITY } from "../src/core/output/findings.js";
 import { KILL_REASONS } from "../src/domain/report.js";
 import { REPO } from "./helpers/cli.js";
 

@@ -3,7 +3,7 @@
 // stay two ids.
 
 import { describe, expect, it } from "vitest";
-import { fnv1a, SeenIdTable } from "../src/core/seen-ids.js";
+import { fnv1a, SeenIdTable } from "../src/core/engine/seen-ids.js";
 
 /** Two different ids with the same FNV-1a hash (a birthday search: about 80 000 tries). */
 function collidingPair(): [string, string] {

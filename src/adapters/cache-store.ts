@@ -42,7 +42,7 @@ import { existsSync, linkSync, readFileSync, renameSync, rmSync } from "node:fs"
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
-import type { CacheEntry, CacheOp, CacheStatus } from "../core/cache.js";
+import type { CacheEntry, CacheOp, CacheStatus } from "../core/books/cache.js";
 import * as D from "../domain/decimal.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import type { Side } from "../domain/records.js";

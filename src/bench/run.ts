@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initCache, SqliteCacheStore } from "../adapters/cache-store.js";
 import { LineReader } from "../adapters/lines.js";
-import type { CacheEntry } from "../core/cache.js";
+import type { CacheEntry } from "../core/books/cache.js";
 import * as D from "../domain/decimal.js";
 import { runReplay } from "../cli/run-replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";

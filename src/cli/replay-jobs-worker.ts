@@ -1,4 +1,4 @@
-// A worker thread of `replay --jobs N`: one shard of the replay (see core/shard.ts). Two ways to
+// A worker thread of `replay --jobs N`: one shard of the replay (see core/shard/shard.ts). Two ways to
 // feed it (replay-jobs.ts, JobsReading):
 //   - "each": it reads and validates both logs whole, like `replay --shard K/N`;
 //   - "split": the main thread reads both logs once and sends it, in batches, the lines it owns
@@ -9,10 +9,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { faultAfterRecord } from "../adapters/fault-points.js";
 import { configFromShipped, openBroker, openJournal } from "../adapters/inputs.js";
-import type { EmitGroup } from "../core/emit.js";
-import { Engine } from "../core/engine.js";
+import type { EmitGroup } from "../core/output/emit.js";
+import { Engine } from "../core/engine/engine.js";
 import { replayShardSteps, runToEnd } from "../core/replay.js";
-import { cutToShard } from "../core/shard.js";
+import { cutToShard } from "../core/shard/shard.js";
 import { parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import { type RenderedTrade, renderTradesEach } from "../report/trades-csv.js";
 import {

@@ -1,5 +1,5 @@
-// `replay --jobs N`: the replay as N shards (by symbol, core/shard.ts) in worker threads of this
-// process, their groups merged in memory as they arrive (core/combine.ts) into the same four
+// `replay --jobs N`: the replay as N shards (by symbol, core/shard/shard.ts) in worker threads of this
+// process, their groups merged in memory as they arrive (core/shard/merge.ts) into the same four
 // artifacts, byte for byte, as one job writes. A shard must see every record's time and every
 // account-wide event. By default ("split" reading) the main thread reads and validates both logs
 // once, judges redeliveries and routes: each worker gets the records it owns and a tick for the
@@ -15,13 +15,13 @@ import { Worker } from "node:worker_threads";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { faultAfterRecord } from "../adapters/fault-points.js";
 import { type LoadedConfig, loadConfig, openBroker, openJournal, type ShippedConfig } from "../adapters/inputs.js";
-import { GroupStreamMerge, InexactMerge, MergedReport, type ShardEnd } from "../core/combine.js";
-import type { EmitGroup } from "../core/emit.js";
-import { mergeByEventTime } from "../core/merge.js";
-import { Redelivery } from "../core/redelivery.js";
-import { EVERY_SHARD, type ShardSpec, SymbolRouting } from "../core/shard.js";
+import { GroupStreamMerge, InexactMerge, MergedReport, type ShardEnd } from "../core/shard/merge.js";
+import type { EmitGroup } from "../core/output/emit.js";
+import { interleaveByEventTime } from "../core/interleave.js";
+import { Redelivery } from "../core/engine/redelivery.js";
+import { EVERY_SHARD, type ShardSpec, SymbolRouting } from "../core/shard/shard.js";
 import type { Instant } from "../domain/time.js";
-import { ShardMismatch } from "../core/state.js";
+import { ShardMismatch } from "../core/output/state.js";
 import { assert, ConfigError } from "../domain/errors.js";
 import type { RunMeta } from "../report/meta.js";
 import { renderReportArtifacts } from "../report/render.js";
@@ -252,7 +252,7 @@ async function feedWorkers(
       for (let i = 0; i < jobs; i += 1) await room(i);
     };
     let index = 0;
-    for (const rec of mergeByEventTime(journal, broker)) {
+    for (const rec of interleaveByEventTime(journal, broker)) {
       if (stopped()) return null; // settled (a worker failed, a signal): nothing more to send
       const text = rec.src === "broker" ? rec.fingerprint : journalTexts.shift();
       assert(text !== undefined, "a merged journal record's line was read");

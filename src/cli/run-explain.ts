@@ -5,8 +5,8 @@
 import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../adapters/input-files.js";
 import { type InputPaths, inputPath, readLines } from "../adapters/read-artifacts.js";
 import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
-import { replayToMoment, type Moment } from "../core/moment.js";
-import type { Subject } from "../core/inspect.js";
+import { replayToMoment, type Moment } from "../core/inspect/moment.js";
+import type { Subject } from "../core/inspect/inspect.js";
 import { type Config, configToJson, resolveConfig } from "../domain/config.js";
 import { ConfigError, DataError } from "../domain/errors.js";
 import { isObject } from "../domain/json.js";

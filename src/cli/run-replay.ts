@@ -16,12 +16,12 @@ import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache-store.js";
 import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
-import type { ShardSpec } from "../core/shard.js";
+import type { ShardSpec } from "../core/shard/shard.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import {
   renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
 } from "../report/shard-codec.js";
-import type { CacheEntry } from "../core/cache.js";
+import type { CacheEntry } from "../core/books/cache.js";
 import type { Report } from "../domain/report.js";
 import { EXIT } from "./exit-codes.js";
 import { Progress, type ProgressSink } from "./progress.js";

@@ -5,11 +5,11 @@
 import type { Config } from "../domain/config.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
 import type { Report } from "../domain/report.js";
-import type { EmitGroup } from "./emit.js";
-import { Engine, type EngineOptions, type ShardEvidence } from "./engine.js";
-import { mergeByEventTime } from "./merge.js";
-import { ShardRouter, type ShardSpec } from "./shard.js";
-import type { EngineState } from "./state.js";
+import type { EmitGroup } from "./output/emit.js";
+import { Engine, type EngineOptions, type ShardEvidence } from "./engine/engine.js";
+import { interleaveByEventTime } from "./interleave.js";
+import { ShardRouter, type ShardSpec } from "./shard/shard.js";
+import type { EngineState } from "./output/state.js";
 
 export interface ReplayHooks {
   /** Called after each record is applied, with the engine to drain. `index` counts from 0. */
@@ -80,7 +80,7 @@ export function* replayShardSteps(
 
 function* drive(engine: Engine, journal: Iterable<JournalRecord>, broker: Iterable<BrokerEvent>, router: ShardRouter | null, hooks: ReplayHooks): Generator<void, void, void> {
   let index = 0;
-  for (const record of mergeByEventTime(journal, broker)) {
+  for (const record of interleaveByEventTime(journal, broker)) {
     const routed = router === null ? record : router.route(record);
     if (routed === null) engine.tick(record);
     else engine.step(routed);

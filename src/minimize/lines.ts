@@ -2,7 +2,7 @@
 // line is named as the user sees it) and put in event order, the order the replay merges them in.
 // Pure: the shell hands the lines in.
 
-import { mergeByEventTime } from "../core/merge.js";
+import { interleaveByEventTime } from "../core/interleave.js";
 import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
 import { parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import type { Item, Source } from "./trials.js";
@@ -38,7 +38,7 @@ export function linesInEventOrder(journalLines: Iterable<NumberedLine>, brokerLi
   read("broker", brokerLines);
   const items: Item[] = [];
   const recordOf = new Map<Item, InputRecord>();
-  for (const rec of mergeByEventTime(journal, broker)) {
+  for (const rec of interleaveByEventTime(journal, broker)) {
     const item = itemOf.get(rec)!;
     items.push(item);
     recordOf.set(item, rec);

@@ -14,7 +14,7 @@ import { ASSET_CLASSES, type AssetClass } from "../domain/instruments.js";
 import type { Json } from "../domain/json.js";
 import type { Side } from "../domain/records.js";
 import { type AlertName, type FindingKind, KILL_REASONS, type KillReason, type ReconcileTrigger, type StagedActionKind } from "../domain/report.js";
-import { SEVERITY } from "../core/findings.js";
+import { SEVERITY } from "../core/output/findings.js";
 
 export const SUPPORTED_SCHEMA_VERSION = 2;
 

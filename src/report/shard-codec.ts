@@ -22,11 +22,11 @@ import type {
   TradeRow,
 } from "../domain/report.js";
 import { KILL_REASONS } from "../domain/report.js";
-import type { EmitGroup, KillEngage, RawAction, RawAlert, RawFinding, RunRecord } from "../core/emit.js";
-import type { ShardEvidence } from "../core/engine.js";
-import { SHARD_COUNT_MAX, type ShardSpec } from "../core/shard.js";
-import type { UndescribedSymbol } from "../core/instruments.js";
-import type { EngineState } from "../core/state.js";
+import type { EmitGroup, KillEngage, RawAction, RawAlert, RawFinding, RunRecord } from "../core/output/emit.js";
+import type { ShardEvidence } from "../core/engine/engine.js";
+import { SHARD_COUNT_MAX, type ShardSpec } from "../core/shard/shard.js";
+import type { UndescribedSymbol } from "../core/engine/instruments.js";
+import type { EngineState } from "../core/output/state.js";
 import {
   arr, absentOr, bool, type Check, checker, decText, detailValue, fail, int, literal, members, nullable, num, objOf, pair, record, str, timestamp, type Where,
 } from "./json-check.js";

@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 import * as D from "../../src/domain/decimal.js";
 import { parseBrokerLine } from "../../src/domain/validate.js";
 import type { BrokerEvent, FillEvent } from "../../src/domain/records.js";
-import { BrokerBook } from "../../src/core/broker-book.js";
-import { EngineView, newEngineOrder } from "../../src/core/engine-view.js";
-import { KillSwitch } from "../../src/core/kill-switch.js";
-import { Redelivery } from "../../src/core/redelivery.js";
+import { BrokerBook } from "../../src/core/books/broker-book.js";
+import { EngineView, newEngineOrder } from "../../src/core/books/engine-view.js";
+import { KillSwitch } from "../../src/core/engine/kill-switch.js";
+import { Redelivery } from "../../src/core/engine/redelivery.js";
 import { d, PARAMS } from "./arbitraries.js";
 
 let n = 0;
@@ -166,9 +166,9 @@ describe("KillSwitch", () => {
 
 describe("report(): every critical finding engages the kill switch, and nothing else does", () => {
   it("enumerates every kind: its severity decides it's severity decides it, with the kind as the reason", async () => {
-    const { report } = await import("../../src/core/context.js");
-    const { GroupEmitter } = await import("../../src/core/emit.js");
-    const { SEVERITY } = await import("../../src/core/findings.js");
+    const { report } = await import("../../src/core/engine/context.js");
+    const { GroupEmitter } = await import("../../src/core/output/emit.js");
+    const { SEVERITY } = await import("../../src/core/output/findings.js");
     for (const [kind, severity] of Object.entries(SEVERITY)) {
       const kill = new KillSwitch();
       const core = { kill, out: new GroupEmitter(() => {}) } as unknown as Parameters<typeof report>[0];

@@ -5,11 +5,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as D from "../../src/domain/decimal.js";
-import { OrderIdCache } from "../../src/core/cache.js";
-import { inexactness, mergeGroupStreams } from "../../src/core/combine.js";
-import { Assembler, bySymbol, CappedList } from "../../src/core/emit.js";
-import { killRank } from "../../src/core/kill-switch.js";
-import { parseShardSpec, SHARD_COUNT_MAX } from "../../src/core/shard.js";
+import { OrderIdCache } from "../../src/core/books/cache.js";
+import { inexactness, mergeGroupStreams } from "../../src/core/shard/merge.js";
+import { Assembler, bySymbol, CappedList } from "../../src/core/output/emit.js";
+import { killRank } from "../../src/core/engine/kill-switch.js";
+import { parseShardSpec, SHARD_COUNT_MAX } from "../../src/core/shard/shard.js";
 import { KILL_REASONS } from "../../src/domain/report.js";
 import { B, J, kinds, run } from "../helpers/replay.js";
 import { d, PARAMS } from "./arbitraries.js";

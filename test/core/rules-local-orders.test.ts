@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ttlExpired, unseenOrderState } from "../../src/core/rules/local-orders.js";
-import { dueRuns } from "../../src/core/schedule.js";
+import { dueRuns } from "../../src/core/engine/schedule.js";
 import { PARAMS } from "./arbitraries.js";
 
 const GRACE = 10_000;

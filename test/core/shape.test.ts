@@ -37,8 +37,8 @@ describe("the core's shape", () => {
     expect(long).toEqual([]);
   });
 
-  it(`src/core/engine.ts is a facade of under ${ENGINE_LINES_MAX} lines`, () => {
-    expect(readFileSync(join(REPO, "src/core/engine.ts"), "utf8").split("\n").length).toBeLessThan(ENGINE_LINES_MAX);
+  it(`src/core/engine/engine.ts is a facade of under ${ENGINE_LINES_MAX} lines`, () => {
+    expect(readFileSync(join(REPO, "src/core/engine/engine.ts"), "utf8").split("\n").length).toBeLessThan(ENGINE_LINES_MAX);
   });
 
   it("the measure does catch a long function (so the test above can fail)", () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { initCache, SqliteCacheStore } from "../../src/adapters/cache-store.js";
-import type { CacheEntry } from "../../src/core/cache.js";
+import type { CacheEntry } from "../../src/core/books/cache.js";
 import { replay } from "../../src/core/replay.js";
 import { configToJson, resolveConfig } from "../../src/domain/config.js";
 import * as D from "../../src/domain/decimal.js";

@@ -4,7 +4,7 @@ import { resolveConfig, configToJson } from "../../src/domain/config.js";
 import type { Report } from "../../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { replay } from "../../src/core/replay.js";
-import type { CacheEntry } from "../../src/core/cache.js";
+import type { CacheEntry } from "../../src/core/books/cache.js";
 import { renderArtifacts, type RenderedArtifacts } from "../../src/report/render.js";
 import type { RunMeta } from "../../src/report/meta.js";
 

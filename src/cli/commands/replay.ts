@@ -7,7 +7,7 @@ import * as D from "../../domain/decimal.js";
 import { entryTemplate } from "../../domain/instrument-entry.js";
 import { CACHE_BATCH_DEFAULT } from "../../adapters/cache-store.js";
 import { defaultConfigText } from "../../adapters/inputs.js";
-import { parseShardSpec } from "../../core/shard.js";
+import { parseShardSpec } from "../../core/shard/shard.js";
 import { ConfigError } from "../../domain/errors.js";
 import { totalsDoc } from "../../report/report-json.js";
 import { EXIT } from "../exit-codes.js";

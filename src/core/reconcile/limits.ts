@@ -6,8 +6,8 @@ import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
 import type { LimitsSnapshotEvent } from "../../domain/records.js";
 import { type Instant, utcDay } from "../../domain/time.js";
-import { type EngineCore, report } from "../context.js";
-import * as F from "../findings.js";
+import { type EngineCore, report } from "../engine/context.js";
+import * as F from "../output/findings.js";
 import { dailyLossBreached, limitMismatches, overCap } from "../rules/index.js";
 
 export interface LimitsPlan {

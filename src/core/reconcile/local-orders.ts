@@ -5,9 +5,9 @@
 
 import type { ReconcileTrigger } from "../../domain/report.js";
 import type { Instant } from "../../domain/time.js";
-import { brokerHasRecordOf, type EngineCore, report } from "../context.js";
-import type { EngineOrder } from "../engine-view.js";
-import * as F from "../findings.js";
+import { brokerHasRecordOf, type EngineCore, report } from "../engine/context.js";
+import type { EngineOrder } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
 import { isOpen, ttlExpired, unseenOrderState } from "../rules/index.js";
 
 export interface LocalOrderCheck {

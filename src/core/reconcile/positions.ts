@@ -5,8 +5,8 @@
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
 import type { Instant } from "../../domain/time.js";
-import { type EngineCore, report } from "../context.js";
-import * as F from "../findings.js";
+import { type EngineCore, report } from "../engine/context.js";
+import * as F from "../output/findings.js";
 import { type Drift, driftSignature, type Position, positionDrift } from "../rules/index.js";
 
 export interface SymbolDrift {

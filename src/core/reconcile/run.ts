@@ -13,8 +13,8 @@
 import * as D from "../../domain/decimal.js";
 import type { ReconcileRun, ReconcileTrigger } from "../../domain/report.js";
 import type { Instant } from "../../domain/time.js";
-import { type EngineCore, engageKill } from "../context.js";
-import * as F from "../findings.js";
+import { type EngineCore, engageKill } from "../engine/context.js";
+import * as F from "../output/findings.js";
 import { recoveryActions } from "../rules/index.js";
 import { applyLimits, planLimits } from "./limits.js";
 import { applyLocalOrders, planLocalOrders } from "./local-orders.js";

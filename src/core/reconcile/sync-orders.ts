@@ -13,16 +13,16 @@ import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
 import { assert } from "../../domain/errors.js";
 import type { Instant } from "../../domain/time.js";
-import type { BrokerFill, BrokerOrder } from "../broker-book.js";
-import type { CacheEntry } from "../cache.js";
-import { brokerHasRecordOf, type EngineCore, forgetBrokerOrder, refOf, report } from "../context.js";
-import { type EngineOrder, orderFromCache } from "../engine-view.js";
-import * as F from "../findings.js";
-import { closeOrder, takeFill } from "../orders.js";
+import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
+import type { CacheEntry } from "../books/cache.js";
+import { brokerHasRecordOf, type EngineCore, forgetBrokerOrder, refOf, report } from "../engine/context.js";
+import { type EngineOrder, orderFromCache } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
+import { closeOrder, takeFill } from "../engine/orders.js";
 import {
   brokerOrderSettled, type CandidateOrder, isOpen, type MatchKind, matchKind, orderMismatches, provenLive, reconcileOrder, signatureCandidates,
 } from "../rules/index.js";
-import { writeTradeRow } from "../trades.js";
+import { writeTradeRow } from "../engine/trades.js";
 
 /** A broker order the engine owns, and what it missed of it. */
 export interface OwnedOrderSync {

@@ -2,11 +2,11 @@
 // state that survives a restart (docs/reference/rules.md, "The order-id cache"). The logic lives here, in
 // memory and pure; every change is also queued as a CacheOp so that the shell can write it through to SQLite.
 
-import type { Dec } from "../domain/decimal.js";
-import { DataError } from "../domain/errors.js";
-import type { Side } from "../domain/records.js";
+import type { Dec } from "../../domain/decimal.js";
+import { DataError } from "../../domain/errors.js";
+import type { Side } from "../../domain/records.js";
 
-import type { CacheStatus } from "./rules/index.js";
+import type { CacheStatus } from "../rules/index.js";
 
 export type { CacheStatus };
 

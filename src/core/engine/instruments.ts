@@ -6,12 +6,12 @@
 // it is measured in units only (no pips, ticks, slippage or P&L currency), and the engine reports
 // it (see Engine.step).
 
-import type { Config } from "../domain/config.js";
-import { assert, ConfigError } from "../domain/errors.js";
-import { entryTemplate } from "../domain/instrument-entry.js";
-import { type Instrument, lookUpInstrument } from "../domain/instruments.js";
-import type { InputRecord } from "../domain/records.js";
-import type { FeeCurrencies } from "./rules/index.js";
+import type { Config } from "../../domain/config.js";
+import { assert, ConfigError } from "../../domain/errors.js";
+import { entryTemplate } from "../../domain/instrument-entry.js";
+import { type Instrument, lookUpInstrument } from "../../domain/instruments.js";
+import type { InputRecord } from "../../domain/records.js";
+import type { FeeCurrencies } from "../rules/index.js";
 
 const NONE: readonly string[] = [];
 

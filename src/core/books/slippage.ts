@@ -1,10 +1,10 @@
 // The report's slippage statistics per symbol and session (what each fill's slippage is, is a rule:
 // rules/pricing.ts).
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import type { SlippagePreset } from "../domain/config.js";
-import type { SlippageCell } from "../domain/report.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { SlippagePreset } from "../../domain/config.js";
+import type { SlippageCell } from "../../domain/report.js";
 
 interface CellAcc {
   unit: "pips" | "ticks";

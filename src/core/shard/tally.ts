@@ -6,14 +6,14 @@
 // (positions, P&L, slippage statistics: the snapshots they rest on are not in the groups) rests on
 // the shard's digests.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import type { KillReason } from "../domain/report.js";
-import type { EmitGroup, RawFinding } from "./emit.js";
-import type { ShardEvidence } from "./engine.js";
-import { isCritical, SEVERITY } from "./findings.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { KillReason } from "../../domain/report.js";
+import type { EmitGroup, RawFinding } from "../output/emit.js";
+import type { ShardEvidence } from "../engine/engine.js";
+import { isCritical, SEVERITY } from "../output/findings.js";
 import { shardOfSymbol, type ShardSpec } from "./shard.js";
-import type { EngineState } from "./state.js";
+import type { EngineState } from "../output/state.js";
 
 /** A field of a shard's files that contradicts its groups: its path, what the groups say, what it holds. */
 export interface Contradiction {

@@ -3,13 +3,13 @@
 // is a conflict (bad input). This module remembers every event id of the replay and answers "was this
 // delivered before?". The question and the recording are separate calls: `firstDeliveryOf` only looks.
 
-import { assert, DataError } from "../domain/errors.js";
-import type { BrokerEvent } from "../domain/records.js";
-import { parseJsonExact, sameJsonValue } from "../domain/json-text.js";
-import { compareInstants, type Instant } from "../domain/time.js";
-import { timeOrderError } from "./merge.js";
+import { assert, DataError } from "../../domain/errors.js";
+import type { BrokerEvent } from "../../domain/records.js";
+import { parseJsonExact, sameJsonValue } from "../../domain/json-text.js";
+import { compareInstants, type Instant } from "../../domain/time.js";
+import { timeOrderError } from "../interleave.js";
 import { SeenIdTable } from "./seen-ids.js";
-import type { BrokerTick } from "./shard.js";
+import type { BrokerTick } from "../shard/shard.js";
 
 /** Reads a broker line again by its `pos` (the shell's byte offset, or a line number in memory). */
 export interface BrokerRecall {

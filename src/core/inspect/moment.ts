@@ -5,14 +5,14 @@
 // emitted, alert A00007 the 7th alert; the kill switch by the group in which a reason engaged it.
 // The replay stops there; nothing is written and nothing is assembled.
 
-import type { Config } from "../domain/config.js";
-import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
-import { evidenceRef } from "../domain/records.js";
-import type { AlertName, Detail, KillReason } from "../domain/report.js";
-import { alertSymbol, bySymbol, type EmitGroup, type RawFinding } from "./emit.js";
-import { Engine, type EngineOptions } from "./engine.js";
+import type { Config } from "../../domain/config.js";
+import type { BrokerEvent, InputRecord, JournalRecord } from "../../domain/records.js";
+import { evidenceRef } from "../../domain/records.js";
+import type { AlertName, Detail, KillReason } from "../../domain/report.js";
+import { alertSymbol, bySymbol, type EmitGroup, type RawFinding } from "../output/emit.js";
+import { Engine, type EngineOptions } from "../engine/engine.js";
 import type { Inspection, Subject } from "./inspect.js";
-import { mergeByEventTime } from "./merge.js";
+import { interleaveByEventTime } from "../interleave.js";
 
 export type ItemRef =
   | { readonly kind: "finding"; readonly n: number }
@@ -97,7 +97,7 @@ export function replayToMoment(
   });
   let before = engine.inspect(subject);
   const context = { disconnectedBy: null as string | null, startedBy: null as string | null };
-  for (const record of mergeByEventTime(journal, broker)) {
+  for (const record of interleaveByEventTime(journal, broker)) {
     engine.step(record);
     if (found.hit !== null) return { ...found.hit, record, ...context };
     const now = engine.inspect(subject);

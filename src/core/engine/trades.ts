@@ -1,16 +1,16 @@
 // A reconciled fill becomes one trades.csv row, priced against the decision (slippage, session,
 // preset) and counted in the report's P&L, exactly once.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import { utcHour } from "../domain/time.js";
-import type { BrokerFill } from "./broker-book.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import { utcHour } from "../../domain/time.js";
+import type { BrokerFill } from "../books/broker-book.js";
 import type { EngineCore } from "./context.js";
-import type { TradeRow } from "../domain/report.js";
-import type { EngineOrder } from "./engine-view.js";
-import * as F from "./findings.js";
-import { feeCurrencyOf } from "./rules/index.js";
-import { priceFill, sessionOf } from "./rules/index.js";
+import type { TradeRow } from "../../domain/report.js";
+import type { EngineOrder } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
+import { feeCurrencyOf } from "../rules/index.js";
+import { priceFill, sessionOf } from "../rules/index.js";
 
 /**
  * Writes the fill's row (once), with slippage when the engine's order gives a reference price. An

@@ -11,31 +11,31 @@
 // The two books are never mixed: the view changes only from broker evidence, through live.ts while
 // connected and running, and through reconcile.ts otherwise.
 
-import type { Config } from "../domain/config.js";
-import { assert, DataError } from "../domain/errors.js";
-import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.js";
-import type { Dec } from "../domain/decimal.js";
-import type { ReconcileTrigger, Report, TradeRow } from "../domain/report.js";
-import { compareInstants, type Instant, instantFromMs } from "../domain/time.js";
-import { BrokerBook } from "./broker-book.js";
-import type { CacheEntry, CacheOp } from "./cache.js";
+import type { Config } from "../../domain/config.js";
+import { assert, DataError } from "../../domain/errors.js";
+import type { BrokerEvent, InputRecord, JournalRecord } from "../../domain/records.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { ReconcileTrigger, Report, TradeRow } from "../../domain/report.js";
+import { compareInstants, type Instant, instantFromMs } from "../../domain/time.js";
+import { BrokerBook } from "../books/broker-book.js";
+import type { CacheEntry, CacheOp } from "../books/cache.js";
 import { type EngineCore, engageKill, report } from "./context.js";
-import { Assembler, type EmitGroup, GroupEmitter } from "./emit.js";
-import { DriftCauses } from "./drift-causes.js";
-import { EngineView } from "./engine-view.js";
-import * as F from "./findings.js";
+import { Assembler, type EmitGroup, GroupEmitter } from "../output/emit.js";
+import { DriftCauses } from "../books/drift-causes.js";
+import { EngineView } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
 import { decide, loadSnapshot, requestCancel } from "./journal.js";
 import { Instruments } from "./instruments.js";
-import { type Inspection, inspect, type Subject } from "./inspect.js";
+import { type Inspection, inspect, type Subject } from "../inspect/inspect.js";
 import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
-import { reconcile } from "./reconcile/run.js";
+import { reconcile } from "../reconcile/run.js";
 import { type BrokerRecall, type Delivery, Redelivery } from "./redelivery.js";
-import type { Tick } from "./shard.js";
+import type { Tick } from "../shard/shard.js";
 import { Reported } from "./reported.js";
 import { dueRuns } from "./schedule.js";
-import { composeReport, type EngineState, engineState } from "./state.js";
+import { composeReport, type EngineState, engineState } from "../output/state.js";
 import { Totals } from "./totals.js";
 
 export type { BrokerRecall } from "./redelivery.js";

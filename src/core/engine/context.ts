@@ -2,14 +2,14 @@
 // books, what has been reported, the running totals, the group being emitted, and the kill switch.
 // Rules (rules/) never see this: they take values and return decisions.
 
-import type { Config } from "../domain/config.js";
-import type { KillReason } from "../domain/report.js";
-import type { Instant } from "../domain/time.js";
-import type { BrokerBook, BrokerOrder } from "./broker-book.js";
-import type { GroupEmitter, RawFinding } from "./emit.js";
-import { isCritical } from "./findings.js";
-import type { DriftCauses } from "./drift-causes.js";
-import type { EngineOrder, EngineView, OrderRef } from "./engine-view.js";
+import type { Config } from "../../domain/config.js";
+import type { KillReason } from "../../domain/report.js";
+import type { Instant } from "../../domain/time.js";
+import type { BrokerBook, BrokerOrder } from "../books/broker-book.js";
+import type { GroupEmitter, RawFinding } from "../output/emit.js";
+import { isCritical } from "../output/findings.js";
+import type { DriftCauses } from "../books/drift-causes.js";
+import type { EngineOrder, EngineView, OrderRef } from "../books/engine-view.js";
 import type { Instruments } from "./instruments.js";
 import type { KillSwitch } from "./kill-switch.js";
 import type { Reported } from "./reported.js";

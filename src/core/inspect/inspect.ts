@@ -4,13 +4,13 @@
 // their lookups never change anything: inspecting at every record leaves the replay's artifacts
 // byte for byte the same (test/explain.test.ts).
 
-import type { Dec } from "../domain/decimal.js";
-import type { KillSwitchView } from "../domain/report.js";
-import type { Side } from "../domain/records.js";
-import type { BrokerOrder } from "./broker-book.js";
-import type { EngineCore } from "./context.js";
-import type { EngineOrder } from "./engine-view.js";
-import { type BrokerOrderStatus, type CacheStatus, type EngineStatus, isOpen, type Position } from "./rules/index.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { KillSwitchView } from "../../domain/report.js";
+import type { Side } from "../../domain/records.js";
+import type { BrokerOrder } from "../books/broker-book.js";
+import type { EngineCore } from "../engine/context.js";
+import type { EngineOrder } from "../books/engine-view.js";
+import { type BrokerOrderStatus, type CacheStatus, type EngineStatus, isOpen, type Position } from "../rules/index.js";
 
 /** What a report item names: an order (by either id), a symbol, or neither. */
 export interface Subject {

@@ -3,18 +3,18 @@
 // realized P&L by UTC day. Nothing here knows what the engine saw or what has been reported: those
 // live in engine-view.ts and reported.ts, keyed by these records.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
 import type {
   BrokerEvent, FillEvent, LimitsSnapshotEvent, OrderAcceptedEvent, OrderCancelledEvent, OrderRejectedEvent,
   PositionSnapshotEvent, Side,
-} from "../domain/records.js";
-import { evidenceRef } from "../domain/records.js";
-import { type Instant, utcDay } from "../domain/time.js";
+} from "../../domain/records.js";
+import { evidenceRef } from "../../domain/records.js";
+import { type Instant, utcDay } from "../../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
-import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "./rules/index.js";
-import { type IdentityField, idMatchContradictions } from "./rules/index.js";
-import { applyFill, FLAT, type Position } from "./rules/index.js";
+import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "../rules/index.js";
+import { type IdentityField, idMatchContradictions } from "../rules/index.js";
+import { applyFill, FLAT, type Position } from "../rules/index.js";
 
 
 export interface BrokerFill {

@@ -2,7 +2,7 @@
 // replay and every later decision is blocked. One class serves the engine (which blocks decisions on it) and
 // the assembler (which rebuilds it from the emitted groups, for a plain replay and for merge alike).
 
-import { KILL_REASONS, type KillReason, type KillSwitchView } from "../domain/report.js";
+import { KILL_REASONS, type KillReason, type KillSwitchView } from "../../domain/report.js";
 
 /** Position of a reason in the order reasons raised together are listed. */
 export function killRank(reason: KillReason): number {

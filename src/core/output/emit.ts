@@ -14,8 +14,8 @@
 import type {
   Alert, AlertName, AmbiguousMatch, Capped, Finding, FindingCount, KillReason, KillSwitchView, OrderOutcome, ReconcileRun,
   SkippedDecision, StagedAction, TradeRow,
-} from "../domain/report.js";
-import { KillSwitch, killRank } from "./kill-switch.js";
+} from "../../domain/report.js";
+import { KillSwitch, killRank } from "../engine/kill-switch.js";
 
 export type RawFinding = Omit<Finding, "findingId" | "related"> & { readonly global: boolean };
 export type RawAlert = Omit<Alert, "alertId"> & { readonly global: boolean };

@@ -3,14 +3,14 @@
 // joined, per-shard counts are added, and account-wide parts (the same in every shard) are checked
 // equal and kept once.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import type { BrokerLimitsMirror, CacheView, PositionView, Report, SlippageCell, Totals, TradeRow } from "../domain/report.js";
-import { DataError } from "../domain/errors.js";
-import type { Instrument } from "../domain/instruments.js";
-import type { EngineCore } from "./context.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { BrokerLimitsMirror, CacheView, PositionView, Report, SlippageCell, Totals, TradeRow } from "../../domain/report.js";
+import { DataError } from "../../domain/errors.js";
+import type { Instrument } from "../../domain/instruments.js";
+import type { EngineCore } from "../engine/context.js";
 import type { AssembledLists } from "./emit.js";
-import type { UndescribedSymbol } from "./instruments.js";
+import type { UndescribedSymbol } from "../engine/instruments.js";
 
 /** The totals an engine counts itself (the assembler counts alerts; the kill switch is in its lists). */
 export type EngineCounts = Omit<Totals, "cacheOk" | "killSwitch" | "alerts" | "ordersRejected" | "ordersCancelled" | "ordersExpired">;

@@ -1,8 +1,8 @@
 // What the engine sees of the broker live (connected and running): acknowledgements, fills,
 // cancels and rejects of its orders, applied to its view as they arrive.
 
-import type { Instant } from "../domain/time.js";
-import type { BrokerFill, BrokerOrder } from "./broker-book.js";
+import type { Instant } from "../../domain/time.js";
+import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
 import { type EngineCore, refOf } from "./context.js";
 import { closeOrder, resolveOrRelink, takeFill } from "./orders.js";
 

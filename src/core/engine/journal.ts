@@ -1,16 +1,16 @@
 // The engine's own records: decisions (sent, skipped as duplicates, or blocked), cancel requests,
 // and the snapshot it (re)starts from.
 
-import * as D from "../domain/decimal.js";
-import { ttlMsFor } from "../domain/config.js";
-import type { DecisionRecord, SnapshotRecord } from "../domain/records.js";
-import { evidenceRef } from "../domain/records.js";
-import type { Instant } from "../domain/time.js";
+import * as D from "../../domain/decimal.js";
+import { ttlMsFor } from "../../domain/config.js";
+import type { DecisionRecord, SnapshotRecord } from "../../domain/records.js";
+import { evidenceRef } from "../../domain/records.js";
+import type { Instant } from "../../domain/time.js";
 import { type EngineCore, report } from "./context.js";
-import { newEngineOrder } from "./engine-view.js";
-import * as F from "./findings.js";
-import { judgeDecision } from "./rules/index.js";
-import { isOpen } from "./rules/index.js";
+import { newEngineOrder } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
+import { judgeDecision } from "../rules/index.js";
+import { isOpen } from "../rules/index.js";
 
 export function decide(core: EngineCore, rec: DecisionRecord): void {
   const { view, totals, out } = core;

@@ -2,8 +2,8 @@
 // stale orders reported, TTL cancels staged, drift and breaches reported while they last, alerts
 // raised once. Neither book holds any of this; it is keyed by their records.
 
-import type { BrokerFill, BrokerOrder } from "./broker-book.js";
-import type { EngineOrder } from "./engine-view.js";
+import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
+import type { EngineOrder } from "../books/engine-view.js";
 
 export class Reported {
   /** Broker fills with a trades.csv row. */

@@ -1,4 +1,4 @@
-// Event-time merge of the two logs. The order is defined, not incidental: by timestamp (to the nanosecond),
+// The two logs interleaved in event time. The order is defined, not incidental: by timestamp (to the nanosecond),
 // then journal before broker (the engine decides, then the broker answers), then by line. Each file must
 // itself be in time order; a line that goes back in time is a data error and is never silently re-sorted
 // (docs/reference/rules.md, "Event time"). One exception: a broker redelivery (an event id seen before, with
@@ -29,7 +29,7 @@ function* inTimeOrder<T extends InputRecord>(records: Iterable<T>, lateAllowed: 
   }
 }
 
-export function* mergeByEventTime(
+export function* interleaveByEventTime(
   journal: Iterable<JournalRecord>,
   broker: Iterable<BrokerEvent>,
 ): Generator<InputRecord> {

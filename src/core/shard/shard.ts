@@ -11,10 +11,10 @@
 // size and no fills, which reconciliation settles without a word). A cancel request for an order
 // never shown goes to shard 1, which reports it exactly as an unsharded replay would.
 
-import { ConfigError } from "../domain/errors.js";
-import type { InputRecord } from "../domain/records.js";
-import type { Instant } from "../domain/time.js";
-import { fnv1a } from "./seen-ids.js";
+import { ConfigError } from "../../domain/errors.js";
+import type { InputRecord } from "../../domain/records.js";
+import type { Instant } from "../../domain/time.js";
+import { fnv1a } from "../engine/seen-ids.js";
 
 export type ShardKey = "symbol";
 

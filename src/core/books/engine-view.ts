@@ -3,14 +3,14 @@
 // fills and cancels it has taken in. It sees nothing while disconnected or restarting; a restart
 // wipes it all but the cache. It changes only through the commands below; lookups never do.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import type { Side } from "../domain/records.js";
-import type { Instant } from "../domain/time.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { Side } from "../../domain/records.js";
+import type { Instant } from "../../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "./broker-book.js";
 import { type CacheEntry, OrderIdCache } from "./cache.js";
 import { type LineTrail, SymbolTrails } from "./evidence.js";
-import { applyFill, FLAT, type Position, type CacheStatus, type EngineStatus, isOpen } from "./rules/index.js";
+import { applyFill, FLAT, type Position, type CacheStatus, type EngineStatus, isOpen } from "../rules/index.js";
 
 
 export interface EngineOrder {

@@ -1,9 +1,9 @@
 // The report's running totals: counters and sums a replay accumulates as it goes. Plain data owned
 // by the engine; the modules that decide what happened add to it.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import { SlippageBook } from "./slippage.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import { SlippageBook } from "../books/slippage.js";
 
 export class Totals {
   recordsSeen = 0;

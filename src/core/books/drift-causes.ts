@@ -9,7 +9,7 @@
 // the engine takes almost every fill as it is booked, and the books agree at most checks. Keyed by
 // line, never by record, so nothing here keeps a finished order alive.
 
-import type { Position } from "./rules/index.js";
+import type { Position } from "../rules/index.js";
 
 /** Named limit: cause lines kept per symbol; beyond it they are counted (evidence_causes_omitted). */
 export const EVIDENCE_CAUSE_LINES_MAX = 200;

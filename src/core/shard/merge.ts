@@ -13,13 +13,13 @@
 // When one could have changed the outcome, merge refuses rather than print a result that is
 // not the unsharded one.
 
-import * as D from "../domain/decimal.js";
-import type { Dec } from "../domain/decimal.js";
-import { ConfigError } from "../domain/errors.js";
-import type { Report, ReconcileRun, TradeRow } from "../domain/report.js";
-import { Assembler, type EmitGroup, type KillEngage, type RawAlert, type RawFinding, type TradeKey } from "./emit.js";
-import type { ShardEvidence } from "./engine.js";
-import { composeReport, type EngineState, mergeStates, ShardMismatch } from "./state.js";
+import * as D from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import { ConfigError } from "../../domain/errors.js";
+import type { Report, ReconcileRun, TradeRow } from "../../domain/report.js";
+import { Assembler, type EmitGroup, type KillEngage, type RawAlert, type RawFinding, type TradeKey } from "../output/emit.js";
+import type { ShardEvidence } from "../engine/engine.js";
+import { composeReport, type EngineState, mergeStates, ShardMismatch } from "../output/state.js";
 
 function sumRuns(runs: readonly ReconcileRun[]): ReconcileRun {
   const first = runs[0]!;

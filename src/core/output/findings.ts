@@ -1,24 +1,24 @@
 // One builder per finding kind, alert and staged action: what each says, and from which facts.
 // Builders are pure; the engine decides when to call them and hands the result to the emitter.
 
-import * as D from "../domain/decimal.js";
-import { assert } from "../domain/errors.js";
-import type { Dec } from "../domain/decimal.js";
-import type { Side } from "../domain/records.js";
+import * as D from "../../domain/decimal.js";
+import { assert } from "../../domain/errors.js";
+import type { Dec } from "../../domain/decimal.js";
+import type { Side } from "../../domain/records.js";
 import type {
   AmbiguousMatch, Detail, FindingKind, KillReason, OrderOutcome, ReconcileTrigger, Severity, SkippedDecision, StagedActionKind,
-} from "../domain/report.js";
-import { entryTemplate } from "../domain/instrument-entry.js";
-import { type Instant, instantFromMs } from "../domain/time.js";
-import type { BrokerFill, BrokerOrder } from "./broker-book.js";
-import type { CacheEntry } from "./cache.js";
+} from "../../domain/report.js";
+import { entryTemplate } from "../../domain/instrument-entry.js";
+import { type Instant, instantFromMs } from "../../domain/time.js";
+import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
+import type { CacheEntry } from "../books/cache.js";
 import type { RawAction, RawAlert, RawFinding } from "./emit.js";
-import type { EngineOrder } from "./engine-view.js";
-import type { SymbolCauses } from "./drift-causes.js";
-import { EVIDENCE_LINES_MAX, evidenceRefs, type LineTrail } from "./evidence.js";
-import type { Drift } from "./rules/index.js";
-import type { MatchKind } from "./rules/index.js";
-import type { Position } from "./rules/index.js";
+import type { EngineOrder } from "../books/engine-view.js";
+import type { SymbolCauses } from "../books/drift-causes.js";
+import { EVIDENCE_LINES_MAX, evidenceRefs, type LineTrail } from "../books/evidence.js";
+import type { Drift } from "../rules/index.js";
+import type { MatchKind } from "../rules/index.js";
+import type { Position } from "../rules/index.js";
 
 /** The severity of every finding kind. Every critical finding engages the kill switch (its kind is the reason). */
 export const SEVERITY = {

@@ -2,15 +2,15 @@
 // from the cache, taking a fill in, closing an order. Each is a command that applies the decision
 // of a rule (rules/) to the view and emits what the report must say.
 
-import type { Instant } from "../domain/time.js";
-import type { BrokerFill, BrokerOrder } from "./broker-book.js";
+import type { Instant } from "../../domain/time.js";
+import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
 import { type EngineCore, report } from "./context.js";
-import { type EngineOrder, type OrderRef, orderFromCache } from "./engine-view.js";
-import * as F from "./findings.js";
-import { type FillOutcome, fillOutcome } from "./rules/index.js";
-import { outcomeOf } from "./rules/index.js";
+import { type EngineOrder, type OrderRef, orderFromCache } from "../books/engine-view.js";
+import * as F from "../output/findings.js";
+import { type FillOutcome, fillOutcome } from "../rules/index.js";
+import { outcomeOf } from "../rules/index.js";
 import { writeTradeRow } from "./trades.js";
-import { isOpen } from "./rules/index.js";
+import { isOpen } from "../rules/index.js";
 
 /**
  * The engine's order for a broker reference (EngineView.resolve); failing that, an order a restart
