@@ -59,12 +59,28 @@ interface Subject {
 
 const NO_SUBJECT: Subject = { clientOrderId: null, brokerOrderId: null, symbol: null };
 
-function finding(kind: FindingKind, ts: string, reconcileId: string | null, s: Subject, detail: Detail, evidence: string[], global = false): RawFinding {
+/** Where and when a reconciliation run raised something: its instant and its id. */
+export interface RunAt {
+  readonly at: Instant;
+  readonly reconcileId: string;
+}
+
+/** What a finding says: its facts, the input lines they rest on, and whether every shard raises it alike. */
+interface Facts {
+  readonly detail: Detail;
+  readonly evidence: string[];
+  readonly global?: boolean;
+}
+
+/** A finding of `kind` about a subject: severity from SEVERITY; global ones are the same in every shard. */
+function finding(kind: FindingKind, when: { ts: string; reconcileId: string | null }, s: Subject, facts: Facts): RawFinding {
   return {
-    kind, severity: SEVERITY[kind], ts, reconcileId, clientOrderId: s.clientOrderId, brokerOrderId: s.brokerOrderId,
-    symbol: s.symbol, detail, evidence, global,
+    kind, severity: SEVERITY[kind], ts: when.ts, reconcileId: when.reconcileId, clientOrderId: s.clientOrderId,
+    brokerOrderId: s.brokerOrderId, symbol: s.symbol, detail: facts.detail, evidence: facts.evidence, global: facts.global ?? false,
   };
 }
+
+const inRun = (at: Instant, reconcileId: string | null) => ({ ts: at.text, reconcileId });
 
 const ofEngineOrder = (e: EngineOrder): Subject =>
   ({ clientOrderId: e.clientOrderId, brokerOrderId: e.brokerOrderId ?? null, symbol: e.symbol });
@@ -72,31 +88,41 @@ const ofEngineOrder = (e: EngineOrder): Subject =>
 // ------------------------------------------------------------------ findings
 
 export function staleLocalOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
-  return finding("stale_local_order", at.text, reconcileId, ofEngineOrder(e), {
-    side: e.side, qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty), sent_at: e.sentAt?.text ?? null, outcome: "unknown",
-  }, [...e.evidence]);
+  return finding("stale_local_order", inRun(at, reconcileId), ofEngineOrder(e), {
+    detail: { side: e.side, qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty), sent_at: e.sentAt?.text ?? null, outcome: "unknown" },
+    evidence: [...e.evidence],
+  });
 }
 
 export function inFlightOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
-  return finding("in_flight_order", at.text, reconcileId, { ...ofEngineOrder(e), brokerOrderId: null },
-    { sent_at: e.sentAt?.text ?? null, outcome: "unknown" }, [...e.evidence]);
+  return finding("in_flight_order", inRun(at, reconcileId), { ...ofEngineOrder(e), brokerOrderId: null }, {
+    detail: { sent_at: e.sentAt?.text ?? null, outcome: "unknown" }, evidence: [...e.evidence],
+  });
 }
 
 export function staleOrderCancelled(e: EngineOrder, expiresMs: number, at: Instant, reconcileId: string): RawFinding {
-  return finding("stale_order_cancelled", at.text, reconcileId, ofEngineOrder(e), {
-    sent_at: e.sentAt?.text ?? null, ttl_expired_at: instantFromMs(expiresMs).text, action: "staged",
-  }, [...e.evidence]);
+  return finding("stale_order_cancelled", inRun(at, reconcileId), ofEngineOrder(e), {
+    detail: { sent_at: e.sentAt?.text ?? null, ttl_expired_at: instantFromMs(expiresMs).text, action: "staged" }, evidence: [...e.evidence],
+  });
 }
 
-export function orphanBrokerOrder(
-  b: BrokerOrder, qty: Dec, match: MatchKind | "broker_order_id_conflict", candidates: string[], at: Instant, reconcileId: string,
-): RawFinding {
-  return finding("orphan_broker_order", at.text, reconcileId,
-    { clientOrderId: b.clientOrderId ?? null, brokerOrderId: b.brokerOrderId ?? null, symbol: b.symbol }, {
-      side: b.side, qty: D.toPlain(qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status,
-      broker_reason: b.reason ?? null, match, candidates,
+/** How an orphan was matched: its size, the look-alike candidates named (never linked), and the match kind. */
+export interface OrphanMatch {
+  readonly qty: Dec;
+  readonly match: MatchKind | "broker_order_id_conflict";
+  readonly candidates: string[];
+}
+
+export function orphanBrokerOrder(b: BrokerOrder, m: OrphanMatch, run: RunAt): RawFinding {
+  const subject = { clientOrderId: b.clientOrderId ?? null, brokerOrderId: b.brokerOrderId ?? null, symbol: b.symbol };
+  return finding("orphan_broker_order", inRun(run.at, run.reconcileId), subject, {
+    detail: {
+      side: b.side, qty: D.toPlain(m.qty), filled_qty: D.toPlain(b.cumFilled), broker_status: b.status,
+      broker_reason: b.reason ?? null, match: m.match, candidates: m.candidates,
       ...(b.conflict === undefined ? {} : { conflicting_fields: [...b.conflict.fields] }),
-    }, [...b.evidence]);
+    },
+    evidence: [...b.evidence],
+  });
 }
 
 /** The lines a position rests on: a snapshot line (journal or broker) and the fills since. */
@@ -134,85 +160,106 @@ function driftEvidence(causes: SymbolCauses, broker: PositionEvidence, engine: P
   return { refs: [...causeRefs, ...evidenceRefs(kept.flatMap((r) => lineOf(r, "broker")), kept.flatMap((r) => lineOf(r, "journal")))], causes: causeRefs.length, omitted };
 }
 
-export function positionDrift(
-  symbol: string, engine: Position, broker: Position, drift: Drift,
-  evidence: { causes: SymbolCauses; broker: PositionEvidence; engine: PositionEvidence }, at: Instant, reconcileId: string,
-): RawFinding {
+/** A symbol's two positions and their drift, as a drift finding states them. */
+export interface DriftFacts {
+  readonly symbol: string;
+  readonly engine: Position;
+  readonly broker: Position;
+  readonly drift: Drift;
+}
+
+export function positionDrift(d: DriftFacts, evidence: { causes: SymbolCauses; broker: PositionEvidence; engine: PositionEvidence }, run: RunAt): RawFinding {
   const ev = driftEvidence(evidence.causes, evidence.broker, evidence.engine);
-  return finding("position_drift", at.text, reconcileId, { ...NO_SUBJECT, symbol }, {
-    engine_qty: D.toPlain(engine.qty), engine_avg_price: D.toPlain(engine.avgPrice),
-    broker_qty: D.toPlain(broker.qty), broker_avg_price: D.toPlain(broker.avgPrice),
-    drift_units: D.toPlain(drift.units), drift_pips: drift.pips === undefined ? null : D.toFixed(drift.pips, 1),
-    headline_drift_pips: D.toFixed(drift.headlinePips, 1), evidence_causes: ev.causes,
-    ...(evidence.causes.omitted > 0 ? { evidence_causes_omitted: evidence.causes.omitted } : {}), ...omittedDetail(ev.omitted),
-  }, ev.refs);
+  const { engine, broker, drift } = d;
+  return finding("position_drift", inRun(run.at, run.reconcileId), { ...NO_SUBJECT, symbol: d.symbol }, {
+    detail: {
+      engine_qty: D.toPlain(engine.qty), engine_avg_price: D.toPlain(engine.avgPrice),
+      broker_qty: D.toPlain(broker.qty), broker_avg_price: D.toPlain(broker.avgPrice),
+      drift_units: D.toPlain(drift.units), drift_pips: drift.pips === undefined ? null : D.toFixed(drift.pips, 1),
+      headline_drift_pips: D.toFixed(drift.headlinePips, 1), evidence_causes: ev.causes,
+      ...(evidence.causes.omitted > 0 ? { evidence_causes_omitted: evidence.causes.omitted } : {}), ...omittedDetail(ev.omitted),
+    },
+    evidence: ev.refs,
+  });
 }
 
 export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, at: Instant, reconcileId: string): RawFinding {
   const ev = fill.ev;
-  return finding(complete ? "fill_caught_by_reconcile" : "partial_fill_caught_by_reconcile", at.text, reconcileId,
+  return finding(complete ? "fill_caught_by_reconcile" : "partial_fill_caught_by_reconcile", inRun(at, reconcileId),
     { clientOrderId: e.clientOrderId, brokerOrderId: ev.brokerOrderId, symbol: e.symbol }, {
-      fill_ts: ev.ts.text, qty: D.toPlain(ev.qty), price: D.toPlain(ev.price), filled_qty: D.toPlain(e.filledQty), order_qty: D.toPlain(e.qty),
-    }, [`broker:${ev.line}`]);
+      detail: {
+        fill_ts: ev.ts.text, qty: D.toPlain(ev.qty), price: D.toPlain(ev.price), filled_qty: D.toPlain(e.filledQty), order_qty: D.toPlain(e.qty),
+      },
+      evidence: [`broker:${ev.line}`],
+    });
 }
 
 export function orderMismatch(e: EngineOrder, b: BrokerOrder, fields: string[], at: Instant, reconcileId: string): RawFinding {
-  return finding("order_mismatch", at.text, reconcileId,
-    { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },
-    { fields, decision_id: e.decisionId ?? null, replaces_broker_order_id: b.replaces ?? null }, [...e.evidence.filter((r) => r.startsWith("journal:")), ...b.evidence]);
+  return finding("order_mismatch", inRun(at, reconcileId), { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol }, {
+    detail: { fields, decision_id: e.decisionId ?? null, replaces_broker_order_id: b.replaces ?? null },
+    evidence: [...e.evidence.filter((r) => r.startsWith("journal:")), ...b.evidence],
+  });
 }
 
 export function orderStateCaught(e: EngineOrder, b: BrokerOrder, at: Instant, reconcileId: string): RawFinding {
-  return finding("order_state_caught_by_reconcile", at.text, reconcileId,
-    { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol },
-    { broker_status: b.status, broker_reason: b.reason ?? null, filled_qty: D.toPlain(e.filledQty) }, [...b.evidence]);
+  return finding("order_state_caught_by_reconcile", inRun(at, reconcileId),
+    { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol }, {
+      detail: { broker_status: b.status, broker_reason: b.reason ?? null, filled_qty: D.toPlain(e.filledQty) }, evidence: [...b.evidence],
+    });
 }
 
 export function orderRelinkedFromCache(c: CacheEntry, b: BrokerOrder | undefined, ts: Instant, reconcileId: string | null): RawFinding {
-  return finding("order_relinked_from_cache", ts.text, reconcileId,
-    { clientOrderId: c.clientOrderId, brokerOrderId: b?.brokerOrderId ?? null, symbol: c.symbol },
-    { cache_status: c.status, decision_id: c.decisionId }, b === undefined ? [] : [...b.evidence]);
+  return finding("order_relinked_from_cache", inRun(ts, reconcileId), { clientOrderId: c.clientOrderId, brokerOrderId: b?.brokerOrderId ?? null, symbol: c.symbol }, {
+    detail: { cache_status: c.status, decision_id: c.decisionId }, evidence: b === undefined ? [] : [...b.evidence],
+  });
 }
 
 export function overfill(e: EngineOrder, fill: BrokerFill, reconcileId: string | null): RawFinding {
-  return finding("overfill", fill.ev.ts.text, reconcileId,
-    { clientOrderId: e.clientOrderId, brokerOrderId: fill.ev.brokerOrderId, symbol: e.symbol },
-    { order_qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty) }, [`broker:${fill.ev.line}`]);
+  return finding("overfill", inRun(fill.ev.ts, reconcileId), { clientOrderId: e.clientOrderId, brokerOrderId: fill.ev.brokerOrderId, symbol: e.symbol }, {
+    detail: { order_qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty) }, evidence: [`broker:${fill.ev.line}`],
+  });
 }
 
 export function cancelRequestUnknownOrder(clientOrderId: string, ts: Instant, line: number): RawFinding {
-  return finding("cancel_request_unknown_order", ts.text, null, { clientOrderId, brokerOrderId: null, symbol: null },
-    { engine_status: "not_known" }, [`journal:${line}`]);
+  return finding("cancel_request_unknown_order", inRun(ts, null), { clientOrderId, brokerOrderId: null, symbol: null }, {
+    detail: { engine_status: "not_known" }, evidence: [`journal:${line}`],
+  });
 }
 
 /** A cancel request for an order the engine already knows finished: filled, cancelled or rejected (its view), or closed (its cache). */
 export function cancelRequestOrderClosed(
   clientOrderId: string, known: { readonly status: string; readonly symbol: string; readonly brokerOrderId: string | null }, ts: Instant, line: number,
 ): RawFinding {
-  return finding("cancel_request_order_closed", ts.text, null, { clientOrderId, brokerOrderId: known.brokerOrderId, symbol: known.symbol },
-    { engine_status: known.status }, [`journal:${line}`]);
+  return finding("cancel_request_order_closed", inRun(ts, null), { clientOrderId, brokerOrderId: known.brokerOrderId, symbol: known.symbol }, {
+    detail: { engine_status: known.status }, evidence: [`journal:${line}`],
+  });
 }
 
 /** A broker record in an instrument the config does not describe: the entry that would describe it. */
 export function instrumentUndescribed(symbol: string, line: number, ts: Instant): RawFinding {
-  return finding("instrument_undescribed", ts.text, null, { ...NO_SUBJECT, symbol },
-    { measured_in: "units", suggested_entry: entryTemplate(symbol) }, [`broker:${line}`]);
+  return finding("instrument_undescribed", inRun(ts, null), { ...NO_SUBJECT, symbol }, {
+    detail: { measured_in: "units", suggested_entry: entryTemplate(symbol) }, evidence: [`broker:${line}`],
+  });
 }
 
 export function brokerLimitMismatch(mismatch: string, configHash: string, limitsLine: number, at: Instant, reconcileId: string): RawFinding {
-  return finding("broker_limit_mismatch", at.text, reconcileId, NO_SUBJECT, { mismatch, config_hash: configHash }, [`broker:${limitsLine}`], true);
+  return finding("broker_limit_mismatch", inRun(at, reconcileId), NO_SUBJECT, {
+    detail: { mismatch, config_hash: configHash }, evidence: [`broker:${limitsLine}`], global: true,
+  });
 }
 
-export function symbolCapBreach(symbol: string, positionUnits: Dec, capUnits: Dec, broker: PositionEvidence, at: Instant, reconcileId: string): RawFinding {
+export function symbolCapBreach(symbol: string, units: { position: Dec; cap: Dec }, broker: PositionEvidence, run: RunAt): RawFinding {
   const ev = positionEvidence(broker, null);
-  return finding("symbol_cap_breach", at.text, reconcileId, { ...NO_SUBJECT, symbol },
-    { position_units: D.toPlain(positionUnits), cap_units: D.toPlain(capUnits), ...omittedDetail(ev.omitted) }, ev.refs);
+  return finding("symbol_cap_breach", inRun(run.at, run.reconcileId), { ...NO_SUBJECT, symbol }, {
+    detail: { position_units: D.toPlain(units.position), cap_units: D.toPlain(units.cap), ...omittedDetail(ev.omitted) }, evidence: ev.refs,
+  });
 }
 
-export function dailyLossBreach(day: string, dayPnl: Dec, cap: Dec, dayFills: LineTrail | undefined, at: Instant, reconcileId: string): RawFinding {
-  return finding("daily_loss_breach", at.text, reconcileId, NO_SUBJECT,
-    { utc_day: day, realized_pnl: D.toFixed(dayPnl, 2), daily_loss_cap: D.toPlain(cap), ...omittedDetail(dayFills?.omitted ?? 0) },
-    evidenceRefs(dayFills?.kept ?? [], []));
+export function dailyLossBreach(day: { day: string; pnl: Dec; cap: Dec }, dayFills: LineTrail | undefined, run: RunAt): RawFinding {
+  return finding("daily_loss_breach", inRun(run.at, run.reconcileId), NO_SUBJECT, {
+    detail: { utc_day: day.day, realized_pnl: D.toFixed(day.pnl, 2), daily_loss_cap: D.toPlain(day.cap), ...omittedDetail(dayFills?.omitted ?? 0) },
+    evidence: evidenceRefs(dayFills?.kept ?? [], []),
+  });
 }
 
 // ------------------------------------------------------------------ order outcomes

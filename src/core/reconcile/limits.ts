@@ -47,11 +47,11 @@ export function applyLimits(core: EngineCore, plan: LimitsPlan, id: string, at: 
     if (!c.over) reported.capBreachOpen.delete(c.symbol);
     else if (!reported.capBreachOpen.has(c.symbol)) {
       reported.capBreachOpen.add(c.symbol);
-      report(core, F.symbolCapBreach(c.symbol, D.abs(c.qty), c.cap, core.book.positionTrail(c.symbol), at, id));
+      report(core, F.symbolCapBreach(c.symbol, { position: D.abs(c.qty), cap: c.cap }, core.book.positionTrail(c.symbol), { at, reconcileId: id }));
     }
   }
   if (config.dailyLossCap !== undefined && plan.dayPnl < (totals.dayPnlLows.get(plan.day) ?? D.ZERO)) totals.dayPnlLows.set(plan.day, plan.dayPnl);
   if (!plan.lossBreach) return;
   reported.lossBreachDays.add(plan.day);
-  report(core, F.dailyLossBreach(plan.day, plan.dayPnl, config.dailyLossCap!, core.book.dayTrail(plan.day), at, id));
+  report(core, F.dailyLossBreach({ day: plan.day, pnl: plan.dayPnl, cap: config.dailyLossCap! }, core.book.dayTrail(plan.day), { at, reconcileId: id }));
 }

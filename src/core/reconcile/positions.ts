@@ -50,8 +50,8 @@ export function applyPositions(core: EngineCore, drifts: readonly SymbolDrift[],
       causes.agreed(d.symbol);
     } else if (d.news) {
       reported.lastDrift.set(d.symbol, driftSignature(d.engine, d.broker));
-      report(core, F.positionDrift(d.symbol, d.engine, d.broker, d.drift,
-        { causes: causes.of(d.symbol), broker: core.book.positionTrail(d.symbol), engine: core.view.positionTrail(d.symbol) }, at, id));
+      report(core, F.positionDrift(d, { causes: causes.of(d.symbol), broker: core.book.positionTrail(d.symbol), engine: core.view.positionTrail(d.symbol) },
+        { at, reconcileId: id }));
     }
   }
   causes.agreedBut(new Set(drifts.map((d) => d.symbol)));

@@ -210,7 +210,7 @@ function reportOrphan(core: EngineCore, o: OrphanSync, r: OrphanReport, id: stri
   reported.orphanDistinct.add(b.key);
   const ambiguous = r.candidates.length > 1;
   if (ambiguous) out.ambiguous(F.ambiguousMatch(b, r.qty, [...r.candidates], at, id));
-  report(core, F.orphanBrokerOrder(b, r.qty, r.match, [...r.named], at, id));
+  report(core, F.orphanBrokerOrder(b, { qty: r.qty, match: r.match, candidates: [...r.named] }, { at, reconcileId: id }));
   if (core.config.orphanPolicy === "flatten") stageFlatten(core, b, id, at);
   return ambiguous;
 }
