@@ -11,7 +11,8 @@ import { mergeShards } from "../src/core/shard/merge.js";
 import { replayShardSteps, runToEnd } from "../src/core/replay.js";
 import { shardOfSymbol } from "../src/core/shard/shard.js";
 import { ShardTally } from "../src/core/shard/tally.js";
-import { configToJson, resolveConfig } from "../src/domain/config.js";
+import { resolveConfig } from "../src/domain/config.js";
+import { configToJson } from "../src/domain/config-json.js";
 import type { TradeRow } from "../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
@@ -38,8 +39,9 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
   for (let k = 1; k <= n; k += 1) {
     const lines: string[] = [];
     const spec = { index: k, count: n, by: "symbol" as const };
-    const result = runToEnd(replayShardSteps(config, journal.map((t, i) => parseJournalLine(t, i + 1)), broker.map((t, i) => parseBrokerLine(t, i + 1)),
-      { configHash: "law", cacheEntries: [], cacheFailure: null }, spec, (g) => lines.push(renderGroupLine(g))));
+    const inputs = { config, journal: journal.map((t, i) => parseJournalLine(t, i + 1)), broker: broker.map((t, i) => parseBrokerLine(t, i + 1)) };
+    const result = runToEnd(replayShardSteps(inputs, { configHash: "law", cacheEntries: [], cacheFailure: null },
+      { spec, emit: (g) => lines.push(renderGroupLine(g)) }));
     const manifest = parseShardManifest(renderShardManifest({
       format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
       groupsSha256: sha256Hex(lines.join("")),

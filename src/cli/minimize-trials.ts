@@ -3,7 +3,8 @@
 
 import { createHash } from "node:crypto";
 import { sha256Hex } from "../adapters/inputs.js";
-import { configToJson, resolveConfig } from "../domain/config.js";
+import { resolveConfig } from "../domain/config.js";
+import { configToJson } from "../domain/config-json.js";
 import { canonicalJson } from "../domain/validate.js";
 import type { InputFileMeta } from "../report/meta.js";
 import { parseExpect } from "../report/verify.js";

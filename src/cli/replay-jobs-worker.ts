@@ -81,8 +81,8 @@ function replayReadingEach(): void {
   const journal = openJournal(journalPath, loaded.config);
   const broker = openBroker(brokerPath, loaded.config);
   try {
-    const result = runToEnd(replayShardSteps(loaded.config, journal, broker,
-      { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec, emit,
+    const result = runToEnd(replayShardSteps({ config: loaded.config, journal, broker },
+      { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, { spec, emit },
       {
         afterStep: (_engine, _record, index) => {
           faultAfterRecord(index + 1); // test-only: a signal or failure at an exact record (fault-points.ts)

@@ -7,7 +7,8 @@ import { type InputPaths, inputPath, readLines } from "../adapters/read-artifact
 import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
 import { replayToMoment, type Moment } from "../core/inspect/moment.js";
 import type { Subject } from "../core/inspect/inspect.js";
-import { type Config, configToJson, resolveConfig } from "../domain/config.js";
+import { type Config, resolveConfig } from "../domain/config.js";
+import { configToJson } from "../domain/config-json.js";
 import { ConfigError, DataError } from "../domain/errors.js";
 import { isObject } from "../domain/json.js";
 import { canonicalJson } from "../domain/validate.js";
@@ -72,8 +73,8 @@ function replayTo(at: Located, config: Config, configHash: string, doc: ReportDo
   try {
     return withProgress("explain", fileBytes(at.journal) + fileBytes(at.broker), "bytes", (progress) => {
       const tick = () => progress.update(journal.bytesRead() + broker.bytesRead());
-      return replayToMoment(config, reporting(journal, tick), reporting(broker, tick),
-        { configHash, cacheEntries: [], cacheFailure: doc.cache.failure, recallBroker: broker.recall }, target.ref, subject);
+      return replayToMoment({ config, journal: reporting(journal, tick), broker: reporting(broker, tick) },
+        { configHash, cacheEntries: [], cacheFailure: doc.cache.failure, recallBroker: broker.recall }, { target: target.ref, subject });
     });
   } finally {
     broker.recall.close();

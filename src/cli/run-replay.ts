@@ -241,8 +241,9 @@ function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, Sh
     groupsHash.update(text);
   };
   return {
-    steps: replayShardSteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
-      (group) => {
+    steps: replayShardSteps({ config: loaded.config, journal, broker }, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, {
+      spec,
+      emit: (group) => {
         lines.push(renderGroupLine(group));
         groups += 1;
         if (lines.length >= GROUP_LINES_PER_WRITE) {
@@ -250,7 +251,7 @@ function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, Sh
           lines = [];
         }
       },
-      { afterStep: step }),
+    }, { afterStep: step }),
     finish: (result) => {
       append(lines.join(""));
       const warnings = out.commit({

@@ -18,6 +18,13 @@ export interface ReplayHooks {
   readonly beforeReport?: (engine: Engine) => void;
 }
 
+/** What a replay reads: the config and both logs (lazy iterables of validated records). */
+export interface ReplayInputs {
+  readonly config: Config;
+  readonly journal: Iterable<JournalRecord>;
+  readonly broker: Iterable<BrokerEvent>;
+}
+
 export const IN_MEMORY_CACHE: Omit<EngineOptions, "configHash"> = { cacheEntries: [], cacheFailure: null };
 
 export function replay(
@@ -65,16 +72,13 @@ export interface ShardResult {
  * report of its own.
  */
 export function* replayShardSteps(
-  config: Config,
-  journal: Iterable<JournalRecord>,
-  broker: Iterable<BrokerEvent>,
+  inputs: ReplayInputs,
   options: Omit<EngineOptions, "emit">,
-  spec: ShardSpec,
-  emit: (group: EmitGroup) => void,
+  shard: { readonly spec: ShardSpec; readonly emit: (group: EmitGroup) => void },
   hooks: ReplayHooks = {},
 ): Generator<void, ShardResult, void> {
-  const engine = new Engine(config, { ...options, emit });
-  yield* drive(engine, journal, broker, new ShardRouter(spec), hooks);
+  const engine = new Engine(inputs.config, { ...options, emit: shard.emit });
+  yield* drive(engine, inputs.journal, inputs.broker, new ShardRouter(shard.spec), hooks);
   return { state: engine.state(), evidence: engine.shardEvidence() };
 }
 

@@ -271,6 +271,43 @@ function sessionTable(value: unknown): { sessions: SessionDef[]; byHour: string[
   return { sessions, byHour: owners.map((o) => o[0]!) };
 }
 
+/** The recovery policies, each checked against what it may be. */
+function recoverySettings(recovery: unknown): { orphanPolicy: OrphanPolicy; openPolicy: OpenPositionsPolicy; threshold: unknown } {
+  const d = DEFAULT_CONFIG_JSON;
+  if (!isObject(recovery)) throw settingError("recovery", "must be an object");
+  checkKeys(recovery, CONFIG_KEYS.recovery, "recovery.");
+  const orphanPolicy = recovery["orphan_policy"] ?? d.recovery.orphan_policy;
+  if (orphanPolicy !== "alert" && orphanPolicy !== "flatten") {
+    throw settingError("recovery.orphan_policy", `must be "alert" or "flatten", got ${preview(orphanPolicy)}`);
+  }
+  const openPolicy = recovery["open_positions_policy"] ?? d.recovery.open_positions_policy;
+  if (openPolicy !== "RESUME" && openPolicy !== "CLOSE_ALL" && openPolicy !== "EMERGENCY_EXIT") {
+    throw settingError("recovery.open_positions_policy", `must be CLOSE_ALL, RESUME or EMERGENCY_EXIT, got ${preview(openPolicy)}`);
+  }
+  const threshold = recovery["emergency_exit_loss_threshold"];
+  if (openPolicy === "EMERGENCY_EXIT" && (threshold === undefined || threshold === null)) {
+    throw new ConfigError(`config: EMERGENCY_EXIT needs "recovery.emergency_exit_loss_threshold" (a loss in quote currency)`, "recovery.open_positions_policy");
+  }
+  return { orphanPolicy, openPolicy, threshold };
+}
+
+/** The slippage presets: each names a symbol and one of the sessions, once per (symbol, session). */
+function presetTable(raw: unknown, sessions: readonly SessionDef[]): SlippagePreset[] {
+  if (!Array.isArray(raw)) throw settingError("slippage_presets", "must be an array");
+  const sessionNames = new Set(sessions.map((s) => s.name));
+  const presets = raw.map((p, i): SlippagePreset => {
+    if (!isObject(p)) throw settingError(`slippage_presets[${i}]`, "must be an object");
+    checkKeys(p, CONFIG_KEYS.slippage_preset, `slippage_presets[${i}].`);
+    if (typeof p["symbol"] !== "string" || typeof p["session"] !== "string" || !sessionNames.has(p["session"])) {
+      throw settingError(`slippage_presets[${i}]`, `needs a symbol and a session among ${[...sessionNames].join(", ")}`);
+    }
+    const symbol = configSymbol(p["symbol"], `"slippage_presets[${i}].symbol"`, `slippage_presets[${i}].symbol`);
+    return { symbol, session: p["session"], maxSlippagePips: decimal(p["max_slippage_pips"], `slippage_presets[${i}].max_slippage_pips`, true) };
+  });
+  refuseDuplicateKeys("slippage_presets", presets.map((p, i) => [`${p.symbol} in session ${p.session}`, `slippage_presets[${i}]`] as const));
+  return presets;
+}
+
 /** Builds the effective config from a parsed config file (or {} for all defaults). */
 export function resolveConfig(input: unknown): Config {
   if (!isObject(input)) throw new ConfigError("config: the file must hold one JSON object");
@@ -286,36 +323,9 @@ export function resolveConfig(input: unknown): Config {
   const limits = get("limits");
   if (!isObject(limits)) throw settingError("limits", "must be an object");
   checkKeys(limits, CONFIG_KEYS.limits, "limits.");
-  const recovery = get("recovery");
-  if (!isObject(recovery)) throw settingError("recovery", "must be an object");
-  checkKeys(recovery, CONFIG_KEYS.recovery, "recovery.");
-  const orphanPolicy = recovery["orphan_policy"] ?? d.recovery.orphan_policy;
-  if (orphanPolicy !== "alert" && orphanPolicy !== "flatten") {
-    throw settingError("recovery.orphan_policy", `must be "alert" or "flatten", got ${preview(orphanPolicy)}`);
-  }
-  const openPolicy = recovery["open_positions_policy"] ?? d.recovery.open_positions_policy;
-  if (openPolicy !== "RESUME" && openPolicy !== "CLOSE_ALL" && openPolicy !== "EMERGENCY_EXIT") {
-    throw settingError("recovery.open_positions_policy", `must be CLOSE_ALL, RESUME or EMERGENCY_EXIT, got ${preview(openPolicy)}`);
-  }
-  const threshold = recovery["emergency_exit_loss_threshold"];
-  if (openPolicy === "EMERGENCY_EXIT" && (threshold === undefined || threshold === null)) {
-    throw new ConfigError(`config: EMERGENCY_EXIT needs "recovery.emergency_exit_loss_threshold" (a loss in quote currency)`, "recovery.open_positions_policy");
-  }
-
+  const { orphanPolicy, openPolicy, threshold } = recoverySettings(get("recovery"));
   const { sessions, byHour } = sessionTable(get("sessions"));
-  const presetsRaw = get("slippage_presets");
-  if (!Array.isArray(presetsRaw)) throw settingError("slippage_presets", "must be an array");
-  const sessionNames = new Set(sessions.map((s) => s.name));
-  const slippagePresets = presetsRaw.map((p, i): SlippagePreset => {
-    if (!isObject(p)) throw settingError(`slippage_presets[${i}]`, "must be an object");
-    checkKeys(p, CONFIG_KEYS.slippage_preset, `slippage_presets[${i}].`);
-    if (typeof p["symbol"] !== "string" || typeof p["session"] !== "string" || !sessionNames.has(p["session"])) {
-      throw settingError(`slippage_presets[${i}]`, `needs a symbol and a session among ${[...sessionNames].join(", ")}`);
-    }
-    const symbol = configSymbol(p["symbol"], `"slippage_presets[${i}].symbol"`, `slippage_presets[${i}].symbol`);
-    return { symbol, session: p["session"], maxSlippagePips: decimal(p["max_slippage_pips"], `slippage_presets[${i}].max_slippage_pips`, true) };
-  });
-  refuseDuplicateKeys("slippage_presets", slippagePresets.map((p, i) => [`${p.symbol} in session ${p.session}`, `slippage_presets[${i}]`] as const));
+  const slippagePresets = presetTable(get("slippage_presets"), sessions);
 
   const lossCap = limits["daily_loss_cap"];
   return {
@@ -342,52 +352,6 @@ export function resolveConfig(input: unknown): Config {
     cacheEntriesMax: count(get("cache_entries_max"), "cache_entries_max"),
     reportListItemsMax: count(get("report_list_items_max"), "report_list_items_max"),
   };
-}
-
-/** The effective config in file shape, keys in a fixed order: what the config hash is taken over. */
-export function configToJson(c: Config): Record<string, unknown> {
-  // A number when a double holds the value exactly (every usual config), else its exact decimal
-  // string: the config hash and the report must not round a setting.
-  const num = (d: Dec): number | string => {
-    const text = decToText(d);
-    return parseDec(String(Number(text))) === d ? Number(text) : text;
-  };
-  return {
-    idempotency_ttl_ms: c.idempotencyTtlMs,
-    idempotency_ttl_ms_by_symbol: Object.fromEntries(c.idempotencyTtlMsBySymbol),
-    reconcile_interval_ms: c.reconcileIntervalMs,
-    in_flight_grace_ms: c.inFlightGraceMs,
-    signature_match_window_ms: c.signatureMatchWindowMs,
-    drift_tolerance_units: num(c.driftToleranceUnits),
-    drift_tolerance_pips: num(c.driftTolerancePips),
-    pip_sizes: Object.fromEntries([...c.pipSizes].map(([k, v]) => [k, num(v)])),
-    instruments: Object.fromEntries([...c.instruments].map(([k, i]) => [k, {
-      asset_class: i.assetClass, quote_currency: i.quoteCurrency, [i.unit === "pips" ? "pip_size" : "tick_size"]: num(i.unitSize),
-      // Written only where it says more than the symbol does, so a config that never names it keeps its hash.
-      ...(i.baseCurrency === baseFromSymbolOf(i) ? {} : { base_currency: i.baseCurrency }),
-    }])),
-    sessions: c.sessions.map((s) => ({ name: s.name, start_hour: s.startHour, end_hour: s.endHour })),
-    slippage_presets: c.slippagePresets.map((p) => ({ symbol: p.symbol, session: p.session, max_slippage_pips: num(p.maxSlippagePips) })),
-    limits: {
-      daily_loss_cap: c.dailyLossCap === undefined ? null : num(c.dailyLossCap),
-      symbol_caps: Object.fromEntries(c.symbolCaps.map(([k, v]) => [k, num(v)])),
-    },
-    recovery: {
-      orphan_policy: c.orphanPolicy,
-      open_positions_policy: c.openPositionsPolicy,
-      emergency_exit_loss_threshold: c.emergencyExitLossThreshold === undefined ? null : num(c.emergencyExitLossThreshold),
-    },
-    line_bytes_max: c.lineBytesMax,
-    events_max: c.eventsMax,
-    cache_entries_max: c.cacheEntriesMax,
-    report_list_items_max: c.reportListItemsMax,
-  };
-}
-
-
-/** The base asset an instrument's symbol alone gives it (see baseCurrencyOf). */
-function baseFromSymbolOf(i: Instrument): string | undefined {
-  return holdsBaseAsset(i.assetClass) ? baseFromSymbol(i.symbol, i.quoteCurrency) : undefined;
 }
 
 export function ttlMsFor(c: Config, symbol: string): number {

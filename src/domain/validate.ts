@@ -109,7 +109,8 @@ class FieldReader {
 
   /** Fails unless every item's `field` is different (an ambiguous input is refused, not resolved
    * "last wins"); `field` is the array's, `what` names the list in the message. */
-  static unique<T>(items: readonly T[], key: (item: T) => string, src: Source, line: number, path: (i: number) => string, what: string): void {
+  static unique<T>(items: readonly T[], key: (item: T) => string, where: { src: Source; line: number; path: (i: number) => string; what: string }): void {
+    const { src, line, path, what } = where;
     const first = new Map<string, number>();
     items.forEach((item, i) => {
       const k = key(item);
@@ -192,7 +193,7 @@ function positionLines(src: Source, r: FieldReader, field: string): PositionLine
     qty: p.decimal("qty", "any"),
     avgPrice: p.decimal("avg_price", "non-negative"),
   }));
-  FieldReader.unique(lines, (p) => p.symbol, src, r.lineNo, (i) => `${field}[${i}].symbol`, "symbol once in a snapshot");
+  FieldReader.unique(lines, (p) => p.symbol, { src, line: r.lineNo, path: (i) => `${field}[${i}].symbol`, what: "symbol once in a snapshot" });
   return lines;
 }
 
@@ -212,7 +213,7 @@ function snapshotOrders(r: FieldReader): SnapshotOrder[] {
       refPrice: o.decimal("ref_price", "positive"),
     };
   });
-  FieldReader.unique(orders, (o) => o.clientOrderId, "journal", r.lineNo, (i) => `open_orders[${i}].client_order_id`, "order once in a snapshot");
+  FieldReader.unique(orders, (o) => o.clientOrderId, { src: "journal", line: r.lineNo, path: (i) => `open_orders[${i}].client_order_id`, what: "order once in a snapshot" });
   return orders;
 }
 
@@ -309,7 +310,7 @@ export function parseBrokerLine(text: string, line: number, pos: number = line):
         if (symbol === undefined) throw new DataError(src, line, `symbol_caps.${k}`, SYMBOL_EXPECTED, JSON.stringify(k));
         return [symbol, caps.decimal(k, "non-negative")] as const;
       });
-      FieldReader.unique(symbolCaps, ([symbol]) => symbol, src, line, (i) => `symbol_caps.${capKeys[i]}`, "symbol once in symbol_caps");
+      FieldReader.unique(symbolCaps, ([symbol]) => symbol, { src, line, path: (i) => `symbol_caps.${capKeys[i]}`, what: "symbol once in symbol_caps" });
       symbolCaps.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return { src, line, ts, eventId, fingerprint, pos, type, dailyLossCap: r.decimal("daily_loss_cap", "non-negative"), symbolCaps };
     }

@@ -161,17 +161,17 @@ describe("signatureCandidates (signature window inclusive)", () => {
 
 describe("priceFill (slippage preset: a breach is strictly over it)", () => {
   const config = resolveConfig({ slippage_presets: [{ symbol: "EURUSD", session: "eu", max_slippage_pips: 1 }] });
-  const at = (price: string) => priceFill(config, { symbol: "EURUSD", side: "buy", price: d(price) }, "eu", d("1.1"), undefined, d("0.0001"));
+  const at = (price: string) => priceFill(config, { symbol: "EURUSD", side: "buy", price: d(price) }, { session: "eu", refPrice: d("1.1"), limitPrice: undefined, unitSize: d("0.0001") });
   it("at the preset is no breach, above it is; a cell without a preset always breaches", () => {
     expect(at("1.1001")).toMatchObject({ slippagePips: d("1"), breach: false });
     expect(at("1.10009")).toMatchObject({ breach: false });
     expect(at("1.10011")).toMatchObject({ breach: true });
-    expect(priceFill(config, { symbol: "EURUSD", side: "buy", price: d("1.1") }, "asia", d("1.1"), undefined, d("0.0001")).breach).toBe(true);
+    expect(priceFill(config, { symbol: "EURUSD", side: "buy", price: d("1.1") }, { session: "asia", refPrice: d("1.1"), limitPrice: undefined, unitSize: d("0.0001") }).breach).toBe(true);
   });
 
   it("prop_priceFill_sign_is_worse_for_the_engine: paying more on a buy or getting less on a sell is positive", () => {
     fc.assert(fc.property(dec(1, 2, 5), dec(1, 2, 5), fc.constantFrom("buy" as const, "sell" as const), (price, ref, side) => {
-      const p = priceFill(config, { symbol: "EURUSD", side, price }, "eu", ref, undefined, d("0.0001"));
+      const p = priceFill(config, { symbol: "EURUSD", side, price }, { session: "eu", refPrice: ref, limitPrice: undefined, unitSize: d("0.0001") });
       const worse = side === "buy" ? price > ref : price < ref;
       expect(D.sign(p.slippagePips) > 0).toBe(worse);
     }), PARAMS);

@@ -1,6 +1,7 @@
 // In-process replays from literal records, for rule-level tests of the pure core.
 
-import { resolveConfig, configToJson } from "../../src/domain/config.js";
+import { resolveConfig } from "../../src/domain/config.js";
+import { configToJson } from "../../src/domain/config-json.js";
 import type { Report } from "../../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { replay } from "../../src/core/replay.js";

@@ -146,7 +146,7 @@ class FreqtradeJournal {
         this.report.problem({ file: "orders", line: o.row }, `ft_fee_base ${decText(o.feeBase)} is not below the filled ${decText(o.filled)}: left out of the snapshot at ${ts}`);
         continue;
       }
-      const change = positionChange(o.side, o.filled, o.fillPrice!, o.feeBase, booking, { line: o.row });
+      const change = positionChange({ side: o.side, qty: o.filled, price: o.fillPrice!, fee: o.feeBase, line: o.row }, booking);
       books.set(o.instrument.symbol, applyFill(books.get(o.instrument.symbol) ?? FLAT, o.side, change.qty, change.price).pos);
     }
     const positions = [...books].filter(([, p]) => !isZero(p.qty)).sort(([a], [b]) => (a < b ? -1 : 1))

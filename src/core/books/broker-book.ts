@@ -13,7 +13,7 @@ import { evidenceRef } from "../../domain/records.js";
 import { type Instant, utcDay } from "../../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
 import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "../rules/index.js";
-import { type IdentityField, idMatchContradictions } from "../rules/index.js";
+import { type IdentityField, idMatchContradictions, type OrderIdentity } from "../rules/index.js";
 import { applyFill, FLAT, type Position } from "../rules/index.js";
 
 
@@ -151,7 +151,7 @@ export class BrokerBook {
   fill(ev: FillEvent, currencies: FeeCurrencies): BrokerFill {
     const b = this.orderNamedBy(ev.brokerOrderId, ev.clientOrderId, ev.symbol, ev.side, ev);
     const feeBooking = feeBookingOf(ev.fee, ev.feeCurrency, currencies);
-    const change = positionChange(ev.side, ev.qty, ev.price, ev.fee, feeBooking, ev);
+    const change = positionChange(ev, feeBooking);
     const { pos: next, realized } = applyFill(this.position(ev.symbol), ev.side, change.qty, change.price);
     this.setPosition(ev.symbol, next);
     // Booked to the cent, as an account statement does: every total is a sum of these, to the digit.
@@ -178,7 +178,7 @@ export class BrokerBook {
   cancel(ev: OrderCancelledEvent): BrokerOrder | undefined {
     const b = this.byBrokerId.get(ev.brokerOrderId);
     if (b === undefined) {
-      const unseen = this.newOrder(`broker:${ev.brokerOrderId}`, ev.brokerOrderId, undefined, "", "buy", ev);
+      const unseen = this.newOrder(`broker:${ev.brokerOrderId}`, { brokerOrderId: ev.brokerOrderId, clientOrderId: undefined, symbol: "", side: "buy" }, ev);
       unseen.status = "cancelled";
       unseen.reason = ev.reason;
       unseen.endedAt = ev.ts;
@@ -195,7 +195,7 @@ export class BrokerBook {
 
   /** Books a reject (keyed by client id: a reject may come before any broker id exists). */
   reject(ev: OrderRejectedEvent): BrokerOrder {
-    const b = this.byClientId.get(ev.clientOrderId) ?? this.newOrder(`client:${ev.clientOrderId}`, undefined, ev.clientOrderId, "", "buy", ev);
+    const b = this.byClientId.get(ev.clientOrderId) ?? this.newOrder(`client:${ev.clientOrderId}`, { brokerOrderId: undefined, clientOrderId: ev.clientOrderId, symbol: "", side: "buy" }, ev);
     b.status = "rejected";
     b.reason = ev.reason;
     b.endedAt = ev.ts;
@@ -254,7 +254,7 @@ export class BrokerBook {
     let b = this.byBrokerId.get(brokerOrderId);
     if (b !== undefined) {
       const fields = idMatchContradictions(b, { clientOrderId, symbol, side });
-      if (fields.length > 0) return this.conflictingOrder(b, clientOrderId, symbol, side, fields, ev);
+      if (fields.length > 0) return this.conflictingOrder(b, { clientOrderId, symbol, side }, fields, ev);
     }
     if (b === undefined && clientOrderId !== undefined) {
       const byCoid = this.byClientId.get(clientOrderId);
@@ -264,7 +264,7 @@ export class BrokerBook {
         this.byBrokerId.set(brokerOrderId, b);
       }
     }
-    if (b === undefined) return this.newOrder(`broker:${brokerOrderId}`, brokerOrderId, clientOrderId, symbol, side, ev);
+    if (b === undefined) return this.newOrder(`broker:${brokerOrderId}`, { brokerOrderId, clientOrderId, symbol, side }, ev);
     if (b.clientOrderId === undefined && clientOrderId !== undefined) {
       b.clientOrderId = clientOrderId;
       this.byClientId.set(clientOrderId, b);
@@ -283,7 +283,8 @@ export class BrokerBook {
    * (client id, symbol, side), so later events of the same identity join it. Indexed by its client
    * id when that id names no other order; never by the broker id, which stays `named`'s.
    */
-  private conflictingOrder(named: OrderRecord, clientOrderId: string | undefined, symbol: string, side: Side, fields: IdentityField[], ev: BrokerEvent): OrderRecord {
+  private conflictingOrder(named: OrderRecord, says: OrderIdentity, fields: IdentityField[], ev: BrokerEvent): OrderRecord {
+    const { clientOrderId, symbol, side } = says;
     const key = `conflict:${named.brokerOrderId}|${clientOrderId ?? ""}|${symbol}|${side}`;
     const known = this.orders.get(key);
     if (known !== undefined) {
@@ -291,14 +292,16 @@ export class BrokerBook {
       this.unsettled.add(key);
       return known;
     }
-    const b = this.newOrder(key, named.brokerOrderId, undefined, symbol, side, ev);
+    const b = this.newOrder(key, { brokerOrderId: named.brokerOrderId, clientOrderId: undefined, symbol, side }, ev);
     b.clientOrderId = clientOrderId;
     if (clientOrderId !== undefined && !this.byClientId.has(clientOrderId)) this.byClientId.set(clientOrderId, b);
     b.conflict = { withClientOrderId: named.clientOrderId, fields };
     return b;
   }
 
-  private newOrder(key: string, brokerOrderId: string | undefined, clientOrderId: string | undefined, symbol: string, side: Side, ev: BrokerEvent): OrderRecord {
+  /** A new order record under `key`, named as its first event names it, and unsettled. */
+  private newOrder(key: string, named: OrderIdentity & { readonly brokerOrderId: string | undefined }, ev: BrokerEvent): OrderRecord {
+    const { brokerOrderId, clientOrderId, symbol, side } = named;
     const b: OrderRecord = {
       key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, limitPrice: undefined, replaces: undefined, status: "live", cumFilled: D.ZERO, fills: [],
       firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, endedAt: undefined, conflict: undefined,

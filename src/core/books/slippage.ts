@@ -3,8 +3,8 @@
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
-import type { SlippagePreset } from "../../domain/config.js";
 import type { SlippageCell } from "../../domain/report.js";
+import type { FillPricing } from "../rules/index.js";
 
 interface CellAcc {
   unit: "pips" | "ticks";
@@ -23,7 +23,10 @@ interface CellAcc {
 export class SlippageBook {
   private readonly cells = new Map<string, CellAcc>();
 
-  record(symbol: string, session: string, unit: "pips" | "ticks", pips: Dec, preset: SlippagePreset | undefined, breach: boolean, limitImprovement?: Dec): void {
+  /** Adds one fill's pricing to its (symbol, session) cell, counted in the instrument's unit. */
+  record(cell: { readonly symbol: string; readonly session: string; readonly unit: "pips" | "ticks" }, fill: FillPricing): void {
+    const { symbol, session, unit } = cell;
+    const { slippagePips: pips, preset, breach, limitImprovementPips: limitImprovement } = fill;
     const key = `${symbol}\u0000${session}`;
     let c = this.cells.get(key);
     if (c === undefined) {

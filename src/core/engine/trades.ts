@@ -57,12 +57,12 @@ function recordSlippage(core: EngineCore, fill: BrokerFill, e: EngineOrder | und
   const ev = fill.ev;
   const t = core.totals;
   const instrument = core.instruments.of(ev.symbol);
-  const p = priceFill(core.config, ev, session, refPrice, e?.limitPrice, instrument.unitSize);
+  const p = priceFill(core.config, ev, { session, refPrice, limitPrice: e?.limitPrice, unitSize: instrument.unitSize });
   if (p.breach) {
     t.slippageBreaches += 1;
     t.breachesBySymbol.set(ev.symbol, (t.breachesBySymbol.get(ev.symbol) ?? 0) + 1);
   }
-  t.slippage.record(ev.symbol, session, instrument.unit, p.slippagePips, p.preset, p.breach, p.limitImprovementPips);
+  t.slippage.record({ symbol: ev.symbol, session, unit: instrument.unit }, p);
   const cell = `${ev.symbol}|${session}`;
   if (p.preset === undefined && !core.reported.missingPresets.has(cell)) {
     core.reported.missingPresets.add(cell);

@@ -13,6 +13,7 @@ import { alertSymbol, bySymbol, type EmitGroup, type RawFinding } from "../outpu
 import { Engine, type EngineOptions } from "../engine/engine.js";
 import type { Inspection, Subject } from "./inspect.js";
 import { interleaveByEventTime } from "../interleave.js";
+import type { ReplayInputs } from "../replay.js";
 
 export type ItemRef =
   | { readonly kind: "finding"; readonly n: number }
@@ -83,9 +84,10 @@ class ItemFinder {
  * without raising it (other inputs, config or cache than the report's).
  */
 export function replayToMoment(
-  config: Config, journal: Iterable<JournalRecord>, broker: Iterable<BrokerEvent>, options: Omit<EngineOptions, "emit">,
-  target: ItemRef, subject: Subject,
+  inputs: ReplayInputs, options: Omit<EngineOptions, "emit">, look: { readonly target: ItemRef; readonly subject: Subject },
 ): Moment | null {
+  const { config, journal, broker } = inputs;
+  const { target, subject } = look;
   const finder = new ItemFinder(target);
   const found: { hit: Raised | null } = { hit: null };
   const engine: Engine = new Engine(config, {

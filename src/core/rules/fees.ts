@@ -47,11 +47,12 @@ export interface PositionChange {
  * of 30 with a fee of 0.01 delivers 29.99 for what 30 cost, a sell of 30 gives up 30.01 for what
  * 30 fetched, so the fee lands in the average cost (average-cost accounting, as on both books).
  */
-export function positionChange(side: Side, qty: Dec, price: Dec, fee: Dec, booking: FeeBooking, where: { readonly line: number }): PositionChange {
+export function positionChange(fill: { readonly side: Side; readonly qty: Dec; readonly price: Dec; readonly fee: Dec; readonly line: number }, booking: FeeBooking): PositionChange {
+  const { side, qty, price, fee } = fill;
   if (booking !== "base") return { qty, price };
   const delivered = side === "buy" ? D.sub(qty, fee) : D.add(qty, fee);
   if (D.sign(delivered) <= 0) {
-    throw new DataError("broker", where.line, "fee", `a fee in the base asset below the fill's qty (${D.toPlain(qty)}): a buy delivers qty - fee`, D.toPlain(fee));
+    throw new DataError("broker", fill.line, "fee", `a fee in the base asset below the fill's qty (${D.toPlain(qty)}): a buy delivers qty - fee`, D.toPlain(fee));
   }
   return { qty: delivered, price: D.div(D.mul(qty, price), delivered) };
 }

@@ -26,8 +26,16 @@ export interface PricedFill {
  * Slippage against the decision's reference price, in units of `unitSize` (a pip for FX, a tick
  * otherwise); a breach is strictly over the preset.
  */
-export function priceFill(config: Config, fill: PricedFill, session: string, refPrice: Dec, limitPrice: Dec | undefined, unitSize: Dec): FillPricing {
-  const pip = unitSize;
+/** What a fill is priced against: its session, the decision's reference and limit prices, the instrument's unit. */
+export interface PricingBasis {
+  readonly session: string;
+  readonly refPrice: Dec;
+  readonly limitPrice: Dec | undefined;
+  readonly unitSize: Dec;
+}
+
+export function priceFill(config: Config, fill: PricedFill, basis: PricingBasis): FillPricing {
+  const { session, refPrice, limitPrice, unitSize: pip } = basis;
   const slip = slippagePips(fill.side, fill.price, refPrice, pip);
   const preset = findPreset(config, fill.symbol, session);
   return {
