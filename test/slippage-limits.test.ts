@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/domain/config.js";
 import * as D from "../src/domain/decimal.js";
 import { lookUpInstrument } from "../src/domain/instruments.js";
-import { sessionOf, slippagePips } from "../src/core/books/slippage.js";
+import { sessionOf, slippagePips } from "../src/core/rules/index.js";
 import { alertNames, B, J, kinds, run } from "./helpers/replay.js";
 
 const DEFAULTS = resolveConfig({});
