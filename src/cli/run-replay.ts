@@ -164,7 +164,9 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
     let steps = 0;
     let finalEntries: readonly CacheEntry[] = [];
     return {
-      steps: replaySteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall }, {
+      steps: replaySteps(loaded.config, journal, broker, {
+        configHash: loaded.hash, cacheEntries, cacheFailure, recallBroker: broker.recall, queueCacheChanges: store !== undefined,
+      }, {
         afterStep: (engine, _record, index) => {
           steps = index + 1;
           // Drain even without a store: `cache?.apply(..)` would skip evaluating its argument, and

@@ -140,7 +140,19 @@ const NS_PER_MS = 1_000_000;
  * precision the input had, so text order is time order (docs/reference/artifacts.md, "trades.csv").
  */
 export function formatFixedWidth(t: Instant): string {
-  const msInSecond = ((t.ms % 1000) + 1000) % 1000;
-  const seconds = new Date(t.ms - msInSecond).toISOString().slice(0, 19);
-  return `${seconds}.${String(msInSecond * NS_PER_MS + t.subNs).padStart(9, "0")}Z`;
+  const msInDay = ((t.ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+  const midnight = t.ms - msInDay;
+  if (midnight !== lastMidnight) {
+    lastMidnight = midnight;
+    lastDate = new Date(midnight).toISOString().slice(0, 11);
+  }
+  const seconds = Math.floor(msInDay / 1000);
+  const fraction = (msInDay % 1000) * NS_PER_MS + t.subNs;
+  return `${lastDate}${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${String(fraction).padStart(9, "0")}Z`;
 }
+
+const MS_PER_DAY = 86_400_000;
+/** The calendar date ("2025-10-20T") of the last midnight formatted: rows of one day share it. */
+let lastMidnight = Number.NaN;
+let lastDate = "";
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));

@@ -139,10 +139,13 @@ const GUARDED_FIRST: ReadonlySet<number> = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09
 function plainRow(row: TradeRow): string | undefined {
   if (!isPlainCell(row.decisionId) || !isPlainCell(row.clientOrderId) || !isPlainCell(row.brokerOrderId) || !isPlainCell(row.symbol) ||
     !isPlainCell(row.session) || !isPlainCell(row.currency) || !isPlainCell(row.feeCurrency)) return undefined;
-  return `${fixedWidthTs(row.ts)},${row.decisionId},${row.clientOrderId},${row.brokerOrderId},${row.symbol},${row.side},${D.toPlain(row.qty)},` +
-    `${D.toPlain(row.price)},${row.refPrice === undefined ? "" : D.toPlain(row.refPrice)},` +
-    `${row.slippagePips === undefined ? "" : D.toFixed(row.slippagePips, 1)},${row.session},${D.toPlain(row.fee)},` +
-    `${D.toFixed(row.realizedPnl, 2)},${row.source},${row.currency},${row.feeCurrency}\n`;
+  // One join, not a chain of concatenations: each `+` of a long template makes a string of its own.
+  const cells = [
+    fixedWidthTs(row.ts), row.decisionId, row.clientOrderId, row.brokerOrderId, row.symbol, row.side, D.toPlain(row.qty), D.toPlain(row.price),
+    row.refPrice === undefined ? "" : D.toPlain(row.refPrice), row.slippagePips === undefined ? "" : D.toFixed(row.slippagePips, 1),
+    row.session, D.toPlain(row.fee), D.toFixed(row.realizedPnl, 2), row.source, row.currency, row.feeCurrency,
+  ];
+  return cells.join(",") + "\n";
 }
 
 /** A trade row rendered to its text in trades.csv, with the symbol a group orders its rows by. */

@@ -9,7 +9,6 @@ import type {
   BrokerEvent, FillEvent, LimitsSnapshotEvent, OrderAcceptedEvent, OrderCancelledEvent, OrderRejectedEvent,
   PositionSnapshotEvent, Side,
 } from "../../domain/records.js";
-import { evidenceRef } from "../../domain/records.js";
 import { type Instant, utcDay } from "../../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
 import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "../rules/index.js";
@@ -47,8 +46,8 @@ export interface BrokerOrder {
   readonly cumFilled: Dec;
   readonly fills: readonly BrokerFill[];
   readonly firstTs: Instant;
-  /** Broker lines about it. */
-  readonly evidence: readonly string[];
+  /** Broker lines about it (numbers: a finding names them "broker:LINE"). */
+  readonly evidence: readonly number[];
   /** The broker's reason for its cancel or reject, when it gave one. */
   readonly reason: string | undefined;
   /** When the broker cancelled or rejected it (the event's time). */
@@ -62,7 +61,7 @@ export interface BrokerOrder {
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
-type OrderRecord = Writable<BrokerOrder> & { fills: BrokerFill[]; evidence: string[] };
+type OrderRecord = Writable<BrokerOrder> & { fills: BrokerFill[]; evidence: number[] };
 
 
 export class BrokerBook {
@@ -188,7 +187,7 @@ export class BrokerBook {
     b.status = ev.replacedByBrokerOrderId !== undefined || b.status === "replaced" ? "replaced" : "cancelled";
     b.reason = ev.reason;
     b.endedAt = ev.ts;
-    b.evidence.push(evidenceRef(ev));
+    b.evidence.push(ev.line);
     this.unsettled.add(b.key);
     return b;
   }
@@ -199,8 +198,7 @@ export class BrokerBook {
     b.status = "rejected";
     b.reason = ev.reason;
     b.endedAt = ev.ts;
-    const ref = evidenceRef(ev);
-    if (!b.evidence.includes(ref)) b.evidence.push(ref);
+    if (!b.evidence.includes(ev.line)) b.evidence.push(ev.line);
     this.unsettled.add(b.key);
     return b;
   }
@@ -273,7 +271,7 @@ export class BrokerBook {
       b.symbol = symbol;
       b.side = side;
     }
-    b.evidence.push(evidenceRef(ev));
+    b.evidence.push(ev.line);
     this.unsettled.add(b.key);
     return b;
   }
@@ -288,7 +286,7 @@ export class BrokerBook {
     const key = `conflict:${named.brokerOrderId}|${clientOrderId ?? ""}|${symbol}|${side}`;
     const known = this.orders.get(key);
     if (known !== undefined) {
-      known.evidence.push(evidenceRef(ev));
+      known.evidence.push(ev.line);
       this.unsettled.add(key);
       return known;
     }
@@ -304,7 +302,7 @@ export class BrokerBook {
     const { brokerOrderId, clientOrderId, symbol, side } = named;
     const b: OrderRecord = {
       key, brokerOrderId, clientOrderId, symbol, side, qty: undefined, limitPrice: undefined, replaces: undefined, status: "live", cumFilled: D.ZERO, fills: [],
-      firstTs: ev.ts, evidence: [evidenceRef(ev)], reason: undefined, endedAt: undefined, conflict: undefined,
+      firstTs: ev.ts, evidence: [ev.line], reason: undefined, endedAt: undefined, conflict: undefined,
     };
     this.orders.set(key, b);
     if (brokerOrderId !== undefined && !this.byBrokerId.has(brokerOrderId)) this.byBrokerId.set(brokerOrderId, b);

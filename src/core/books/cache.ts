@@ -28,6 +28,8 @@ export type CacheOp =
   | { readonly op: "put"; readonly entry: CacheEntry }
   | { readonly op: "purge"; readonly clientOrderIds: readonly string[] };
 
+const NO_OPS: readonly CacheOp[] = Object.freeze([]);
+
 const byClientOrderId = (a: CacheEntry, b: CacheEntry): number =>
   (a.clientOrderId < b.clientOrderId ? -1 : a.clientOrderId > b.clientOrderId ? 1 : 0);
 
@@ -43,7 +45,11 @@ export class OrderIdCache {
   /** The most entries held at once (sharding checks the shards' sum against cache_entries_max). */
   peakSize = 0;
 
-  constructor(initial: readonly CacheEntry[], private readonly entriesMax: number) {
+  /**
+   * `queueChanges` false: no store follows this cache (a replay without --cache), so its changes are
+   * not queued for one.
+   */
+  constructor(initial: readonly CacheEntry[], private readonly entriesMax: number, private readonly queueChanges = true) {
     for (const e of initial) this.remember(e);
   }
 
@@ -116,13 +122,14 @@ export class OrderIdCache {
       this.entries.delete(id);
       this.openIds.delete(id);
     }
-    if (expired.length > 0) this.pending.push({ op: "purge", clientOrderIds: expired });
+    if (expired.length > 0 && this.queueChanges) this.pending.push({ op: "purge", clientOrderIds: expired });
     this.entriesPurged += expired.length;
     return expired.length;
   }
 
   /** Hands the queued writes to the shell (write-through after every replay step). */
-  drainOps(): CacheOp[] {
+  drainOps(): readonly CacheOp[] {
+    if (this.pending.length === 0) return NO_OPS; // most steps change nothing: no new array for them
     const ops = this.pending;
     this.pending = [];
     return ops;
@@ -130,7 +137,7 @@ export class OrderIdCache {
 
   private write(entry: CacheEntry): void {
     this.remember(entry);
-    this.pending.push({ op: "put", entry });
+    if (this.queueChanges) this.pending.push({ op: "put", entry });
   }
 
   private remember(entry: CacheEntry): void {

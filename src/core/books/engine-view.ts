@@ -28,11 +28,11 @@ export interface EngineOrder {
   readonly ttlUtcMs: number | undefined;
   readonly status: EngineStatus;
   readonly brokerOrderId: string | undefined;
-  /** Journal lines about it. */
-  readonly evidence: readonly string[];
+  /** Journal lines about it (numbers: a finding names them "journal:LINE"). */
+  readonly evidence: readonly number[];
 }
 
-type OrderRecord = { -readonly [K in keyof EngineOrder]: EngineOrder[K] } & { evidence: string[] };
+type OrderRecord = { -readonly [K in keyof EngineOrder]: EngineOrder[K] } & { evidence: number[] };
 
 /** How a broker event names an order: by client id when it carries one, and by broker id. */
 export interface OrderRef {
@@ -75,8 +75,8 @@ export class EngineView {
   private snapshotLine: number | undefined;
   private trails = new SymbolTrails();
 
-  constructor(cacheEntries: readonly CacheEntry[], cacheEntriesMax: number) {
-    this.cache = new OrderIdCache(cacheEntries, cacheEntriesMax);
+  constructor(cacheEntries: readonly CacheEntry[], cacheEntriesMax: number, queueCacheChanges = true) {
+    this.cache = new OrderIdCache(cacheEntries, cacheEntriesMax, queueCacheChanges);
   }
 
   // ------------------------------------------------------------ lookups (no side effects)
@@ -154,8 +154,9 @@ export class EngineView {
     else this.positionBySymbol.set(symbol, pos);
   }
 
-  addEvidence(e: EngineOrder, ref: string): void {
-    this.record(e).evidence.push(ref);
+  /** A journal line about the order (a cancel request) joins its evidence. */
+  addEvidence(e: EngineOrder, line: number): void {
+    this.record(e).evidence.push(line);
   }
 
   setStatus(e: EngineOrder, status: EngineStatus): void {

@@ -58,6 +58,11 @@ export interface EngineOptions {
    * replay). A shard replay writes them out instead, for `merge`.
    */
   readonly emit?: (group: EmitGroup) => void;
+  /**
+   * False when no store follows the order-id cache (a replay without --cache): its changes are then
+   * not queued for drainCacheOps. Default true.
+   */
+  readonly queueCacheChanges?: boolean;
 }
 
 /** What a shard must tell `merge` so it can prove the merged result is the unsharded one. */
@@ -91,7 +96,7 @@ export class Engine {
     this.redelivery = new Redelivery(options.recallBroker);
     this.core = {
       config, configHash: options.configHash, book: new BrokerBook(), instruments: new Instruments(config),
-      view: new EngineView(options.cacheEntries, config.cacheEntriesMax), causes: new DriftCauses(), reported: new Reported(), totals: new Totals(),
+      view: new EngineView(options.cacheEntries, config.cacheEntriesMax, options.queueCacheChanges ?? true), causes: new DriftCauses(), reported: new Reported(), totals: new Totals(),
       out: new GroupEmitter(options.emit ?? ((g) => assembler!.add(g))), kill: new KillSwitch(),
     };
   }
@@ -170,7 +175,7 @@ export class Engine {
     return composeReport(this.assembler.lists(), this.state(), this.assembler.drainTrades());
   }
 
-  drainCacheOps(): CacheOp[] {
+  drainCacheOps(): readonly CacheOp[] {
     return this.core.view.cache.drainOps();
   }
 
@@ -180,7 +185,7 @@ export class Engine {
   }
 
   /** Trade rows reconciled since the last drain, in report order (a plain replay only). */
-  drainTrades(): TradeRow[] {
+  drainTrades(): readonly TradeRow[] {
     assert(this.assembler !== null, "a replay that emits its groups elsewhere drains no trades");
     return this.assembler.drainTrades();
   }

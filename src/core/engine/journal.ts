@@ -4,7 +4,6 @@
 import * as D from "../../domain/decimal.js";
 import { ttlMsFor } from "../../domain/config.js";
 import type { DecisionRecord, SnapshotRecord } from "../../domain/records.js";
-import { evidenceRef } from "../../domain/records.js";
 import type { Instant } from "../../domain/time.js";
 import { type EngineCore, report } from "./context.js";
 import { newEngineOrder } from "../books/engine-view.js";
@@ -33,7 +32,7 @@ function send(core: EngineCore, rec: DecisionRecord): void {
   const ttlUtcMs = rec.ts.ms + ttlMsFor(core.config, rec.symbol);
   core.view.hold(newEngineOrder({
     clientOrderId: rec.clientOrderId, decisionId: rec.decisionId, symbol: rec.symbol, side: rec.side, qty: rec.qty,
-    refPrice: rec.refPrice, limitPrice: rec.limitPrice, sentAt: rec.ts, ttlUtcMs, evidence: [evidenceRef(rec)],
+    refPrice: rec.refPrice, limitPrice: rec.limitPrice, sentAt: rec.ts, ttlUtcMs, evidence: [rec.line],
   }));
   core.view.cache.recordSent({
     clientOrderId: rec.clientOrderId, decisionId: rec.decisionId, symbol: rec.symbol, side: rec.side, size: rec.qty,
@@ -49,7 +48,7 @@ function send(core: EngineCore, rec: DecisionRecord): void {
 export function requestCancel(core: EngineCore, clientOrderId: string, ts: Instant, line: number): void {
   const e = core.view.order(clientOrderId);
   if (e !== undefined && isOpen(e.status)) {
-    core.view.addEvidence(e, `journal:${line}`);
+    core.view.addEvidence(e, line);
     return;
   }
   const closed = e !== undefined ? { status: e.status, symbol: e.symbol, brokerOrderId: e.brokerOrderId ?? null } : closedInCache(core, clientOrderId);
@@ -69,7 +68,7 @@ export function loadSnapshot(core: EngineCore, rec: SnapshotRecord): void {
     core.view.hold(newEngineOrder({
       clientOrderId: o.clientOrderId, decisionId: cached?.decisionId, symbol: o.symbol, side: o.side, qty: o.qty,
       filledQty: o.filledQty, refPrice: o.refPrice, ttlUtcMs: cached?.ttlUtcMs,
-      status: D.isZero(o.filledQty) ? "sent" : "partially_filled", evidence: [evidenceRef(rec)],
+      status: D.isZero(o.filledQty) ? "sent" : "partially_filled", evidence: [rec.line],
     }));
   }
   for (const p of rec.positions) {

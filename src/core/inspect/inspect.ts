@@ -97,7 +97,7 @@ function engineOrderFacts(e: EngineOrder): EngineOrderFacts {
   return {
     clientOrderId: e.clientOrderId, decisionId: e.decisionId ?? null, symbol: e.symbol, side: e.side, qty: e.qty,
     filledQty: e.filledQty, status: e.status, sentAt: e.sentAt?.text ?? null, brokerOrderId: e.brokerOrderId ?? null,
-    evidence: [...e.evidence],
+    evidence: e.evidence.map((line) => `journal:${line}`),
   };
 }
 
@@ -105,7 +105,7 @@ function brokerOrderFacts(b: BrokerOrder): BrokerOrderFacts {
   return {
     brokerOrderId: b.brokerOrderId ?? null, clientOrderId: b.clientOrderId ?? null, symbol: b.symbol, side: b.side,
     qty: b.qty ?? null, status: b.status, cumFilled: b.cumFilled, fills: b.fills.length, firstTs: b.firstTs.text,
-    evidence: [...b.evidence],
+    evidence: b.evidence.map((line) => `broker:${line}`),
   };
 }
 

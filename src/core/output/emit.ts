@@ -159,6 +159,8 @@ export function bySymbol<T>(items: readonly T[], symbolOf: (item: T) => string |
 export const alertSymbol = (a: { readonly detail: Alert["detail"] }): string | null =>
   typeof a.detail["symbol"] === "string" ? a.detail["symbol"] : null;
 
+const NO_ROWS: readonly never[] = Object.freeze([]);
+
 /** A report list that keeps its first `max` items and counts the rest. */
 export class CappedList<T> {
   readonly items: T[] = [];
@@ -265,7 +267,8 @@ export class Assembler<T extends TradeKey = TradeRow> {
   }
 
   /** Trade rows assembled since the last drain, in report order. */
-  drainTrades(): T[] {
+  drainTrades(): readonly T[] {
+    if (this.trades.length === 0) return NO_ROWS as readonly T[]; // most records reconcile no fill
     const rows = this.trades;
     this.trades = [];
     return rows;

@@ -82,6 +82,10 @@ function finding(kind: FindingKind, when: { ts: string; reconcileId: string | nu
 
 const inRun = (at: Instant, reconcileId: string | null) => ({ ts: at.text, reconcileId });
 
+/** An order's evidence lines as a finding names them. */
+const journalRefs = (e: EngineOrder): string[] => e.evidence.map((line) => `journal:${line}`);
+const brokerRefs = (b: BrokerOrder): string[] => b.evidence.map((line) => `broker:${line}`);
+
 const ofEngineOrder = (e: EngineOrder): Subject =>
   ({ clientOrderId: e.clientOrderId, brokerOrderId: e.brokerOrderId ?? null, symbol: e.symbol });
 
@@ -90,19 +94,19 @@ const ofEngineOrder = (e: EngineOrder): Subject =>
 export function staleLocalOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
   return finding("stale_local_order", inRun(at, reconcileId), ofEngineOrder(e), {
     detail: { side: e.side, qty: D.toPlain(e.qty), filled_qty: D.toPlain(e.filledQty), sent_at: e.sentAt?.text ?? null, outcome: "unknown" },
-    evidence: [...e.evidence],
+    evidence: journalRefs(e),
   });
 }
 
 export function inFlightOrder(e: EngineOrder, at: Instant, reconcileId: string): RawFinding {
   return finding("in_flight_order", inRun(at, reconcileId), { ...ofEngineOrder(e), brokerOrderId: null }, {
-    detail: { sent_at: e.sentAt?.text ?? null, outcome: "unknown" }, evidence: [...e.evidence],
+    detail: { sent_at: e.sentAt?.text ?? null, outcome: "unknown" }, evidence: journalRefs(e),
   });
 }
 
 export function staleOrderCancelled(e: EngineOrder, expiresMs: number, at: Instant, reconcileId: string): RawFinding {
   return finding("stale_order_cancelled", inRun(at, reconcileId), ofEngineOrder(e), {
-    detail: { sent_at: e.sentAt?.text ?? null, ttl_expired_at: instantFromMs(expiresMs).text, action: "staged" }, evidence: [...e.evidence],
+    detail: { sent_at: e.sentAt?.text ?? null, ttl_expired_at: instantFromMs(expiresMs).text, action: "staged" }, evidence: journalRefs(e),
   });
 }
 
@@ -121,7 +125,7 @@ export function orphanBrokerOrder(b: BrokerOrder, m: OrphanMatch, run: RunAt): R
       broker_reason: b.reason ?? null, match: m.match, candidates: m.candidates,
       ...(b.conflict === undefined ? {} : { conflicting_fields: [...b.conflict.fields] }),
     },
-    evidence: [...b.evidence],
+    evidence: brokerRefs(b),
   });
 }
 
@@ -197,20 +201,20 @@ export function fillCaught(e: EngineOrder, fill: BrokerFill, complete: boolean, 
 export function orderMismatch(e: EngineOrder, b: BrokerOrder, fields: string[], at: Instant, reconcileId: string): RawFinding {
   return finding("order_mismatch", inRun(at, reconcileId), { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol }, {
     detail: { fields, decision_id: e.decisionId ?? null, replaces_broker_order_id: b.replaces ?? null },
-    evidence: [...e.evidence.filter((r) => r.startsWith("journal:")), ...b.evidence],
+    evidence: [...journalRefs(e), ...brokerRefs(b)],
   });
 }
 
 export function orderStateCaught(e: EngineOrder, b: BrokerOrder, at: Instant, reconcileId: string): RawFinding {
   return finding("order_state_caught_by_reconcile", inRun(at, reconcileId),
     { clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null, symbol: e.symbol }, {
-      detail: { broker_status: b.status, broker_reason: b.reason ?? null, filled_qty: D.toPlain(e.filledQty) }, evidence: [...b.evidence],
+      detail: { broker_status: b.status, broker_reason: b.reason ?? null, filled_qty: D.toPlain(e.filledQty) }, evidence: brokerRefs(b),
     });
 }
 
 export function orderRelinkedFromCache(c: CacheEntry, b: BrokerOrder | undefined, ts: Instant, reconcileId: string | null): RawFinding {
   return finding("order_relinked_from_cache", inRun(ts, reconcileId), { clientOrderId: c.clientOrderId, brokerOrderId: b?.brokerOrderId ?? null, symbol: c.symbol }, {
-    detail: { cache_status: c.status, decision_id: c.decisionId }, evidence: b === undefined ? [] : [...b.evidence],
+    detail: { cache_status: c.status, decision_id: c.decisionId }, evidence: b === undefined ? [] : brokerRefs(b),
   });
 }
 
@@ -268,7 +272,7 @@ export function orderOutcome(e: EngineOrder, b: BrokerOrder, outcome: OrderOutco
   assert(b.endedAt !== undefined, "an order's outcome is read from the broker's cancel or reject");
   return {
     ts: b.endedAt.text, outcome, reason: b.reason ?? null, clientOrderId: e.clientOrderId, brokerOrderId: b.brokerOrderId ?? null,
-    decisionId: e.decisionId ?? null, symbol: e.symbol, side: e.side, qty: e.qty, filledQty: e.filledQty, evidence: [...b.evidence],
+    decisionId: e.decisionId ?? null, symbol: e.symbol, side: e.side, qty: e.qty, filledQty: e.filledQty, evidence: brokerRefs(b),
   };
 }
 

@@ -13,13 +13,20 @@ export interface OrderTerms {
   readonly limitPrice: Dec | undefined;
 }
 
+const NO_FIELDS: string[] = Object.freeze([]) as unknown as string[];
+
 /** Each field that differs, as `field: engine=.. broker=..` (empty when the broker's order is the decision). */
 export function orderMismatches(decided: OrderTerms, broker: OrderTerms): string[] {
+  // Compared as values, written out only where they differ: this runs for every order a run looks at.
+  const qtyDiffers = decided.qty !== undefined && broker.qty !== undefined && decided.qty !== broker.qty;
+  const limitDiffers = decided.limitPrice !== undefined && broker.limitPrice !== undefined && decided.limitPrice !== broker.limitPrice;
+  const symbolDiffers = broker.symbol !== "" && decided.symbol !== broker.symbol;
+  const sideDiffers = broker.symbol !== "" && decided.side !== broker.side;
+  if (!qtyDiffers && !limitDiffers && !symbolDiffers && !sideDiffers) return NO_FIELDS;
   const out: string[] = [];
-  const differ = (field: string, e: string, b: string) => { if (e !== b) out.push(`${field}: engine=${e} broker=${b}`); };
-  if (broker.symbol !== "") differ("symbol", decided.symbol, broker.symbol);
-  if (broker.symbol !== "") differ("side", decided.side, broker.side);
-  if (decided.qty !== undefined && broker.qty !== undefined) differ("qty", D.toPlain(decided.qty), D.toPlain(broker.qty));
-  if (decided.limitPrice !== undefined && broker.limitPrice !== undefined) differ("limit_price", D.toPlain(decided.limitPrice), D.toPlain(broker.limitPrice));
+  if (symbolDiffers) out.push(`symbol: engine=${decided.symbol} broker=${broker.symbol}`);
+  if (sideDiffers) out.push(`side: engine=${decided.side} broker=${broker.side}`);
+  if (qtyDiffers) out.push(`qty: engine=${D.toPlain(decided.qty!)} broker=${D.toPlain(broker.qty!)}`);
+  if (limitDiffers) out.push(`limit_price: engine=${D.toPlain(decided.limitPrice!)} broker=${D.toPlain(broker.limitPrice!)}`);
   return out;
 }

@@ -273,7 +273,7 @@ export class MergedReport<T extends TradeKey = TradeRow> {
   /** Combined groups added so far. */
   groups = 0;
 
-  constructor(private readonly limits: MergeLimits, private readonly onTrades: (rows: T[]) => void) {
+  constructor(private readonly limits: MergeLimits, private readonly onTrades: (rows: readonly T[]) => void) {
     this.assembler = new Assembler<T>(limits.reportListItemsMax);
   }
 
@@ -299,7 +299,7 @@ export class MergedReport<T extends TradeKey = TradeRow> {
 export function mergeShards(
   limits: MergeLimits,
   shards: readonly ShardOutput[],
-  onTrades: (rows: TradeRow[]) => void,
+  onTrades: (rows: readonly TradeRow[]) => void,
   onGroup: (count: number) => void = () => {},
 ): Report {
   const merged = new MergedReport(limits, onTrades);
