@@ -4,8 +4,9 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseInstant } from "../src/domain/time.js";
+import { formatFixedWidth, parseInstant } from "../src/domain/time.js";
 import { renderTradesCsv } from "../src/report/trades-csv.js";
 import { B, J, run } from "./helpers/replay.js";
 import { replayScenario, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
@@ -54,5 +55,19 @@ describe("trades.csv timestamps", () => {
     for (const k of [1, 2]) expect(runCli(["replay", ...inputs, "--shard", `${k}/2`, "--out", join(dir, `shard${k}`)]).status).toBe(0);
     expect(runCli(["merge", "--out", join(dir, "merged"), join(dir, "shard1"), join(dir, "shard2")]).status).toBe(0);
     expect(readFileSync(join(dir, "merged", "trades.csv"), "utf8")).toBe(whole);
+  });
+});
+
+describe("formatFixedWidth: the fixed-width time from the day's date and the digits", () => {
+  it("prop_formatFixedWidth_equals_the_calendar (seed 20261207): any instant of years 0000-9999, any nanoseconds", () => {
+    const byCalendar = (ms: number, subNs: number): string => {
+      const msInSecond = ((ms % 1000) + 1000) % 1000;
+      return `${new Date(ms - msInSecond).toISOString().slice(0, 19)}.${String(msInSecond * 1_000_000 + subNs).padStart(9, "0")}Z`;
+    };
+    const start = new Date("0000-01-01T00:00:00Z").getTime();
+    const end = new Date("9999-12-31T23:59:59.999Z").getTime();
+    fc.assert(fc.property(fc.integer({ min: start, max: end }), fc.integer({ min: 0, max: 999_999 }), (ms, subNs) => {
+      expect(formatFixedWidth({ ms, subNs, text: "" })).toBe(byCalendar(ms, subNs));
+    }), { seed: 20261207, numRuns: 2000 });
   });
 });
