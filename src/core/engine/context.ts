@@ -2,6 +2,7 @@
 // books, what has been reported, the running totals, the group being emitted, and the kill switch.
 // Rules (rules/) never see this: they take values and return decisions.
 
+import { assert } from "../../domain/errors.js";
 import type { Config } from "../../domain/config.js";
 import type { KillReason } from "../../domain/report.js";
 import type { Instant } from "../../domain/time.js";
@@ -67,4 +68,7 @@ export function forgetBrokerOrder(core: EngineCore, b: BrokerOrder): void {
   core.book.forget(b);
   core.view.forgetBrokerOrder(b);
   core.reported.forgetBrokerOrder(b);
+  // A settled order stays settled: no book and no index still reaches it.
+  assert(b.brokerOrderId === undefined || core.book.orderByBrokerId(b.brokerOrderId) !== b, "a forgotten broker order is gone from the book");
+  assert(b.fills.every((f) => !core.view.knows(f) && !core.reported.rowWritten(f)), "the view and the report forget a forgotten order's fills");
 }

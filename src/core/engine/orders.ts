@@ -2,6 +2,7 @@
 // from the cache, taking a fill in, closing an order. Each is a command that applies the decision
 // of a rule (rules/) to the view and emits what the report must say.
 
+import { assert } from "../../domain/errors.js";
 import type { Instant } from "../../domain/time.js";
 import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
 import { type EngineCore, report } from "./context.js";
@@ -33,6 +34,9 @@ export function resolveOrRelink(core: EngineCore, ref: OrderRef, ts: Instant, re
 export function takeFill(core: EngineCore, e: EngineOrder, fill: BrokerFill, source: "stream" | "reconcile", reconcileId: string | null): FillOutcome {
   const outcome = fillOutcome(e, fill.ev.qty);
   core.view.takeFill(e, fill);
+  // Quantity is conserved: the order's filled quantity is what the rule said, and the fill is known.
+  assert(e.filledQty === outcome.filledQty, "a fill adds its quantity to its order, exactly");
+  assert(core.view.knows(fill), "a fill taken in is known to the engine's view");
   core.causes.taken(fill.ev.symbol, fill.ev.line);
   if (outcome.overfill) report(core, F.overfill(e, fill, reconcileId));
   core.view.setStatus(e, outcome.status);

@@ -79,6 +79,11 @@ export class GroupEmitter {
 
   constructor(private readonly sink: (group: EmitGroup) => void) {}
 
+  /** Findings in the group being collected so far (a reconciliation step checks what it added). */
+  get findingsInGroup(): number {
+    return this.items.findings.length;
+  }
+
   /** The sequence number of the group being collected. */
   get currentSeq(): number {
     return this.seq;

@@ -3,6 +3,7 @@
 // order past its idempotency TTL gets a staged cancel. Planned from the books (after the order sync
 // took in what the broker showed), then applied in the engine's order.
 
+import { assert } from "../../domain/errors.js";
 import type { ReconcileTrigger } from "../../domain/report.js";
 import type { Instant } from "../../domain/time.js";
 import { brokerHasRecordOf, type EngineCore, report } from "../engine/context.js";
@@ -39,6 +40,7 @@ export function planLocalOrders(core: EngineCore, at: Instant): LocalOrderCheck[
 }
 
 export function applyLocalOrders(core: EngineCore, checks: readonly LocalOrderCheck[], trigger: ReconcileTrigger, id: string, at: Instant): LocalOrdersCounts {
+  const findingsBefore = core.out.findingsInGroup;
   for (const check of checks) {
     const { e } = check;
     if (check.unseen === "stale") markStale(core, check, id, at);
@@ -46,6 +48,9 @@ export function applyLocalOrders(core: EngineCore, checks: readonly LocalOrderCh
     if (check.ttlCancel) stageTtlCancel(core, e, id, at);
   }
   const count = (f: (c: LocalOrderCheck) => boolean): number => checks.filter(f).length;
+  // The run's findings are its plan's: one per new stale order, staged cancel, and (at the end) order in flight.
+  const planned = count((c) => c.newStale) + count((c) => c.ttlCancel) + (trigger === "end" ? count((c) => c.unseen === "in_flight") : 0);
+  assert(core.out.findingsInGroup - findingsBefore === planned, "local-order findings match the plan");
   return {
     stale: count((c) => c.unseen === "stale"), inFlight: count((c) => c.unseen === "in_flight"), staleCancelled: count((c) => c.ttlCancel),
     newDivergence: checks.some((c) => c.newStale),

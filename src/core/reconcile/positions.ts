@@ -4,6 +4,7 @@
 
 import * as D from "../../domain/decimal.js";
 import type { Dec } from "../../domain/decimal.js";
+import { assert } from "../../domain/errors.js";
 import type { Instant } from "../../domain/time.js";
 import { type EngineCore, report } from "../engine/context.js";
 import * as F from "../output/findings.js";
@@ -40,6 +41,7 @@ export function planPositions(core: EngineCore): SymbolDrift[] {
 
 export function applyPositions(core: EngineCore, drifts: readonly SymbolDrift[], id: string, at: Instant): PositionsCounts {
   const { totals, reported, causes } = core;
+  const findingsBefore = core.out.findingsInGroup;
   let maxDriftPips = D.ZERO;
   let maxDriftUnits = D.ZERO;
   for (const d of drifts) {
@@ -55,6 +57,7 @@ export function applyPositions(core: EngineCore, drifts: readonly SymbolDrift[],
     }
   }
   causes.agreedBut(new Set(drifts.map((d) => d.symbol)));
+  assert(core.out.findingsInGroup - findingsBefore === drifts.filter((d) => d.news).length, "one drift finding per drift that is news");
   totals.maxDriftUnits = D.max(totals.maxDriftUnits, maxDriftUnits);
   totals.maxDriftPips = D.max(totals.maxDriftPips, maxDriftPips);
   return { drifting: drifts.filter((d) => d.drift.beyond).length, maxDriftPips, maxDriftUnits, newDivergence: drifts.some((d) => d.news) };
