@@ -1,7 +1,7 @@
 // The imperative shell around one replay: read -> compute -> render -> write.
 //
-// A replay is a job: opened (config, inputs, cache, the staged output), its steps run (one per
-// input record), then finished (artifacts committed, then the cache) or aborted (the staged output
+// A replay is a job: opened (config, inputs, cache, the staged output), its steps run (RECORDS_PER_STEP
+// input records each), then finished (artifacts committed, then the cache) or aborted (the staged output
 // and the cache's pending changes discarded). The CLI runs the steps in slices so that a signal is
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
@@ -15,7 +15,7 @@ import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache-store.js";
-import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
+import { RECORDS_PER_STEP, replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import { ConfigError, IoError } from "../domain/errors.js";
 import {
@@ -31,6 +31,7 @@ const GROUP_LINES_PER_WRITE = 1024;
 
 /** Input records replayed between two turns of the event loop (where a signal is noticed). */
 const RECORDS_PER_SLICE = 4096;
+const STEPS_PER_SLICE = RECORDS_PER_SLICE / RECORDS_PER_STEP;
 
 export interface ReplayArgs {
   readonly journal: string;
@@ -90,7 +91,7 @@ function runJob<R, T>(job: Job<R, T>): T {
 async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
   try {
     for (;;) {
-      for (let i = 0; i < RECORDS_PER_SLICE; i++) {
+      for (let i = 0; i < STEPS_PER_SLICE; i++) {
         const step = job.steps.next();
         if (step.done === true) return job.finish(step.value);
       }

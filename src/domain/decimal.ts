@@ -124,8 +124,17 @@ export const mul = (a: Dec, b: Dec): Dec => divRound(a * b, SCALE) as Dec;
 export const div = (a: Dec, b: Dec): Dec => divRound(a * SCALE, b) as Dec;
 
 /** Rounds to `places` fractional digits (half away from zero) and prints them all: "2.50". */
+/** 10^(SCALE_DIGITS - places), for each places 0..SCALE_DIGITS: the unit of the last place kept. */
+const PLACE_UNITS: readonly bigint[] = Array.from({ length: SCALE_DIGITS + 1 }, (_, places) => 10n ** BigInt(SCALE_DIGITS - places));
+
+function placeUnit(places: number): bigint {
+  const unit = PLACE_UNITS[places];
+  if (unit === undefined) throw new Error(`invariant: 0 to ${SCALE_DIGITS} decimal places, got ${places}`);
+  return unit;
+}
+
 export function toFixed(a: Dec, places: number): string {
-  const q = divRound(a, 10n ** BigInt(SCALE_DIGITS - places));
+  const q = divRound(a, placeUnit(places));
   const negative = q < 0n;
   const digits = (negative ? -q : q).toString().padStart(places + 1, "0");
   const intPart = digits.slice(0, digits.length - places);
@@ -135,7 +144,7 @@ export function toFixed(a: Dec, places: number): string {
 
 /** The value rounded to `places` fractional digits (half away from zero), still a Dec. */
 export function roundTo(a: Dec, places: number): Dec {
-  const unit = 10n ** BigInt(SCALE_DIGITS - places);
+  const unit = placeUnit(places);
   return (divRound(a, unit) * unit) as Dec;
 }
 
