@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { initCache, SqliteCacheStore } from "../src/adapters/cache-store.js";
+import { initCache, SqliteCacheStore } from "../src/adapters/cache/store.js";
 import { type CacheEntry, OrderIdCache } from "../src/core/cache.js";
 import * as D from "../src/domain/decimal.js";
 import { readArtifacts, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";

@@ -12,15 +12,15 @@ import { describe, expect, it } from "vitest";
 import { FAULT_ENV } from "../src/adapters/fault-points.js";
 import {
   chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, type JobsReading, parseJobs, runReplayInJobs,
-} from "../src/cli/replay-jobs.js";
-import { runReplay } from "../src/cli/run-replay.js";
+} from "../src/jobs/replay/jobs.js";
+import { runReplay } from "../src/cli/run/replay.js";
 import { GroupStreamMerge, mergeGroupStreams } from "../src/core/combine.js";
 import type { EmitGroup } from "../src/core/emit.js";
 import type { SkippedDecision } from "../src/domain/report.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { CLI, readArtifacts, REPO, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
-const WORKER = pathToFileURL(join(REPO, "dist", "cli", "replay-jobs-worker.js"));
+const WORKER = pathToFileURL(join(REPO, "dist", "jobs", "replay", "worker.js"));
 const quiet = { update: () => {} };
 const SEED = Number(process.env["FC_SEED"] ?? 1809);
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseInstant } from "../src/domain/time.js";
-import { renderTradesCsv } from "../src/report/trades-csv.js";
+import { renderTradesCsv } from "../src/artifacts/trades-csv.js";
 import { B, J, run } from "./helpers/replay.js";
 import { replayScenario, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 

@@ -6,11 +6,11 @@
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../domain/errors.js";
-import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../report/html/bundle.js";
-import { evidence_line_chars_max } from "../report/html/limits.js";
-import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../report/html/model.js";
-import { parseEvidenceRef } from "../report/html/evidence.js";
-import { evidenceWanted } from "../report/html/triage.js";
+import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../artifacts/read.js";
+import { evidence_line_chars_max } from "../report-html/limits.js";
+import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../artifacts/bundle.js";
+import { parseEvidenceRef } from "../report-html/evidence.js";
+import { evidenceWanted } from "../report-html/triage.js";
 import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "./input-files.js";
 import { fileBytes } from "./inputs.js";
 import { LineReader } from "./lines.js";

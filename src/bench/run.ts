@@ -6,11 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initCache, SqliteCacheStore } from "../adapters/cache-store.js";
+import { initCache, SqliteCacheStore } from "../adapters/cache/store.js";
 import { LineReader } from "../adapters/lines.js";
 import type { CacheEntry } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
-import { runReplay } from "../cli/run-replay.js";
+import { runReplay } from "../cli/run/replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";
 
 const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]

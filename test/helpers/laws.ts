@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { initCache, SqliteCacheStore } from "../../src/adapters/cache-store.js";
+import { initCache, SqliteCacheStore } from "../../src/adapters/cache/store.js";
 import type { CacheEntry } from "../../src/core/cache.js";
 import { replay } from "../../src/core/replay.js";
 import { configToJson, resolveConfig } from "../../src/domain/config.js";
@@ -19,7 +19,7 @@ import { positionDrift } from "../../src/core/rules/drift.js";
 import type { Report } from "../../src/domain/report.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { type Fault, generateScenario, type GroundTruth } from "../../src/gen/generate.js";
-import { renderArtifacts, type RenderedArtifacts } from "../../src/report/render.js";
+import { renderArtifacts, type RenderedArtifacts } from "../../src/artifacts/render.js";
 import { REPO, tempDir } from "./cli.js";
 
 export interface LawInput {

@@ -9,14 +9,14 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
-import { renderReportHtml } from "../../src/report/html/page.js";
+import { renderReportHtml } from "../../src/report-html/page.js";
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
-import { stepChart, timeline } from "../../src/report/html/charts.js";
+import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report-html/limits.js";
+import { stepChart, timeline } from "../../src/report-html/charts.js";
 import { generateScenario } from "../../src/gen/generate.js";
-import { STYLE } from "../../src/report/html/style.js";
-import { count } from "../../src/report/html/format.js";
+import { STYLE } from "../../src/report-html/style.js";
+import { count } from "../../src/report-html/format.js";
 import {
   HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts, writeLargeArtifacts,
 } from "./helpers.js";

@@ -8,16 +8,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
 import { registerReport } from "../../src/cli/commands/report.js";
 import { DataError, IoError } from "../../src/domain/errors.js";
-import { parseTradesCsv } from "../../src/report/html/trades.js";
-import { renderTradesCsv } from "../../src/report/trades-csv.js";
+import { parseTradesCsv } from "../../src/artifacts/read-trades.js";
+import { renderTradesCsv } from "../../src/artifacts/trades-csv.js";
 import { parseDec } from "../../src/domain/decimal.js";
 import type { TradeRow } from "../../src/domain/report.js";
-import { downsample } from "../../src/report/html/series.js";
-import { renderReportHtml } from "../../src/report/html/page.js";
-import { renderVerdictMarkdown } from "../../src/report/html/verdict-markdown.js";
-import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
-import { count } from "../../src/report/html/format.js";
-import { timeline } from "../../src/report/html/charts.js";
+import { downsample } from "../../src/report-html/series.js";
+import { renderReportHtml } from "../../src/report-html/page.js";
+import { renderVerdictMarkdown } from "../../src/proofs/verdict-markdown.js";
+import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report-html/limits.js";
+import { count } from "../../src/report-html/format.js";
+import { timeline } from "../../src/report-html/charts.js";
 import {
   HEALTHY_SCENARIO, HOSTILE, OUTCOMES_SCENARIO, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts,
   writeLargeArtifacts,

@@ -1,10 +1,10 @@
 // `recon-proof cache init|dump`: create an order-id cache, or show one to Ops as JSON.
 
 import type { Command } from "commander";
-import { dumpCache, initCache } from "../../adapters/cache-store.js";
+import { dumpCache, initCache } from "../../adapters/cache/store.js";
 import { printToStdout } from "../../adapters/stdout.js";
-import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
+import { EXIT } from "../runtime/exit-codes.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../runtime/errors.js";
 
 export function registerCache(program: Command, setExit: SetExit): void {
   const cache = program

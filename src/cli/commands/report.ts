@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
 import { withOutDirLock } from "../../adapters/out-dir.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
-import { renderReportHtml } from "../../report/html/page.js";
-import { chart_points_max, table_rows_max, triage_cards_max } from "../../report/html/limits.js";
-import { REPORT_HTML_NAME } from "../../report/artifact-names.js";
-import { EXIT } from "../exit-codes.js";
-import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
-import { Progress } from "../progress.js";
+import { renderReportHtml } from "../../report-html/page.js";
+import { chart_points_max, table_rows_max, triage_cards_max } from "../../report-html/limits.js";
+import { REPORT_HTML_NAME } from "../../artifacts/names.js";
+import { EXIT } from "../runtime/exit-codes.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../runtime/errors.js";
+import { Progress } from "../runtime/progress.js";
 
 interface ReportOpts {
   readonly inputs?: string;

@@ -1,0 +1,150 @@
+// A worker thread of `replay --jobs N`: one shard of the replay (see core/shard.ts). Two ways to
+// feed it (jobs.ts, JobsReading):
+//   - "each": it reads and validates both logs whole, like `replay --shard K/N`;
+//   - "split": the main thread reads both logs once and sends it, in batches, the lines it owns
+//     (which it validates again) and a tick for every other one (time and line), with each broker
+//     event's redelivery already judged.
+// Either way it sends its groups to the main thread, which merges them in memory as they come.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { faultAfterRecord } from "../../adapters/fault-points.js";
+import { configFromShipped, openBroker, openJournal } from "../../adapters/inputs.js";
+import type { EmitGroup } from "../../core/emit.js";
+import { Engine } from "../../core/engine.js";
+import { replayShardSteps, runToEnd } from "../../core/replay.js";
+import { cutToShard } from "../../core/shard.js";
+import { parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
+import { type RenderedTrade, renderTradesEach } from "../../artifacts/trades-csv.js";
+import {
+  type FromJobWorker, type JobWorkerData, PLAN_AGAIN, PLAN_BROKER, PLAN_CANCEL_REQUEST, PLAN_CUT, PLAN_TICK, type ToJobWorker,
+} from "./jobs.js";
+import { runMeta } from "../../cli/run/replay.js";
+
+/** Input records between two progress messages. */
+const RECORDS_PER_PROGRESS = 16384;
+
+const { journal: journalPath, broker: brokerPath, config: shippedConfig, spec, flow, merged: shared, reading } = workerData as JobWorkerData;
+const port = parentPort!;
+const post = (msg: FromJobWorker) => port.postMessage(msg);
+
+/** How long one wait for the main thread lasts before it looks again (a terminate lands between waits). */
+const FLOW_WAIT_MS = 100;
+
+const merged = new Int32Array(shared);
+const me = spec.index - 1;
+let sent = 0;
+
+/** Backpressure: waits while more than groups_in_flight_max of this shard's groups are not yet merged. */
+function waitForRoom(): void {
+  for (let done = Atomics.load(merged, me); sent - done > flow.groups_in_flight_max; done = Atomics.load(merged, me)) {
+    Atomics.wait(merged, me, done, FLOW_WAIT_MS); // returns at once if main moved it on since the load
+  }
+}
+
+let groups: EmitGroup[] = [];
+const flush = () => {
+  if (groups.length === 0) return;
+  waitForRoom();
+  sent += groups.length;
+  post({ kind: "groups", groups: withTradesRendered(groups) });
+  groups = [];
+};
+
+/**
+ * The groups with their trade rows rendered here, in one call for the message: rendering is work
+ * the main thread would otherwise do for every shard, and a row's text crosses threads more cheaply
+ * than the row.
+ */
+function withTradesRendered(batch: readonly EmitGroup[]): Array<EmitGroup<RenderedTrade>> {
+  const rendered = renderTradesEach(batch.flatMap((g) => g.trades));
+  let next = 0;
+  return batch.map((g) => {
+    const trades = rendered.slice(next, next + g.trades.length);
+    next += g.trades.length;
+    return { ...g, trades };
+  });
+}
+const emit = (group: EmitGroup) => {
+  groups.push(group);
+  if (groups.length >= flow.groups_per_message) flush();
+};
+
+/** The main thread replays in one job, which reports this failure exactly as an unsharded replay does. */
+function failed(err: unknown): void {
+  const e = err as Error;
+  post({ kind: "failed", name: e.name, message: e.message });
+}
+
+/** Reads both logs itself; steps on its own records and ticks on the rest. */
+function replayReadingEach(): void {
+  const loaded = configFromShipped(shippedConfig);
+  const journal = openJournal(journalPath, loaded.config);
+  const broker = openBroker(brokerPath, loaded.config);
+  try {
+    const result = runToEnd(replayShardSteps(loaded.config, journal, broker,
+      { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec, emit,
+      {
+        afterStep: (_engine, _record, index) => {
+          faultAfterRecord(index + 1); // test-only: a signal or failure at an exact record (fault-points.ts)
+          if ((index + 1) % RECORDS_PER_PROGRESS === 0) post({ kind: "progress", bytes: journal.bytesRead() + broker.bytesRead() });
+        },
+      }));
+    flush();
+    post({ kind: "done", state: result.state, evidence: result.evidence, meta: runMeta(journal, broker, loaded) });
+  } finally {
+    broker.recall.close();
+  }
+}
+
+/** Takes the main thread's batches: steps on the lines it is given, ticks where it is told to. */
+function replayFedByMain(): void {
+  const loaded = configFromShipped(shippedConfig);
+  const engine = new Engine(loaded.config, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, emit });
+  const takeBatch = (m: ToJobWorker & { kind: "batch" }) => {
+    const lines = m.lines.split("\n");
+    const tickTs = m.tickTs.split("\n");
+    let l = 0;
+    let t = 0;
+    for (const step of m.plan) {
+      const judged = (step & PLAN_AGAIN) === 0 ? "first" : "again";
+      const broker = (step & PLAN_BROKER) !== 0;
+      if ((step & PLAN_TICK) === 0) {
+        const text = lines[l]!;
+        const line = m.places[2 * l]!;
+        const offset = m.places[2 * l + 1]!;
+        l += 1;
+        const rec = broker ? parseBrokerLine(text, line, offset) : parseJournalLine(text, line);
+        engine.step((step & PLAN_CUT) === 0 ? rec : cutToShard(rec, spec), judged);
+      } else {
+        const ts = { ms: m.times[3 * t]!, subNs: m.times[3 * t + 1]!, text: tickTs[t]! };
+        const line = m.times[3 * t + 2]!;
+        t += 1;
+        engine.tick(broker ? { src: "broker", ts, line } : { src: "journal", type: (step & PLAN_CANCEL_REQUEST) === 0 ? "decision" : "cancel_request", ts, line }, judged);
+      }
+    }
+  };
+  port.on("message", (m: ToJobWorker) => {
+    try {
+      if (m.kind === "batch") {
+        takeBatch(m);
+        flush();
+        post({ kind: "consumed", seq: engine.groupSeq });
+      } else {
+        engine.reconcileAtEnd();
+        flush();
+        post({ kind: "done", state: engine.state(), evidence: engine.shardEvidence(), meta: null });
+        port.close();
+      }
+    } catch (err) {
+      failed(err);
+      port.close();
+    }
+  });
+}
+
+try {
+  if (reading === "each") replayReadingEach();
+  else replayFedByMain();
+} catch (err) {
+  failed(err);
+}
