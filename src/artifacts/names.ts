@@ -1,5 +1,5 @@
-// The artifact file names (docs/reference/artifacts.md), spelled once: the writers, the readers, `verify` and
-// the HTML report all take them from here.
+// The artifact file names (docs/reference/artifacts.md), and the files of a shard's folder, spelled
+// once: the writers, the readers, `verify`, `merge` and the HTML report all take them from here.
 
 export const TRADES_CSV = "trades.csv";
 export const REPORT_JSON = "reconcile-report.json";
@@ -12,3 +12,7 @@ export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
 /** The HTML page `recon-proof report` writes beside the artifacts. */
 export const REPORT_HTML_NAME = "report.html";
+
+/** A shard's folder (`replay --shard K/N`): its manifest and its groups, which `merge` reads. */
+export const SHARD_MANIFEST_NAME = "shard.json";
+export const SHARD_GROUPS_NAME = "groups.jsonl";

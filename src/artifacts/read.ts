@@ -1,11 +1,11 @@
-// From the artifacts' text to the bundle the page is rendered from. Pure: the adapter reads the files
+// From the artifacts' text back to what they say: reconcile-report.json (checked against its schema),
+// trades.csv, summary.txt's first line, and the set as one bundle. Pure: the adapter reads the files
 // and hands their text here; every problem is a DataError naming the file, line and field.
 
 import { DataError, preview } from "../domain/errors.js";
 import { type ArtifactBundle, type ArtifactFile, NO_EVIDENCE } from "./bundle.js";
 import { REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "./names.js";
 import { checkReportDoc, sectionLineFinder, type ReportDoc } from "./report-schema.js";
-import { table_rows_max } from "../report-html/limits.js";
 import { parseTradesCsv } from "./read-trades.js";
 
 /** The artifacts the report reads; metrics.txt repeats summary figures and is not needed. */
@@ -19,8 +19,13 @@ export interface ArtifactTexts {
   readonly files: readonly ArtifactFile[];
 }
 
-/** trades.csv rows that keep every column for the trades table (per kind: see ParseOptions). */
-export const TRADE_DETAIL_ROWS = table_rows_max;
+/** What a reader of the set asks of it beyond the artifacts' own text (the HTML page states its own). */
+export interface BundleNeeds {
+  /** trades.csv rows that keep every column, per kind (see ParseOptions in read-trades.ts). */
+  readonly detailRowsMax: number;
+  /** The evidence refs ("broker:12") whose input lines are read back when the inputs are given. */
+  readonly evidenceWanted: (doc: ReportDoc) => readonly string[];
+}
 
 /** JSON.parse with the failure mapped to a line of the file, when V8 says where it stopped. */
 export function parseJsonText(text: string, source: string): unknown {
@@ -48,19 +53,28 @@ function summaryFirstLine(text: string): string {
 }
 
 export interface ParseSetOptions {
+  /** trades.csv rows that keep every column, per kind (see ParseOptions in read-trades.ts). */
+  readonly detailRowsMax: number;
   /** reconcile-report.json already parsed (the shell reads it first to know which inputs to open). */
   readonly doc?: ReportDoc;
   /** Told how far (in characters) the trades.csv parse has got. */
   readonly onTradesProgress?: (chars: number) => void;
 }
 
-export function parseArtifactSet(t: ArtifactTexts, options: ParseSetOptions = {}): ArtifactBundle {
+export function parseArtifactSet(t: ArtifactTexts, options: ParseSetOptions): ArtifactBundle {
   return {
     name: t.name,
     doc: options.doc ?? parseReportJsonText(t.reportJson),
-    trades: parseTradesCsv(t.tradesCsv, { detailRowsMax: TRADE_DETAIL_ROWS, ...(options.onTradesProgress === undefined ? {} : { onProgress: options.onTradesProgress }) }),
+    trades: parseTradesCsv(t.tradesCsv, { detailRowsMax: options.detailRowsMax, ...(options.onTradesProgress === undefined ? {} : { onProgress: options.onTradesProgress }) }),
     summaryLine: summaryFirstLine(t.summaryTxt),
     files: t.files,
     evidence: NO_EVIDENCE,
   };
+}
+
+/** The P&L figures the report states, per currency (one line in a single-currency report). */
+export function reportedPnl(doc: ReportDoc): Array<readonly [string, string]> {
+  const listed = doc.realized_pnl_by_currency.items;
+  if (listed.length > 0) return listed.map((r) => [r.currency, r.realized_pnl] as const);
+  return doc.totals.realized_pnl === "mixed" ? [] : [["", doc.totals.realized_pnl]];
 }

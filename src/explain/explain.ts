@@ -14,10 +14,10 @@ import type { Inspection, OrderFacts, Subject, SymbolFacts } from "../core/inspe
 import type { ItemRef, Moment } from "../core/moment.js";
 import { formatMs } from "../domain/time.js";
 import { ALERT_WORDS, FINDING_WORDS, KILL_WORDS, type RuleWords, type WordsContext } from "./words.js";
-import { escapeInvisible } from "../report-html/escape.js";
+import { escapeInvisible } from "../text/invisible.js";
 import { plural } from "../text/plural.js";
 import type { AlertDoc, FindingDoc, ReportDoc } from "../artifacts/report-schema.js";
-import type { ExplanationDoc } from "../cli/runtime/json-docs.js";
+import type { ExplanationDoc } from "./doc.js";
 
 /** A report item, whichever list it is in, in the shape explain shows it. */
 export interface ItemFacts {

@@ -3,7 +3,8 @@
 // reason cannot open a link, a table cell or a tag.
 
 import { checkReportDoc } from "../artifacts/report-schema.js";
-import { KILL_REASON_WORDS, reportedPnl } from "../report-html/sections.js";
+import { reportedPnl } from "../artifacts/read.js";
+import { KILL_REASON_WORDS } from "../artifacts/words.js";
 import type { KillReason } from "../domain/report.js";
 
 /** Escapes text for a markdown table cell or paragraph (HTML specials as entities, markdown with \). */

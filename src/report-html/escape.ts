@@ -3,10 +3,11 @@
 // built). A renderer therefore cannot forget to escape a client order id: plain strings are always
 // text. `raw` is the one way in for trusted markup, and it is used only for constant CSS and script.
 //
-// Text from the logs may hold characters a reader cannot see: controls, bidirectional overrides
-// (U+202E turns "C-\u202Egpj.exe" into "C-exe.jpg" on screen), zero-width spaces. An id shown that
-// way is not the id Ops will search for. Every interpolated string has them written as their JSON
-// escape (\u202e), in text and attributes alike; `shown` also marks each one, for ids and symbols.
+// Text from the logs may hold characters a reader cannot see (src/text/invisible.ts). Every
+// interpolated string has them written as their JSON escape (\u202e), in text and attributes alike;
+// `shown` also marks each one, for ids and symbols.
+
+import { escapeInvisible, INVISIBLE, INVISIBLE_ALL, invisibleEscape } from "../text/invisible.js";
 
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -18,22 +19,6 @@ export class SafeHtml {
 const ESCAPES: Readonly<Record<string, string>> = {
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
 };
-
-/** Characters that do not show as themselves: C0 and C1 controls, format characters (bidi, zero width), line and paragraph separators. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const INVISIBLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-
-/** One invisible character as JSON writes an escape: \n, \t, \u001b, \u202e (\u{e0001} beyond the BMP). */
-export function invisibleEscape(c: string): string {
-  const code = c.codePointAt(0)!;
-  if (code < 0x20) return JSON.stringify(c).slice(1, -1);
-  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
-}
-
-/** Text with every invisible character written as its escape, safe to print on a terminal or a page. */
-export function escapeInvisible(text: string): string {
-  return INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, invisibleEscape) : text;
-}
 
 /** Escapes text for element content and for quoted attribute values alike (invisible characters escaped visibly). */
 export function esc(text: string): string {

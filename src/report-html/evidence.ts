@@ -9,15 +9,8 @@ import { JsonNumber, parseJsonExact } from "../domain/json-text.js";
 import { html, shown, type SafeHtml } from "./escape.js";
 import { count, group, words } from "./format.js";
 import { evidence_rows_open } from "./limits.js";
-import { EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../artifacts/bundle.js";
+import { EVIDENCE_SOURCES, type EvidenceLines, parseEvidenceRef } from "../artifacts/bundle.js";
 import type { FindingDoc, ReportDoc } from "../artifacts/report-schema.js";
-
-/** "broker:12" -> its source and line, or null for a reference of another shape. */
-export function parseEvidenceRef(ref: string): { source: EvidenceSource; line: number } | null {
-  const m = /^([a-z]+):(\d+)$/.exec(ref);
-  if (m === null || !(EVIDENCE_SOURCES as readonly string[]).includes(m[1]!)) return null;
-  return { source: m[1] as EvidenceSource, line: Number(m[2]) };
-}
 
 /** How many of a finding's first evidence refs are causes (a drift's `evidence_causes`). */
 export function causeCount(f: FindingDoc): number {
@@ -92,7 +85,7 @@ function cellsOf(r: Record<string, unknown>, symbol: string | null): LineCells {
   }
 }
 
-/** The line's cells, or null when it is not a JSON object (or was cut at evidence_line_chars_max). */
+/** The line's cells, or null when it is not a JSON object (or was cut at EVIDENCE_LINE_CHARS_MAX). */
 export function lineCells(line: string, symbol: string | null): LineCells | null {
   let value: unknown;
   try {

@@ -23,7 +23,5 @@ export const triage_group_rows_max = 50;
 export const evidence_lines_max = 200;
 /** Evidence lines a card shows as table rows (causes first); the rest are one click away. */
 export const evidence_rows_open = 5;
-/** Characters of one evidence line shown before it is cut (the whole line is in the input file). */
-export const evidence_line_chars_max = 2000;
 /** Restarts drawn as full-height lines with a label; more than this become ticks in a strip above the lanes. */
 export const timeline_restart_lines_max = 24;

@@ -5,14 +5,32 @@
 import { createHash } from "node:crypto";
 import { html, raw, type SafeHtml } from "./escape.js";
 import { count } from "./format.js";
+import { table_rows_max } from "./limits.js";
 import type { ArtifactBundle } from "../artifacts/bundle.js";
+import type { BundleNeeds } from "../artifacts/read.js";
 import { SCRIPT } from "./script.js";
-import {
-  actionsSection, alertsSection, outcomesSection, cacheSection, cleanRunCount, findingsSection, glanceSection, limitsSection, pnlSection,
-  positionsSection, provenanceSection, runsSection, slippageSection, tradesSection, verdictSection,
-} from "./sections.js";
+import { actionsSection } from "./sections/actions.js";
+import { alertsSection } from "./sections/alerts.js";
+import { limitsSection } from "./sections/broker-limits.js";
+import { cacheSection } from "./sections/cache.js";
+import { findingsSection } from "./sections/findings.js";
+import { glanceSection } from "./sections/glance.js";
+import { outcomesSection } from "./sections/outcomes.js";
+import { pnlSection } from "./sections/pnl.js";
+import { positionsSection } from "./sections/positions.js";
+import { provenanceSection } from "./sections/provenance.js";
+import { cleanRunCount, runsSection } from "./sections/runs.js";
+import { slippageSection } from "./sections/slippage.js";
+import { tradesSection } from "./sections/trades.js";
+import { evidenceWanted, triageSection } from "./sections/triage.js";
+import { verdictSection } from "./sections/verdict.js";
 import { STYLE } from "./style.js";
-import { triageSection } from "./triage.js";
+
+/**
+ * What the page needs read back beyond the artifacts' text: every column of the rows its trades
+ * table can hold, and the input lines of the findings it shows as cards.
+ */
+export const PAGE_NEEDS: BundleNeeds = { detailRowsMax: table_rows_max, evidenceWanted };
 
 const sha256b64 = (text: string): string => createHash("sha256").update(text, "utf8").digest("base64");
 

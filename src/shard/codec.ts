@@ -31,13 +31,12 @@ import {
   arr, absentOr, bool, type Check, checker, decText, detailValue, fail, int, literal, members, nullable, num, objOf, pair, record, str, timestamp, type Where,
 } from "../artifacts/json-check.js";
 import type { InputFileMeta, RunMeta } from "../artifacts/meta.js";
+import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
 import { ALERT_NAMES, FINDING_KINDS, RECONCILE_TRIGGERS, STAGED_ACTION_KINDS } from "../artifacts/report-schema.js";
 
 export const SHARD_FORMAT = "recon-proof-shard";
 /** 2: digests (groupsSha256, and the manifest's own sha256 as its last field); order outcomes in groups. */
 export const SHARD_FORMAT_VERSION = 2;
-export const SHARD_MANIFEST_NAME = "shard.json";
-export const SHARD_GROUPS_NAME = "groups.jsonl";
 
 export interface ShardManifest {
   readonly format: typeof SHARD_FORMAT;

@@ -22,9 +22,8 @@ import { ConfigError, DataError, IoError } from "../domain/errors.js";
 import type { Report } from "../domain/report.js";
 import { canonicalJson } from "../domain/validate.js";
 import { renderReportArtifacts } from "../artifacts/render.js";
-import {
-  parseGroupLine, parseShardManifest, sha256Hex, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME, type ShardManifest,
-} from "./codec.js";
+import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
+import { parseGroupLine, parseShardManifest, sha256Hex, type ShardManifest } from "./codec.js";
 import { plural } from "../text/plural.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
 import { tradeRowBatches } from "../adapters/trade-batches.js";

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
-import { renderReportHtml } from "../../src/report-html/page.js";
+import { PAGE_NEEDS, renderReportHtml } from "../../src/report-html/page.js";
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report-html/limits.js";
@@ -40,7 +40,7 @@ const docs: Record<string, any> = {};
 /** Writes report.html for an artifact folder (with the evidence lines, when given the inputs) and returns its file URL. */
 function reportFor(dir: string, inputs?: string): string {
   const path = join(dir, "report.html");
-  writeFileSync(path, renderReportHtml(readArtifactBundle(dir, inputs === undefined ? {} : { paths: { inputs } })));
+  writeFileSync(path, renderReportHtml(readArtifactBundle(dir, inputs === undefined ? { needs: PAGE_NEEDS } : { needs: PAGE_NEEDS, paths: { inputs } })));
   return pathToFileURL(path).href;
 }
 

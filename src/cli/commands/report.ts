@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
 import { withOutDirLock } from "../../adapters/out-dir.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
-import { renderReportHtml } from "../../report-html/page.js";
+import { PAGE_NEEDS, renderReportHtml } from "../../report-html/page.js";
 import { chart_points_max, table_rows_max, triage_cards_max } from "../../report-html/limits.js";
 import { REPORT_HTML_NAME } from "../../artifacts/names.js";
 import { EXIT } from "../runtime/exit-codes.js";
@@ -67,6 +67,7 @@ Example:
         // As DIR's owner: a replay cannot swap DIR while the page is written into it.
         verdict = withOutDirLock(dir, "report", () => {
           const bundle = readArtifactBundle(dir, {
+            needs: PAGE_NEEDS,
             paths: { inputs: opts.inputs, journal: opts.journal, broker: opts.broker },
             progress: (total) => (progress.line = new Progress("report", total, "bytes")),
           });

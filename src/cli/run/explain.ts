@@ -15,8 +15,8 @@ import { REPORT_JSON } from "../../artifacts/names.js";
 import {
   evidenceRefs, explain, type Explanation, type ItemFacts, itemFromMoment, parseTarget, sameItem, subjectOf, type Target,
 } from "../../explain/explain.js";
+import { parseEvidenceRef } from "../../artifacts/bundle.js";
 import { parseJsonText, parseReportJsonText } from "../../artifacts/read.js";
-import { parseEvidenceRef } from "../../report-html/evidence.js";
 import type { ReportDoc } from "../../artifacts/report-schema.js";
 import { withProgress } from "../runtime/progress.js";
 
@@ -54,7 +54,7 @@ interface Located {
 function readEvidence(at: Located, doc: ReportDoc, refs: readonly string[], lines: Map<string, string>): void {
   for (const source of ["journal", "broker"] as const) {
     const wanted = new Set(refs.map(parseEvidenceRef).filter((r) => r !== null && r.source === source).map((r) => r!.line));
-    readLines(at[source], source, doc.inputs[source], wanted, lines, () => {});
+    readLines({ path: at[source], source, expected: doc.inputs[source], wanted }, lines);
   }
 }
 

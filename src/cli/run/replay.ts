@@ -18,9 +18,8 @@ import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../../adapters/cache/stor
 import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../../core/replay.js";
 import type { ShardSpec } from "../../core/shard.js";
 import { ConfigError, IoError } from "../../domain/errors.js";
-import {
-  renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME,
-} from "../../shard/codec.js";
+import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../../shard/codec.js";
+import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../../artifacts/names.js";
 import type { CacheEntry } from "../../core/cache.js";
 import type { Report } from "../../domain/report.js";
 import { EXIT } from "../runtime/exit-codes.js";

@@ -1,16 +1,14 @@
 // The one JSON document a command prints on stdout under --json, stated once as checkers (as
-// reconcile-report.json is, report-schema.ts): the CLI builds each document as the type checked
+// reconcile-report.json is, src/artifacts/report-schema.ts): the CLI builds each document as the type checked
 // here, and schemas/cli-json.schema.json is rendered from the same checkers, so the published
 // schema and what the CLI prints cannot disagree. Every document starts with `command` and
 // `exit_code`; a failure is `{command, exit_code, error}` whatever the command.
 
 import type { Verdict } from "../../proofs/job-summary.js";
 import type { CheckResult } from "../../proofs/verify.js";
-import {
-  arr, bool, decText, described, detailValue, documentSchema, int, literal, members, named, nullable, obj, record, type SchemaNode, str, timestamp,
-  type Written,
-} from "../../artifacts/json-check.js";
-import { currencyPnl, findingCount, killSwitchCheck, side, totalsCheck } from "../../artifacts/report-schema.js";
+import { arr, bool, described, documentSchema, int, literal, members, named, nullable, obj, type SchemaNode, str, type Written } from "../../artifacts/json-check.js";
+import { currencyPnl, findingCount, killSwitchCheck, totalsCheck } from "../../artifacts/report-schema.js";
+import { explanation } from "../../explain/doc.js";
 import { shardSpec } from "../../shard/codec.js";
 
 const head = <const C extends string>(command: C) => ({
@@ -66,48 +64,7 @@ const verify = named("verify", described(obj({
   passed: bool, verdict, counts: obj({ criteria: int, failed: int }), criteria: arr(criterion),
 }), "`recon-proof verify --json`."));
 
-/** What each book holds about the item's order and symbol at one moment of the replay. */
-const books = named("books", described(obj({
-  engine: obj({ phase: literal("not_started", "starting", "running"), connected: bool, reconcile_runs: int, kill_switch: killSwitchCheck }),
-  order: described(nullable(obj({
-    engine: nullable(obj({
-      client_order_id: str, status: str, side, symbol: str, qty: decText, filled_qty: decText, sent_at: nullable(timestamp),
-      broker_order_id: nullable(str), evidence: arr(str),
-    })),
-    cache: nullable(obj({ status: str, filled_qty: decText, reserved_until: timestamp })),
-    broker: nullable(obj({
-      broker_order_id: nullable(str), client_order_id: nullable(str), status: str, side, symbol: str, qty: nullable(decText), filled_qty: decText,
-      fills: int, first_ts: timestamp, evidence: arr(str),
-    })),
-  })), "The item's order as the engine, the order-id cache and the broker hold it (null: the item names no order)."),
-  symbol: described(nullable(obj({
-    symbol: str, engine_qty: decText, engine_avg_price: decText, broker_qty: decText, broker_avg_price: decText,
-    last_broker_fill_price: nullable(decText), engine_cap_units: nullable(decText), broker_cap_units: nullable(decText),
-  })), "Both books' position in the item's symbol (null: the item names no symbol)."),
-}), "The engine's and the broker's view at one moment of the replay."));
-
-/** `explain --json` without its head: what explain.ts builds. */
-const explanation = {
-  id: described(str, "The item explained, as given (`F00001`, `A00001`, `kill_switch:<reason>`)."),
-  item: obj({
-    type: literal("finding", "alert", "kill_switch"), name: described(str, "The finding kind, alert name or kill-switch reason."),
-    severity: nullable(str), ts: timestamp, reconcile_id: nullable(str), client_order_id: nullable(str), broker_order_id: nullable(str),
-    symbol: nullable(str), detail: record(detailValue),
-  }),
-  rule: obj({ name: str, title: described(str, "The rule's name in words."), decided_in: described(str, "The rule's place in the engine."), fired: described(str, "Why it fired, in words.") }),
-  behind: described(arr(obj({ id: str, kind: str })), "Findings raised with the item that it stands on."),
-  evidence: described(arr(obj({ ref: str, file: str, line: int, text: described(nullable(str), "The line (null: the inputs were not given).") })),
-    "Input lines the item rests on."),
-  moment: described(nullable(obj({
-    raised_by: literal("record", "reconcile_run"), reconcile_id: nullable(str),
-    record: described(nullable(str), "The record whose handling raised it (`journal:<line>`); null: the final reconciliation."),
-    before: books, after: books,
-  })), "Both books just before and right after the item was raised (null: no replay; `note` says why)."),
-  note: nullable(str),
-  healthy: described(str, "What would have made it healthy."),
-};
 const explain = named("explain", described(obj({ ...head("explain"), ...explanation }), "`recon-proof explain DIR ID --json`."));
-const explanationCheck = obj(explanation);
 
 const minimized = named("minimized", described(obj({
   ...head("minimize"),
@@ -144,7 +101,6 @@ export type FailureDoc = Written<typeof failure>;
 type WithoutHead<D> = D extends unknown ? Omit<D, "command" | "exit_code"> : never;
 /** What a command's body hands back: its document without the head the CLI adds. */
 export type DocBody<C extends JsonCommand> = WithoutHead<JsonDocs[C]>;
-export type ExplanationDoc = Written<typeof explanationCheck>;
 
 export type CriterionDoc = Written<typeof criterion>;
 export type ScenarioDoc = Written<typeof proof>["scenarios"][number];

@@ -4,14 +4,14 @@
 // counts, each group expandable; clean reconcile runs are only counted. Generic by severity and
 // kind: a kind this page has no words for still gets its card, its group and a next step.
 
-import { html, shown, type Html, type SafeHtml } from "./escape.js";
-import { evidenceBlock } from "./evidence.js";
-import { clip, count, group, words } from "./format.js";
-import { evidence_lines_max, triage_cards_max, triage_group_rows_max } from "./limits.js";
-import type { ArtifactBundle, EvidenceLines } from "../artifacts/bundle.js";
-import type { FindingDoc, ReportDoc, StagedActionDoc } from "../artifacts/report-schema.js";
-import { REPORT_JSON } from "../artifacts/names.js";
-import type { FindingKind } from "../domain/report.js";
+import { html, shown, type Html, type SafeHtml } from "../escape.js";
+import { evidenceBlock } from "../evidence.js";
+import { clip, count, group, words } from "../format.js";
+import { evidence_lines_max, triage_cards_max, triage_group_rows_max } from "../limits.js";
+import type { ArtifactBundle, EvidenceLines } from "../../artifacts/bundle.js";
+import type { FindingDoc, ReportDoc, StagedActionDoc } from "../../artifacts/report-schema.js";
+import { REPORT_JSON } from "../../artifacts/names.js";
+import type { FindingKind } from "../../domain/report.js";
 
 interface Guide {
   /** The rule that fired, in plain words. */
