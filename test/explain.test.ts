@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { replay } from "../src/core/replay.js";
-import { runExplain } from "../src/cli/run/explain.js";
+import { runExplain } from "../src/run/explain.js";
 import { configToJson, resolveConfig } from "../src/domain/config.js";
 import type { InputRecord } from "../src/domain/records.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";

@@ -13,7 +13,7 @@ import { FAULT_ENV } from "../src/adapters/fault-points.js";
 import {
   chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, type JobsReading, parseJobs, runReplayInJobs,
 } from "../src/jobs/replay/jobs.js";
-import { runReplay } from "../src/cli/run/replay.js";
+import { runReplay } from "../src/run/replay.js";
 import { GroupStreamMerge, mergeGroupStreams } from "../src/core/combine.js";
 import type { EmitGroup } from "../src/core/emit.js";
 import type { SkippedDecision } from "../src/domain/report.js";

@@ -10,7 +10,7 @@ import { initCache, SqliteCacheStore } from "../adapters/cache/store.js";
 import { LineReader } from "../adapters/lines.js";
 import type { CacheEntry } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
-import { runReplay } from "../cli/run/replay.js";
+import { runReplay } from "../run/replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";
 
 const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]

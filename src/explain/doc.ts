@@ -1,5 +1,5 @@
 // `explain --json`'s document, stated once as checkers (as every --json document is: see
-// src/cli/runtime/json-docs.ts, which adds the head and renders schemas/cli-json.schema.json from it).
+// src/cli/json-docs.ts, which adds the head and renders schemas/cli-json.schema.json from it).
 // explain.ts builds a value of the type checked here, so the two cannot disagree.
 
 import { arr, bool, decText, described, detailValue, int, literal, named, nullable, obj, record, str, timestamp, type Written } from "../artifacts/json-check.js";

@@ -3,7 +3,7 @@
 // statement. test/output-schemas.test.ts keeps the files equal to this rendering
 // (UPDATE_GOLDEN=1 rewrites them).
 
-import { cliJsonSchema } from "../cli/runtime/json-docs.js";
+import { cliJsonSchema } from "../cli/json-docs.js";
 import type { SchemaNode } from "../artifacts/json-check.js";
 import { reportJsonSchema } from "../artifacts/report-schema.js";
 

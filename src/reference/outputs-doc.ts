@@ -45,7 +45,7 @@ export function renderOutputsDoc(s: OutputSchemas): string {
     "",
     "<!-- Generated from schemas/reconcile-report.schema.json and schemas/cli-json.schema.json by",
     "     test/output-schemas.test.ts; those are rendered from the checkers in src/artifacts/report-schema.ts",
-    "     and src/cli/runtime/json-docs.ts. Edit the checkers, then run `UPDATE_GOLDEN=1 npx vitest run test/output-schemas.test.ts`. -->",
+    "     and src/cli/json-docs.ts. Edit the checkers, then run `UPDATE_GOLDEN=1 npx vitest run test/output-schemas.test.ts`. -->",
     "",
     "What `recon-proof` writes as JSON: `reconcile-report.json` (one of the four artifacts) and the one",
     "document a command prints under `--json`. Each has a JSON Schema (draft 2020-12) in `schemas/`,",

@@ -27,8 +27,8 @@ import { parseGroupLine, parseShardManifest, sha256Hex, type ShardManifest } fro
 import { plural } from "../text/plural.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
 import { tradeRowBatches } from "../adapters/trade-batches.js";
-import { EXIT } from "../cli/runtime/exit-codes.js";
-import { Progress } from "../cli/runtime/progress.js";
+import { EXIT } from "../runtime/exit-codes.js";
+import { Progress } from "../runtime/progress.js";
 
 /** A group line holds one group's items; a reconcile that catches a long backlog makes a long one. */
 const GROUP_LINE_BYTES_MAX = 512 * 1024 * 1024;

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { describeFailure } from "../../src/cli/runtime/errors.js";
+import { describeFailure } from "../../src/cli/errors.js";
 import { runMerge } from "../../src/shard/merge.js";
 import { renderShardManifest, type ShardManifest } from "../../src/shard/codec.js";
 import { ARTIFACTS, readArtifacts, runCli, tempDir } from "../helpers/cli.js";

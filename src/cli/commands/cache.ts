@@ -3,8 +3,8 @@
 import type { Command } from "commander";
 import { dumpCache, initCache } from "../../adapters/cache/store.js";
 import { printToStdout } from "../../adapters/stdout.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { exitCodeOf, exitCodesHelp, type SetExit } from "../runtime/errors.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 
 export function registerCache(program: Command, setExit: SetExit): void {
   const cache = program

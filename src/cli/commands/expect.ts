@@ -8,8 +8,8 @@ import { printToStdout } from "../../adapters/stdout.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { METRICS_TXT, SUMMARY_TXT } from "../../artifacts/names.js";
 import { writeExpect } from "../../proofs/expect-writer.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../runtime/errors.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 
 export function registerExpect(program: Command, setExit: SetExit): void {
   program

@@ -5,10 +5,10 @@
 import type { Command } from "commander";
 import { printToStdout } from "../../adapters/stdout.js";
 import { explanationDoc, renderExplanation } from "../../explain/explain.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { exitCodesHelp } from "../runtime/errors.js";
-import { type CommandResult, outputFor, runWithOutput } from "../runtime/output.js";
-import { runExplain } from "../run/explain.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { exitCodesHelp } from "../errors.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
+import { runExplain } from "../../run/explain.js";
 
 interface ExplainOpts {
   readonly inputs?: string;

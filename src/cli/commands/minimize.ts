@@ -3,13 +3,13 @@
 
 import type { Command } from "commander";
 import { formatResult } from "../../proofs/verify.js";
-import { criterionDoc } from "../runtime/json-docs.js";
+import { criterionDoc } from "../json-docs.js";
 import { plural } from "../../text/plural.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp } from "../runtime/errors.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
 import { parseWorkers } from "../../jobs/minimize/pool.js";
-import { type CommandResult, outputFor, runWithOutput } from "../runtime/output.js";
-import { runMinimize, SCENARIO_FILES } from "../run/minimize.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
+import { runMinimize, SCENARIO_FILES } from "../../run/minimize.js";
 import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
 
 interface MinimizeOpts {

@@ -14,14 +14,14 @@ import { ADOPT_OUT_OPTION, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-hel
 import { SUMMARY_TXT } from "../../artifacts/names.js";
 import { verdictOf } from "../../proofs/job-summary.js";
 import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../proofs/verify.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../runtime/errors.js";
-import { type CommandResult, type Output, outputFor, runWithOutput } from "../runtime/output.js";
-import { criterionDoc, type ScenarioDoc } from "../runtime/json-docs.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
+import { type CommandResult, type Output, outputFor, runWithOutput } from "../output.js";
+import { criterionDoc, type ScenarioDoc } from "../json-docs.js";
 import { plural } from "../../text/plural.js";
-import { type ProgressSink, withProgress } from "../runtime/progress.js";
-import { replayInputBytes, runReplayInterruptibly } from "../run/replay.js";
-import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../runtime/signals.js";
+import { type ProgressSink, withProgress } from "../../runtime/progress.js";
+import { replayInputBytes, runReplayInterruptibly } from "../../run/replay.js";
+import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../../runtime/signals.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";

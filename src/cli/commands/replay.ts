@@ -10,14 +10,14 @@ import { defaultConfigText } from "../../adapters/inputs.js";
 import { parseShardSpec } from "../../core/shard.js";
 import { ConfigError } from "../../domain/errors.js";
 import { totalsDoc } from "../../artifacts/report-json.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../runtime/errors.js";
-import { type CommandResult, outputFor, runWithOutput } from "../runtime/output.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
+import { type CommandResult, outputFor, runWithOutput } from "../output.js";
 import {
   chooseJobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, JOBS_READING_DEFAULT, jobs_auto_input_bytes_min, jobs_max, type JobsReading, parseJobs, runReplayInJobs,
 } from "../../jobs/replay/jobs.js";
-import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../run/replay.js";
-import { SIGNALS_HELP, withSignalsTrapped } from "../runtime/signals.js";
+import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
+import { SIGNALS_HELP, withSignalsTrapped } from "../../runtime/signals.js";
 import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
 
 export function registerReplay(program: Command, setExit: SetExit): void {

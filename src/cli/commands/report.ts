@@ -10,9 +10,9 @@ import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { PAGE_NEEDS, renderReportHtml } from "../../report-html/page.js";
 import { chart_points_max, table_rows_max, triage_cards_max } from "../../report-html/limits.js";
 import { REPORT_HTML_NAME } from "../../artifacts/names.js";
-import { EXIT } from "../runtime/exit-codes.js";
-import { exitCodeOf, exitCodesHelp, type SetExit } from "../runtime/errors.js";
-import { Progress } from "../runtime/progress.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
+import { Progress } from "../../runtime/progress.js";
 
 interface ReportOpts {
   readonly inputs?: string;

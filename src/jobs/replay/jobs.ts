@@ -26,10 +26,10 @@ import { assert, ConfigError } from "../../domain/errors.js";
 import type { RunMeta } from "../../artifacts/meta.js";
 import { renderReportArtifacts } from "../../artifacts/render.js";
 import { type RenderedTrade, renderTradesHeader } from "../../artifacts/trades-csv.js";
-import { EXIT } from "../../cli/runtime/exit-codes.js";
-import { Progress } from "../../cli/runtime/progress.js";
-import { replayInputBytes, type ReplayArgs, type ReplayOutcome, runMeta } from "../../cli/run/replay.js";
-import { throwIfSignalled } from "../../cli/runtime/signals.js";
+import { EXIT } from "../../runtime/exit-codes.js";
+import { Progress } from "../../runtime/progress.js";
+import { replayInputBytes, type ReplayArgs, type ReplayOutcome, runMeta } from "../../run/replay.js";
+import { throwIfSignalled } from "../../runtime/signals.js";
 import { renderedTradeBatches } from "../../adapters/trade-batches.js";
 
 /** Worker threads at most (each holds its own heap). */

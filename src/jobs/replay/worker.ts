@@ -18,7 +18,7 @@ import { type RenderedTrade, renderTradesEach } from "../../artifacts/trades-csv
 import {
   type FromJobWorker, type JobWorkerData, PLAN_AGAIN, PLAN_BROKER, PLAN_CANCEL_REQUEST, PLAN_CUT, PLAN_TICK, type ToJobWorker,
 } from "./jobs.js";
-import { runMeta } from "../../cli/run/replay.js";
+import { runMeta } from "../../run/replay.js";
 
 /** Input records between two progress messages. */
 const RECORDS_PER_PROGRESS = 16384;

@@ -3,8 +3,8 @@
 // to parse, failures included, and every human line goes to stderr. Each document is built as the
 // type json-docs.ts checks, which schemas/cli-json.schema.json is rendered from.
 
-import { printToStdout } from "../../adapters/stdout.js";
-import { IoError } from "../../domain/errors.js";
+import { printToStdout } from "../adapters/stdout.js";
+import { IoError } from "../domain/errors.js";
 import { type DocBody, failureDoc, type FailureDoc, type JsonCommand, type JsonDocs } from "./json-docs.js";
 import { describeFailure } from "./errors.js";
 

@@ -4,12 +4,12 @@
 // schema and what the CLI prints cannot disagree. Every document starts with `command` and
 // `exit_code`; a failure is `{command, exit_code, error}` whatever the command.
 
-import type { Verdict } from "../../proofs/job-summary.js";
-import type { CheckResult } from "../../proofs/verify.js";
-import { arr, bool, described, documentSchema, int, literal, members, named, nullable, obj, type SchemaNode, str, type Written } from "../../artifacts/json-check.js";
-import { currencyPnl, findingCount, killSwitchCheck, totalsCheck } from "../../artifacts/report-schema.js";
-import { explanation } from "../../explain/doc.js";
-import { shardSpec } from "../../shard/codec.js";
+import type { Verdict } from "../proofs/job-summary.js";
+import type { CheckResult } from "../proofs/verify.js";
+import { arr, bool, described, documentSchema, int, literal, members, named, nullable, obj, type SchemaNode, str, type Written } from "../artifacts/json-check.js";
+import { currencyPnl, findingCount, killSwitchCheck, totalsCheck } from "../artifacts/report-schema.js";
+import { explanation } from "../explain/doc.js";
+import { shardSpec } from "../shard/codec.js";
 
 const head = <const C extends string>(command: C) => ({
   command: described(literal(command), "The command that ran."),

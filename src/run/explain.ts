@@ -2,22 +2,22 @@
 // replay's own (sha256), replay them in-process up to the moment the item was raised, read the
 // input lines it rests on, and hand it all to the pure explanation (src/explain/explain.ts).
 
-import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../../adapters/input-files.js";
-import { type InputPaths, inputPath, readLines } from "../../adapters/read-artifacts.js";
-import { fileBytes, openBroker, openJournal, sha256Hex } from "../../adapters/inputs.js";
-import { replayToMoment, type Moment } from "../../core/moment.js";
-import type { Subject } from "../../core/inspect.js";
-import { type Config, configToJson, resolveConfig } from "../../domain/config.js";
-import { ConfigError, DataError } from "../../domain/errors.js";
-import { isObject } from "../../domain/json.js";
-import { canonicalJson } from "../../domain/validate.js";
-import { REPORT_JSON } from "../../artifacts/names.js";
+import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../adapters/input-files.js";
+import { type InputPaths, inputPath, readLines } from "../adapters/read-artifacts.js";
+import { fileBytes, openBroker, openJournal, sha256Hex } from "../adapters/inputs.js";
+import { replayToMoment, type Moment } from "../core/moment.js";
+import type { Subject } from "../core/inspect.js";
+import { type Config, configToJson, resolveConfig } from "../domain/config.js";
+import { ConfigError, DataError } from "../domain/errors.js";
+import { isObject } from "../domain/json.js";
+import { canonicalJson } from "../domain/validate.js";
+import { REPORT_JSON } from "../artifacts/names.js";
 import {
   evidenceRefs, explain, type Explanation, type ItemFacts, itemFromMoment, parseTarget, sameItem, subjectOf, type Target,
-} from "../../explain/explain.js";
-import { parseEvidenceRef } from "../../artifacts/bundle.js";
-import { parseJsonText, parseReportJsonText } from "../../artifacts/read.js";
-import type { ReportDoc } from "../../artifacts/report-schema.js";
+} from "../explain/explain.js";
+import { parseEvidenceRef } from "../artifacts/bundle.js";
+import { parseJsonText, parseReportJsonText } from "../artifacts/read.js";
+import type { ReportDoc } from "../artifacts/report-schema.js";
 import { withProgress } from "../runtime/progress.js";
 
 export interface ExplainArgs extends InputPaths {

@@ -2,9 +2,9 @@
 // and says each command's own exit codes in its help.
 
 import { basename } from "node:path";
-import { ConfigError, DataError, IoError } from "../../domain/errors.js";
-import { EXIT } from "./exit-codes.js";
-import { Interrupted } from "./signals.js";
+import { ConfigError, DataError, IoError } from "../domain/errors.js";
+import { EXIT } from "../runtime/exit-codes.js";
+import { Interrupted } from "../runtime/signals.js";
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -6,22 +6,22 @@
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
 import { createHash } from "node:crypto";
-import { renderReportArtifacts } from "../../artifacts/render.js";
-import { renderTradesHeader } from "../../artifacts/trades-csv.js";
-import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../../adapters/inputs.js";
-import type { RunMeta } from "../../artifacts/meta.js";
-import { tradeRowBatches } from "../../adapters/trade-batches.js";
-import { ArtifactSetWriter, checkOutDir } from "../../adapters/artifacts.js";
-import { inputName } from "../../adapters/input-files.js";
-import { faultAfterRecord, faultPoint } from "../../adapters/fault-points.js";
-import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../../adapters/cache/store.js";
-import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../../core/replay.js";
-import type { ShardSpec } from "../../core/shard.js";
-import { ConfigError, IoError } from "../../domain/errors.js";
-import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../../shard/codec.js";
-import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../../artifacts/names.js";
-import type { CacheEntry } from "../../core/cache.js";
-import type { Report } from "../../domain/report.js";
+import { renderReportArtifacts } from "../artifacts/render.js";
+import { renderTradesHeader } from "../artifacts/trades-csv.js";
+import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
+import type { RunMeta } from "../artifacts/meta.js";
+import { tradeRowBatches } from "../adapters/trade-batches.js";
+import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
+import { inputName } from "../adapters/input-files.js";
+import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
+import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache/store.js";
+import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
+import type { ShardSpec } from "../core/shard.js";
+import { ConfigError, IoError } from "../domain/errors.js";
+import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../shard/codec.js";
+import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
+import type { CacheEntry } from "../core/cache.js";
+import type { Report } from "../domain/report.js";
 import { EXIT } from "../runtime/exit-codes.js";
 import { Progress, type ProgressSink } from "../runtime/progress.js";
 import { yieldToSignals } from "../runtime/signals.js";
