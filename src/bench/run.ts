@@ -30,8 +30,7 @@ run are what compare; each time is the best of --rounds runs):
                       one unsharded replay process (wall time: this is about both cores)
   --jobs 2 / 1        replay --jobs 2 (the main thread reads the logs once, two worker threads
                       replay the shards, merged in memory) against --jobs 1, wall time, the
-                      process's CPU time and peak RSS; and the same with every worker reading
-                      both logs itself (--jobs-reading each)
+                      process's CPU time and peak RSS
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
 
@@ -131,21 +130,15 @@ function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number
   return { wallMs, cpuMs: cpuMs!, rssBytes: rssBytes!, code: r.status };
 }
 
-/**
- * replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately: the
- * default (the main thread reads the logs once for both workers) and --jobs-reading each (every
- * worker reads both logs itself), the two designs of --jobs, compared.
- */
+/** replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately. */
 function jobsRows(inputs: readonly string[], out: (name: string) => string, rounds: number): Row[] {
   type Run = ReturnType<typeof replayProcess>;
   const bestOf = (a: Run | null, b: Run) => (a === null || b.wallMs < a.wallMs ? b : a);
   let one: Run | null = null;
   let split: Run | null = null;
-  let each: Run | null = null;
   for (let r = 0; r < rounds; r += 1) {
     one = bestOf(one, replayProcess(["replay", ...inputs, "--jobs", "1", "--out", out("jobs1")]));
     split = bestOf(split, replayProcess(["replay", ...inputs, "--jobs", "2", "--out", out("jobs2")]));
-    each = bestOf(each, replayProcess(["replay", ...inputs, "--jobs", "2", "--jobs-reading", "each", "--out", out("jobs2each")]));
   }
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const run = (what: string, r: Run): Row => ({ what, value: `${(r.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(r.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(r.rssBytes)}` });
@@ -155,9 +148,7 @@ function jobsRows(inputs: readonly string[], out: (name: string) => string, roun
   return [
     run("replay --jobs 1 (CLI)", one!),
     run("replay --jobs 2 (one reader, two workers)", split!),
-    run("replay --jobs 2 --jobs-reading each", each!),
     ratio("--jobs 2 / --jobs 1", split!, "; target below 1x on 2 cores"),
-    ratio("--jobs 2, each worker reading / --jobs 1", each!, ""),
   ];
 }
 

@@ -2,7 +2,7 @@
 // one shard's files for `recon-proof merge`).
 
 import { basename } from "node:path";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import * as D from "../../domain/decimal.js";
 import { entryTemplate } from "../../domain/instrument-entry.js";
 import { CACHE_BATCH_DEFAULT } from "../../adapters/cache/store.js";
@@ -14,7 +14,7 @@ import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { type CommandResult, outputFor, runWithOutput } from "../output.js";
 import {
-  chooseJobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, JOBS_READING_DEFAULT, jobs_auto_input_bytes_min, jobs_max, type JobsReading, parseJobs, runReplayInJobs,
+  chooseJobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, jobs_max, parseJobs, runReplayInJobs,
 } from "../../jobs/replay/jobs.js";
 import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
 import { SIGNALS_HELP, withSignalsTrapped } from "../../runtime/signals.js";
@@ -35,8 +35,6 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
     .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. The main thread reads and validates both logs once and feeds each worker the records of its symbols; on 2 cores --jobs 2 took 0.88x the wall time of one job and 2.3x its memory (measured: docs/benchmarks.md); more cores are not measured here. auto: one per core when the inputs hold ${jobs_auto_input_bytes_min / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${jobs_max}; default 1`)
     .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
-    // For the bench only (docs/benchmarks.md): who reads the logs under --jobs; same bytes either way.
-    .addOption(new Option("--jobs-reading <how>", "with --jobs: split (the main thread reads once) or each (every worker reads)").choices(["split", "each"]).default(JOBS_READING_DEFAULT).hideHelp())
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):
 ${defaultConfigText().replace(/^/gm, "  ")}
@@ -74,7 +72,7 @@ Example:
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
     .action((opts: {
       journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; adoptOut?: boolean; shard?: string; shardBy: string; jobs?: string;
-      jobsReading: JobsReading; json?: boolean;
+      json?: boolean;
     }) => {
       const out = outputFor(opts.json === true);
       setExit(withSignalsTrapped(() => runWithOutput("replay", out, async (): Promise<CommandResult<"replay">> => {
@@ -88,7 +86,7 @@ Example:
           out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
           return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
         }
-        const outcome = await replayInJobs({ ...opts, cacheBatch }, jobsRequest, opts.jobsReading, (line) => out.note(line));
+        const outcome = await replayInJobs({ ...opts, cacheBatch }, jobsRequest, (line) => out.note(line));
         printWarnings(outcome.warnings);
         const { report } = outcome;
         const t = report.totals;
@@ -118,11 +116,11 @@ Example:
 }
 
 /** The replay in as many jobs as asked for and possible; in one job where they cannot be merged exactly. */
-async function replayInJobs(args: ReplayArgs, request: ReturnType<typeof parseJobs>, reading: JobsReading, note: (line: string) => void): Promise<ReplayOutcome> {
+async function replayInJobs(args: ReplayArgs, request: ReturnType<typeof parseJobs>, note: (line: string) => void): Promise<ReplayOutcome> {
   const { jobs, declined } = chooseJobs(request, args);
   if (declined !== null) note(`recon-proof: --jobs ${String(request)}: ${declined}; replaying in one job`);
   if (jobs > 1) {
-    const result = await runReplayInJobs(args, jobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, reading);
+    const result = await runReplayInJobs(args, jobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT);
     if (result.kind === "done") return result.outcome;
     if (!result.quiet) note(`recon-proof: --jobs ${jobs}: ${result.why}; replaying in one job`);
   }

@@ -1,9 +1,8 @@
 // `replay --jobs N`: the replay as N shards (by symbol, core/shard.ts) in worker threads of this
 // process, their groups merged in memory as they arrive (core/combine.ts) into the same four
 // artifacts, byte for byte, as one job writes. A shard must see every record's time and every
-// account-wide event. By default ("split" reading) the main thread reads and validates both logs
-// once, judges redeliveries and routes: each worker gets the records it owns and a tick for the
-// rest. With "each" (kept for the bench), every worker reads and validates both logs itself.
+// account-wide event: the main thread reads and validates both logs once, judges redeliveries and
+// routes, so each worker gets the records it owns and a tick for the rest.
 //
 // Where sharding is not exact (merge would refuse: the kill switch blocking another symbol's
 // decisions, the daily loss cap across symbols, cache_entries_max over all symbols) the caller
@@ -57,32 +56,21 @@ const SIGNAL_POLL_MS = 100;
 export interface JobsFlow {
   readonly groups_per_message: number;
   readonly groups_in_flight_max: number;
-  /** Split reading: input records in one batch to a worker (its lines, ticks and plan). */
+  /** Input records in one batch to a worker (its lines, ticks and plan). */
   readonly records_per_batch: number;
-  /** Split reading: batches sent to a worker and not yet taken; beyond it the reader waits. */
+  /** Batches sent to a worker and not yet taken; beyond it the reader waits. */
   readonly batches_in_flight_max: number;
 }
 
 export const JOBS_FLOW_DEFAULT: JobsFlow = { groups_per_message: 512, groups_in_flight_max: 8192, records_per_batch: 1024, batches_in_flight_max: 16 };
 
-/**
- * Who reads the logs: "split", the main thread once for all workers (the default), or "each"
- * worker for itself. Both give the same bytes; the bench measures one against the other.
- */
-export type JobsReading = "split" | "each";
-
-export const JOBS_READING_DEFAULT: JobsReading = "split";
-
 export interface JobWorkerData {
-  readonly journal: string;
-  readonly broker: string;
   /** The main thread's config (a worker does not read the file again). */
   readonly config: ShippedConfig;
   readonly spec: ShardSpec;
   readonly flow: JobsFlow;
   /** Int32 per worker: how many of its groups the main thread has merged (written by main only). */
   readonly merged: SharedArrayBuffer;
-  readonly reading: JobsReading;
 }
 
 /**
@@ -112,11 +100,9 @@ export type ToJobWorker =
 export type FromJobWorker =
   /** Trade rows come rendered (the worker renders them: see worker.ts). */
   | { readonly kind: "groups"; readonly groups: Array<EmitGroup<RenderedTrade>> }
-  | { readonly kind: "progress"; readonly bytes: number }
-  /** Split reading: a batch taken; every group numbered below `seq` has been sent. */
+  /** A batch taken; every group numbered below `seq` has been sent. */
   | { readonly kind: "consumed"; readonly seq: number }
-  /** `meta` is null when the main thread read the logs (it has their meta itself). */
-  | ({ readonly kind: "done"; readonly meta: RunMeta | null } & ShardEnd)
+  | ({ readonly kind: "done" } & ShardEnd)
   | { readonly kind: "failed"; readonly name: string; readonly message: string };
 
 export type JobsRequest = number | "auto";
@@ -151,7 +137,7 @@ export function chooseJobs(request: JobsRequest, args: Pick<ReplayArgs, "journal
 export type JobsResult =
   /**
    * `peakQueuedGroups`: the most groups of one shard that waited in the main thread at once;
-   * `peakUntakenBatches`: the most batches sent to one worker and not yet taken (split reading).
+   * `peakUntakenBatches`: the most batches sent to one worker and not yet taken.
    */
   | { readonly kind: "done"; readonly outcome: ReplayOutcome; readonly peakQueuedGroups: number; readonly peakUntakenBatches: number }
   /** Replay in one job instead; `quiet` when that replay reports the reason itself (bad input). */
@@ -167,7 +153,7 @@ class ShardStopped extends Error {
 
 const INPUT_ERRORS = new Set(["DataError", "ConfigError", "IoError"]);
 
-/** Split reading: the main thread's reader stopped on bad input (replayed in one job, which reports it). */
+/** The main thread's reader stopped on bad input (replayed in one job, which reports it). */
 class ReaderStopped extends Error {
   constructor(message: string) {
     super(`reading stopped: ${message}`);
@@ -218,7 +204,7 @@ class Batch {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Split reading: reads and validates both logs once, judges each broker event's redelivery, and
+ * Reads and validates both logs once, judges each broker event's redelivery, and
  * sends every worker, batch by batch, the records it owns (account-wide ones cut down to its
  * symbols) and a tick for each other record. Yields to the event loop after every batch, so the
  * workers' groups are merged while it reads, and waits while a worker has too many batches untaken.
@@ -285,29 +271,27 @@ async function feedWorkers(
 
 interface WorkersEnd {
   readonly shards: ShardEnd[];
-  /** The inputs' meta, from whoever read them. */
+  /** The inputs' meta, from the reader. */
   readonly meta: RunMeta;
 }
 
-/** Runs the workers (and, for split reading, the reader), merging their groups as they come. */
+/** Runs the workers and the reader that feeds them, merging their groups as they come. */
 function runWorkers(
   args: ReplayArgs,
   loaded: LoadedConfig,
   jobs: number,
   workerUrl: URL,
   flow: JobsFlow,
-  reading: JobsReading,
   onGroup: (group: EmitGroup<RenderedTrade>) => void,
   onBytes: (bytes: number) => void,
 ): { readonly ends: Promise<WorkersEnd>; readonly stop: () => Promise<void>; readonly peakQueued: () => number; readonly peakUntaken: () => number } {
   const workers: Worker[] = [];
   const merge = new GroupStreamMerge<RenderedTrade>(jobs);
-  const ends: Array<ShardEnd & { meta: RunMeta | null }> = [];
-  const bytes = new Array<number>(jobs).fill(0);
+  const ends: ShardEnd[] = [];
   const shared = new SharedArrayBuffer(4 * jobs);
   const merged = new Int32Array(shared);
   const received = new Array<number>(jobs).fill(0);
-  // Split reading: batches sent and taken per worker, and the reader's wait for room, if it waits.
+  // Batches sent and taken per worker, and the reader's wait for room, if it waits.
   const batchesSent = new Array<number>(jobs).fill(0);
   const batchesTaken = new Array<number>(jobs).fill(0);
   const roomWaiters = new Array<(() => void) | null>(jobs).fill(null);
@@ -325,10 +309,9 @@ function runWorkers(
     };
     const finishIfDone = () => {
       if (!merge.done || settled) return;
-      const meta = readMeta ?? ends[0]!.meta;
-      if (meta === null) return; // the reader has not returned yet
+      if (readMeta === null) return; // the reader has not returned yet
       settled = true;
-      resolve({ shards: ends, meta });
+      resolve({ shards: ends, meta: readMeta });
     };
     const drain = () => {
       for (const g of merge.ready()) onGroup(g);
@@ -348,7 +331,7 @@ function runWorkers(
     }, SIGNAL_POLL_MS);
     for (let i = 0; i < jobs; i += 1) {
       const data: JobWorkerData = {
-        journal: args.journal, broker: args.broker, config: { file: loaded.file, hash: loaded.hash, effective: loaded.effective }, spec: { index: i + 1, count: jobs, by: "symbol" }, flow, merged: shared, reading,
+        config: { file: loaded.file, hash: loaded.hash, effective: loaded.effective }, spec: { index: i + 1, count: jobs, by: "symbol" }, flow, merged: shared,
       };
       const worker = new Worker(workerUrl, { workerData: data });
       workers.push(worker);
@@ -361,10 +344,6 @@ function runWorkers(
               merge.push(i, m.groups);
               received[i] = received[i]! + m.groups.length;
               drain();
-              break;
-            case "progress":
-              bytes[i] = m.bytes;
-              onBytes(bytes.reduce((a, b) => a + b, 0) / jobs);
               break;
             case "consumed":
               batchesTaken[i] = batchesTaken[i]! + 1;
@@ -392,29 +371,27 @@ function runWorkers(
         if (ends[i] === undefined) fail(new ShardStopped(i + 1, false, `its thread exited with code ${code}`));
       });
     }
-    if (reading === "split") {
-      const room = (i: number): Promise<void> | null => {
-        if (settled || batchesSent[i]! - batchesTaken[i]! <= flow.batches_in_flight_max) return null;
-        return new Promise<void>((wake) => { roomWaiters[i] = wake; });
+    const room = (i: number): Promise<void> | null => {
+      if (settled || batchesSent[i]! - batchesTaken[i]! <= flow.batches_in_flight_max) return null;
+      return new Promise<void>((wake) => { roomWaiters[i] = wake; });
+    };
+    const post = workers.map((w, i) => {
+      const postMessage = w.postMessage.bind(w);
+      return (m: ToJobWorker) => {
+        if (m.kind === "batch") {
+          batchesSent[i] = batchesSent[i]! + 1;
+          peakUntaken = Math.max(peakUntaken, batchesSent[i]! - batchesTaken[i]!);
+        }
+        postMessage(m);
       };
-      const post = workers.map((w, i) => {
-        const postMessage = w.postMessage.bind(w);
-        return (m: ToJobWorker) => {
-          if (m.kind === "batch") {
-            batchesSent[i] = batchesSent[i]! + 1;
-            peakUntaken = Math.max(peakUntaken, batchesSent[i]! - batchesTaken[i]!);
-          }
-          postMessage(m);
-        };
-      });
-      feedWorkers(args, loaded, flow.records_per_batch, post, room, () => settled, onBytes)
-        .then((meta) => {
-          if (meta === null) return; // stopped: the run has settled already
-          readMeta = meta;
-          finishIfDone();
-        })
-        .catch(fail);
-    }
+    });
+    feedWorkers(args, loaded, flow.records_per_batch, post, room, () => settled, onBytes)
+      .then((meta) => {
+        if (meta === null) return; // stopped: the run has settled already
+        readMeta = meta;
+        finishIfDone();
+      })
+      .catch(fail);
   });
   const stop = async () => {
     clearInterval(timer);
@@ -432,7 +409,6 @@ export async function runReplayInJobs(
   jobs: number,
   workerUrl: URL = JOB_WORKER_URL,
   flow: JobsFlow = JOBS_FLOW_DEFAULT,
-  reading: JobsReading = JOBS_READING_DEFAULT,
 ): Promise<JobsResult> {
   const loaded = loadConfig(args.config);
   checkOutDir(args.out, { adopt: args.adoptOut });
@@ -441,7 +417,7 @@ export async function runReplayInJobs(
   const writer = new ArtifactSetWriter(args.out, renderTradesHeader(), undefined, undefined, { adopt: args.adoptOut, command: "replay --jobs" });
   const trades = renderedTradeBatches(writer);
   const merged = new MergedReport<RenderedTrade>(loaded.config, (rows) => trades.add(rows));
-  const run = runWorkers(args, loaded, jobs, workerUrl, flow, reading, (g) => merged.add(g), (b) => progress.update(b));
+  const run = runWorkers(args, loaded, jobs, workerUrl, flow, (g) => merged.add(g), (b) => progress.update(b));
   let committed = false;
   try {
     const ends = await run.ends;

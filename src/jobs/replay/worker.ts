@@ -1,29 +1,20 @@
-// A worker thread of `replay --jobs N`: one shard of the replay (see core/shard.ts). Two ways to
-// feed it (jobs.ts, JobsReading):
-//   - "each": it reads and validates both logs whole, like `replay --shard K/N`;
-//   - "split": the main thread reads both logs once and sends it, in batches, the lines it owns
-//     (which it validates again) and a tick for every other one (time and line), with each broker
-//     event's redelivery already judged.
-// Either way it sends its groups to the main thread, which merges them in memory as they come.
+// A worker thread of `replay --jobs N`: one shard of the replay (see core/shard.ts). The main thread
+// reads both logs once and sends it, in batches, the lines it owns (which it validates again) and a
+// tick for every other one (time and line), with each broker event's redelivery already judged. It
+// sends its groups to the main thread, which merges them in memory as they come.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { faultAfterRecord } from "../../adapters/fault-points.js";
-import { configFromShipped, openBroker, openJournal } from "../../adapters/inputs.js";
+import { configFromShipped } from "../../adapters/inputs.js";
 import type { EmitGroup } from "../../core/emit.js";
 import { Engine } from "../../core/engine.js";
-import { replayShardSteps, runToEnd } from "../../core/replay.js";
 import { cutToShard } from "../../core/shard.js";
 import { parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
 import { type RenderedTrade, renderTradesEach } from "../../artifacts/trades-csv.js";
 import {
   type FromJobWorker, type JobWorkerData, PLAN_AGAIN, PLAN_BROKER, PLAN_CANCEL_REQUEST, PLAN_CUT, PLAN_TICK, type ToJobWorker,
 } from "./jobs.js";
-import { runMeta } from "../../run/replay.js";
 
-/** Input records between two progress messages. */
-const RECORDS_PER_PROGRESS = 16384;
-
-const { journal: journalPath, broker: brokerPath, config: shippedConfig, spec, flow, merged: shared, reading } = workerData as JobWorkerData;
+const { config: shippedConfig, spec, flow, merged: shared } = workerData as JobWorkerData;
 const port = parentPort!;
 const post = (msg: FromJobWorker) => port.postMessage(msg);
 
@@ -75,27 +66,6 @@ function failed(err: unknown): void {
   post({ kind: "failed", name: e.name, message: e.message });
 }
 
-/** Reads both logs itself; steps on its own records and ticks on the rest. */
-function replayReadingEach(): void {
-  const loaded = configFromShipped(shippedConfig);
-  const journal = openJournal(journalPath, loaded.config);
-  const broker = openBroker(brokerPath, loaded.config);
-  try {
-    const result = runToEnd(replayShardSteps(loaded.config, journal, broker,
-      { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec, emit,
-      {
-        afterStep: (_engine, _record, index) => {
-          faultAfterRecord(index + 1); // test-only: a signal or failure at an exact record (fault-points.ts)
-          if ((index + 1) % RECORDS_PER_PROGRESS === 0) post({ kind: "progress", bytes: journal.bytesRead() + broker.bytesRead() });
-        },
-      }));
-    flush();
-    post({ kind: "done", state: result.state, evidence: result.evidence, meta: runMeta(journal, broker, loaded) });
-  } finally {
-    broker.recall.close();
-  }
-}
-
 /** Takes the main thread's batches: steps on the lines it is given, ticks where it is told to. */
 function replayFedByMain(): void {
   const loaded = configFromShipped(shippedConfig);
@@ -132,7 +102,7 @@ function replayFedByMain(): void {
       } else {
         engine.reconcileAtEnd();
         flush();
-        post({ kind: "done", state: engine.state(), evidence: engine.shardEvidence(), meta: null });
+        post({ kind: "done", state: engine.state(), evidence: engine.shardEvidence() });
         port.close();
       }
     } catch (err) {
@@ -143,8 +113,7 @@ function replayFedByMain(): void {
 }
 
 try {
-  if (reading === "each") replayReadingEach();
-  else replayFedByMain();
+  replayFedByMain();
 } catch (err) {
   failed(err);
 }
