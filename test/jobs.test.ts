@@ -10,9 +10,9 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FAULT_ENV } from "../src/adapters/fault-points.js";
-import {
-  chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, parseJobs, runReplayInJobs,
-} from "../src/jobs/replay/jobs.js";
+import { chooseJobs, jobs_auto_input_bytes_min, parseJobs } from "../src/jobs/replay/choose.js";
+import { runReplayInJobs } from "../src/jobs/replay/jobs.js";
+import { JOBS_FLOW_DEFAULT } from "../src/jobs/replay/protocol.js";
 import { runReplay } from "../src/run/replay.js";
 import { GroupStreamMerge, mergeGroupStreams } from "../src/core/combine.js";
 import type { EmitGroup } from "../src/core/emit.js";

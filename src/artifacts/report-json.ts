@@ -120,6 +120,45 @@ const skipped = (s: SkippedDecision): SkippedDoc => ({
   reason: s.reason,
 });
 
+const cacheDoc = (c: Report["cache"]): ReportJson["cache"] => ({
+  ok: c.ok,
+  failure: c.failure,
+  entries_loaded: c.entriesLoaded,
+  entries_written: c.entriesWritten,
+  entries_purged: c.entriesPurged,
+  live_entries: c.liveEntries,
+  duplicates_skipped: c.duplicatesSkipped,
+});
+
+const position = (p: Report["positions"][number]): ReportJson["positions"]["items"][number] => ({
+  symbol: p.symbol,
+  engine_qty: plain(p.engineQty),
+  engine_avg_price: plain(p.engineAvgPrice),
+  broker_qty: plain(p.brokerQty),
+  broker_avg_price: plain(p.brokerAvgPrice),
+});
+
+const instrument = (i: Report["instruments"][number]): ReportJson["instruments"]["items"][number] => ({
+  symbol: i.symbol, asset_class: i.assetClass, quote_currency: i.quoteCurrency, base_currency: i.baseCurrency ?? null, unit: i.unit,
+  unit_size: plain(i.unitSize),
+});
+
+const slippageCell = (c: Report["slippage"][number]): ReportJson["slippage"]["items"][number] => ({
+  symbol: c.symbol,
+  session: c.session,
+  unit: c.unit,
+  fills: c.fills,
+  preset_max_pips: optPlain(c.presetPips),
+  preset_hits: c.presetHits,
+  breaches: c.breaches,
+  mean_pips: D.toFixed(c.meanPips, 2),
+  p50_pips: D.toFixed(c.p50Pips, 1),
+  p95_pips: D.toFixed(c.p95Pips, 1),
+  max_pips: D.toFixed(c.maxPips, 1),
+  limit_fills: c.limitFills,
+  mean_limit_improvement_pips: c.meanLimitImprovementPips === null ? null : D.toFixed(c.meanLimitImprovementPips, 2),
+});
+
 /** The report's totals as reconcile-report.json writes them (also the CLI's `--json` counts). */
 export function totalsDoc(report: Report): ReportJson["totals"] {
   const t = report.totals;
@@ -175,15 +214,7 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
       reasons: [...report.killSwitch.reasons],
     },
     totals: totalsDoc(report),
-    cache: {
-      ok: report.cache.ok,
-      failure: report.cache.failure,
-      entries_loaded: report.cache.entriesLoaded,
-      entries_written: report.cache.entriesWritten,
-      entries_purged: report.cache.entriesPurged,
-      live_entries: report.cache.liveEntries,
-      duplicates_skipped: report.cache.duplicatesSkipped,
-    },
+    cache: cacheDoc(report.cache),
     reconcile_runs: capped(report.runs, run),
     findings: capped(report.findings, finding),
     alerts: capped(report.alerts, alert),
@@ -192,37 +223,14 @@ export function renderReportJson(report: Report, meta: RunMeta): string {
     order_outcomes: capped(report.orderOutcomes, outcome),
     duplicate_decisions: capped(report.skippedDecisions, skipped),
     blocked_decisions: capped(report.blockedDecisions, skipped),
-    positions: cut(report.positions, max, (p) => ({
-      symbol: p.symbol,
-      engine_qty: plain(p.engineQty),
-      engine_avg_price: plain(p.engineAvgPrice),
-      broker_qty: plain(p.brokerQty),
-      broker_avg_price: plain(p.brokerAvgPrice),
-    })),
+    positions: cut(report.positions, max, position),
     realized_pnl_by_symbol: cut(report.realizedPnlBySymbol, max, ([symbol, pnl]) => ({ symbol, realized_pnl: D.toFixed(pnl, 2) })),
     realized_pnl_by_currency: cut(report.totals.realizedPnlByCurrency, max, ([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
-    instruments: cut(report.instruments, max, (i) => ({
-      symbol: i.symbol, asset_class: i.assetClass, quote_currency: i.quoteCurrency, base_currency: i.baseCurrency ?? null, unit: i.unit,
-      unit_size: plain(i.unitSize),
-    })),
+    instruments: cut(report.instruments, max, instrument),
     undescribed_instruments: cut(report.undescribedInstruments, max, (u) => ({
       symbol: u.symbol, first_seen: `broker:${u.line}`, suggested_entry: entryTemplate(u.symbol),
     })),
-    slippage: cut(report.slippage, max, (c) => ({
-      symbol: c.symbol,
-      session: c.session,
-      unit: c.unit,
-      fills: c.fills,
-      preset_max_pips: optPlain(c.presetPips),
-      preset_hits: c.presetHits,
-      breaches: c.breaches,
-      mean_pips: D.toFixed(c.meanPips, 2),
-      p50_pips: D.toFixed(c.p50Pips, 1),
-      p95_pips: D.toFixed(c.p95Pips, 1),
-      max_pips: D.toFixed(c.maxPips, 1),
-      limit_fills: c.limitFills,
-      mean_limit_improvement_pips: c.meanLimitImprovementPips === null ? null : D.toFixed(c.meanLimitImprovementPips, 2),
-    })),
+    slippage: cut(report.slippage, max, slippageCell),
     broker_limits: report.brokerLimits === null ? null : {
       ts: report.brokerLimits.ts,
       daily_loss_cap: plain(report.brokerLimits.dailyLossCap),

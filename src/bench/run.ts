@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initCache, SqliteCacheStore } from "../adapters/cache/store.js";
+import { initCache } from "../adapters/cache/schema.js";
+import { SqliteCacheStore } from "../adapters/cache/store.js";
 import { LineReader } from "../adapters/lines.js";
 import type { CacheEntry } from "../core/cache.js";
 import * as D from "../domain/decimal.js";
@@ -208,19 +209,45 @@ function peakRss(decisions: number, scratch: string): { bytes: number; code: num
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+/** The CLI's own entry, in this process, so that its CPU time and peak RSS can be read after. */
+async function runChildCli(): Promise<void> {
+  process.argv.splice(2, 1);
+  process.on("exit", () => {
+    const u = process.resourceUsage();
+    process.stdout.write(`${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS * 1024}\n`);
+  });
+  await import("../cli/main.js");
+}
+
+/** Peak RSS of a child replay at each --rss size, and how much it grows from the smallest to the largest. */
+function rssRows(scratch: string): Row[] {
+  const rssArg = arg("rss", "500000,2500000");
+  const rssSizes = rssArg === "none" ? [] : rssArg.split(",").filter((s) => s !== "").map(Number);
+  const rss = rssSizes.map((n) => {
+    process.stderr.write(`bench: peak RSS at ${fmt(n)} decisions...\n`);
+    return { n, ...peakRss(n, scratch) };
+  });
+  const rows: Row[] = rss.map(({ n, bytes, code }) =>
+    ({ what: `peak RSS, ${fmt(n)} decisions (${fmt(2 * n)} broker events)`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: `child process, default config, exit ${code}; target 300 MiB` }));
+  if (rss.length >= 2) rows.push({ what: "RSS growth, smallest to largest", value: `${((rss.at(-1)!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
+  return rows;
+}
+
+/** The rows as docs/benchmarks.md's markdown table. */
+function printTable(rows: readonly Row[]): void {
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const v = Math.max(...rows.map((r) => r.value.length));
+  process.stdout.write(`| ${"measure".padEnd(w)} | ${"value".padEnd(v)} | note |\n|${"-".repeat(w + 2)}|${"-".repeat(v + 2)}|------|\n`);
+  for (const r of rows) process.stdout.write(`| ${r.what.padEnd(w)} | ${r.value.padEnd(v)} | ${r.note} |\n`);
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     process.stdout.write(HELP);
     return;
   }
   if (process.argv[2] === "--child-cli") {
-    // The CLI's own entry, in this process, so that its CPU time and peak RSS can be read after.
-    process.argv.splice(2, 1);
-    process.on("exit", () => {
-      const u = process.resourceUsage();
-      process.stdout.write(`${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS * 1024}\n`);
-    });
-    await import("../cli/main.js");
+    await runChildCli();
     return;
   }
   const decisions = Number(arg("decisions", "500000"));
@@ -264,21 +291,9 @@ async function main(): Promise<void> {
   );
   process.stderr.write("bench: shards...\n");
   rows.push(...await shardRows(dir, scratch, rounds));
-  const rssArg = arg("rss", "500000,2500000");
-  const rssSizes = rssArg === "none" ? [] : rssArg.split(",").filter((s) => s !== "").map(Number);
-  const rss = rssSizes.map((n) => {
-    process.stderr.write(`bench: peak RSS at ${fmt(n)} decisions...\n`);
-    return { n, ...peakRss(n, scratch) };
-  });
-  for (const { n, bytes, code } of rss) {
-    rows.push({ what: `peak RSS, ${fmt(n)} decisions (${fmt(2 * n)} broker events)`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: `child process, default config, exit ${code}; target 300 MiB` });
-  }
-  if (rss.length >= 2) rows.push({ what: "RSS growth, smallest to largest", value: `${((rss.at(-1)!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
+  rows.push(...rssRows(scratch));
   rmSync(scratch, { recursive: true, force: true });
-  const w = Math.max(...rows.map((r) => r.what.length));
-  const v = Math.max(...rows.map((r) => r.value.length));
-  process.stdout.write(`| ${"measure".padEnd(w)} | ${"value".padEnd(v)} | note |\n|${"-".repeat(w + 2)}|${"-".repeat(v + 2)}|------|\n`);
-  for (const r of rows) process.stdout.write(`| ${r.what.padEnd(w)} | ${r.value.padEnd(v)} | ${r.note} |\n`);
+  printTable(rows);
 }
 
 await main();

@@ -5,7 +5,6 @@
 // and the cache's pending changes discarded). The CLI runs the steps in slices so that a signal is
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
-import { createHash } from "node:crypto";
 import { renderReportArtifacts } from "../artifacts/render.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
 import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
@@ -15,18 +14,13 @@ import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
 import { CACHE_BATCH_DEFAULT, SqliteCacheStore } from "../adapters/cache/store.js";
-import { replaySteps, replayShardSteps, runToEnd, type ShardResult } from "../core/replay.js";
-import type { ShardSpec } from "../core/shard.js";
-import { ConfigError, IoError } from "../domain/errors.js";
-import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "../shard/codec.js";
-import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
+import { replaySteps, runToEnd } from "../core/replay.js";
+import { IoError } from "../domain/errors.js";
 import type { CacheEntry } from "../core/cache.js";
 import type { Report } from "../domain/report.js";
 import { EXIT } from "../runtime/exit-codes.js";
 import { Progress, type ProgressSink } from "../runtime/progress.js";
 import { yieldToSignals } from "../runtime/signals.js";
-
-const GROUP_LINES_PER_WRITE = 1024;
 
 /** Input records replayed between two turns of the event loop (where a signal is noticed). */
 const RECORDS_PER_SLICE = 4096;
@@ -57,13 +51,8 @@ export interface ReplayOutcome {
   readonly warnings: readonly string[];
 }
 
-export interface ShardOutcome {
-  readonly groups: number;
-  readonly warnings: readonly string[];
-}
-
 /** An opened replay: its steps, and what to do when they end or fail. */
-interface Job<R, T> {
+export interface Job<R, T> {
   readonly steps: Generator<void, R, void>;
   /** Commits what the steps produced. */
   finish(result: R): T;
@@ -86,7 +75,7 @@ function runJob<R, T>(job: Job<R, T>): T {
 }
 
 /** Runs a job's steps in slices, stopping with Interrupted between two when a signal came. */
-async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
+export async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
   try {
     for (;;) {
       for (let i = 0; i < RECORDS_PER_SLICE; i++) {
@@ -104,7 +93,7 @@ async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
 }
 
 /** What both kinds of replay open before they run: the config, both inputs, where progress goes. */
-interface ReplayInputs {
+export interface ReplayInputs {
   readonly loaded: LoadedConfig;
   readonly journal: ReturnType<typeof openJournal>;
   readonly broker: ReturnType<typeof openBroker>;
@@ -119,7 +108,7 @@ export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): 
   return fileBytes(args.journal) + fileBytes(args.broker);
 }
 
-function openInputs(args: ReplayArgs, label: string): ReplayInputs {
+export function openInputs(args: ReplayArgs, label: string): ReplayInputs {
   const loaded = loadConfig(args.config);
   checkOutDir(args.out, { adopt: args.adoptOut });
   const journal = openJournal(args.journal, loaded.config);
@@ -130,7 +119,7 @@ function openInputs(args: ReplayArgs, label: string): ReplayInputs {
   return { loaded, journal, broker, step, ownProgress };
 }
 
-function closeInputs(inputs: ReplayInputs): void {
+export function closeInputs(inputs: ReplayInputs): void {
   inputs.broker.recall.close();
   inputs.ownProgress?.done();
 }
@@ -211,62 +200,6 @@ export function runReplay(args: ReplayArgs): ReplayOutcome {
 /** The same, stopping with Interrupted (nothing written, the cache as it was) when a signal comes. */
 export function runReplayInterruptibly(args: ReplayArgs): Promise<ReplayOutcome> {
   return runJobInSlices(openReplay(args));
-}
-
-/**
- * One shard of a sharded replay: reads both logs whole, owns its symbols, and writes shard.json and
- * groups.jsonl into --out (atomically, like an artifact set) for `recon-proof merge`.
- */
-function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, ShardOutcome> {
-  if (args.cache !== undefined) {
-    throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
-  }
-  const inputs = openInputs(args, `replay shard ${spec.index}/${spec.count}`);
-  const { loaded, journal, broker, step } = inputs;
-  let out: ArtifactSetWriter;
-  try {
-    out = new ArtifactSetWriter(args.out, "", { names: [SHARD_MANIFEST_NAME, SHARD_GROUPS_NAME], streamed: SHARD_GROUPS_NAME }, undefined,
-      { adopt: args.adoptOut, command: "replay --shard" });
-  } catch (err) {
-    closeInputs(inputs);
-    throw err;
-  }
-  let lines: string[] = [];
-  let groups = 0;
-  // The digest of groups.jsonl as written, recorded in shard.json for merge to check the file against.
-  const groupsHash = createHash("sha256");
-  const append = (text: string) => {
-    out.appendStreamed(text);
-    groupsHash.update(text);
-  };
-  return {
-    steps: replayShardSteps(loaded.config, journal, broker, { configHash: loaded.hash, cacheEntries: [], cacheFailure: null, recallBroker: broker.recall }, spec,
-      (group) => {
-        lines.push(renderGroupLine(group));
-        groups += 1;
-        if (lines.length >= GROUP_LINES_PER_WRITE) {
-          append(lines.join(""));
-          lines = [];
-        }
-      },
-      { afterStep: step }),
-    finish: (result) => {
-      append(lines.join(""));
-      const warnings = out.commit({
-        [SHARD_MANIFEST_NAME]: renderShardManifest({
-          format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta: runMeta(journal, broker, loaded),
-          state: result.state, evidence: result.evidence, groups, groupsSha256: groupsHash.digest("hex"),
-        }),
-      });
-      return { groups, warnings };
-    },
-    abort: () => out.abort(),
-    close: () => closeInputs(inputs),
-  };
-}
-
-export function runShardReplayInterruptibly(args: ReplayArgs, spec: ShardSpec): Promise<ShardOutcome> {
-  return runJobInSlices(openShardReplay(args, spec));
 }
 
 /** Provenance of a replay, once both inputs have been read to their end. */

@@ -12,11 +12,12 @@ import { ConfigError } from "../../domain/errors.js";
 import { totalsDoc } from "../../artifacts/report-json.js";
 import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
-import { type CommandResult, outputFor, runWithOutput } from "../output.js";
-import {
-  chooseJobs, JOB_WORKER_URL, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, jobs_max, parseJobs, runReplayInJobs,
-} from "../../jobs/replay/jobs.js";
-import { runReplayInterruptibly, runShardReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
+import { type CommandResult, type Output, outputFor, runWithOutput } from "../output.js";
+import { chooseJobs, jobs_auto_input_bytes_min, jobs_max, parseJobs } from "../../jobs/replay/choose.js";
+import { JOB_WORKER_URL, runReplayInJobs } from "../../jobs/replay/jobs.js";
+import { JOBS_FLOW_DEFAULT } from "../../jobs/replay/protocol.js";
+import { runReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
+import { runShardReplayInterruptibly } from "../../shard/replay.js";
 import { SIGNALS_HELP, withSignalsTrapped } from "../../runtime/signals.js";
 import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
 
@@ -70,49 +71,64 @@ ${SIGNALS_HELP}
 Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl \\
     --broker fixtures/scenarios/healthy/broker.jsonl --config fixtures/scenarios/healthy/config.json --out artifacts/healthy`)
-    .action((opts: {
-      journal: string; broker: string; config?: string; cache?: string; cacheBatch?: string; out: string; adoptOut?: boolean; shard?: string; shardBy: string; jobs?: string;
-      json?: boolean;
-    }) => {
+    .action((opts: ReplayOpts) => {
       const out = outputFor(opts.json === true);
-      setExit(withSignalsTrapped(() => runWithOutput("replay", out, async (): Promise<CommandResult<"replay">> => {
-        const cacheBatch = parseCacheBatch(opts.cacheBatch);
-        const jobsRequest = parseJobs(opts.jobs ?? "1");
-        if (opts.shard !== undefined) {
-          if (jobsRequest !== "auto" && jobsRequest > 1) throw new ConfigError("--jobs cannot be combined with --shard: a shard is one job; run the shards side by side instead");
-          const spec = parseShardSpec(opts.shard, opts.shardBy);
-          const { groups, warnings } = await runShardReplayInterruptibly({ ...opts, cacheBatch }, spec);
-          printWarnings(warnings);
-          out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
-          return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
-        }
-        const outcome = await replayInJobs({ ...opts, cacheBatch }, jobsRequest, (line) => out.note(line));
-        printWarnings(outcome.warnings);
-        const { report } = outcome;
-        const t = report.totals;
-        if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
-        for (const u of report.undescribedInstruments) {
-          out.note(`recon-proof: ${basename(opts.broker)}:${u.line} names ${u.symbol}, which the config does not describe: its orders and fills ` +
-            `are reported in units only. Describe it in the config's "instruments": ${entryTemplate(u.symbol)}`);
-        }
-        out.note(
-          `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
-          (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)"));
-        return {
-          code: outcome.exitCode,
-          doc: {
-            verdict: t.killSwitch ? "manual_intervention_required" : "healthy",
-            out: opts.out,
-            resumed: outcome.resumed,
-            rerun: outcome.rerun,
-            kill_switch: { engaged: report.killSwitch.engaged, engaged_at: report.killSwitch.engagedAt, reasons: report.killSwitch.reasons },
-            counts: totalsDoc(report),
-            realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
-            findings: report.findingCounts,
-          },
-        };
-      }, { files: { journal: opts.journal, broker: opts.broker, ...(opts.config === undefined ? {} : { config: opts.config }) } })));
+      const files = { journal: opts.journal, broker: opts.broker, ...(opts.config === undefined ? {} : { config: opts.config }) };
+      setExit(withSignalsTrapped(() => runWithOutput("replay", out, () => replay(opts, out), { files })));
     });
+}
+
+interface ReplayOpts {
+  readonly journal: string;
+  readonly broker: string;
+  readonly config?: string;
+  readonly cache?: string;
+  readonly cacheBatch?: string;
+  readonly out: string;
+  readonly adoptOut?: boolean;
+  readonly shard?: string;
+  readonly shardBy: string;
+  readonly jobs?: string;
+  readonly json?: boolean;
+}
+
+/** One replay (or one shard of it, with --shard), its lines on stderr and its --json document. */
+async function replay(opts: ReplayOpts, out: Output): Promise<CommandResult<"replay">> {
+  const cacheBatch = parseCacheBatch(opts.cacheBatch);
+  const jobsRequest = parseJobs(opts.jobs ?? "1");
+  if (opts.shard !== undefined) {
+    if (jobsRequest !== "auto" && jobsRequest > 1) throw new ConfigError("--jobs cannot be combined with --shard: a shard is one job; run the shards side by side instead");
+    const spec = parseShardSpec(opts.shard, opts.shardBy);
+    const { groups, warnings } = await runShardReplayInterruptibly({ ...opts, cacheBatch }, spec);
+    printWarnings(warnings);
+    out.note(`recon-proof: shard ${spec.index}/${spec.count} by ${spec.by}: ${groups} groups -> ${opts.out} (combine the shards with \`recon-proof merge\`)`);
+    return { code: EXIT.ok, doc: { out: opts.out, shard: spec, groups } };
+  }
+  const outcome = await replayInJobs({ ...opts, cacheBatch }, jobsRequest, (line) => out.note(line));
+  printWarnings(outcome.warnings);
+  const { report } = outcome;
+  const t = report.totals;
+  if (report.cache.failure !== null) out.note(`recon-proof: order-id cache not used: ${report.cache.failure}`);
+  for (const u of report.undescribedInstruments) {
+    out.note(`recon-proof: ${basename(opts.broker)}:${u.line} names ${u.symbol}, which the config does not describe: its orders and fills ` +
+      `are reported in units only. Describe it in the config's "instruments": ${entryTemplate(u.symbol)}`);
+  }
+  out.note(
+    `recon-proof: ${outcome.resumed ? "resumed an interrupted replay: " : outcome.rerun ? "ran the cache's last completed replay again: " : ""}${t.journalRecords} journal records, ${t.brokerEvents} broker events -> ${opts.out}` +
+    (t.killSwitch ? ` (kill switch engaged: ${report.killSwitch.reasons.join(", ")})` : " (healthy)"));
+  return {
+    code: outcome.exitCode,
+    doc: {
+      verdict: t.killSwitch ? "manual_intervention_required" : "healthy",
+      out: opts.out,
+      resumed: outcome.resumed,
+      rerun: outcome.rerun,
+      kill_switch: { engaged: report.killSwitch.engaged, engaged_at: report.killSwitch.engagedAt, reasons: report.killSwitch.reasons },
+      counts: totalsDoc(report),
+      realized_pnl_by_currency: report.totals.realizedPnlByCurrency.map(([currency, pnl]) => ({ currency, realized_pnl: D.toFixed(pnl, 2) })),
+      findings: report.findingCounts,
+    },
+  };
 }
 
 /** The replay in as many jobs as asked for and possible; in one job where they cannot be merged exactly. */

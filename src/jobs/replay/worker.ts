@@ -12,7 +12,7 @@ import { parseBrokerLine, parseJournalLine } from "../../domain/validate.js";
 import { type RenderedTrade, renderTradesEach } from "../../artifacts/trades-csv.js";
 import {
   type FromJobWorker, type JobWorkerData, PLAN_AGAIN, PLAN_BROKER, PLAN_CANCEL_REQUEST, PLAN_CUT, PLAN_TICK, type ToJobWorker,
-} from "./jobs.js";
+} from "./protocol.js";
 
 const { config: shippedConfig, spec, flow, merged: shared } = workerData as JobWorkerData;
 const port = parentPort!;
