@@ -87,8 +87,20 @@ function killTarget(id: string, doc: ReportDoc): Target {
 const itemId = (prefix: string, n: number): string => `${prefix}${String(n).padStart(5, "0")}`;
 const idRange = (prefix: string, total: number): string => (total === 0 ? "none" : `${itemId(prefix, 1)} to ${itemId(prefix, total)}`);
 
+/** An id that numbers an item of one of the report's (capped) lists. */
+interface Numbered<T> {
+  readonly id: string;
+  /** Its number: 1 for F00001. */
+  readonly n: number;
+  readonly kind: "finding" | "alert";
+  readonly list: { items: T[]; omitted: number };
+  /** Its listing, when the list kept it. */
+  readonly listed: T | undefined;
+  readonly facts: (x: T) => ItemFacts;
+}
+
 /** A numbered item of one of the report's (capped) lists: its place in the whole replay, and its listing if kept. */
-function numberedTarget<T>(id: string, n: number, kind: "finding" | "alert", list: { items: T[]; omitted: number }, listed: T | undefined, facts: (x: T) => ItemFacts): Target {
+function numberedTarget<T>({ id, n, kind, list, listed, facts }: Numbered<T>): Target {
   const total = list.items.length + list.omitted;
   const prefix = kind === "finding" ? "F" : "A";
   if (n < 1 || n > total) throw new ConfigError(`no ${kind} ${id} in this report (its ${kind}s: ${idRange(prefix, total)})`);
@@ -99,9 +111,11 @@ function numberedTarget<T>(id: string, n: number, kind: "finding" | "alert", lis
 export function parseTarget(id: string, doc: ReportDoc): Target {
   if (id === "kill_switch" || id.startsWith("kill_switch:")) return killTarget(id, doc);
   const f = numbered(id, "F");
-  if (f !== null) return numberedTarget(id, f, "finding", doc.findings, doc.findings.items.find((x) => x.finding_id === id), findingFacts);
+  if (f !== null) {
+    return numberedTarget({ id, n: f, kind: "finding", list: doc.findings, listed: doc.findings.items.find((x) => x.finding_id === id), facts: findingFacts });
+  }
   const a = numbered(id, "A");
-  if (a !== null) return numberedTarget(id, a, "alert", doc.alerts, doc.alerts.items.find((x) => x.alert_id === id), alertFacts);
+  if (a !== null) return numberedTarget({ id, n: a, kind: "alert", list: doc.alerts, listed: doc.alerts.items.find((x) => x.alert_id === id), facts: alertFacts });
   throw new ConfigError(`"${id}" is not an item id: give ${ID_FORMS}`);
 }
 

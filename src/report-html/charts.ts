@@ -93,8 +93,17 @@ function placeCentred(at: number, chars: number, lo: number, hi: number, taken: 
   return placed;
 }
 
+/** Where a time axis is drawn: its scale, the grid's top and bottom, and the span its labels must stay in. */
+interface AxisPlace {
+  readonly x: (t: number) => number;
+  readonly top: number;
+  readonly bottom: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 /** Vertical grid lines at every tick; a label under each tick that fits without clipping or overlapping. */
-function timeAxis(xt: { ticks: number[]; label: (ms: number) => string }, x: (t: number) => number, top: number, bottom: number, lo: number, hi: number): SafeHtml {
+function timeAxis(xt: { ticks: number[]; label: (ms: number) => string }, { x, top, bottom, lo, hi }: AxisPlace): SafeHtml {
   const taken: Array<[number, number]> = [];
   return html`${xt.ticks.map((t) => {
     const text = xt.label(t);
@@ -164,7 +173,7 @@ export function stepChart(spec: LineChartSpec): SafeHtml {
   const xt = timeTicks(spec.x, spec.xTicks);
   const lastV = series.v.length > 0 ? series.v[series.v.length - 1]! : 0;
   const yGrid = yt.ticks.map((v) => html`<line class="grid" x1="${fx(m.l)}" x2="${fx(W - m.r)}" y1="${fx(y(v))}" y2="${fx(y(v))}"/><text class="tick" x="${fx(m.l - 6)}" y="${fx(y(v) + 4)}" text-anchor="end">${axisNumber(v, yt.decimals)}</text>`);
-  const xGrid = timeAxis(xt, x, m.t, H - m.b, 0, W - 2);
+  const xGrid = timeAxis(xt, { x, top: m.t, bottom: H - m.b, lo: 0, hi: W - 2 });
   const points = keep.length < series.v.length ? ` (${keep.length} of ${series.v.length} points drawn)` : "";
   return html`<svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${spec.id}-title" data-points="${keep.length}" data-fills="${series.v.length}">
 <title id="${spec.id}-title">${spec.title}: final ${series.finalText}${points}</title>
@@ -279,7 +288,7 @@ export function timeline(spec: TimelineSpec): SafeHtml {
     const [kind, col] = key.split(":") as [RunMarkKind, string];
     body.push(html`<rect class="band ${kind}" x="${col}" y="${fx(laneY(kind) - 7)}" width="2" height="14"><title>${n} runs</title></rect>`);
   }
-  const axis = timeAxis(timeTicks(spec.x, narrow ? 3 : 7), x, m.t, H - m.b, 0, W - 2);
+  const axis = timeAxis(timeTicks(spec.x, narrow ? 3 : 7), { x, top: m.t, bottom: H - m.b, lo: 0, hi: W - 2 });
   const names = narrow ? LANE_NAMES_SHORT : LANE_NAMES;
   const lanes = (["failed", "divergence", "caught", "clean"] as const).map((k) =>
     html`<text class="lane" x="${fx(m.l - 8)}" y="${fx(laneY(k) + 4)}" text-anchor="end">${names[LANE[k]]}</text>`);

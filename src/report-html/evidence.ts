@@ -8,7 +8,7 @@ import * as D from "../domain/decimal.js";
 import { JsonNumber, parseJsonExact } from "../domain/json-text.js";
 import { html, shown, type SafeHtml } from "./escape.js";
 import { count, group, words } from "./format.js";
-import { evidence_rows_open } from "./limits.js";
+import { EVIDENCE_ROWS_OPEN } from "./limits.js";
 import { EVIDENCE_SOURCES, type EvidenceLines, parseEvidenceRef } from "../artifacts/bundle.js";
 import type { FindingDoc, ReportDoc } from "../artifacts/report-schema.js";
 
@@ -128,7 +128,7 @@ function linesSummary(rows: readonly EvidenceRow[]): string {
     .filter((x) => x !== "").join(" and ");
 }
 
-/** The rows that are read, the refs that are not (no inputs given, or beyond evidence_lines_max). */
+/** The rows that are read, the refs that are not (no inputs given, or beyond EVIDENCE_LINES_MAX). */
 function evidenceRows(f: FindingDoc, doc: ReportDoc, ev: EvidenceLines): { rows: EvidenceRow[]; missing: Array<{ ref: string; cause: boolean }> } {
   const causes = causeCount(f);
   const rows: EvidenceRow[] = [];
@@ -159,8 +159,8 @@ export function evidenceBlock(f: FindingDoc, doc: ReportDoc, ev: EvidenceLines):
     return html`<p class="ev-none"><span class="lbl">Evidence</span> no input line: this finding compares the two books at reconcile ${f.reconcile_id ?? "—"} (see Positions and Reconcile runs).</p>`;
   }
   const { rows, missing } = evidenceRows(f, doc, ev);
-  const open = rows.slice(0, evidence_rows_open);
-  const folded = rows.slice(evidence_rows_open);
+  const open = rows.slice(0, EVIDENCE_ROWS_OPEN);
+  const folded = rows.slice(EVIDENCE_ROWS_OPEN);
   const omitted = f.detail["evidence_omitted"];
   const notListed = typeof omitted === "number" && omitted > 0
     ? html`<p class="note">${count(omitted)} more routine ${omitted === 1 ? "line is" : "lines are"} not listed in the report (its evidence cap).</p>` : "";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { html, raw, type SafeHtml } from "./escape.js";
 import { count } from "./format.js";
-import { table_rows_max } from "./limits.js";
+import { TABLE_ROWS_MAX } from "./limits.js";
 import type { ArtifactBundle } from "../artifacts/bundle.js";
 import type { BundleNeeds } from "../artifacts/read.js";
 import { SCRIPT } from "./script.js";
@@ -30,7 +30,7 @@ import { STYLE } from "./style.js";
  * What the page needs read back beyond the artifacts' text: every column of the rows its trades
  * table can hold, and the input lines of the findings it shows as cards.
  */
-export const PAGE_NEEDS: BundleNeeds = { detailRowsMax: table_rows_max, evidenceWanted };
+export const PAGE_NEEDS: BundleNeeds = { detailRowsMax: TABLE_ROWS_MAX, evidenceWanted };
 
 const sha256b64 = (text: string): string => createHash("sha256").update(text, "utf8").digest("base64");
 

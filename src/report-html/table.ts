@@ -5,7 +5,7 @@
 
 import { html, type Html, type SafeHtml } from "./escape.js";
 import { count } from "./format.js";
-import { table_page_rows } from "./limits.js";
+import { TABLE_PAGE_ROWS } from "./limits.js";
 
 export interface Column<T> {
   readonly label: string;
@@ -56,7 +56,7 @@ function pager(id: string): SafeHtml {
 
 export function dataTable<T>(spec: TableSpec<T>): SafeHtml {
   if (spec.total === 0) return html`<p class="empty" id="${spec.id}" data-rows="0">✓ ${spec.empty}</p>`;
-  const controls = spec.filters !== undefined || spec.rows.length > table_page_rows;
+  const controls = spec.filters !== undefined || spec.rows.length > TABLE_PAGE_ROWS;
   const head = spec.columns.map((c) => html`<th scope="col" class="${c.cls ?? ""}">${controls ? html`<button type="button" class="sort">${c.label}</button>` : c.label}</th>`);
   const body = spec.rows.map((r) => {
     const cells = spec.columns.map((c) => html`<td data-label="${c.label}" class="${c.cls ?? ""}"${c.sortKey === undefined ? "" : html` data-sort="${c.sortKey(r)}"`}>${c.cell(r)}</td>`);
@@ -66,7 +66,7 @@ export function dataTable<T>(spec: TableSpec<T>): SafeHtml {
     ? html`<p class="note cap">This page holds ${count(spec.rows.length)} of ${count(spec.total)} rows. ${spec.note ?? ""}</p>`
     : spec.note === undefined ? "" : html`<p class="note">${spec.note}</p>`;
   return html`${controls ? filterBar(spec as TableSpec<unknown>) : ""}
-<div class="tablewrap"><table class="data" id="${spec.id}" data-rows="${spec.rows.length}"${controls ? html` data-controls="" data-page-rows="${table_page_rows}"` : ""}>
+<div class="tablewrap"><table class="data" id="${spec.id}" data-rows="${spec.rows.length}"${controls ? html` data-controls="" data-page-rows="${TABLE_PAGE_ROWS}"` : ""}>
 <caption>${spec.caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${controls ? pager(spec.id) : ""}${shown}`;
 }
 

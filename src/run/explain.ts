@@ -65,8 +65,17 @@ function* reporting<T>(records: Iterable<T>, tick: () => void): Generator<T> {
   }
 }
 
+/** What explain replays: the replay's inputs, the config the report records (and its hash), and the item. */
+interface Replaying {
+  readonly at: Located;
+  readonly config: Config;
+  readonly hash: string;
+  readonly doc: ReportDoc;
+  readonly target: Target;
+}
+
 /** Replays the inputs in-process until the target is raised (a progress line on a terminal). */
-function replayTo(at: Located, config: Config, configHash: string, doc: ReportDoc, target: Target, subject: Subject): Moment | null {
+function replayTo({ at, config, hash: configHash, doc, target }: Replaying, subject: Subject): Moment | null {
   const journal = openJournal(at.journal, config);
   const broker = openBroker(at.broker, config);
   try {
@@ -81,8 +90,9 @@ function replayTo(at: Located, config: Config, configHash: string, doc: ReportDo
 }
 
 /** The moment the item was raised, checked against the report: the same item, or the inputs are not the report's. */
-function momentOf(at: Located, config: Config, hash: string, doc: ReportDoc, target: Target, id: string): { item: ItemFacts; moment: Moment } {
-  const first = replayTo(at, config, hash, doc, target, subjectOf(target));
+function momentOf(replaying: Replaying, id: string): { item: ItemFacts; moment: Moment } {
+  const { target } = replaying;
+  const first = replayTo(replaying, subjectOf(target));
   const notReproduced = () => new ConfigError(`replaying these inputs does not raise ${id} as the report says: they, or the config, are not the replay's`);
   if (first === null) throw notReproduced();
   if (target.listed !== null) {
@@ -92,7 +102,7 @@ function momentOf(at: Located, config: Config, hash: string, doc: ReportDoc, tar
   // Past the report's capped list: the first replay found the item; a second looks at its order and symbol.
   const item = itemFromMoment(id, first);
   if (item === null) throw notReproduced();
-  const second = replayTo(at, config, hash, doc, target, item.subject);
+  const second = replayTo(replaying, item.subject);
   if (second === null) throw notReproduced();
   return { item, moment: second };
 }
@@ -120,7 +130,7 @@ export function runExplain(args: ExplainArgs): Explanation {
     if (item === null) throw new ConfigError(`${args.id} is past the report's list, and ${note}`);
     return explain({ item, config, moment: null, note, lines, files });
   }
-  const { item, moment } = momentOf(at, config, hash, doc, target, args.id);
+  const { item, moment } = momentOf({ at, config, hash, doc, target }, args.id);
   const more = evidenceRefs(item, moment).filter((r) => !lines.has(r));
   if (more.length > 0) readEvidence(at, doc, more, lines);
   return explain({ item, config, moment, note: null, lines, files });

@@ -20,7 +20,7 @@ import { METRICS_TXT, SUMMARY_TXT } from "../artifacts/names.js";
 import { writeMinimizedExpect } from "../proofs/expect-writer.js";
 import { type CheckResult, checkPredicate, criterionText, type ExpectFile, parseExpect, verifyArtifacts } from "../proofs/verify.js";
 import { EXIT } from "../runtime/exit-codes.js";
-import { TrialPool, workers_max } from "../jobs/minimize/pool.js";
+import { TrialPool, WORKERS_MAX } from "../jobs/minimize/pool.js";
 import { KEEP_SOURCE, type TrialInit, trialsOf } from "../jobs/minimize/trials.js";
 import { Progress } from "../runtime/progress.js";
 import { runReplay } from "./replay.js";
@@ -132,7 +132,7 @@ function writeScenario(out: string, files: Readonly<Record<string, string>>, ado
 }
 
 export async function runMinimize(args: MinimizeArgs): Promise<MinimizeOutcome> {
-  assert(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= workers_max, "--workers is checked by parseWorkers");
+  assert(Number.isInteger(args.workers) && args.workers >= 0 && args.workers <= WORKERS_MAX, "--workers is checked by parseWorkers");
   const predicate = parsePredicate(args.keep);
   const loaded = loadConfig(args.config);
   const inputs = [args.journal, args.broker, ...(args.config === undefined ? [] : [args.config])];

@@ -15,7 +15,7 @@ import type { TradeRow } from "../../src/domain/report.js";
 import { downsample } from "../../src/report-html/series.js";
 import { PAGE_NEEDS, renderReportHtml } from "../../src/report-html/page.js";
 import { renderVerdictMarkdown } from "../../src/proofs/verdict-markdown.js";
-import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report-html/limits.js";
+import { CHART_POINTS_MAX, TABLE_ROWS_MAX, TIMELINE_RESTART_LINES_MAX } from "../../src/report-html/limits.js";
 import { count } from "../../src/report-html/format.js";
 import { timeline } from "../../src/report-html/charts.js";
 import {
@@ -137,7 +137,7 @@ describe("recon-proof report DIR", () => {
     const r = runReportCommand("--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("report.html");
-    expect(r.stdout).toContain(String(chart_points_max));
+    expect(r.stdout).toContain(String(CHART_POINTS_MAX));
     expect(r.stdout).toMatch(/65 .*malformed/);
     expect(r.stdout).toMatch(/74 .*missing/);
   });
@@ -246,7 +246,7 @@ describe("the reconcile timeline", () => {
   const day = Date.UTC(2025, 9, 20);
   const spec = (restarts: number[], width: number) => timeline({
     id: "t", width, x: { lo: day, hi: day + 86_400_000 }, marks: [], restarts, killAt: day + 43_200_000, marksMax: 100,
-    restartLinesMax: timeline_restart_lines_max,
+    restartLinesMax: TIMELINE_RESTART_LINES_MAX,
   }).text;
 
   it("labels restarts beside their lines while few; many become ticks in a strip, never a wall of lines", () => {
@@ -380,8 +380,8 @@ describe("ids as the logs have them", () => {
 describe("large inputs", () => {
   it("downsampling keeps the first, last, lowest and highest points within the budget", () => {
     const values = Array.from({ length: 300_001 }, (_, i) => Math.sin(i / 5000) * 100 + (i === 123_456 ? 1e6 : 0) - (i === 7 ? 1e6 : 0));
-    const keep = downsample(values, chart_points_max);
-    expect(keep.length).toBeLessThanOrEqual(chart_points_max);
+    const keep = downsample(values, CHART_POINTS_MAX);
+    expect(keep.length).toBeLessThanOrEqual(CHART_POINTS_MAX);
     expect(keep).toContain(0);
     expect(keep).toContain(300_000);
     expect(keep).toContain(123_456);
@@ -400,9 +400,9 @@ describe("large inputs", () => {
     // Logged, not asserted: speed is measured (docs/benchmarks.md), never a timed assertion in a test.
     expect(page.length).toBeLessThan(8 * 1024 * 1024);
     expect(page).toContain(`data-final="${pnl}"`);
-    for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(chart_points_max);
-    for (const m of page.matchAll(/<table class="data" id="[a-z-]+" data-rows="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(table_rows_max);
-    expect(page).toContain(`This page holds ${count(table_rows_max)} of 12,000 rows`);
+    for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(CHART_POINTS_MAX);
+    for (const m of page.matchAll(/<table class="data" id="[a-z-]+" data-rows="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(TABLE_ROWS_MAX);
+    expect(page).toContain(`This page holds ${count(TABLE_ROWS_MAX)} of 12,000 rows`);
     expect(page).toMatch(/\d+ of them drawn as density bands/);
   });
 });

@@ -13,7 +13,7 @@ import { totalsDoc } from "../../artifacts/report-json.js";
 import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { type CommandResult, type Output, outputFor, runWithOutput } from "../output.js";
-import { chooseJobs, jobs_auto_input_bytes_min, jobs_max, parseJobs } from "../../jobs/replay/choose.js";
+import { chooseJobs, JOBS_AUTO_INPUT_BYTES_MIN, JOBS_MAX, parseJobs } from "../../jobs/replay/choose.js";
 import { JOB_WORKER_URL, runReplayInJobs } from "../../jobs/replay/jobs.js";
 import { JOBS_FLOW_DEFAULT } from "../../jobs/replay/protocol.js";
 import { runReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
@@ -34,7 +34,7 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option("--cache-batch <records>", `with --cache: write the cache changes of this many input records per SQLite transaction (group commit; a kill loses at most these, which the resumed replay recomputes, byte for byte). Default ${CACHE_BATCH_DEFAULT}; 1 puts every record's changes on disk before the next`)
     .option("--shard <K/N>", "replay only shard K of N (by symbol) and write shard files for `recon-proof merge` instead of artifacts")
     .option("--shard-by <key>", "what --shard partitions by (the input formats carry no account, so only symbol)", "symbol")
-    .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. The main thread reads and validates both logs once and feeds each worker the records of its symbols; on 2 cores --jobs 2 took 0.88x the wall time of one job and 2.3x its memory (measured: docs/benchmarks.md); more cores are not measured here. auto: one per core when the inputs hold ${jobs_auto_input_bytes_min / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${jobs_max}; default 1`)
+    .option("--jobs <n>", `run the replay as N shards by symbol in worker threads of this process, merged in memory: the same artifacts, byte for byte, as one job. The main thread reads and validates both logs once and feeds each worker the records of its symbols; on 2 cores --jobs 2 took 0.88x the wall time of one job and 2.3x its memory (measured: docs/benchmarks.md); more cores are not measured here. auto: one per core when the inputs hold ${JOBS_AUTO_INPUT_BYTES_MIN / 1024 / 1024} MiB or more and there is no --cache, else 1. Where the shards cannot be merged exactly the replay runs in one job and says so on stderr. 1 to ${JOBS_MAX}; default 1`)
     .option("--json", "print one JSON document on stdout (verdict, kill switch, counts); the human lines stay on stderr")
     .addHelpText("after", `
 Config defaults (a config file overrides any of these keys; unknown keys are an error):

@@ -10,12 +10,12 @@ import type { Item } from "../../minimize/trials.js";
 import type { FromWorker, ToWorker, TrialInit } from "./trials.js";
 
 /** Worker threads at most (each holds a copy of both logs). */
-export const workers_max = 16;
+export const WORKERS_MAX = 16;
 
 /** --workers: a whole number of threads from 0 (none: every replay on the main thread) to workers_max. */
 export function parseWorkers(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > workers_max) {
-    throw new ConfigError(`--workers takes a whole number from 0 to workers_max=${workers_max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) > WORKERS_MAX) {
+    throw new ConfigError(`--workers takes a whole number from 0 to workers_max=${WORKERS_MAX}, got ${JSON.stringify(text)}`);
   }
   return Number(text);
 }

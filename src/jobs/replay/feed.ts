@@ -97,8 +97,9 @@ export async function feedWorkers(feed: Feed): Promise<RunMeta | null> {
   const { args, loaded, batchRecords, workers, room, stopped } = feed;
   const jobs = workers.length;
   // A broker event keeps its line's text (its fingerprint) and offset; a journal record does not,
-  // so its text is taken as it is read. The merge reads at most one record ahead, so this queue
-  // holds the texts of the journal records read but not yet merged: one or two, in order.
+  // so its text is taken as it is read. Interleaving the logs in event time reads at most one record
+  // ahead, so this queue holds the texts of the journal records read but not yet interleaved: one or
+  // two, in order.
   const journalTexts: string[] = [];
   const journal = openJournal(args.journal, loaded.config, (text) => journalTexts.push(text));
   const broker = openBroker(args.broker, loaded.config);
@@ -118,7 +119,7 @@ export async function feedWorkers(feed: Feed): Promise<RunMeta | null> {
     for (const rec of mergeByEventTime(journal, broker)) {
       if (stopped()) return null; // settled (a worker failed, a signal): nothing more to send
       const text = rec.src === "broker" ? rec.fingerprint : journalTexts.shift();
-      assert(text !== undefined, "a merged journal record's line was read");
+      assert(text !== undefined, "an interleaved journal record's line was read");
       const from = rec.src === "broker" ? PLAN_BROKER | (redelivery.deliver(rec) ? 0 : PLAN_AGAIN) : 0;
       route(batches, rec, text, from, routing.ownerOf(rec));
       index += 1;

@@ -3,13 +3,13 @@
 import type { ReportDoc, StagedActionDoc } from "../../artifacts/report-schema.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { group, words } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { dataTable, type Column } from "../table.js";
 import { code, omittedNote } from "./shared.js";
 
 export function actionsSection(doc: ReportDoc): SafeHtml {
   const all = doc.staged_actions.items;
-  const rows = all.slice(0, table_rows_max);
+  const rows = all.slice(0, TABLE_ROWS_MAX);
   const cols: Column<StagedActionDoc>[] = [
     { label: "action", cell: (s) => html`<strong>${words(s.action)}</strong>` },
     { label: "symbol", cell: (s) => shown(s.symbol) },

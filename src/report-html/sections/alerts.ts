@@ -3,13 +3,13 @@
 import type { AlertDoc, ReportDoc } from "../../artifacts/report-schema.js";
 import { html, type SafeHtml } from "../escape.js";
 import { count } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { dataTable, distinct, type Column } from "../table.js";
 import { code, detailList, omittedNote, timeKey } from "./shared.js";
 
 export function alertsSection(doc: ReportDoc): SafeHtml {
   const all = doc.alerts.items;
-  const rows = all.slice(0, table_rows_max);
+  const rows = all.slice(0, TABLE_ROWS_MAX);
   const countsText = (a: AlertDoc): string => Object.entries(a.counts).map(([k, v]) => `${k}=${v}`).join(" ");
   const cols: Column<AlertDoc>[] = [
     { label: "alert", cell: (a) => html`<code class="alert-name">${a.alert}</code>` },

@@ -3,7 +3,7 @@
 import type { ReportDoc, SkippedDoc } from "../../artifacts/report-schema.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { count, group, words } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { dataTable, type Column } from "../table.js";
 import { code, omittedNote } from "./shared.js";
 
@@ -40,10 +40,10 @@ export function cacheSection(doc: ReportDoc): SafeHtml {
   return html`<section id="cache"><h2>Idempotency cache and duplicates</h2>
 <dl class="kvgrid" id="cache-figures">${kv.map(([k, v, bad]) => html`<div class="${bad ? "bad" : ""}"><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>
 <h3>Duplicate decisions skipped</h3>
-${dataTable({ id: "duplicates-table", caption: "Decisions skipped as duplicates (their client order id was live in the cache)", columns: skippedCols, rows: doc.duplicate_decisions.items.slice(0, table_rows_max), total: doc.duplicate_decisions.items.length + doc.duplicate_decisions.omitted, note: omittedNote(Math.min(table_rows_max, doc.duplicate_decisions.items.length), doc.duplicate_decisions.items.length, doc.duplicate_decisions.omitted), empty: "No duplicate decisions." })}
+${dataTable({ id: "duplicates-table", caption: "Decisions skipped as duplicates (their client order id was live in the cache)", columns: skippedCols, rows: doc.duplicate_decisions.items.slice(0, TABLE_ROWS_MAX), total: doc.duplicate_decisions.items.length + doc.duplicate_decisions.omitted, note: omittedNote(Math.min(TABLE_ROWS_MAX, doc.duplicate_decisions.items.length), doc.duplicate_decisions.items.length, doc.duplicate_decisions.omitted), empty: "No duplicate decisions." })}
 <h3>Decisions blocked by the kill switch</h3>
-${dataTable({ id: "blocked-table", caption: "Decisions not sent because the kill switch was engaged", columns: skippedCols, rows: doc.blocked_decisions.items.slice(0, table_rows_max), total: doc.blocked_decisions.items.length + doc.blocked_decisions.omitted, note: omittedNote(Math.min(table_rows_max, doc.blocked_decisions.items.length), doc.blocked_decisions.items.length, doc.blocked_decisions.omitted), empty: "No decisions blocked." })}
+${dataTable({ id: "blocked-table", caption: "Decisions not sent because the kill switch was engaged", columns: skippedCols, rows: doc.blocked_decisions.items.slice(0, TABLE_ROWS_MAX), total: doc.blocked_decisions.items.length + doc.blocked_decisions.omitted, note: omittedNote(Math.min(TABLE_ROWS_MAX, doc.blocked_decisions.items.length), doc.blocked_decisions.items.length, doc.blocked_decisions.omitted), empty: "No decisions blocked." })}
 <h3>Ambiguous matches</h3>
-${dataTable({ id: "ambiguous-table", caption: "Broker orders that look like more than one engine order (listed, never guessed)", columns: ambCols, rows: amb.items.slice(0, table_rows_max), total: amb.items.length + amb.omitted, note: omittedNote(Math.min(table_rows_max, amb.items.length), amb.items.length, amb.omitted), empty: "No ambiguous matches." })}
+${dataTable({ id: "ambiguous-table", caption: "Broker orders that look like more than one engine order (listed, never guessed)", columns: ambCols, rows: amb.items.slice(0, TABLE_ROWS_MAX), total: amb.items.length + amb.omitted, note: omittedNote(Math.min(TABLE_ROWS_MAX, amb.items.length), amb.items.length, amb.omitted), empty: "No ambiguous matches." })}
 </section>`;
 }

@@ -3,7 +3,7 @@
 import type { FindingDoc, ReportDoc } from "../../artifacts/report-schema.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { count } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { capByRank, dataTable, distinct, type Column } from "../table.js";
 import { code, detailList, omittedNote, timeKey } from "./shared.js";
 import { kindName } from "./triage.js";
@@ -13,7 +13,7 @@ const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 
 
 export function findingsSection(doc: ReportDoc): SafeHtml {
   const all = doc.findings.items;
-  const rows = capByRank(all, table_rows_max, (f) => SEVERITY_RANK[f.severity] ?? 3);
+  const rows = capByRank(all, TABLE_ROWS_MAX, (f) => SEVERITY_RANK[f.severity] ?? 3);
   const bySev = distinct(all.map((f) => f.severity)).map((s) => `${all.filter((f) => f.severity === s).length} ${s}`).join(", ");
   const cols: Column<FindingDoc>[] = [
     { label: "severity", cell: (f) => html`<span class="sev ${f.severity}">${f.severity}</span>` },

@@ -5,7 +5,7 @@ import { REPORT_JSON } from "../../artifacts/names.js";
 import type { OutcomeDoc, ReportDoc } from "../../artifacts/report-schema.js";
 import { html, shown, type Html, type SafeHtml } from "../escape.js";
 import { count } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { dataTable, distinct, type Column } from "../table.js";
 import { code } from "./shared.js";
 
@@ -52,7 +52,7 @@ export function outcomesSection(doc: ReportDoc): SafeHtml {
   return html`<section id="outcomes"><h2>Order outcomes</h2>
 <p class="lede">Of the ${count(t.orders_sent)} orders the engine sent, the broker rejected <strong data-key="orders_rejected">${count(t.orders_rejected)}</strong>, cancelled <strong data-key="orders_cancelled">${count(t.orders_cancelled)}</strong> and let <strong data-key="orders_expired">${count(t.orders_expired)}</strong> expire.</p>
 <h3>Rejected, by the broker's reason</h3>
-${dataTable({ id: "rejects-table", caption: "Orders the broker rejected, grouped by its reason", columns: cols, rows: rejects.slice(0, table_rows_max), total: rejects.length, empty: "No order was rejected." })}
+${dataTable({ id: "rejects-table", caption: "Orders the broker rejected, grouped by its reason", columns: cols, rows: rejects.slice(0, TABLE_ROWS_MAX), total: rejects.length, empty: "No order was rejected." })}
 <ul class="outcome-counts" id="outcome-counts"><li>cancelled: <strong>${count(t.orders_cancelled)}</strong>${reasonCounts(of("cancelled"))}</li><li>expired: <strong>${count(t.orders_expired)}</strong>${reasonCounts(of("expired"))}</li></ul>
 ${capped}
 </section>`;

@@ -8,7 +8,7 @@ import type { ReportDoc } from "../../artifacts/report-schema.js";
 import { stepChart, timeDomain } from "../charts.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { count, signed } from "../format.js";
-import { chart_points_max, chart_symbols_max, table_rows_max } from "../limits.js";
+import { CHART_POINTS_MAX, CHART_SYMBOLS_MAX, TABLE_ROWS_MAX } from "../limits.js";
 import { cumulativePnl, type Series } from "../series.js";
 import { dataTable, type Column } from "../table.js";
 
@@ -39,16 +39,16 @@ export function pnlSection(b: ArtifactBundle): SafeHtml {
   const wide = byCurrency.map((s) => {
     const id = single ? "pnl-overall" : `pnl-ccy-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`;
     return html`<figure class="wide" data-currency="${s.key}"><figcaption><strong>${s.key}</strong> final <span class="${s.final < 0n ? "neg" : "pos"}" id="${id}-final-text">${signed(pnlFinal(s))}</span> <span class="muted">${count(s.fills)} fills</span></figcaption>
-<div class="chartwrap">${stepChart({ id, title: `Cumulative realized P&L in ${s.key}`, width: 960, height: 300, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "overall" }, pointsMax: chart_points_max, yTicks: 6, xTicks: 7 })}</div></figure>`;
+<div class="chartwrap">${stepChart({ id, title: `Cumulative realized P&L in ${s.key}`, width: 960, height: 300, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "overall" }, pointsMax: CHART_POINTS_MAX, yTicks: 6, xTicks: 7 })}</div></figure>`;
   });
   const ranked = [...bySymbol].sort((a, c) => {
     const d = D.abs(c.final) - D.abs(a.final);
     return d > 0n ? 1 : d < 0n ? -1 : a.key < c.key ? -1 : 1;
   });
-  const charted = new Set(ranked.slice(0, chart_symbols_max).map((s) => s.key));
+  const charted = new Set(ranked.slice(0, CHART_SYMBOLS_MAX).map((s) => s.key));
   const currencyOf = currencyFinder(doc);
   const small = bySymbol.filter((s) => charted.has(s.key)).map((s) => html`<figure class="small" data-symbol="${s.key}"><figcaption><strong>${shown(s.key)}</strong> <span class="${s.final < 0n ? "neg" : "pos"}">${signed(pnlFinal(s))}</span> <span class="muted">${currencyOf(s.key)} · ${count(s.fills)} fills</span></figcaption>
-${stepChart({ id: `pnl-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`, title: `Cumulative realized P&L, ${s.key}`, width: 480, height: 180, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "sym" }, pointsMax: chart_points_max, yTicks: 4, xTicks: 4 })}</figure>`);
+${stepChart({ id: `pnl-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`, title: `Cumulative realized P&L, ${s.key}`, width: 480, height: 180, x, series: { t: s.t, v: s.v, finalText: pnlFinal(s), cls: "sym" }, pointsMax: CHART_POINTS_MAX, yTicks: 4, xTicks: 4 })}</figure>`);
   const jsonBySymbol = new Map(doc.realized_pnl_by_symbol.items.map((r) => [r.symbol, r.realized_pnl]));
   const rows = bySymbol.map((s) => ({ symbol: s.key, currency: currencyOf(s.key), fills: s.fills, csv: pnlFinal(s), json: jsonBySymbol.get(s.key) ?? "—" }));
   const cols: Column<(typeof rows)[number]>[] = [
@@ -59,14 +59,14 @@ ${stepChart({ id: `pnl-${s.key.replace(/[^A-Za-z0-9]/g, "_")}`, title: `Cumulati
     { label: "realized P&L (report)", cell: (r) => (r.json === "—" ? r.json : signed(r.json)), cls: "num" },
   ];
   const fills = byCurrency.reduce((n, s) => n + s.fills, 0);
-  const sampled = fills > chart_points_max ? ` Lines are downsampled to at most ${count(chart_points_max)} points each (every bucket keeps its first, lowest, highest and last value).` : "";
+  const sampled = fills > CHART_POINTS_MAX ? ` Lines are downsampled to at most ${count(CHART_POINTS_MAX)} points each (every bucket keeps its first, lowest, highest and last value).` : "";
   const orphanNote = orphans > 0 ? ` ${count(orphans)} orphan ${orphans === 1 ? "fill is" : "fills are"} in trades.csv (source orphan) but kept out: ${orphans === 1 ? "it is" : "they are"} the broker's, not the engine's.` : "";
   return html`<section id="pnl"><h2>Realized P&L</h2>
 <p class="lede">Cumulative realized P&L of the engine's fills over event time, average cost, net of fees, one chart per quote currency: amounts in different currencies are never added.${orphanNote}${sampled}</p>
 ${wide}
 ${mismatch}
 <div class="smalls">${small}</div>
-${charted.size < bySymbol.length ? html`<p class="note cap">Charts for the ${chart_symbols_max} symbols with the largest absolute P&L; all ${count(bySymbol.length)} are in the table.</p>` : ""}
-${dataTable({ id: "pnl-table", caption: "Realized P&L by symbol", columns: cols, rows: rows.slice(0, table_rows_max), total: rows.length, empty: "No fills." })}
+${charted.size < bySymbol.length ? html`<p class="note cap">Charts for the ${CHART_SYMBOLS_MAX} symbols with the largest absolute P&L; all ${count(bySymbol.length)} are in the table.</p>` : ""}
+${dataTable({ id: "pnl-table", caption: "Realized P&L by symbol", columns: cols, rows: rows.slice(0, TABLE_ROWS_MAX), total: rows.length, empty: "No fills." })}
 </section>`;
 }

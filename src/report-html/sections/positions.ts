@@ -6,7 +6,7 @@ import type { ReportDoc } from "../../artifacts/report-schema.js";
 import { positionBars } from "../charts.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { group, signed } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { dataTable, type Column } from "../table.js";
 import { dec } from "./shared.js";
 
@@ -26,6 +26,6 @@ export function positionsSection(doc: ReportDoc): SafeHtml {
   const n = rows.filter(drifting).length;
   return html`<section id="positions"><h2>Positions: engine vs broker</h2>
 <p class="lede">Net position per symbol at the end of the replay. ${n === 0 ? "Engine and broker agree on every symbol." : `${n} symbol${n === 1 ? "" : "s"} differ beyond the tolerance of ${doc.config.drift_tolerance_units} units. Largest drift seen during the replay: ${doc.totals.drift_pips} pips, ${group(doc.totals.drift_units)} units.`}</p>
-${dataTable({ id: "positions-table", caption: "Net positions (bars: engine in blue above, broker in grey below, one shared scale, zero in the middle)", columns: cols, rows: rows.slice(0, table_rows_max), total: rows.length + doc.positions.omitted, empty: "Flat: no open positions on either side.", rowClass: (p) => (drifting(p) ? "drift" : "") })}
+${dataTable({ id: "positions-table", caption: "Net positions (bars: engine in blue above, broker in grey below, one shared scale, zero in the middle)", columns: cols, rows: rows.slice(0, TABLE_ROWS_MAX), total: rows.length + doc.positions.omitted, empty: "Flat: no open positions on either side.", rowClass: (p) => (drifting(p) ? "drift" : "") })}
 </section>`;
 }

@@ -5,7 +5,7 @@ import type { ReportDoc, RunDoc } from "../../artifacts/report-schema.js";
 import { timeDomain, timeline, type RunMark, type RunMarkKind } from "../charts.js";
 import { html, type SafeHtml } from "../escape.js";
 import { count, group } from "../format.js";
-import { table_rows_max, timeline_marks_max, timeline_restart_lines_max } from "../limits.js";
+import { TABLE_ROWS_MAX, TIMELINE_MARKS_MAX, TIMELINE_RESTART_LINES_MAX } from "../limits.js";
 import { capByRank, dataTable, distinct, type Column } from "../table.js";
 import { code, eventSpan, ms, timeKey } from "./shared.js";
 
@@ -51,8 +51,8 @@ export function runsSection(b: ArtifactBundle): SafeHtml {
   const restarts = runs.filter((r) => r.trigger === "restart").map((r) => ms(r.ts));
   const spec = (width: number, id: string) => timeline({
     id, width, x: timeDomain(span!.lo, span!.hi), marks, restarts,
-    killAt: doc.kill_switch.engaged_at === null ? null : ms(doc.kill_switch.engaged_at), marksMax: timeline_marks_max,
-    restartLinesMax: timeline_restart_lines_max,
+    killAt: doc.kill_switch.engaged_at === null ? null : ms(doc.kill_switch.engaged_at), marksMax: TIMELINE_MARKS_MAX,
+    restartLinesMax: TIMELINE_RESTART_LINES_MAX,
   });
   // Two drawings of one timeline: the wide one for a desk, the narrow one for a phone (CSS shows one).
   const chart = span === null ? html`<p class="empty">No reconcile runs.</p>`
@@ -71,7 +71,7 @@ export function runsSection(b: ArtifactBundle): SafeHtml {
     { label: "counts", cell: (r) => (r.status === "failed" ? `failed: ${r.failure ?? "unknown"}` : runCounts(r) || "—") },
     { label: "max drift", cell: (r) => `${r.max_drift_pips} pips · ${group(r.max_drift_units)} u`, cls: "num", sortKey: (r) => r.max_drift_units.padStart(24, "0") },
   ];
-  const shown = capByRank(notable, table_rows_max, (r) => (runKind(r) === "failed" || runKind(r) === "divergence" ? 0 : 1));
+  const shown = capByRank(notable, TABLE_ROWS_MAX, (r) => (runKind(r) === "failed" || runKind(r) === "divergence" ? 0 : 1));
   const legend = (["clean", "caught", "divergence", "failed"] as const).map((k) =>
     html`<li><span class="sw ${k}" aria-hidden="true"></span>${OUTCOME_LABEL[k]}: <strong data-kind="${k}">${count(byKind.get(k) ?? 0)}</strong></li>`);
   return html`<section id="runs"><h2>Reconcile runs</h2>

@@ -10,7 +10,7 @@ import type { ReportDoc } from "../../artifacts/report-schema.js";
 import type { TradeView } from "../../artifacts/read-trades.js";
 import { html, shown, type Html } from "../escape.js";
 import { clip, count } from "../format.js";
-import { detail_entries_max, detail_value_chars_max } from "../limits.js";
+import { DETAIL_ENTRIES_MAX, DETAIL_VALUE_CHARS_MAX } from "../limits.js";
 
 export const ms = (ts: string): number => parseInstant(ts)?.ms ?? 0;
 export const dec = (text: string): number => D.toNumber(parseDec(text) ?? D.ZERO);
@@ -35,11 +35,11 @@ export const timeKey = (ts: string): string => {
 export function detailList(detail: Readonly<Record<string, string | number | boolean | null | string[]>>): Html {
   const entries = Object.entries(detail);
   if (entries.length === 0) return "—";
-  const shown = entries.slice(0, detail_entries_max).map(([k, v]) => {
+  const shown = entries.slice(0, DETAIL_ENTRIES_MAX).map(([k, v]) => {
     const text = v === null ? "null" : Array.isArray(v) ? (v.length === 0 ? "[]" : v.join(", ")) : String(v);
-    return html`<span class="kv"><span class="k">${k}</span>=<span class="v" title="${text.length > detail_value_chars_max ? text : ""}">${clip(text, detail_value_chars_max)}</span></span>`;
+    return html`<span class="kv"><span class="k">${k}</span>=<span class="v" title="${text.length > DETAIL_VALUE_CHARS_MAX ? text : ""}">${clip(text, DETAIL_VALUE_CHARS_MAX)}</span></span>`;
   });
-  return html`${shown}${entries.length > detail_entries_max ? html`<span class="kv more">+${entries.length - detail_entries_max} more in JSON</span>` : ""}`;
+  return html`${shown}${entries.length > DETAIL_ENTRIES_MAX ? html`<span class="kv more">+${entries.length - DETAIL_ENTRIES_MAX} more in JSON</span>` : ""}`;
 }
 
 export function omittedNote(shown: number, inJson: number, omitted: number, file = REPORT_JSON): Html {

@@ -6,7 +6,7 @@ import type { TradeView } from "../../artifacts/read-trades.js";
 import { TRADES_COLUMNS } from "../../artifacts/trades-csv.js";
 import { html, shown, type SafeHtml } from "../escape.js";
 import { count, group } from "../format.js";
-import { table_rows_max } from "../limits.js";
+import { TABLE_ROWS_MAX } from "../limits.js";
 import { capByRank, dataTable, distinct, type Column } from "../table.js";
 import { code, timeKey } from "./shared.js";
 
@@ -15,7 +15,7 @@ export function tradesSection(b: ArtifactBundle): SafeHtml {
   const field = (t: TradeView, name: (typeof TRADES_COLUMNS)[number]): string => t.fields?.[col(name)] ?? "";
   const held = b.trades.filter((t) => t.fields !== undefined);
   // Fills the engine did not see on its stream (caught by reconcile, orphans) are kept first.
-  const rows = capByRank(held, table_rows_max, (t) => (t.source === "stream" ? 1 : 0));
+  const rows = capByRank(held, TABLE_ROWS_MAX, (t) => (t.source === "stream" ? 1 : 0));
   const num = (name: (typeof TRADES_COLUMNS)[number]): Column<TradeView> =>
     ({ label: name.replace(/_/g, " "), cell: (t) => group(field(t, name)), cls: "num", sortKey: (t) => field(t, name) });
   const cols: Column<TradeView>[] = [

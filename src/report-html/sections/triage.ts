@@ -7,7 +7,7 @@
 import { html, shown, type Html, type SafeHtml } from "../escape.js";
 import { evidenceBlock } from "../evidence.js";
 import { clip, count, group, words } from "../format.js";
-import { evidence_lines_max, triage_cards_max, triage_group_rows_max } from "../limits.js";
+import { EVIDENCE_LINES_MAX, TRIAGE_CARDS_MAX, TRIAGE_GROUP_ROWS_MAX } from "../limits.js";
 import type { ArtifactBundle, EvidenceLines } from "../../artifacts/bundle.js";
 import type { FindingDoc, ReportDoc, StagedActionDoc } from "../../artifacts/report-schema.js";
 import { REPORT_JSON } from "../../artifacts/names.js";
@@ -121,8 +121,8 @@ function criticalFindings(doc: ReportDoc): FindingDoc[] {
 /** The evidence lines the cards will show ("broker:12"), for the shell to read from the inputs. */
 export function evidenceWanted(doc: ReportDoc): string[] {
   const refs = new Set<string>();
-  for (const f of criticalFindings(doc).slice(0, triage_cards_max)) {
-    for (const e of f.evidence) if (refs.size < evidence_lines_max) refs.add(e);
+  for (const f of criticalFindings(doc).slice(0, TRIAGE_CARDS_MAX)) {
+    for (const e of f.evidence) if (refs.size < EVIDENCE_LINES_MAX) refs.add(e);
   }
   return [...refs];
 }
@@ -231,7 +231,7 @@ function groupsOf(findings: readonly FindingDoc[]): KindGroup[] {
 }
 
 function groupBlock(g: KindGroup): SafeHtml {
-  const rows = g.items.slice(0, triage_group_rows_max).map((f) => html`<li id="triage-${f.finding_id}"><time>${f.ts}</time> <span class="muted">${f.finding_id}</span> ${f.symbol === null ? "" : shown(f.symbol)} ${f.client_order_id === null ? "" : html`<code>${shown(f.client_order_id)}</code>`} <span class="muted">${clip(detailText(f), 160)}</span> <span class="muted">${f.evidence.join(" ")}</span></li>`);
+  const rows = g.items.slice(0, TRIAGE_GROUP_ROWS_MAX).map((f) => html`<li id="triage-${f.finding_id}"><time>${f.ts}</time> <span class="muted">${f.finding_id}</span> ${f.symbol === null ? "" : shown(f.symbol)} ${f.client_order_id === null ? "" : html`<code>${shown(f.client_order_id)}</code>`} <span class="muted">${clip(detailText(f), 160)}</span> <span class="muted">${f.evidence.join(" ")}</span></li>`);
   const more = g.items.length - rows.length;
   return html`<details class="group" data-kind="${g.kind}" data-severity="${g.severity}" data-count="${g.items.length}"><summary><span class="sev ${g.severity}">${g.severity}</span> <strong>${kindName(g.kind)}</strong> <span class="n">× ${count(g.items.length)}</span> <span class="muted">— ${guideFor(g).rule}</span></summary>
 <ul class="group-items">${rows}</ul>${more > 0 ? html`<p class="note">${count(more)} more in the Findings table below.</p>` : ""}</details>`;
@@ -246,8 +246,8 @@ export function triageSection(b: ArtifactBundle, cleanRuns: number): SafeHtml {
   const { doc } = b;
   const critical = criticalFindings(doc);
   const rest = groupsOf(doc.findings.items.filter((f) => severityRank(f.severity) > 0));
-  const anchored = new Map([...critical.slice(0, triage_cards_max), ...rest.flatMap((g) => g.items.slice(0, triage_group_rows_max))].map((f) => [f.finding_id, f]));
-  const cards = critical.slice(0, triage_cards_max).map((f) => card(f, doc, b.evidence, anchored));
+  const anchored = new Map([...critical.slice(0, TRIAGE_CARDS_MAX), ...rest.flatMap((g) => g.items.slice(0, TRIAGE_GROUP_ROWS_MAX))].map((f) => [f.finding_id, f]));
+  const cards = critical.slice(0, TRIAGE_CARDS_MAX).map((f) => card(f, doc, b.evidence, anchored));
   const kindsWithCards = new Set(critical.map((f) => f.kind));
   const bareReasons = doc.kill_switch.reasons.filter((r) => !kindsWithCards.has(r));
   const reasonCards = bareReasons.map(reasonCard);
@@ -270,7 +270,7 @@ export function triageSection(b: ArtifactBundle, cleanRuns: number): SafeHtml {
     : "";
   return html`<section id="triage" class="triage" data-critical="${critical.length}"><h2>What to do now</h2>
 <p class="lede">${lede}</p>
-${cards.length + reasonCards.length === 0 ? "" : html`${todoList(critical.slice(0, triage_cards_max), bareReasons, doc)}<ol class="cards">${cards}${reasonCards}</ol>`}
+${cards.length + reasonCards.length === 0 ? "" : html`${todoList(critical.slice(0, TRIAGE_CARDS_MAX), bareReasons, doc)}<ol class="cards">${cards}${reasonCards}</ol>`}
 ${critical.length > cards.length ? html`<p class="note cap">${count(critical.length - cards.length)} more critical findings are in the Findings table below.</p>` : ""}
 ${rest.length === 0 ? "" : html`<h3>Other findings by kind</h3><div class="groups">${rest.map(groupBlock)}</div>`}
 ${omitted}
