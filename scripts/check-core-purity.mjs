@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// src/core, src/domain, src/gen and src/minimize are the functional core: no I/O, no clock, no randomness, no process.
-// This check (also run by `npm test`) fails on any import or call that would break that.
+// src/core, src/domain, src/gen and src/minimize are the functional core, and src/text, src/proofs,
+// src/explain and src/reference are pure too (text in, text out): no I/O, no clock, no randomness,
+// no process. This check (also run by `npm test`) fails on any import or call that would break that.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const PURE_DIRS = ["src/core", "src/domain", "src/gen", "src/minimize"];
+const PURE_DIRS = ["src/core", "src/domain", "src/gen", "src/minimize", "src/text", "src/proofs", "src/explain", "src/reference"];
 const FORBIDDEN = [
   [/from\s+["'](node:[^"']+|fs|path|os|child_process|crypto|better-sqlite3|commander|csv-stringify[^"']*|@actions\/core)["']/, "imports I/O or a shell library"],
   [/\brequire\s*\(/, "uses require()"],

@@ -7,8 +7,8 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readArtifactSet } from "../src/adapters/read-artifact-set.js";
-import { writeExpect } from "../src/report/expect-writer.js";
-import { parseExpect, verifyArtifacts } from "../src/report/verify.js";
+import { writeExpect } from "../src/proofs/expect-writer.js";
+import { parseExpect, verifyArtifacts } from "../src/proofs/verify.js";
 import { COMMANDS, REPO, reconProofBin, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 const scenarioArgs = (name: string): string[] => {

@@ -6,14 +6,14 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { replay } from "../src/core/replay.js";
-import { runExplain } from "../src/cli/run-explain.js";
+import { runExplain } from "../src/run/explain.js";
 import { resolveConfig } from "../src/domain/config.js";
 import { configToJson } from "../src/domain/config-json.js";
 import type { InputRecord } from "../src/domain/records.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { generateScenario } from "../src/gen/generate.js";
-import { renderExplanation } from "../src/report/explain.js";
-import { renderArtifacts } from "../src/report/render.js";
+import { renderExplanation } from "../src/explain/explain.js";
+import { renderArtifacts } from "../src/artifacts/render.js";
 import { replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 import { OUTCOMES_SCENARIO, unseenIdsArtifacts } from "./report-html/helpers.js";
 

@@ -10,17 +10,17 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FAULT_ENV } from "../src/adapters/fault-points.js";
-import {
-  chooseJobs, JOBS_FLOW_DEFAULT, jobs_auto_input_bytes_min, type JobsReading, parseJobs, runReplayInJobs,
-} from "../src/cli/replay-jobs.js";
-import { runReplay } from "../src/cli/run-replay.js";
+import { chooseJobs, JOBS_AUTO_INPUT_BYTES_MIN, parseJobs } from "../src/jobs/replay/choose.js";
+import { runReplayInJobs } from "../src/jobs/replay/jobs.js";
+import { JOBS_FLOW_DEFAULT } from "../src/jobs/replay/protocol.js";
+import { runReplay } from "../src/run/replay.js";
 import { GroupStreamMerge, mergeGroupStreams } from "../src/core/shard/merge.js";
 import type { EmitGroup } from "../src/core/output/emit.js";
 import type { SkippedDecision } from "../src/domain/report.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { CLI, readArtifacts, REPO, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
-const WORKER = pathToFileURL(join(REPO, "dist", "cli", "replay-jobs-worker.js"));
+const WORKER = pathToFileURL(join(REPO, "dist", "jobs", "replay", "worker.js"));
 const quiet = { update: () => {} };
 const SEED = Number(process.env["FC_SEED"] ?? 1809);
 
@@ -43,11 +43,11 @@ function writeInputs(dir: string, journal: readonly string[], broker: readonly s
 type Compared = { merged: true } | { merged: false; why: string };
 
 /** Replays in one job and in `jobs`; the artifacts must match byte for byte when the jobs merged. */
-async function compareJobs(inputs: Inputs, jobs: number, work: string, reading: JobsReading = "split"): Promise<Compared> {
+async function compareJobs(inputs: Inputs, jobs: number, work: string): Promise<Compared> {
   const one = join(work, "one");
-  const many = join(work, `jobs-${jobs}-${reading}`);
+  const many = join(work, `jobs-${jobs}`);
   const single = runReplay({ ...inputs, out: one, progress: quiet });
-  const result = await runReplayInJobs({ ...inputs, out: many, progress: quiet }, jobs, WORKER, JOBS_FLOW_DEFAULT, reading);
+  const result = await runReplayInJobs({ ...inputs, out: many, progress: quiet }, jobs, WORKER, JOBS_FLOW_DEFAULT);
   if (result.kind === "fallback") {
     expect(existsSync(many), "nothing written when the jobs fall back").toBe(false);
     return { merged: false, why: result.why };
@@ -61,23 +61,22 @@ async function compareJobs(inputs: Inputs, jobs: number, work: string, reading: 
 const CROSS_SYMBOL = /kill switch|daily loss cap|cache_entries_max/;
 
 describe("replay --jobs N: the same artifacts as one job, byte for byte", () => {
-  it("every bundled scenario without a cache, at 2 and 3 jobs, the logs read once or by every worker: merged identically or refused for a cross-symbol rule", async () => {
+  it("every bundled scenario without a cache, at 2 and 3 jobs: merged identically or refused for a cross-symbol rule", async () => {
     const merged: string[] = [];
     const refused: string[] = [];
-    const runs: Array<[number, JobsReading]> = [[2, "split"], [3, "split"], [2, "each"]];
     for (const name of scenarioNames().filter((n) => !existsSync(join(SCENARIOS, n, "cache.db")))) {
-      for (const [jobs, reading] of runs) {
-        const r = await compareJobs(scenarioInputs(name), jobs, tempDir(`jobs-${name}-`), reading);
-        if (r.merged) merged.push(`${name}/${jobs}/${reading}`);
+      for (const jobs of [2, 3]) {
+        const r = await compareJobs(scenarioInputs(name), jobs, tempDir(`jobs-${name}-`));
+        if (r.merged) merged.push(`${name}/${jobs}`);
         else {
-          expect(r.why, `${name} at ${jobs} jobs, ${reading}`).toMatch(CROSS_SYMBOL);
-          refused.push(`${name}/${jobs}/${reading}`);
+          expect(r.why, `${name} at ${jobs} jobs`).toMatch(CROSS_SYMBOL);
+          refused.push(`${name}/${jobs}`);
         }
       }
     }
     // Both paths are taken: the healthy case merges, a kill switch blocking decisions cannot.
-    expect(merged).toEqual(expect.arrayContaining(["healthy/2/split", "healthy/2/each"]));
-    expect(refused).toEqual(expect.arrayContaining(["kill-switch-blocks-decisions/2/split", "kill-switch-blocks-decisions/2/each"]));
+    expect(merged).toEqual(expect.arrayContaining(["healthy/2", "healthy/3"]));
+    expect(refused).toEqual(expect.arrayContaining(["kill-switch-blocks-decisions/2", "kill-switch-blocks-decisions/3"]));
     expect(merged.length).toBeGreaterThan(refused.length);
   }, 300_000);
 
@@ -89,12 +88,11 @@ describe("replay --jobs N: the same artifacts as one job, byte for byte", () => 
         events: fc.integer({ min: 60, max: 600 }),
         faults: fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache")),
         jobs: fc.integer({ min: 2, max: 4 }),
-        reading: fc.constantFrom<JobsReading>("split", "each"),
       }),
-      async ({ seed, events, faults, jobs, reading }) => {
+      async ({ seed, events, faults, jobs }) => {
         const s = generateScenario({ seed, events, faults: faults as Fault[] });
         const work = tempDir("jobs-gen-");
-        const r = await compareJobs(writeInputs(join(work, "in"), s.journal, s.broker, s.config), jobs, work, reading);
+        const r = await compareJobs(writeInputs(join(work, "in"), s.journal, s.broker, s.config), jobs, work);
         if (r.merged) merged += 1;
         else expect(r.why).toMatch(CROSS_SYMBOL);
       }), { seed: SEED, numRuns: 8 });
@@ -116,20 +114,18 @@ describe("replay --jobs: flow control (a shard ahead waits instead of queueing i
       { groups_per_message: 64, groups_in_flight_max: 64, records_per_batch: 64, batches_in_flight_max: 3 },
     ];
     for (const flow of flows) {
-      for (const [jobs, reading] of [[2, "split"], [3, "split"], [2, "each"]] as const) {
-        const out = join(work, `jobs-${jobs}-${reading}-${flow.groups_per_message}`);
-        const result = await runReplayInJobs({ ...inputs, out, progress: quiet }, jobs, WORKER, flow, reading);
-        const what = `${jobs} jobs, ${reading}, ${JSON.stringify(flow)}`;
+      for (const jobs of [2, 3]) {
+        const out = join(work, `jobs-${jobs}-${flow.groups_per_message}`);
+        const result = await runReplayInJobs({ ...inputs, out, progress: quiet }, jobs, WORKER, flow);
+        const what = `${jobs} jobs, ${JSON.stringify(flow)}`;
         expect(result.kind, what).toBe("done");
         if (result.kind !== "done") continue;
         expect(readArtifacts(out), what).toEqual(readArtifacts(one));
         expect(result.peakQueuedGroups).toBeGreaterThan(0);
         expect(result.peakQueuedGroups).toBeLessThanOrEqual(flow.groups_in_flight_max + flow.groups_per_message);
-        // The reader (split) sends a batch only while the worker has at most the window untaken.
-        if (reading === "split") {
-          expect(result.peakUntakenBatches, what).toBeGreaterThan(0);
-          expect(result.peakUntakenBatches, what).toBeLessThanOrEqual(flow.batches_in_flight_max + 1);
-        }
+        // The reader sends a batch only while the worker has at most the window untaken.
+        expect(result.peakUntakenBatches, what).toBeGreaterThan(0);
+        expect(result.peakUntakenBatches, what).toBeLessThanOrEqual(flow.batches_in_flight_max + 1);
       }
     }
   }, 240_000);
@@ -141,12 +137,12 @@ describe("replay --jobs: choosing and declining", () => {
     expect(chooseJobs("auto", small, 2)).toEqual({ jobs: 1, declined: null });
     const work = tempDir("jobs-auto-");
     const big = { journal: join(work, "j"), broker: join(work, "b") };
-    writeFileSync(big.journal, Buffer.alloc(jobs_auto_input_bytes_min / 2));
-    writeFileSync(big.broker, Buffer.alloc(jobs_auto_input_bytes_min / 2));
+    writeFileSync(big.journal, Buffer.alloc(JOBS_AUTO_INPUT_BYTES_MIN / 2));
+    writeFileSync(big.broker, Buffer.alloc(JOBS_AUTO_INPUT_BYTES_MIN / 2));
     expect(chooseJobs("auto", big, 2)).toEqual({ jobs: 2, declined: null });
     expect(chooseJobs("auto", big, 64)).toEqual({ jobs: 16, declined: null });
     expect(chooseJobs("auto", { ...big, cache: "c.db" }, 2)).toEqual({ jobs: 1, declined: null });
-    writeFileSync(big.broker, Buffer.alloc(jobs_auto_input_bytes_min / 2 - 1));
+    writeFileSync(big.broker, Buffer.alloc(JOBS_AUTO_INPUT_BYTES_MIN / 2 - 1));
     expect(chooseJobs("auto", big, 2).jobs, "one byte under the threshold").toBe(1);
     expect(chooseJobs(3, small, 2)).toEqual({ jobs: 3, declined: null });
     expect(chooseJobs(2, { ...small, cache: "c.db" }, 2).declined).toMatch(/order-id cache/);
@@ -196,7 +192,7 @@ describe("recon-proof replay --jobs (CLI)", () => {
     expect(existsSync(join(work, "o2"))).toBe(false);
   }, 60_000);
 
-  it("bad input found late, by the reader or only by a worker, is reported exactly as one job reports it, both ways of reading", () => {
+  it("bad input found late, by the reader or only by a worker, is reported exactly as one job reports it", () => {
     const work = tempDir("jobs-bad-late-");
     const s = generateScenario({ seed: 18, events: 3000, faults: [] });
     const conflicting = s.broker[100]!.replace('"qty":7000', '"qty":7001'); // event EV-00000101 again, other content
@@ -215,13 +211,10 @@ describe("recon-proof replay --jobs (CLI)", () => {
         ["replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", join(work, out), ...more];
       const one = runCli(args("out-1", "--jobs", "1"));
       expect(one.status, what).toBe(65);
-      for (const reading of ["split", "each"]) {
-        const out = `out-${reading}`;
-        const two = runCli(args(out, "--jobs", "2", "--jobs-reading", reading));
-        expect(two.status, `${what}, ${reading}`).toBe(65);
-        expect(two.stderr, `${what}, ${reading}`).toBe(one.stderr.replaceAll("out-1", out));
-        expect(existsSync(join(work, out)), `${what}, ${reading}: nothing written`).toBe(false);
-      }
+      const two = runCli(args("out-2", "--jobs", "2"));
+      expect(two.status, what).toBe(65);
+      expect(two.stderr, what).toBe(one.stderr.replaceAll("out-1", "out-2"));
+      expect(existsSync(join(work, "out-2")), `${what}: nothing written`).toBe(false);
     }
   }, 120_000);
 
@@ -242,28 +235,25 @@ describe("recon-proof replay --jobs (CLI)", () => {
     }
     const help = runCli(["replay", "--help"]).stdout.replace(/\s+/g, " ");
     expect(help).toMatch(/--jobs <n> .*reads and validates both logs once .*default 1/);
-    expect(help, "--jobs-reading is for the bench only").not.toMatch(/--jobs-reading/);
   }, 60_000);
 
-  it("SIGINT while the workers run, both ways of reading: exit 130, the one-line message, --out as it was", async () => {
-    for (const reading of ["split", "each"]) {
-      const work = tempDir("jobs-sigint-");
-      const s = generateScenario({ seed: 7, events: 6000, faults: [] });
-      const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
-      const out = join(work, "out");
-      mkdirSync(out);
-      writeFileSync(join(out, "mine.txt"), "kept\n");
-      const child = spawn(process.execPath,
-        [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--adopt-out", "--jobs", "2", "--jobs-reading", reading],
-        { env: { ...process.env, [FAULT_ENV]: "record@3000:SIGINT" } });
-      let stderr = "";
-      child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
-      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
-      expect(code, `${reading}: ${stderr}`).toBe(130);
-      expect(stderr).toBe("recon-proof: interrupted by SIGINT: the work in progress was discarded; its output folder and cache are as they were\n");
-      expect(readdirSync(out)).toEqual(["mine.txt"]);
-      expect(readdirSync(work).sort()).toEqual(["in", "out"]);
-    }
+  it("SIGINT while the workers run: exit 130, the one-line message, --out as it was", async () => {
+    const work = tempDir("jobs-sigint-");
+    const s = generateScenario({ seed: 7, events: 6000, faults: [] });
+    const inputs = writeInputs(join(work, "in"), s.journal, s.broker, s.config);
+    const out = join(work, "out");
+    mkdirSync(out);
+    writeFileSync(join(out, "mine.txt"), "kept\n");
+    const child = spawn(process.execPath,
+      [CLI, "replay", "--journal", inputs.journal, "--broker", inputs.broker, "--config", inputs.config, "--out", out, "--adopt-out", "--jobs", "2"],
+      { env: { ...process.env, [FAULT_ENV]: "record@3000:SIGINT" } });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toBe("recon-proof: interrupted by SIGINT: the work in progress was discarded; its output folder and cache are as they were\n");
+    expect(readdirSync(out)).toEqual(["mine.txt"]);
+    expect(readdirSync(work).sort()).toEqual(["in", "out"]);
   }, 60_000);
 });
 

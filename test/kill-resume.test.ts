@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { describe, expect, it } from "vitest";
-import { initCache } from "../src/adapters/cache-store.js";
+import { initCache } from "../src/adapters/cache/schema.js";
 import { readArtifacts, runCli, tempDir } from "./helpers/cli.js";
 import {
   baselineOf, checkAfterKill, killChain, type KillPoint, killSpec, NAMED_KILL_POINTS, recordCount, replayArgs, runAndMaybeKill, runCompleted,

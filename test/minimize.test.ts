@@ -9,7 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/adapters/inputs.js";
-import { sha256Lines } from "../src/cli/minimize-trials.js";
+import { sha256Lines } from "../src/jobs/minimize/trials.js";
 import { resolveConfig } from "../src/domain/config.js";
 import { configToJson } from "../src/domain/config-json.js";
 import { canonicalJson } from "../src/domain/validate.js";
@@ -19,7 +19,7 @@ import { type Batch, ddmin, windows } from "../src/minimize/ddmin.js";
 import { linesInEventOrder, numbered } from "../src/minimize/lines.js";
 import { firstThatHolds, minimizeSearch, runSearch, withOnePartLess } from "../src/minimize/search.js";
 import { type Item, Trials } from "../src/minimize/trials.js";
-import { parseExpect } from "../src/report/verify.js";
+import { parseExpect } from "../src/proofs/verify.js";
 import { CLI, runCli, tempDir } from "./helpers/cli.js";
 
 const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 6);

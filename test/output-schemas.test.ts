@@ -10,11 +10,11 @@ import Ajv2020 from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import { generateScenario, FAULTS } from "../src/gen/generate.js";
-import { runReplay } from "../src/cli/run-replay.js";
-import { checkReportDoc } from "../src/report/report-schema.js";
-import { TIMESTAMP_UTC_PATTERN } from "../src/report/json-check.js";
-import { outputSchemas, schemaFileText } from "../src/report/output-schemas.js";
-import { renderOutputsDoc } from "../src/report/outputs-doc.js";
+import { runReplay } from "../src/run/replay.js";
+import { checkReportDoc } from "../src/artifacts/report-schema.js";
+import { TIMESTAMP_UTC_PATTERN } from "../src/artifacts/json-check.js";
+import { outputSchemas, schemaFileText } from "../src/reference/output-schemas.js";
+import { renderOutputsDoc } from "../src/reference/outputs-doc.js";
 import { REPO, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 const SCHEMAS = join(REPO, "schemas");

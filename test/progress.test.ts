@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clock, Progress, progressLine } from "../src/cli/progress.js";
+import { clock, Progress, progressLine } from "../src/runtime/progress.js";
 import { CLI, SCENARIOS, tempDir } from "./helpers/cli.js";
 
 function fakeTerminal(isTTY: boolean) {

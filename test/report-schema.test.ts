@@ -1,11 +1,11 @@
-// reconcile-report.json has one schema for its writer and its reader (src/report/report-schema.ts).
+// reconcile-report.json has one schema for its writer and its reader (src/artifacts/report-schema.ts).
 // The writer is typed by it, so a field renamed on one side fails to compile; this test proves the
 // reader's checks cover every field the writer writes: reading a golden report back loses nothing.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkReportDoc } from "../src/report/report-schema.js";
+import { checkReportDoc } from "../src/artifacts/report-schema.js";
 import { SCENARIOS, scenarioNames } from "./helpers/cli.js";
 
 /** The document without `config`, which the reader checks only in part (its shape is config.ts's). */

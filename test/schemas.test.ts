@@ -14,7 +14,7 @@ import { CURRENCY_CODE } from "../src/domain/instruments.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { generateScenario, FAULTS } from "../src/gen/generate.js";
 import { runImport } from "../src/adapters/importers/run.js";
-import { renderFormatsDoc } from "../src/report/formats-doc.js";
+import { renderFormatsDoc } from "../src/reference/formats-doc.js";
 import { BROKER_SAMPLE_IMPORTS } from "./importers/sample-table.js";
 import { REPO } from "./helpers/cli.js";
 

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderShardManifest, type ShardManifest } from "../src/report/shard-codec.js";
+import { renderShardManifest, type ShardManifest } from "../src/shard/codec.js";
 import { ARTIFACTS, runCli, tempDir } from "./helpers/cli.js";
 import { SET_MARKER, SET_MARKER_TEXT } from "../src/adapters/out-dir.js";
 

@@ -16,10 +16,10 @@ import { configToJson } from "../src/domain/config-json.js";
 import type { TradeRow } from "../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
-import { renderArtifacts, type RenderedArtifacts } from "../src/report/render.js";
+import { renderArtifacts, type RenderedArtifacts } from "../src/artifacts/render.js";
 import {
   parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, sha256Hex,
-} from "../src/report/shard-codec.js";
+} from "../src/shard/codec.js";
 import { runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 import { replayLines } from "./helpers/laws.js";
 

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { initCache } from "../src/adapters/cache-store.js";
+import { initCache } from "../src/adapters/cache/schema.js";
 import { generateScenario } from "../src/gen/generate.js";
 import { readArtifacts, runCli, tempDir } from "./helpers/cli.js";
 

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Dec } from "../src/domain/decimal.js";
 import type { TradeRow } from "../src/domain/report.js";
-import { renderTradeRows, renderTradesEach, stringifyRows } from "../src/report/trades-csv.js";
+import { renderTradeRows, renderTradesEach, stringifyRows } from "../src/artifacts/trades-csv.js";
 
 const SEED = Number(process.env["FC_SEED"] ?? 1809);
 

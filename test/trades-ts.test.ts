@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFixedWidth, parseInstant } from "../src/domain/time.js";
-import { renderTradesCsv } from "../src/report/trades-csv.js";
+import { renderTradesCsv } from "../src/artifacts/trades-csv.js";
 import { B, J, run } from "./helpers/replay.js";
 import { replayScenario, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { closestLine, hasWholeLine, parseExpect } from "../src/report/verify.js";
+import { closestLine, hasWholeLine, parseExpect } from "../src/proofs/verify.js";
 import { REPO, replayScenario, runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
 
 interface Tamper {

@@ -14,8 +14,8 @@ import * as core from "@actions/core";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildJobSummary, buildReplaySummary } from "../../dist/report/job-summary.js";
-import { renderVerdictMarkdown } from "../../dist/report/html/verdict-markdown.js";
+import { buildJobSummary, buildReplaySummary } from "../../dist/proofs/job-summary.js";
+import { renderVerdictMarkdown } from "../../dist/proofs/verdict-markdown.js";
 
 const { values: args } = parseArgs({
   options: {

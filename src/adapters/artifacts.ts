@@ -23,7 +23,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { assert, ConfigError, IoError } from "../domain/errors.js";
-import { ARTIFACT_NAMES, TRADES_CSV } from "../report/artifact-names.js";
+import { ARTIFACT_NAMES, TRADES_CSV } from "../artifacts/names.js";
 import { faultPoint } from "./fault-points.js";
 import {
   checkOutDir, currentContents, fsyncDir, legacyLinkText, lexists, noteOnStderr, type OutOptions, OWNED_NAMES, type Place, placeOf,

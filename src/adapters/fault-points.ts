@@ -4,9 +4,7 @@
 //   RECON_PROOF_TEST_FAULT=<point>:<action>[,<point>:<action>...]
 //
 // point:   record@N          after input record N (1-based) is applied and its cache changes written
-//                            (with `replay --jobs N`: after the main thread reads record N; with the
-//                            bench's --jobs-reading each, in every worker thread: the signal reaches
-//                            the process)
+//                            (with `replay --jobs N`: after the main thread reads record N)
 //          commit-written    the new artifact set is written and fsynced, nothing swapped yet
 //          commit-swapping   in the middle of the swap (between its renames)
 //          commit-swapped    the new set is in place, the previous one not yet cleaned up

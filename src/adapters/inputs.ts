@@ -12,7 +12,7 @@ import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import { JsonTextError, parseJsonExact } from "../domain/json-text.js";
 import { jsonPathOffset, jsonSyntaxProblem, lineColumnAt } from "../domain/json-where.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
-import type { InputFileMeta } from "../report/meta.js";
+import type { InputFileMeta } from "../artifacts/meta.js";
 import { checkInputFile, inputName, openInputFile, unreadableInput } from "./input-files.js";
 import { firstInvalidUtf8Byte, LineReader, LineRecall } from "./lines.js";
 

@@ -16,8 +16,7 @@
 import { accessSync, closeSync, constants, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, IoError } from "../domain/errors.js";
-import { ARTIFACT_NAMES, REPORT_HTML_NAME } from "../report/artifact-names.js";
-import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../report/shard-codec.js";
+import { ARTIFACT_NAMES, REPORT_HTML_NAME, SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
 import { OutDirLock } from "./out-lock.js";
 
 /** The file in DIR that marks it as recon-proof's (it survives `cp -r` and `tar`). */

@@ -23,7 +23,7 @@ import { IoError } from "../domain/errors.js";
 import { ioReason, writeFully } from "./write-lines.js";
 
 /** A lock file that cannot be read as a lock yet is being written by its creator, unless it is older than this. */
-export const lock_incomplete_stale_ms = 10_000;
+export const LOCK_INCOMPLETE_STALE_MS = 10_000;
 /** How long a lock that cannot be read yet is read again before it is judged. */
 const LOCK_READ_RETRY_MS = 1_000;
 const LOCK_READ_RETRY_STEP_MS = 50;
@@ -203,7 +203,7 @@ function describeHolder(rec: LockRecord): string {
 /** The holder of a found lock; a lock file never completed counts as a running holder's until it is old. */
 function holderOfFound(found: Found): Holder {
   if (found.record !== null) return holderOf(found.record);
-  return found.ageMs > lock_incomplete_stale_ms ? { state: "gone", why: "its lock file was never completed" } : { state: "running" };
+  return found.ageMs > LOCK_INCOMPLETE_STALE_MS ? { state: "gone", why: "its lock file was never completed" } : { state: "running" };
 }
 
 function refusal(outDir: string, path: string, rec: LockRecord | null, holder: Holder): string {

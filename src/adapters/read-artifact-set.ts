@@ -2,7 +2,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACT_NAMES, type ArtifactName } from "../report/artifact-names.js";
+import { ARTIFACT_NAMES, type ArtifactName } from "../artifacts/names.js";
 import { checkArtifactsFolder, readInputFile } from "./input-files.js";
 
 export function readArtifactSet(dir: string): Partial<Record<ArtifactName, string>> {

@@ -1,16 +1,16 @@
 // Reads an artifact folder for `recon-proof report`: the files' text, sizes and hashes, handed to the
-// pure parser; then, when the inputs are given, the input lines the top findings rest on. A missing
+// pure parser (src/artifacts/read.ts); then, when the inputs are given, the input lines the reader
+// asks for (the page: those the top findings rest on; `explain` reads its lines here too). A missing
 // folder or file is an IoError (exit 74); content that does not parse is the parser's DataError
 // (exit 65); an input that is not the file the replay read is a ConfigError (exit 2).
 
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../domain/errors.js";
-import { parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../report/html/bundle.js";
-import { evidence_line_chars_max } from "../report/html/limits.js";
-import { type ArtifactBundle, type ArtifactFile, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource } from "../report/html/model.js";
-import { parseEvidenceRef } from "../report/html/evidence.js";
-import { evidenceWanted } from "../report/html/triage.js";
+import {
+  type ArtifactBundle, type ArtifactFile, EVIDENCE_LINE_CHARS_MAX, EVIDENCE_SOURCES, type EvidenceLines, type EvidenceSource, parseEvidenceRef,
+} from "../artifacts/bundle.js";
+import { type BundleNeeds, parseArtifactSet, parseReportJsonText, REPORT_INPUTS } from "../artifacts/read.js";
 import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "./input-files.js";
 import { fileBytes } from "./inputs.js";
 import { LineReader } from "./lines.js";
@@ -39,6 +39,8 @@ export interface ProgressSink {
 }
 
 export interface ReadOptions {
+  /** What the reader asks of the set (the HTML page's: its PAGE_NEEDS). */
+  readonly needs: BundleNeeds;
   readonly paths?: InputPaths;
   /** Starts the progress once the total is known (the artifacts' bytes plus the inputs to read back). */
   readonly progress?: (totalBytes: number) => ProgressSink;
@@ -51,17 +53,29 @@ export function inputPath(paths: InputPaths, source: EvidenceSource, recordedNam
   return paths.inputs === undefined ? null : join(paths.inputs, recordedName);
 }
 
+/** One input whose lines are read back as evidence. */
+export interface EvidenceRead {
+  readonly path: string;
+  readonly source: EvidenceSource;
+  /** The input as the report records it: the file must be that one (same sha256). */
+  readonly expected: { readonly name: string; readonly sha256: string };
+  /** Its lines to read back, by number. */
+  readonly wanted: ReadonlySet<number>;
+  /** Told how many bytes of the file are read. */
+  readonly progress?: (bytes: number) => void;
+}
+
 /**
- * Reads the wanted lines of one input, checking on the way that it is the file the replay read
- * (same sha256): lines of another file would be evidence of nothing.
+ * Reads the wanted lines of one input into `into` ("broker:12" -> text), checking on the way that
+ * it is the file the replay read (same sha256): lines of another file would be evidence of nothing.
  */
-export function readLines(path: string, source: EvidenceSource, expected: { name: string; sha256: string }, wanted: ReadonlySet<number>,
-  into: Map<string, string>, progress: (bytes: number) => void): void {
+export function readLines(read: EvidenceRead, into: Map<string, string>): void {
+  const { path, source, expected, wanted } = read;
   const reader = new LineReader(path, source, EVIDENCE_READ_LINE_BYTES_MAX);
   for (const { text, line, offset } of reader) {
-    progress(offset);
+    read.progress?.(offset);
     if (!wanted.has(line)) continue;
-    into.set(`${source}:${line}`, text.length <= evidence_line_chars_max ? text : text.slice(0, evidence_line_chars_max - 1) + "…");
+    into.set(`${source}:${line}`, text.length <= EVIDENCE_LINE_CHARS_MAX ? text : text.slice(0, EVIDENCE_LINE_CHARS_MAX - 1) + "…");
   }
   const sha = reader.sha256();
   if (sha !== expected.sha256) {
@@ -70,7 +84,7 @@ export function readLines(path: string, source: EvidenceSource, expected: { name
 }
 
 /** Reads and parses DIR's artifacts. Throws IoError (missing/unreadable) or DataError (malformed). */
-export function readArtifactBundle(dir: string, options: ReadOptions = {}): ArtifactBundle {
+export function readArtifactBundle(dir: string, options: ReadOptions): ArtifactBundle {
   checkArtifactsFolder(dir);
   const paths = options.paths ?? {};
   const [json, csv, summary] = REPORT_INPUTS.map((name) => readText(dir, name)) as [
@@ -88,14 +102,15 @@ export function readArtifactBundle(dir: string, options: ReadOptions = {}): Arti
     tradesCsv: csv.text,
     summaryTxt: summary.text,
     files: [json.file, csv.file, summary.file],
-  }, { doc, onTradesProgress: (chars) => progress.update(ahead + chars) });
+  }, { doc, detailRowsMax: options.needs.detailRowsMax, onTradesProgress: (chars) => progress.update(ahead + chars) });
   let done = ahead + csv.file.bytes;
   const files: Record<EvidenceSource, string | null> = { journal: null, broker: null };
   const lines = new Map<string, string>();
-  const wanted = evidenceWanted(doc).map(parseEvidenceRef).filter((r) => r !== null);
+  const wanted = options.needs.evidenceWanted(doc).map(parseEvidenceRef).filter((r) => r !== null);
   for (const { source, path, bytes } of inputs) {
     const before = done;
-    readLines(path, source, doc.inputs[source], new Set(wanted.filter((r) => r.source === source).map((r) => r.line)), lines, (b) => progress.update(before + b));
+    const lineNumbers = new Set(wanted.filter((r) => r.source === source).map((r) => r.line));
+    readLines({ path, source, expected: doc.inputs[source], wanted: lineNumbers, progress: (b) => progress.update(before + b) }, lines);
     done += bytes;
     files[source] = basename(path);
   }

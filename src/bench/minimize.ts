@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeLinesAtomically } from "../adapters/write-lines.js";
-import { runReplay } from "../cli/run-replay.js";
+import { runReplay } from "../run/replay.js";
 import { FAULTS, type Fault, generateScenario } from "../gen/generate.js";
 import { plantedFaultPredicate } from "../gen/predicates.js";
 

@@ -6,11 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initCache, SqliteCacheStore } from "../adapters/cache-store.js";
+import { initCache } from "../adapters/cache/schema.js";
+import { SqliteCacheStore } from "../adapters/cache/store.js";
 import { LineReader } from "../adapters/lines.js";
 import type { CacheEntry } from "../core/books/cache.js";
 import * as D from "../domain/decimal.js";
-import { runReplay } from "../cli/run-replay.js";
+import { runReplay } from "../run/replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";
 
 const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]
@@ -30,8 +31,7 @@ run are what compare; each time is the best of --rounds runs):
                       one unsharded replay process (wall time: this is about both cores)
   --jobs 2 / 1        replay --jobs 2 (the main thread reads the logs once, two worker threads
                       replay the shards, merged in memory) against --jobs 1, wall time, the
-                      process's CPU time and peak RSS; and the same with every worker reading
-                      both logs itself (--jobs-reading each)
+                      process's CPU time and peak RSS
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
 
@@ -131,21 +131,15 @@ function replayProcess(args: readonly string[]): { wallMs: number; cpuMs: number
   return { wallMs, cpuMs: cpuMs!, rssBytes: rssBytes!, code: r.status };
 }
 
-/**
- * replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately: the
- * default (the main thread reads the logs once for both workers) and --jobs-reading each (every
- * worker reads both logs itself), the two designs of --jobs, compared.
- */
+/** replay --jobs 2 against --jobs 1, each the best of `rounds` by wall time, run alternately. */
 function jobsRows(inputs: readonly string[], out: (name: string) => string, rounds: number): Row[] {
   type Run = ReturnType<typeof replayProcess>;
   const bestOf = (a: Run | null, b: Run) => (a === null || b.wallMs < a.wallMs ? b : a);
   let one: Run | null = null;
   let split: Run | null = null;
-  let each: Run | null = null;
   for (let r = 0; r < rounds; r += 1) {
     one = bestOf(one, replayProcess(["replay", ...inputs, "--jobs", "1", "--out", out("jobs1")]));
     split = bestOf(split, replayProcess(["replay", ...inputs, "--jobs", "2", "--out", out("jobs2")]));
-    each = bestOf(each, replayProcess(["replay", ...inputs, "--jobs", "2", "--jobs-reading", "each", "--out", out("jobs2each")]));
   }
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const run = (what: string, r: Run): Row => ({ what, value: `${(r.wallMs / 1000).toFixed(1)} s`, note: `wall time; CPU ${(r.cpuMs / 1000).toFixed(1)} s; peak RSS ${mib(r.rssBytes)}` });
@@ -155,9 +149,7 @@ function jobsRows(inputs: readonly string[], out: (name: string) => string, roun
   return [
     run("replay --jobs 1 (CLI)", one!),
     run("replay --jobs 2 (one reader, two workers)", split!),
-    run("replay --jobs 2 --jobs-reading each", each!),
     ratio("--jobs 2 / --jobs 1", split!, "; target below 1x on 2 cores"),
-    ratio("--jobs 2, each worker reading / --jobs 1", each!, ""),
   ];
 }
 
@@ -217,19 +209,45 @@ function peakRss(decisions: number, scratch: string): { bytes: number; code: num
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+/** The CLI's own entry, in this process, so that its CPU time and peak RSS can be read after. */
+async function runChildCli(): Promise<void> {
+  process.argv.splice(2, 1);
+  process.on("exit", () => {
+    const u = process.resourceUsage();
+    process.stdout.write(`${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS * 1024}\n`);
+  });
+  await import("../cli/main.js");
+}
+
+/** Peak RSS of a child replay at each --rss size, and how much it grows from the smallest to the largest. */
+function rssRows(scratch: string): Row[] {
+  const rssArg = arg("rss", "500000,2500000");
+  const rssSizes = rssArg === "none" ? [] : rssArg.split(",").filter((s) => s !== "").map(Number);
+  const rss = rssSizes.map((n) => {
+    process.stderr.write(`bench: peak RSS at ${fmt(n)} decisions...\n`);
+    return { n, ...peakRss(n, scratch) };
+  });
+  const rows: Row[] = rss.map(({ n, bytes, code }) =>
+    ({ what: `peak RSS, ${fmt(n)} decisions (${fmt(2 * n)} broker events)`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: `child process, default config, exit ${code}; target 300 MiB` }));
+  if (rss.length >= 2) rows.push({ what: "RSS growth, smallest to largest", value: `${((rss.at(-1)!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
+  return rows;
+}
+
+/** The rows as docs/benchmarks.md's markdown table. */
+function printTable(rows: readonly Row[]): void {
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const v = Math.max(...rows.map((r) => r.value.length));
+  process.stdout.write(`| ${"measure".padEnd(w)} | ${"value".padEnd(v)} | note |\n|${"-".repeat(w + 2)}|${"-".repeat(v + 2)}|------|\n`);
+  for (const r of rows) process.stdout.write(`| ${r.what.padEnd(w)} | ${r.value.padEnd(v)} | ${r.note} |\n`);
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     process.stdout.write(HELP);
     return;
   }
   if (process.argv[2] === "--child-cli") {
-    // The CLI's own entry, in this process, so that its CPU time and peak RSS can be read after.
-    process.argv.splice(2, 1);
-    process.on("exit", () => {
-      const u = process.resourceUsage();
-      process.stdout.write(`${(u.userCPUTime + u.systemCPUTime) / 1000} ${u.maxRSS * 1024}\n`);
-    });
-    await import("../cli/main.js");
+    await runChildCli();
     return;
   }
   const decisions = Number(arg("decisions", "500000"));
@@ -273,21 +291,9 @@ async function main(): Promise<void> {
   );
   process.stderr.write("bench: shards...\n");
   rows.push(...await shardRows(dir, scratch, rounds));
-  const rssArg = arg("rss", "500000,2500000");
-  const rssSizes = rssArg === "none" ? [] : rssArg.split(",").filter((s) => s !== "").map(Number);
-  const rss = rssSizes.map((n) => {
-    process.stderr.write(`bench: peak RSS at ${fmt(n)} decisions...\n`);
-    return { n, ...peakRss(n, scratch) };
-  });
-  for (const { n, bytes, code } of rss) {
-    rows.push({ what: `peak RSS, ${fmt(n)} decisions (${fmt(2 * n)} broker events)`, value: `${(bytes / 2 ** 20).toFixed(0)} MiB`, note: `child process, default config, exit ${code}; target 300 MiB` });
-  }
-  if (rss.length >= 2) rows.push({ what: "RSS growth, smallest to largest", value: `${((rss.at(-1)!.bytes / rss[0]!.bytes - 1) * 100).toFixed(0)}%`, note: "target within 10%" });
+  rows.push(...rssRows(scratch));
   rmSync(scratch, { recursive: true, force: true });
-  const w = Math.max(...rows.map((r) => r.what.length));
-  const v = Math.max(...rows.map((r) => r.value.length));
-  process.stdout.write(`| ${"measure".padEnd(w)} | ${"value".padEnd(v)} | note |\n|${"-".repeat(w + 2)}|${"-".repeat(v + 2)}|------|\n`);
-  for (const r of rows) process.stdout.write(`| ${r.what.padEnd(w)} | ${r.value.padEnd(v)} | ${r.note} |\n`);
+  printTable(rows);
 }
 
 await main();

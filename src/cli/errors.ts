@@ -3,8 +3,8 @@
 
 import { basename } from "node:path";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";
-import { EXIT } from "./exit-codes.js";
-import { Interrupted } from "./signals.js";
+import { EXIT } from "../runtime/exit-codes.js";
+import { Interrupted } from "../runtime/signals.js";
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

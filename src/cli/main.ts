@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { flushStdout, watchStdout } from "../adapters/stdout.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT } from "../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, type SetExit } from "./errors.js";
 import { writeJsonUnlessStdoutFailed } from "./output.js";
-import { failureDoc } from "../report/cli-json.js";
+import { failureDoc } from "./json-docs.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProof } from "./commands/proof.js";

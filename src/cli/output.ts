@@ -1,11 +1,11 @@
 // What a command prints. By default, human lines: results on stdout, notes on stderr. With --json
 // (replay, proof, verify, explain, minimize) stdout carries exactly one JSON document for a script
 // to parse, failures included, and every human line goes to stderr. Each document is built as the
-// type src/report/cli-json.ts checks, which schemas/cli-json.schema.json is rendered from.
+// type json-docs.ts checks, which schemas/cli-json.schema.json is rendered from.
 
 import { printToStdout } from "../adapters/stdout.js";
 import { IoError } from "../domain/errors.js";
-import { type DocBody, failureDoc, type FailureDoc, type JsonCommand, type JsonDocs } from "../report/cli-json.js";
+import { type DocBody, failureDoc, type FailureDoc, type JsonCommand, type JsonDocs } from "./json-docs.js";
 import { describeFailure } from "./errors.js";
 
 export interface Output {

@@ -1,5 +1,5 @@
 // The two logs as the search sees them: every line validated (with its real line number, so a bad
-// line is named as the user sees it) and put in event order, the order the replay merges them in.
+// line is named as the user sees it) and put in event order, the order the replay interleaves them in.
 // Pure: the shell hands the lines in.
 
 import { interleaveByEventTime } from "../core/interleave.js";

@@ -11,13 +11,13 @@ import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.
 import type { Report } from "../domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 import { replay } from "../core/replay.js";
-import { type ArtifactName, METRICS_TXT, REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "../report/artifact-names.js";
-import type { InputFileMeta, RunMeta } from "../report/meta.js";
-import { renderMetrics } from "../report/metrics.js";
-import { renderReportJson } from "../report/report-json.js";
-import { renderSummary } from "../report/summary.js";
-import { renderTradesCsv } from "../report/trades-csv.js";
-import { type ExpectFile, predicateHolds } from "../report/verify.js";
+import { type ArtifactName, METRICS_TXT, REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "../artifacts/names.js";
+import type { InputFileMeta, RunMeta } from "../artifacts/meta.js";
+import { renderMetrics } from "../artifacts/metrics.js";
+import { renderReportJson } from "../artifacts/report-json.js";
+import { renderSummary } from "../artifacts/summary.js";
+import { renderTradesCsv } from "../artifacts/trades-csv.js";
+import { type ExpectFile, predicateHolds } from "../proofs/verify.js";
 
 export type Source = "journal" | "broker";
 

@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { initCache } from "../../src/adapters/cache-store.js";
+import { initCache } from "../../src/adapters/cache/schema.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
 import { BUSY_WAIT_ENV } from "../../src/adapters/sqlite-files.js";
 import { holdSqliteLock, readOnlyFolder, stopped } from "./helpers.js";

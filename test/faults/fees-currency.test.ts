@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { B, day, J, type Obj, run } from "../helpers/replay.js";
-import { parseTradesCsv } from "../../src/report/html/trades.js";
+import { parseTradesCsv } from "../../src/artifacts/read-trades.js";
 
 const CRYPTO = { instruments: { ADAUSD: { asset_class: "crypto", quote_currency: "USD", tick_size: 0.0001 } } };
 

@@ -13,7 +13,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArtifactSetWriter } from "../../src/adapters/artifacts.js";
-import { initCache } from "../../src/adapters/cache-store.js";
+import { initCache } from "../../src/adapters/cache/schema.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
 import type { WriteFn } from "../../src/adapters/write-lines.js";
 import { IoError } from "../../src/domain/errors.js";

@@ -12,8 +12,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeFailure } from "../../src/cli/errors.js";
-import { runMerge } from "../../src/cli/run-merge.js";
-import { renderShardManifest, type ShardManifest } from "../../src/report/shard-codec.js";
+import { runMerge } from "../../src/shard/merge.js";
+import { renderShardManifest, type ShardManifest } from "../../src/shard/codec.js";
 import { ARTIFACTS, readArtifacts, runCli, tempDir } from "../helpers/cli.js";
 import { SET_MARKER, SET_MARKER_TEXT } from "../../src/adapters/out-dir.js";
 

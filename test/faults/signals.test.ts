@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initCache } from "../../src/adapters/cache-store.js";
+import { initCache } from "../../src/adapters/cache/schema.js";
 import { FAULT_ENV } from "../../src/adapters/fault-points.js";
 import { stopped } from "./helpers.js";
 import { besideOut, readArtifacts, replayScenario, runCli, startCli, tempDir } from "../helpers/cli.js";

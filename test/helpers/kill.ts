@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { FAULT_ENV, FAULT_POINTS, type FaultPoint } from "../../src/adapters/fault-points.js";
-import { initCache } from "../../src/adapters/cache-store.js";
+import { initCache } from "../../src/adapters/cache/schema.js";
 import { placeOf } from "../../src/adapters/out-dir.js";
 import { CLI, readArtifacts, runCli, tempDir } from "./cli.js";
 

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { initCache, SqliteCacheStore } from "../../src/adapters/cache-store.js";
+import { initCache } from "../../src/adapters/cache/schema.js";
+import { SqliteCacheStore } from "../../src/adapters/cache/store.js";
 import type { CacheEntry } from "../../src/core/books/cache.js";
 import { replay } from "../../src/core/replay.js";
 import { resolveConfig } from "../../src/domain/config.js";
@@ -20,7 +21,7 @@ import { positionDrift } from "../../src/core/rules/drift.js";
 import type { Report } from "../../src/domain/report.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { type Fault, generateScenario, type GroundTruth } from "../../src/gen/generate.js";
-import { renderArtifacts, type RenderedArtifacts } from "../../src/report/render.js";
+import { renderArtifacts, type RenderedArtifacts } from "../../src/artifacts/render.js";
 import { REPO, tempDir } from "./cli.js";
 
 export interface LawInput {

@@ -6,8 +6,8 @@ import type { Report } from "../../src/domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { replay } from "../../src/core/replay.js";
 import type { CacheEntry } from "../../src/core/books/cache.js";
-import { renderArtifacts, type RenderedArtifacts } from "../../src/report/render.js";
-import type { RunMeta } from "../../src/report/meta.js";
+import { renderArtifacts, type RenderedArtifacts } from "../../src/artifacts/render.js";
+import type { RunMeta } from "../../src/artifacts/meta.js";
 
 export type Obj = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { E2E, importChecked, replayImported, tmp, writeTemp } from "./helpers.js";
-import { runReplay } from "../../src/cli/run-replay.js";
+import { runReplay } from "../../src/run/replay.js";
 
 const e2e = (broker: string, file: string) => join(E2E, broker, file);
 

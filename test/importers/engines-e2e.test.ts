@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { instrumentsOf, type ImportOutcome } from "../../src/adapters/importers/run.js";
-import { runReplay } from "../../src/cli/run-replay.js";
+import { runReplay } from "../../src/run/replay.js";
 import { dbFrom, E2E, FREQTRADE_SQL, HUMMINGBOT_SQL, importChecked, plantMissedFill, tmp, writeTemp } from "./helpers.js";
 
 const freqtrade = (file: string) => join(E2E, "freqtrade", file);

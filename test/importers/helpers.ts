@@ -9,7 +9,7 @@ import { lookUpInstrument } from "../../src/domain/instruments.js";
 import { normalizeSymbol } from "../../src/domain/symbol.js";
 import { expect } from "vitest";
 import { describeImport, runImport, type ImportOutcome } from "../../src/adapters/importers/run.js";
-import { runReplay } from "../../src/cli/run-replay.js";
+import { runReplay } from "../../src/run/replay.js";
 import { parseBrokerLine, parseJournalLine } from "../../src/domain/validate.js";
 import { compareInstants, instantFromMs, parseInstant } from "../../src/domain/time.js";
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { instrumentsOf, type ImportOutcome } from "../../src/adapters/importers/run.js";
-import { runReplay } from "../../src/cli/run-replay.js";
+import { runReplay } from "../../src/run/replay.js";
 import { resolveConfig } from "../../src/domain/config.js";
 import { ConfigError } from "../../src/domain/errors.js";
 import { BROKERS, dbFrom, E2E, fixMessage, importChecked, tmp, writeTemp } from "./helpers.js";

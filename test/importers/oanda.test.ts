@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runReplay } from "../../src/cli/run-replay.js";
+import { runReplay } from "../../src/run/replay.js";
 import { BROKERS, importChecked, records, tmp, writeTemp } from "./helpers.js";
 
 const J = join(BROKERS, "oanda", "hootnot-jupyter");

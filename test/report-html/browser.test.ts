@@ -9,14 +9,14 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
-import { renderReportHtml } from "../../src/report/html/page.js";
+import { PAGE_NEEDS, renderReportHtml } from "../../src/report-html/page.js";
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { chart_points_max, table_page_rows, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
-import { stepChart, timeline } from "../../src/report/html/charts.js";
+import { CHART_POINTS_MAX, TABLE_PAGE_ROWS, TABLE_ROWS_MAX, TIMELINE_RESTART_LINES_MAX } from "../../src/report-html/limits.js";
+import { stepChart, timeline } from "../../src/report-html/charts.js";
 import { generateScenario } from "../../src/gen/generate.js";
-import { STYLE } from "../../src/report/html/style.js";
-import { count } from "../../src/report/html/format.js";
+import { STYLE } from "../../src/report-html/style.js";
+import { count } from "../../src/report-html/format.js";
 import {
   HEALTHY_SCENARIO, HOSTILE, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts, writeLargeArtifacts,
 } from "./helpers.js";
@@ -40,7 +40,7 @@ const docs: Record<string, any> = {};
 /** Writes report.html for an artifact folder (with the evidence lines, when given the inputs) and returns its file URL. */
 function reportFor(dir: string, inputs?: string): string {
   const path = join(dir, "report.html");
-  writeFileSync(path, renderReportHtml(readArtifactBundle(dir, inputs === undefined ? {} : { paths: { inputs } })));
+  writeFileSync(path, renderReportHtml(readArtifactBundle(dir, inputs === undefined ? { needs: PAGE_NEEDS } : { needs: PAGE_NEEDS, paths: { inputs } })));
   return pathToFileURL(path).href;
 }
 
@@ -374,9 +374,9 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     console.info(`[report-html] large set: generator (read+parse+render+write) ${(t1 - t0).toFixed(0)} ms; Chromium goto->load ${(t2 - t1).toFixed(0)} ms (loadEventEnd ${paint.toFixed(0)} ms)`);
     // Logged, not asserted: speed is measured (docs/benchmarks.md), never a timed assertion in a test.
     expect(await page.locator("#pnl-overall text.final").textContent()).toBe(pnl);
-    expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(chart_points_max);
-    expect(await rows(page, "findings-table")).toBe(table_page_rows);
-    expect(await page.locator("#findings .note.cap").innerText()).toContain(`This page holds ${count(table_rows_max)} of 12,000 rows`);
+    expect(Number(await page.locator("#pnl-overall").getAttribute("data-points"))).toBeLessThanOrEqual(CHART_POINTS_MAX);
+    expect(await rows(page, "findings-table")).toBe(TABLE_PAGE_ROWS);
+    expect(await page.locator("#findings .note.cap").innerText()).toContain(`This page holds ${count(TABLE_ROWS_MAX)} of 12,000 rows`);
     // Capped findings keep the most severe.
     expect(await page.locator('#findings-table tr[data-severity="info"]').count()).toBe(0);
     expect(watch.errors).toEqual([]);
@@ -399,12 +399,12 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     expect(desc).toEqual([...desc].sort().reverse());
     expect(desc[0]! > asc[0]!).toBe(true);
     expect(await page.locator("#findings-table thead th").nth(2).getAttribute("aria-sort")).toBe("descending");
-    // Pages of table_page_rows rows.
+    // Pages of TABLE_PAGE_ROWS rows.
     const pager = page.locator('.pager[data-for="findings-table"]');
-    expect(await pager.locator(".pages").textContent()).toBe(`rows 1–${table_page_rows} of 300 · page 1 of ${Math.ceil(300 / table_page_rows)}`);
+    expect(await pager.locator(".pages").textContent()).toBe(`rows 1–${TABLE_PAGE_ROWS} of 300 · page 1 of ${Math.ceil(300 / TABLE_PAGE_ROWS)}`);
     await pager.locator('[data-page="next"]').click();
-    expect(await pager.locator(".pages").textContent()).toBe(`rows ${table_page_rows + 1}–${2 * table_page_rows} of 300 · page 2 of ${Math.ceil(300 / table_page_rows)}`);
-    expect(await rows(page, "findings-table")).toBe(table_page_rows);
+    expect(await pager.locator(".pages").textContent()).toBe(`rows ${TABLE_PAGE_ROWS + 1}–${2 * TABLE_PAGE_ROWS} of 300 · page 2 of ${Math.ceil(300 / TABLE_PAGE_ROWS)}`);
+    expect(await rows(page, "findings-table")).toBe(TABLE_PAGE_ROWS);
     // Trades: filter by symbol and source, then sort by realized P&L (a number, not text).
     const bar = page.locator('.filters[data-for="trades-table"]');
     await bar.locator('select[data-key="symbol"]').selectOption("SYM01USD");
@@ -426,12 +426,12 @@ describe.skipIf(SKIP)("report.html in Chromium", () => {
     const cases = {
       // restarts minutes apart around the kill switch: the labels would pile up
       clustered: { restarts: [10, 12, 14, 15, 17, 30, 31].map((m) => day + 6 * hour + m * 60_000), killAt: day + 6 * hour + 16 * 60_000 },
-      spread: { restarts: Array.from({ length: timeline_restart_lines_max }, (_, i) => day + i * hour), killAt: day + 23 * hour + 59 * 60_000 },
+      spread: { restarts: Array.from({ length: TIMELINE_RESTART_LINES_MAX }, (_, i) => day + i * hour), killAt: day + 23 * hour + 59 * 60_000 },
       many: { restarts: Array.from({ length: 800 }, (_, i) => day + i * 100_000), killAt: day + 20 * hour },
     };
     for (const [name, c] of Object.entries(cases)) {
       for (const width of [960, 360]) {
-        const svg = timeline({ id: "t", width, x: { lo: day, hi: day + 24 * hour }, marks: [], restarts: c.restarts, killAt: c.killAt, marksMax: 100, restartLinesMax: timeline_restart_lines_max });
+        const svg = timeline({ id: "t", width, x: { lo: day, hi: day + 24 * hour }, marks: [], restarts: c.restarts, killAt: c.killAt, marksMax: 100, restartLinesMax: TIMELINE_RESTART_LINES_MAX });
         const path = join(parent, `timeline-${name}-${width}.html`);
         writeFileSync(path, `<!DOCTYPE html><html><head><style>${STYLE}</style></head><body><div style="width:${width}px">${svg.text}</div></body></html>`);
         const { page, ctx } = await open(pathToFileURL(path).href, { width: width + 40 });

@@ -4,8 +4,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runReplay } from "../../src/cli/run-replay.js";
-import { TRADES_COLUMNS } from "../../src/report/trades-csv.js";
+import { runReplay } from "../../src/run/replay.js";
+import { TRADES_COLUMNS } from "../../src/artifacts/trades-csv.js";
 
 export const HERE = new URL(".", import.meta.url).pathname;
 export const ROOT = join(HERE, "..", "..");

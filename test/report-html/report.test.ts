@@ -8,16 +8,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readArtifactBundle } from "../../src/adapters/read-artifacts.js";
 import { registerReport } from "../../src/cli/commands/report.js";
 import { DataError, IoError } from "../../src/domain/errors.js";
-import { parseTradesCsv } from "../../src/report/html/trades.js";
-import { renderTradesCsv } from "../../src/report/trades-csv.js";
+import { parseTradesCsv } from "../../src/artifacts/read-trades.js";
+import { renderTradesCsv } from "../../src/artifacts/trades-csv.js";
 import { parseDec } from "../../src/domain/decimal.js";
 import type { TradeRow } from "../../src/domain/report.js";
-import { downsample } from "../../src/report/html/series.js";
-import { renderReportHtml } from "../../src/report/html/page.js";
-import { renderVerdictMarkdown } from "../../src/report/html/verdict-markdown.js";
-import { chart_points_max, table_rows_max, timeline_restart_lines_max } from "../../src/report/html/limits.js";
-import { count } from "../../src/report/html/format.js";
-import { timeline } from "../../src/report/html/charts.js";
+import { downsample } from "../../src/report-html/series.js";
+import { PAGE_NEEDS, renderReportHtml } from "../../src/report-html/page.js";
+import { renderVerdictMarkdown } from "../../src/proofs/verdict-markdown.js";
+import { CHART_POINTS_MAX, TABLE_ROWS_MAX, TIMELINE_RESTART_LINES_MAX } from "../../src/report-html/limits.js";
+import { count } from "../../src/report-html/format.js";
+import { timeline } from "../../src/report-html/charts.js";
 import {
   HEALTHY_SCENARIO, HOSTILE, OUTCOMES_SCENARIO, ROOT, UNHEALTHY_SCENARIO, UNSEEN, hostileArtifacts, replayInto, tempDir, unseenIdsArtifacts,
   writeLargeArtifacts,
@@ -79,13 +79,13 @@ describe("recon-proof report DIR", () => {
   });
 
   it("is deterministic: the same artifacts give the same bytes, whatever the clock or time zone", () => {
-    const first = renderReportHtml(readArtifactBundle(unhealthy));
+    const first = renderReportHtml(readArtifactBundle(unhealthy, { needs: PAGE_NEEDS }));
     vi.useFakeTimers();
     vi.setSystemTime(new Date("2031-01-01T00:00:00Z"));
     const tz = process.env["TZ"];
     process.env["TZ"] = "Asia/Tokyo";
     try {
-      expect(renderReportHtml(readArtifactBundle(unhealthy))).toBe(first);
+      expect(renderReportHtml(readArtifactBundle(unhealthy, { needs: PAGE_NEEDS }))).toBe(first);
     } finally {
       vi.useRealTimers();
       if (tz === undefined) delete process.env["TZ"]; else process.env["TZ"] = tz;
@@ -93,7 +93,7 @@ describe("recon-proof report DIR", () => {
   });
 
   it("is self-contained: no URL to anything outside the page", () => {
-    const page = renderReportHtml(readArtifactBundle(unhealthy));
+    const page = renderReportHtml(readArtifactBundle(unhealthy, { needs: PAGE_NEEDS }));
     expect(page).not.toMatch(/\b(src|href)="(?!#)/);
     expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     expect(page).toMatch(/Content-Security-Policy" content="default-src &#39;none&#39;/);
@@ -109,7 +109,7 @@ describe("recon-proof report DIR", () => {
     expect(r.code).toBe(74);
     expect(r.stderr).toContain("trades.csv is missing");
     expect(existsSync(join(partial, "report.html"))).toBe(false);
-    expect(() => readArtifactBundle(partial)).toThrow(IoError);
+    expect(() => readArtifactBundle(partial, { needs: PAGE_NEEDS })).toThrow(IoError);
   });
 
   it("a malformed artifact is a data error (exit 65) naming file:line and the field; no report is written", () => {
@@ -130,14 +130,14 @@ describe("recon-proof report DIR", () => {
       expect(existsSync(join(dir, "report.html"))).toBe(false);
     });
     const dir = join(parent, "bad-0");
-    expect(() => readArtifactBundle(dir)).toThrow(DataError);
+    expect(() => readArtifactBundle(dir, { needs: PAGE_NEEDS })).toThrow(DataError);
   });
 
   it("has full --help: what it reads and writes, the limits and the exit codes", () => {
     const r = runReportCommand("--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("report.html");
-    expect(r.stdout).toContain(String(chart_points_max));
+    expect(r.stdout).toContain(String(CHART_POINTS_MAX));
     expect(r.stdout).toMatch(/65 .*malformed/);
     expect(r.stdout).toMatch(/74 .*missing/);
   });
@@ -189,7 +189,7 @@ describe("what to do now: the top of the page", () => {
 
   it("without the inputs, names the evidence lines and says how to show them", () => {
     const dir = replayInto(ORPHAN, parent, "orphan-no-inputs");
-    const triage = section(renderReportHtml(readArtifactBundle(dir)), "triage");
+    const triage = section(renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS })), "triage");
     expect(triage).toContain("<code>broker:4 broker:5</code> — to show the lines here, run <code>recon-proof report DIR --inputs FOLDER</code> with the folder holding broker.jsonl");
     expect(triage).not.toContain("<pre>");
   });
@@ -217,7 +217,7 @@ describe("what to do now: the top of the page", () => {
       { ...base, finding_id: "F00099", kind: "quantum_mismatch", severity: "critical", symbol: "XAUUSD", evidence: ["broker:3"] },
     );
     writeFileSync(path, JSON.stringify(doc, null, 2) + "\n");
-    const triage = section(renderReportHtml(readArtifactBundle(dir)), "triage");
+    const triage = section(renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS })), "triage");
     const card = triage.slice(triage.indexOf('id="triage-F00099"'));
     expect(card).toContain("The engine reported a critical &quot;quantum mismatch&quot; finding");
     expect(card).toContain("Check the evidence lines against the broker&#39;s own records");
@@ -225,7 +225,7 @@ describe("what to do now: the top of the page", () => {
   });
 
   it("groups the other findings by kind with counts, and only counts clean runs", () => {
-    const page = renderReportHtml(readArtifactBundle(unhealthy));
+    const page = renderReportHtml(readArtifactBundle(unhealthy, { needs: PAGE_NEEDS }));
     const doc = JSON.parse(readFileSync(join(unhealthy, "reconcile-report.json"), "utf8"));
     const triage = section(page, "triage");
     const items = doc.findings.items as Array<{ kind: string; severity: string }>;
@@ -246,7 +246,7 @@ describe("the reconcile timeline", () => {
   const day = Date.UTC(2025, 9, 20);
   const spec = (restarts: number[], width: number) => timeline({
     id: "t", width, x: { lo: day, hi: day + 86_400_000 }, marks: [], restarts, killAt: day + 43_200_000, marksMax: 100,
-    restartLinesMax: timeline_restart_lines_max,
+    restartLinesMax: TIMELINE_RESTART_LINES_MAX,
   }).text;
 
   it("labels restarts beside their lines while few; many become ticks in a strip, never a wall of lines", () => {
@@ -262,7 +262,7 @@ describe("the reconcile timeline", () => {
 
 describe("escaping", () => {
   it("every hostile string from the logs appears as text, never as markup", () => {
-    const page = renderReportHtml(readArtifactBundle(hostile));
+    const page = renderReportHtml(readArtifactBundle(hostile, { needs: PAGE_NEEDS }));
     for (const s of Object.values(HOSTILE)) expect(page).not.toContain(s);
     expect(page).not.toMatch(/<img|<svg onload|<script>window/i);
     expect(page).toContain("&lt;script&gt;window.__pwned=1&lt;/script&gt;");
@@ -315,7 +315,7 @@ describe("order outcomes", () => {
 
   it("rejects grouped by the broker's reason with example order ids and symbols; cancels and expiries counted; the headline beside orders sent", () => {
     const dir = replayInto(OUTCOMES_SCENARIO, parent, "outcomes");
-    const page = renderReportHtml(readArtifactBundle(dir));
+    const page = renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS }));
     const outcomes = section(page, "outcomes");
     expect(outcomes).toContain("Of the 5 orders the engine sent, the broker rejected <strong data-key=\"orders_rejected\">3</strong>, cancelled <strong data-key=\"orders_cancelled\">1</strong>");
     const table = outcomes.slice(outcomes.indexOf('id="rejects-table"'), outcomes.indexOf("</table>"));
@@ -330,7 +330,7 @@ describe("order outcomes", () => {
 
   it("a cancel request for an order already filled is named for what happened, in the triage and the findings table", () => {
     const dir = replayInto(OUTCOMES_SCENARIO, parent, "outcomes-closed");
-    const page = renderReportHtml(readArtifactBundle(dir));
+    const page = renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS }));
     const triage = section(page, "triage");
     expect(triage).toMatch(/<details class="group" data-kind="cancel_request_order_closed" data-severity="info" data-count="1"><summary><span class="sev info">info<\/span> <strong>cancel request for an order already closed<\/strong> <span class="n">× 1<\/span> <span class="muted">— The engine asked to cancel an order that had already finished/);
     const findings = section(page, "findings");
@@ -362,7 +362,7 @@ describe("ids as the logs have them", () => {
 
   it("report.html shows ids without the guard, and invisible characters escaped and marked, never raw", () => {
     const { scenario, dir } = unseenIdsArtifacts(parent);
-    const page = renderReportHtml(readArtifactBundle(dir, { paths: { inputs: scenario } }));
+    const page = renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS, paths: { inputs: scenario } }));
     const trades = section(page, "trades");
     expect(trades).toContain("<code>+SUM(A1)</code>");
     expect(trades).not.toContain("&#39;+SUM");
@@ -380,8 +380,8 @@ describe("ids as the logs have them", () => {
 describe("large inputs", () => {
   it("downsampling keeps the first, last, lowest and highest points within the budget", () => {
     const values = Array.from({ length: 300_001 }, (_, i) => Math.sin(i / 5000) * 100 + (i === 123_456 ? 1e6 : 0) - (i === 7 ? 1e6 : 0));
-    const keep = downsample(values, chart_points_max);
-    expect(keep.length).toBeLessThanOrEqual(chart_points_max);
+    const keep = downsample(values, CHART_POINTS_MAX);
+    expect(keep.length).toBeLessThanOrEqual(CHART_POINTS_MAX);
     expect(keep).toContain(0);
     expect(keep).toContain(300_000);
     expect(keep).toContain(123_456);
@@ -392,7 +392,7 @@ describe("large inputs", () => {
   it("a 300k-fill artifact set renders with charts and tables capped (time logged)", () => {
     const { dir, pnl } = writeLargeArtifacts(join(parent, "large"), { trades: 300_000, runs: 20_000, findings: 12_000, alerts: 10_000, symbols: 16 });
     const t0 = performance.now();
-    const bundle = readArtifactBundle(dir);
+    const bundle = readArtifactBundle(dir, { needs: PAGE_NEEDS });
     const t1 = performance.now();
     const page = renderReportHtml(bundle);
     const t2 = performance.now();
@@ -400,9 +400,9 @@ describe("large inputs", () => {
     // Logged, not asserted: speed is measured (docs/benchmarks.md), never a timed assertion in a test.
     expect(page.length).toBeLessThan(8 * 1024 * 1024);
     expect(page).toContain(`data-final="${pnl}"`);
-    for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(chart_points_max);
-    for (const m of page.matchAll(/<table class="data" id="[a-z-]+" data-rows="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(table_rows_max);
-    expect(page).toContain(`This page holds ${count(table_rows_max)} of 12,000 rows`);
+    for (const m of page.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(CHART_POINTS_MAX);
+    for (const m of page.matchAll(/<table class="data" id="[a-z-]+" data-rows="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(TABLE_ROWS_MAX);
+    expect(page).toContain(`This page holds ${count(TABLE_ROWS_MAX)} of 12,000 rows`);
     expect(page).toMatch(/\d+ of them drawn as density bands/);
   });
 });
@@ -413,7 +413,7 @@ describe("every scenario in fixtures/scenarios", () => {
   it.each(names)("%s renders, with the verdict reconcile-report.json states", (name) => {
     const dir = replayInto(join(root, name), parent, `scenario-${name}`);
     const doc = JSON.parse(readFileSync(join(dir, "reconcile-report.json"), "utf8"));
-    const page = renderReportHtml(readArtifactBundle(dir));
+    const page = renderReportHtml(readArtifactBundle(dir, { needs: PAGE_NEEDS }));
     expect(page).toContain(`data-verdict="${doc.verdict}"`);
     for (const r of doc.kill_switch.reasons) expect(page).toContain(`<code>${r}</code>`);
   });

@@ -118,7 +118,7 @@ describe("action.yml wiring", () => {
 
 describe("run-action.sh", () => {
   beforeAll(() => {
-    expect(existsSync(join(REPO, "dist", "report", "job-summary.js")), "build first: npx tsc -p .").toBe(true);
+    expect(existsSync(join(REPO, "dist", "proofs", "job-summary.js")), "build first: npx tsc -p .").toBe(true);
   });
 
   it("a healthy scenario: exit 0, verdict in the summary and the outputs, artifacts to upload under the name the summary links", () => {

@@ -2,8 +2,8 @@
 // annotations out. Sample lines are written exactly as `formatResult` prints them.
 
 import { describe, expect, it } from "vitest";
-import { buildJobSummary, buildReplaySummary, parseProofOutput, parseSummaryTxt, replayExitCode, verdictOf } from "../../src/report/job-summary.js";
-import { formatResult } from "../../src/report/verify.js";
+import { buildJobSummary, buildReplaySummary, parseProofOutput, parseSummaryTxt, replayExitCode, verdictOf } from "../../src/proofs/job-summary.js";
+import { formatResult } from "../../src/proofs/verify.js";
 
 const SUMMARY_KILLED = "reconcile_summary stale=1 orphan=2 drift=3.5 cache_ok=true\nkill_switch=1\nkill_switch_reasons=stale_local_order\nalerts=1\n";
 const SUMMARY_HEALTHY = "reconcile_summary stale=0 orphan=0 drift=0.0 cache_ok=true\nkill_switch=0\n";

@@ -5,7 +5,7 @@
 // The importers are pure: they take an iterable of source items (already read and split by the
 // shell) and return canonical records plus a report. No clock, no randomness, no I/O here.
 
-import { plural } from "../../report/plural.js";
+import { plural } from "../../text/plural.js";
 import { createHash } from "node:crypto";
 import { type Dec, parseDec, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
 import { DataError } from "../../domain/errors.js";

@@ -21,7 +21,7 @@ import {
   type Pos, snapshotEventId, str, symbolOf, toUtc, where, type BrokerSeq,
 } from "./common.js";
 import { compareInstants } from "../../domain/time.js";
-import { plural } from "../../report/plural.js";
+import { plural } from "../../text/plural.js";
 import { InstrumentFacts, sizeText } from "./instruments.js";
 import { isObjectItem, type JsonItem } from "./json-values.js";
 import type { AssetClass } from "../../domain/instruments.js";

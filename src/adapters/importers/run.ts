@@ -4,7 +4,7 @@
 
 import { basename } from "node:path";
 import { ConfigError } from "../../domain/errors.js";
-import { plural } from "../../report/plural.js";
+import { plural } from "../../text/plural.js";
 import { checkInputFile } from "../input-files.js";
 import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";

@@ -1,9 +1,10 @@
 // `recon-proof cache init|dump`: create an order-id cache, or show one to Ops as JSON.
 
 import type { Command } from "commander";
-import { dumpCache, initCache } from "../../adapters/cache-store.js";
+import { dumpCache } from "../../adapters/cache/dump.js";
+import { initCache } from "../../adapters/cache/schema.js";
 import { printToStdout } from "../../adapters/stdout.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
 
 export function registerCache(program: Command, setExit: SetExit): void {

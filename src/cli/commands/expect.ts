@@ -6,9 +6,9 @@ import { basename, resolve } from "node:path";
 import { checkArtifactsFolder, readFileInFolder, writeArtifactsFirst } from "../../adapters/input-files.js";
 import { printToStdout } from "../../adapters/stdout.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
-import { METRICS_TXT, SUMMARY_TXT } from "../../report/artifact-names.js";
-import { writeExpect } from "../../report/expect-writer.js";
-import { EXIT } from "../exit-codes.js";
+import { METRICS_TXT, SUMMARY_TXT } from "../../artifacts/names.js";
+import { writeExpect } from "../../proofs/expect-writer.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
 
 export function registerExpect(program: Command, setExit: SetExit): void {

@@ -4,11 +4,11 @@
 
 import type { Command } from "commander";
 import { printToStdout } from "../../adapters/stdout.js";
-import { explanationDoc, renderExplanation } from "../../report/explain.js";
-import { EXIT } from "../exit-codes.js";
+import { explanationDoc, renderExplanation } from "../../explain/explain.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { exitCodesHelp } from "../errors.js";
 import { type CommandResult, outputFor, runWithOutput } from "../output.js";
-import { runExplain } from "../run-explain.js";
+import { runExplain } from "../../run/explain.js";
 
 interface ExplainOpts {
   readonly inputs?: string;

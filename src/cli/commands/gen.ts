@@ -3,9 +3,9 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../domain/errors.js";
 import { FAULTS, type Fault, generateScenario } from "../../gen/generate.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
-import { withProgress } from "../progress.js";
+import { withProgress } from "../../runtime/progress.js";
 import { makeFolder, writeFilesAtomically } from "../../adapters/write-lines.js";
 
 function wholeNumber(text: string, flag: string, min: number): number {

@@ -6,9 +6,9 @@ import { describeImport, describeInstruments, importedNothing, instrumentsOf, ru
 import { fileBytes } from "../../adapters/inputs.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
 import { printLinesToStdout } from "../../adapters/stdout.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, reportFailure, type SetExit } from "../errors.js";
-import { withProgress } from "../progress.js";
+import { withProgress } from "../../runtime/progress.js";
 
 const HELP = `
 Sources:

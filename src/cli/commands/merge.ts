@@ -1,11 +1,11 @@
 // `recon-proof merge --out DIR SHARD_DIR...`: the shards of a sharded replay -> one artifact set.
 
 import type { Command } from "commander";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodeOf, exitCodesHelp, printWarnings, reportFailure, type SetExit } from "../errors.js";
-import { plural } from "../../report/plural.js";
-import { runMerge } from "../run-merge.js";
-import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
+import { plural } from "../../text/plural.js";
+import { runMerge } from "../../shard/merge.js";
+import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
 
 export function registerMerge(program: Command, setExit: SetExit): void {
   program

@@ -2,15 +2,15 @@
 // predicate (expect.txt's language), written as a proof scenario ready for proofs/.
 
 import type { Command } from "commander";
-import { formatResult } from "../../report/verify.js";
-import { criterionDoc } from "../../report/cli-json.js";
-import { plural } from "../../report/plural.js";
-import { EXIT } from "../exit-codes.js";
+import { formatResult } from "../../proofs/verify.js";
+import { criterionDoc } from "../json-docs.js";
+import { plural } from "../../text/plural.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp } from "../errors.js";
-import { parseWorkers } from "../minimize-pool.js";
+import { parseWorkers } from "../../jobs/minimize/pool.js";
 import { type CommandResult, outputFor, runWithOutput } from "../output.js";
-import { runMinimize, SCENARIO_FILES } from "../run-minimize.js";
-import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
+import { runMinimize, SCENARIO_FILES } from "../../run/minimize.js";
+import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
 
 interface MinimizeOpts {
   readonly journal: string;

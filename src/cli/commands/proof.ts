@@ -10,18 +10,18 @@ import { readArtifactSet, readTextFile } from "../../adapters/read-artifact-set.
 import { copyInto, makeScratchFolder } from "../../adapters/write-lines.js";
 import { ConfigError, DataError } from "../../domain/errors.js";
 import { ADOPT_FLAG } from "../../adapters/out-dir.js";
-import { ADOPT_OUT_OPTION, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "../out-help.js";
-import { SUMMARY_TXT } from "../../report/artifact-names.js";
-import { verdictOf } from "../../report/job-summary.js";
-import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../report/verify.js";
-import { EXIT } from "../exit-codes.js";
+import { ADOPT_OUT_OPTION, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
+import { SUMMARY_TXT } from "../../artifacts/names.js";
+import { verdictOf } from "../../proofs/job-summary.js";
+import { type CheckResult, formatResult, parseExpect, verifyArtifacts } from "../../proofs/verify.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, printWarnings, type SetExit } from "../errors.js";
 import { type CommandResult, type Output, outputFor, runWithOutput } from "../output.js";
-import { criterionDoc, type ScenarioDoc } from "../../report/cli-json.js";
-import { plural } from "../../report/plural.js";
-import { type ProgressSink, withProgress } from "../progress.js";
-import { replayInputBytes, runReplayInterruptibly } from "../run-replay.js";
-import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../signals.js";
+import { criterionDoc, type ScenarioDoc } from "../json-docs.js";
+import { plural } from "../../text/plural.js";
+import { type ProgressSink, withProgress } from "../../runtime/progress.js";
+import { replayInputBytes, runReplayInterruptibly } from "../../run/replay.js";
+import { SIGNALS_HELP, yieldToSignals, withSignalsTrapped } from "../../runtime/signals.js";
 
 const DEFAULT_PROOFS_DIR = "proofs";
 const DEFAULT_ARTIFACTS_DIR = "artifacts";
@@ -105,7 +105,19 @@ Built-in criteria, checked for every scenario:
   - stale=0, orphan=0, cache_ok=true and no position drift beyond tolerance,
     unless expect.txt names that outcome (e.g. "summary.txt: = reconcile_summary stale=1 ...")`;
 
+/** `proof` and its checking half, `verify`. */
 export function registerProof(program: Command, setExit: SetExit): void {
+  registerProofCommand(program, setExit);
+  registerVerify(program, setExit);
+}
+
+interface ProofOpts {
+  readonly artifacts: string;
+  readonly adoptOut?: boolean;
+  readonly json?: boolean;
+}
+
+function registerProofCommand(program: Command, setExit: SetExit): void {
   program
     .command("proof")
     .description("Replay each scenario folder (every folder under proofs/ when none is named) into artifacts/<name>/ and check its expect.txt.")
@@ -127,41 +139,53 @@ ${SIGNALS_HELP}
 
 Example:
   recon-proof proof proofs/healthy proofs/orphan-manual-trade`)
-    .action((dirs: string[], opts: { artifacts: string; adoptOut?: boolean; json?: boolean }) => {
+    .action((dirs: string[], opts: ProofOpts) => {
       const out = outputFor(opts.json === true);
-      setExit(withSignalsTrapped(() => runWithOutput("proof", out, async (): Promise<CommandResult<"proof">> => {
-        const scenarios = scenarioDirs(dirs);
-        const sizes = scenarios.map((d) => replayInputBytes(scenarioInputs(d)));
-        const proved = await withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", async (progress) => {
-          let done = 0;
-          const results: ScenarioResult[] = [];
-          for (const [i, dir] of scenarios.entries()) {
-            await yieldToSignals();
-            results.push(await proveScenario(dir, opts.artifacts, progress.from(done), opts.adoptOut));
-            done += sizes[i]!;
-            progress.update(done);
-          }
-          return results;
-        });
-        let failed = 0;
-        let criteria = 0;
-        for (const s of proved) {
-          criteria += s.results.length;
-          failed += printResults(out, s.name, s.results);
-        }
-        out.result(`proof: ${plural(proved.length, "scenario")}, ${plural(criteria, "criterion", "criteria")}, ${failed} failed`);
-        const code = failed > 0 ? EXIT.proofFailed : EXIT.ok;
-        return {
-          code,
-          doc: {
-            passed: failed === 0,
-            counts: { scenarios: proved.length, criteria, failed },
-            scenarios: proved.map((s) => scenarioDoc(s, opts.artifacts)),
-          },
-        };
-      }, { consequence: null })));
+      setExit(withSignalsTrapped(() => runWithOutput("proof", out, () => proveAll(dirs, opts, out), { consequence: null })));
     });
+}
 
+/** Replays and checks each scenario in turn (a progress line over all their input bytes), then the tally. */
+async function proveAll(dirs: readonly string[], opts: ProofOpts, out: Output): Promise<CommandResult<"proof">> {
+  const scenarios = scenarioDirs(dirs);
+  const sizes = scenarios.map((d) => replayInputBytes(scenarioInputs(d)));
+  const proved = await withProgress("proof", sizes.reduce((a, b) => a + b, 0), "bytes", async (progress) => {
+    let done = 0;
+    const results: ScenarioResult[] = [];
+    for (const [i, dir] of scenarios.entries()) {
+      await yieldToSignals();
+      results.push(await proveScenario(dir, opts.artifacts, progress.from(done), opts.adoptOut));
+      done += sizes[i]!;
+      progress.update(done);
+    }
+    return results;
+  });
+  let failed = 0;
+  let criteria = 0;
+  for (const s of proved) {
+    criteria += s.results.length;
+    failed += printResults(out, s.name, s.results);
+  }
+  out.result(`proof: ${plural(proved.length, "scenario")}, ${plural(criteria, "criterion", "criteria")}, ${failed} failed`);
+  const code = failed > 0 ? EXIT.proofFailed : EXIT.ok;
+  return {
+    code,
+    doc: {
+      passed: failed === 0,
+      counts: { scenarios: proved.length, criteria, failed },
+      scenarios: proved.map((s) => scenarioDoc(s, opts.artifacts)),
+    },
+  };
+}
+
+interface VerifyOpts {
+  readonly artifacts: string;
+  readonly expect: string;
+  readonly exitCode?: string;
+  readonly json?: boolean;
+}
+
+function registerVerify(program: Command, setExit: SetExit): void {
   program
     .command("verify")
     .description("Check an existing artifacts folder against an expect.txt (the checking half of `proof`).")
@@ -184,24 +208,27 @@ Example:
   recon-proof replay --journal fixtures/scenarios/healthy/journal.jsonl --broker fixtures/scenarios/healthy/broker.jsonl \\
     --config fixtures/scenarios/healthy/config.json --out artifacts/healthy
   recon-proof verify --artifacts artifacts/healthy --expect fixtures/scenarios/healthy/expect.txt`)
-    .action((opts: { artifacts: string; expect: string; exitCode?: string; json?: boolean }) => {
+    .action((opts: VerifyOpts) => {
       const out = outputFor(opts.json === true);
-      setExit(runWithOutput("verify", out, (): CommandResult<"verify"> => {
-        const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
-        const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
-        if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
-        const artifacts = readArtifactSet(opts.artifacts);
-        const results = verifyArtifacts(artifacts, expect, exitCode);
-        const failed = printResults(out, basename(opts.artifacts), results);
-        return {
-          code: failed > 0 ? EXIT.proofFailed : EXIT.ok,
-          doc: {
-            passed: failed === 0,
-            verdict: verdictOf(artifacts[SUMMARY_TXT]),
-            counts: { criteria: results.length, failed },
-            criteria: results.map(criterionDoc),
-          },
-        };
-      }, { consequence: null }));
+      setExit(runWithOutput("verify", out, () => verify(opts, out), { consequence: null }));
     });
+}
+
+/** Checks one artifacts folder against one expect.txt. */
+function verify(opts: VerifyOpts, out: Output): CommandResult<"verify"> {
+  const expect = parseExpect(readTextFile(opts.expect, "expect file"), basename(opts.expect));
+  const exitCode = opts.exitCode === undefined ? undefined : Number(opts.exitCode);
+  if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new ConfigError(`--exit-code needs a whole number, got ${opts.exitCode}`);
+  const artifacts = readArtifactSet(opts.artifacts);
+  const results = verifyArtifacts(artifacts, expect, exitCode);
+  const failed = printResults(out, basename(opts.artifacts), results);
+  return {
+    code: failed > 0 ? EXIT.proofFailed : EXIT.ok,
+    doc: {
+      passed: failed === 0,
+      verdict: verdictOf(artifacts[SUMMARY_TXT]),
+      counts: { criteria: results.length, failed },
+      criteria: results.map(criterionDoc),
+    },
+  };
 }

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { readArtifactBundle } from "../../adapters/read-artifacts.js";
 import { withOutDirLock } from "../../adapters/out-dir.js";
 import { writeTextAtomically } from "../../adapters/write-lines.js";
-import { renderReportHtml } from "../../report/html/page.js";
-import { chart_points_max, table_rows_max, triage_cards_max } from "../../report/html/limits.js";
-import { REPORT_HTML_NAME } from "../../report/artifact-names.js";
-import { EXIT } from "../exit-codes.js";
+import { PAGE_NEEDS, renderReportHtml } from "../../report-html/page.js";
+import { CHART_POINTS_MAX, TABLE_ROWS_MAX, TRIAGE_CARDS_MAX } from "../../report-html/limits.js";
+import { REPORT_HTML_NAME } from "../../artifacts/names.js";
+import { EXIT } from "../../runtime/exit-codes.js";
 import { exitCodeOf, exitCodesHelp, type SetExit } from "../errors.js";
-import { Progress } from "../progress.js";
+import { Progress } from "../../runtime/progress.js";
 
 interface ReportOpts {
   readonly inputs?: string;
@@ -31,7 +31,7 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .addHelpText("after", `
 Reads reconcile-report.json, trades.csv and summary.txt from DIR and writes DIR/report.html beside
 them. The top answers "what must I do now": the verdict, then each critical finding (up to
-${triage_cards_max}) with the rule that fired, its evidence lines and the staged action or next step;
+${TRIAGE_CARDS_MAX}) with the rule that fired, its evidence lines and the staged action or next step;
 other findings grouped by kind, clean runs only counted. Below: the figures, reconcile runs on a
 timeline, findings, alerts, trades (filter, sort, pages), staged actions, P&L, slippage against
 presets, positions, cache and duplicates, broker limits and input hashes.
@@ -41,8 +41,8 @@ and only from the very files the replay read: their sha256 must match the report
 
 The page is one file with no network access (inline CSS, SVG and a small script; everything is
 readable with JavaScript off), prints cleanly, and is deterministic: the same artifacts and inputs
-give the same bytes. Large runs stay small: charts keep at most ${chart_points_max} points per line
-and tables at most ${table_rows_max} rows, with a note saying what was left out.
+give the same bytes. Large runs stay small: charts keep at most ${CHART_POINTS_MAX} points per line
+and tables at most ${TABLE_ROWS_MAX} rows, with a note saying what was left out.
 
 The exit code says whether the page was written, not whether the replay was healthy (the verdict
 is on the page, and in replay's exit code).
@@ -67,6 +67,7 @@ Example:
         // As DIR's owner: a replay cannot swap DIR while the page is written into it.
         verdict = withOutDirLock(dir, "report", () => {
           const bundle = readArtifactBundle(dir, {
+            needs: PAGE_NEEDS,
             paths: { inputs: opts.inputs, journal: opts.journal, broker: opts.broker },
             progress: (total) => (progress.line = new Progress("report", total, "bytes")),
           });
