@@ -1,5 +1,5 @@
 // What a replay produces, before it is rendered to the four artifacts. Plain data: the renderers in
-// src/report turn it into bytes, and nothing here knows about files.
+// src/artifacts turn it into bytes, and nothing here knows about files.
 
 import * as D from "./decimal.js";
 import type { Dec } from "./decimal.js";

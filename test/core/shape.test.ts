@@ -20,10 +20,10 @@ const ENGINE_LINES_MAX = 350;
  * that limit. Everything else in src/, and every folder added later, is held to every limit.
  */
 const NOT_YET_HELD: Readonly<Record<"functionLines" | "fileLines" | "positionalParams" | "constantNames", readonly string[]>> = {
-  functionLines: ["src/domain", "src/gen", "src/adapters/importers"],
-  fileLines: ["src/core", "src/domain", "src/gen", "src/adapters/importers"],
-  positionalParams: ["src/core", "src/domain", "src/gen", "src/adapters/importers"],
-  constantNames: ["src/core", "src/domain", "src/gen", "src/adapters/importers"],
+  functionLines: ["src/gen", "src/adapters/importers"],
+  fileLines: ["src/gen", "src/adapters/importers"],
+  positionalParams: ["src/gen", "src/adapters/importers"],
+  constantNames: ["src/gen", "src/adapters/importers"],
 };
 
 const lineOf = (source: ts.SourceFile, pos: number): number => source.getLineAndCharacterOfPosition(pos).line + 1;

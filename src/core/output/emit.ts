@@ -34,7 +34,7 @@ export interface KillEngage {
 
 /**
  * What one group holds besides its run. `T` is a trade row as the group carries it: the row itself,
- * or (between threads, see cli/replay-jobs.ts) the row already rendered; either way it names its symbol.
+ * or (between threads, see jobs/replay/) the row already rendered; either way it names its symbol.
  */
 export interface GroupItems<T extends TradeKey = TradeRow> {
   readonly findings: readonly RawFinding[];

@@ -44,8 +44,8 @@ export const SEVERITY = {
 /** The finding kinds that engage the kill switch: the critical ones. */
 export type CriticalKind = { [K in FindingKind]: (typeof SEVERITY)[K] extends "critical" ? K : never }[FindingKind];
 // Every critical kind must be a kill-switch reason (a compile error otherwise).
-const _criticalKindsAreKillReasons: readonly KillReason[] = [] as readonly CriticalKind[];
-void _criticalKindsAreKillReasons;
+const CRITICAL_KINDS_ARE_KILL_REASONS: readonly KillReason[] = [] as readonly CriticalKind[];
+void CRITICAL_KINDS_ARE_KILL_REASONS;
 
 export function isCritical(kind: FindingKind): kind is CriticalKind {
   return SEVERITY[kind] === "critical";
