@@ -14,15 +14,15 @@
 // at all: they take the time of the nearest timed message before them (else after them, else
 // --as-of), and say so with `ts_inferred: true`.
 
-import { type Dec, div, isZero, parseDec, sign } from "../../domain/decimal.js";
-import { ConfigError } from "../../domain/errors.js";
-import type { AssetClass } from "../../domain/instruments.js";
+import { type Dec, div, isZero, parseDec, sign } from "../../../domain/decimal.js";
+import { ConfigError } from "../../../domain/errors.js";
+import type { AssetClass } from "../../../domain/instruments.js";
 import {
   type BrokerSeq, decOf, decText, ImportReport, instantOf, type ImportOptions, type ImportResult, type OutRecord, type Pos, snapshotEventId, symbolOf, toUtc, where,
-} from "./common.js";
-import { InstrumentFacts, sizeText } from "./instruments.js";
-import { wallToUtc } from "./tz.js";
-import { compareInstants } from "../../domain/time.js";
+} from "../common.js";
+import { InstrumentFacts, sizeText } from "../instruments.js";
+import { wallToUtc } from "../tz.js";
+import { compareInstants } from "../../../domain/time.js";
 
 const UNSET_DOUBLE = "1.7976931348623157E308";
 const UNSET_INTS = new Set(["2147483647", "9223372036854775807", "-2147483648"]);

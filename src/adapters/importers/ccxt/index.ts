@@ -20,16 +20,16 @@
 // id). A clientOrderId that several orders share is no order's key: reported, and those orders
 // are keyed ccxt:order:<id>, as are orders without one. Symbols: crypto-symbols.ts.
 
-import { add, type Dec, decFromInt, isZero, neg, SCALE_DIGITS, sign, sub, ZERO } from "../../domain/decimal.js";
-import { safeIntegerOfJsonNumber } from "../../domain/json-text.js";
-import { compareInstants, instantFromMs } from "../../domain/time.js";
+import { add, type Dec, decFromInt, isZero, neg, SCALE_DIGITS, sign, sub, ZERO } from "../../../domain/decimal.js";
+import { safeIntegerOfJsonNumber } from "../../../domain/json-text.js";
+import { compareInstants, instantFromMs } from "../../../domain/time.js";
 import {
   decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, instantOf, isObject, type Json, type OutRecord,
   type Pos, snapshotEventId, str, toUtc,
-} from "./common.js";
-import { type CryptoSymbol, parseCcxtSymbol, stateCryptoInstrument } from "./crypto-symbols.js";
-import { InstrumentFacts, sizeText } from "./instruments.js";
-import { type JsonItem, isObjectItem } from "./json-values.js";
+} from "../common.js";
+import { type CryptoSymbol, parseCcxtSymbol, stateCryptoInstrument } from "../crypto-symbols.js";
+import { InstrumentFacts, sizeText } from "../instruments.js";
+import { type JsonItem, isObjectItem } from "../json-values.js";
 
 export const ORDER_KEYS = ["clientOrderId", "id"] as const;
 export type OrderKey = (typeof ORDER_KEYS)[number];

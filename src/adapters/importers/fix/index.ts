@@ -15,14 +15,14 @@
 // fill whose ExecID its ExecRefID (19) names, G (trade correct) corrects that fill's qty and price:
 // the output is the corrected log. A complete set of PositionReports (35=AP) is a position_snapshot.
 
-import { add, type Dec, div, isZero, mul, SCALE_DIGITS, sign, sub, ZERO } from "../../domain/decimal.js";
-import type { AssetClass } from "../../domain/instruments.js";
-import { compareInstants } from "../../domain/time.js";
+import { add, type Dec, div, isZero, mul, SCALE_DIGITS, sign, sub, ZERO } from "../../../domain/decimal.js";
+import type { AssetClass } from "../../../domain/instruments.js";
+import { compareInstants } from "../../../domain/time.js";
 import { createHash } from "node:crypto";
-import { InstrumentFacts, sizeText } from "./instruments.js";
+import { InstrumentFacts, sizeText } from "../instruments.js";
 import {
   absDec, type BrokerSeq, decOf, decText, ImportReport, type ImportResult, instantOf, type OutRecord, type Pos, snapshotEventId, symbolOf, where,
-} from "./common.js";
+} from "../common.js";
 
 const SOH = "\u0001";
 /** A BeginString at a field boundary (not the tail of a value such as 11=FIX.4.4:...). */

@@ -15,16 +15,16 @@
 // order inherits the id of the order it replaces (replace chains keep the engine's key). An order
 // with no client id at all gets `oanda:order:<orderID>`, which no engine sent: it is an orphan.
 
-import { type Dec, add, div as divDec, isZero, mul as mulDec, sign, ZERO } from "../../domain/decimal.js";
+import { type Dec, add, div as divDec, isZero, mul as mulDec, sign, ZERO } from "../../../domain/decimal.js";
 import {
   absDec, decOf, decText, ImportReport, type ImportOptions, type ImportResult, instantOf, isObject, type Json, type OutRecord,
   type Pos, snapshotEventId, str, symbolOf, toUtc, where, type BrokerSeq,
-} from "./common.js";
-import { compareInstants } from "../../domain/time.js";
-import { plural } from "../../report/plural.js";
-import { InstrumentFacts, sizeText } from "./instruments.js";
-import { isObjectItem, type JsonItem } from "./json-values.js";
-import type { AssetClass } from "../../domain/instruments.js";
+} from "../common.js";
+import { compareInstants } from "../../../domain/time.js";
+import { plural } from "../../../report/plural.js";
+import { InstrumentFacts, sizeText } from "../instruments.js";
+import { isObjectItem, type JsonItem } from "../json-values.js";
+import type { AssetClass } from "../../../domain/instruments.js";
 
 /** Order-creating transactions the engine (or a person) places: each is an order_accepted. */
 const ENTRY_ORDER_TYPES = new Set(["MARKET_ORDER", "LIMIT_ORDER", "STOP_ORDER", "MARKET_IF_TOUCHED_ORDER", "FIXED_PRICE_ORDER"]);

@@ -14,14 +14,14 @@
 // `filled_avg_price` imported, as one fill. A trade update's fee is the growth of the order's
 // commission since its previous fill.
 
-import { add, type Dec, isZero, SCALE_DIGITS, sign, sub, ZERO } from "../../domain/decimal.js";
+import { add, type Dec, isZero, SCALE_DIGITS, sign, sub, ZERO } from "../../../domain/decimal.js";
 import {
   absDec, decOf, decOfRounded, decText, ImportReport, type ImportOptions, type ImportResult, isObject, type Json, type OutRecord,
   type Pos, snapshotEventId, str, symbolOf, toUtc,
-} from "./common.js";
-import { InstrumentFacts, sizeText } from "./instruments.js";
-import { isObjectItem, type JsonItem } from "./json-values.js";
-import type { AssetClass } from "../../domain/instruments.js";
+} from "../common.js";
+import { InstrumentFacts, sizeText } from "../instruments.js";
+import { isObjectItem, type JsonItem } from "../json-values.js";
+import type { AssetClass } from "../../../domain/instruments.js";
 
 const ACK_EVENTS = new Set(["new", "pending_new", "accepted", "accepted_for_bidding"]);
 const FILL_EVENTS = new Set(["fill", "partial_fill"]);
