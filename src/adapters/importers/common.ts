@@ -139,6 +139,30 @@ export function str(value: unknown): string | undefined {
   return undefined;
 }
 
+/** One order of a replace chain: its own client order id, and the order it replaced. */
+export interface ChainLink {
+  readonly coid: string | undefined;
+  readonly parent: string | undefined;
+}
+
+/**
+ * The engine's key for an order: a replacement keeps the client order id of the order it replaces,
+ * so the key is the client id nearest the root of the chain. Walks from `orderId` to the root,
+ * stopping at an order the input does not know (`linkOf` gives undefined) or one seen already.
+ */
+export function rootClientId(orderId: string, linkOf: (id: string) => ChainLink | undefined): string | undefined {
+  let coid: string | undefined;
+  const seen = new Set<string>();
+  for (let id: string | undefined = orderId; id !== undefined && !seen.has(id); ) {
+    seen.add(id);
+    const link = linkOf(id);
+    if (link === undefined) break;
+    coid = link.coid ?? coid;
+    id = link.parent;
+  }
+  return coid;
+}
+
 export function symbolOf(raw: string): string {
   return normalizeSymbol(raw.trim());
 }
