@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFix } from "../../src/adapters/importers/fix/index.js";
+import { parseFix } from "../../src/adapters/importers/fix/messages.js";
 import { BROKERS, fixMessage as fix, importChecked, records, writeTemp } from "./helpers.js";
 
 const er = (extra: [string, string][]): [string, string][] => [
