@@ -9,7 +9,7 @@ import type { Dec } from "../domain/decimal.js";
 import { applyFill, FLAT, type Position } from "../core/position.js";
 import type { Timeline } from "./timeline.js";
 import type { Truth } from "./truth.js";
-import { compact, type Draws, type Instrument, INSTRUMENTS, iso, type Obj, price } from "./world.js";
+import { compact, type Draws, type Instrument, INSTRUMENTS, iso, LOT_UNITS, type Obj, price } from "./world.js";
 
 export interface OpenOrder {
   readonly coid: string;
@@ -67,7 +67,7 @@ export class BrokerSim {
     // Lean against the position so it stays bounded.
     const side: "buy" | "sell" = D.sign(pos.qty) > 0 ? (rng.chance(65) ? "sell" : "buy")
       : D.sign(pos.qty) < 0 ? (rng.chance(65) ? "buy" : "sell") : (rng.chance(50) ? "buy" : "sell");
-    const qty = rng.int(1, 50) * 1000;
+    const qty = rng.int(1, 50) * LOT_UNITS;
     const mid = this.walk(inst);
     const refPrice = D.parseDec(price(inst, mid))!;
     const decisionId = this.nextDecisionId();
@@ -115,7 +115,7 @@ export class BrokerSim {
     let left = qty;
     const parts = rng.int(1, 3);
     for (let i = 0; i < parts; i++) {
-      const q = i === parts - 1 ? left : Math.max(1000, Math.floor(left / (parts - i) / 1000) * 1000);
+      const q = i === parts - 1 ? left : Math.max(LOT_UNITS, Math.floor(left / (parts - i) / LOT_UNITS) * LOT_UNITS);
       left -= q;
       t += rng.int(20, 1_500);
       const slip = rng.int(-3, 6) * (side === "buy" ? 1 : -1);
@@ -235,7 +235,7 @@ export class BrokerSim {
     const mid = this.walk(inst);
     const decisionId = this.nextDecisionId();
     const coid = `GEN::${tag}::${inst.symbol}::${compact(this.tl.now)}::${rng.hex(8)}`;
-    const qty = rng.int(1, 20) * 1000;
+    const qty = rng.int(1, 20) * LOT_UNITS;
     const order: OpenOrder = { coid, decisionId, inst, side, qty, refPrice: D.parseDec(price(inst, mid))!, filledSeen: 0, closed: false };
     this.tl.flushUntil(this.tl.now);
     this.tl.emitJournal({ type: "decision", ts: iso(this.tl.now), decision_id: order.decisionId, client_order_id: coid,

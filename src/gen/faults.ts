@@ -9,13 +9,23 @@ import { applyFill, FLAT, type Position } from "../core/position.js";
 import type { BrokerSim } from "./broker.js";
 import type { Timeline } from "./timeline.js";
 import type { Truth } from "./truth.js";
-import { compact, type Draws, type Fault, type Instrument, INSTRUMENTS, iso, price } from "./world.js";
+import { compact, type Draws, type Fault, type Instrument, INSTRUMENTS, iso, LOT_UNITS, price } from "./world.js";
 
 /** Faults that engage the kill switch; they are injected at the end of the log, after the last decision. */
 export const TERMINAL_FAULTS: ReadonlySet<Fault> = new Set(["orphan", "lost-order", "price-drift", "unit-drift"]);
 
 /** Faults that happen by chance unless forced. */
 export const CHANCE_FAULTS: readonly Fault[] = ["drop-ack", "duplicate-delivery", "disconnect", "crash-restart"];
+
+/** A disconnect ends this long before the next reconciliation (which it must not overlap)... */
+const DISCONNECT_MARGIN_MS = 2_000;
+/** ...and happens only when that leaves it at least this long. */
+const DISCONNECT_ROOM_MIN_MS = 5_000;
+/** The longest disconnect. */
+const DISCONNECT_MAX_MS = 90_000;
+/** A crash keeps clear of the next reconciliation by more: its restart and snapshot come first. */
+const CRASH_MARGIN_MS = 5_000;
+const CRASH_ROOM_MIN_MS = 10_000;
 
 export class FaultInjector {
   /** The engine crashes once a scenario at most. */
@@ -56,12 +66,12 @@ export class FaultInjector {
 
   disconnectWindow(): void {
     const { tl } = this;
-    const room = tl.msToNextReconcile() - 2_000;
-    if (room < 5_000) return;
+    const room = tl.msToNextReconcile() - DISCONNECT_MARGIN_MS;
+    if (room < DISCONNECT_ROOM_MIN_MS) return;
     tl.flushUntil(tl.now);
     tl.emitBroker({ type: "disconnect" }, tl.now);
     tl.connected = false;
-    tl.advance(this.draws.rng.int(2_000, Math.min(room, 90_000)));
+    tl.advance(this.draws.rng.int(2_000, Math.min(room, DISCONNECT_MAX_MS)));
     tl.flushUntil(tl.now);
     tl.connected = true;
     tl.emitBroker({ type: "reconnect" }, tl.now);
@@ -76,9 +86,9 @@ export class FaultInjector {
    */
   crashRestart(): void {
     const { tl, broker } = this;
-    const room = tl.msToNextReconcile() - 5_000;
+    const room = tl.msToNextReconcile() - CRASH_MARGIN_MS;
     // Like a deploy restart, only when every open order has a broker record (see restartSafe).
-    if (room < 10_000 || !this.restartSafe()) return;
+    if (room < CRASH_ROOM_MIN_MS || !this.restartSafe()) return;
     this.crashDone = true;
     this.draws.toForce.delete("crash-restart");
     const { order, bid, mid } = broker.acceptedMarketOrder("crash");
@@ -126,7 +136,7 @@ export class FaultInjector {
   /** A disconnect during which a fill of the engine's order lands: caught by the reconnect's reconciliation. */
   private missedFillWindow(): boolean {
     const { tl, broker } = this;
-    if (tl.msToNextReconcile() - 2_000 < 5_000) return false;
+    if (tl.msToNextReconcile() - DISCONNECT_MARGIN_MS < DISCONNECT_ROOM_MIN_MS) return false;
     this.draws.toForce.delete("disconnect");
     const { order, bid, mid } = broker.acceptedMarketOrder("dropout");
     this.fillWhileDown(() => broker.fill(order, bid, order.qty, price(order.inst, mid), "0"));
@@ -154,7 +164,7 @@ export class FaultInjector {
     const { rng } = this.draws;
     const coid = `MANUAL-${rng.hex(6)}`;
     const bid = broker.nextBrokerOrderId();
-    const qty = rng.int(1, 10) * 1000;
+    const qty = rng.int(1, 10) * LOT_UNITS;
     const side = rng.chance(50) ? "buy" as const : "sell" as const;
     tl.emitBrokerAt({ type: "order_accepted", client_order_id: coid, broker_order_id: bid, symbol: inst.brokerSymbol, side, qty }, tl.now);
     const q = D.decFromInt(qty);
@@ -171,7 +181,7 @@ export class FaultInjector {
     const { tl } = this;
     const coid = `GEN::lost::${inst.symbol}::${compact(tl.now)}::${this.draws.rng.hex(8)}`;
     tl.emitJournal({ type: "decision", ts: iso(tl.now), decision_id: this.broker.nextDecisionId(),
-      client_order_id: coid, symbol: inst.symbol, side: "buy", qty: 1000, ref_price: price(inst, mid) });
+      client_order_id: coid, symbol: inst.symbol, side: "buy", qty: LOT_UNITS, ref_price: price(inst, mid) });
     this.truth.findings.push({ kind: "stale_local_order", client_order_id: coid });
   }
 
@@ -181,9 +191,9 @@ export class FaultInjector {
     const wrong = new Map(broker.enginePositions);
     const cur = wrong.get(inst.symbol) ?? FLAT;
     const shifted: Position = f === "unit-drift"
-      ? { qty: D.add(cur.qty, D.decFromInt(1000)), avgPrice: D.isZero(cur.qty) ? D.parseDec(price(inst, mid))! : cur.avgPrice }
+      ? { qty: D.add(cur.qty, D.decFromInt(LOT_UNITS)), avgPrice: D.isZero(cur.qty) ? D.parseDec(price(inst, mid))! : cur.avgPrice }
       : D.isZero(cur.qty)
-        ? { qty: D.decFromInt(1000), avgPrice: D.parseDec(price(inst, mid))! }
+        ? { qty: D.decFromInt(LOT_UNITS), avgPrice: D.parseDec(price(inst, mid))! }
         : { qty: cur.qty, avgPrice: D.add(cur.avgPrice, D.mul(D.decFromInt(30), inst.pipetteSize)) };
     wrong.set(inst.symbol, shifted);
     tl.stepPastBrokerEvents();

@@ -30,6 +30,8 @@ export const START_MS = Date.UTC(2025, 9, 20, 0, 0, 0);
 export const RECONCILE_INTERVAL_MS = 300_000;
 /** How often the broker reports its positions while the engine is connected. */
 export const SNAPSHOT_INTERVAL_MS = 3_600_000;
+/** Orders are whole lots of this many units. */
+export const LOT_UNITS = 1000;
 
 /** A log record before it is written as a JSON line. */
 export type Obj = Record<string, unknown>;
@@ -80,4 +82,7 @@ export function compact(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
 
-export const price = (inst: Instrument, pipettes: number): string => D.toPlain(D.mul(D.decFromInt(pipettes), inst.pipetteSize));
+/** A price in pipettes as the logs write it. */
+export function price(inst: Instrument, pipettes: number): string {
+  return D.toPlain(D.mul(D.decFromInt(pipettes), inst.pipetteSize));
+}

@@ -8,7 +8,7 @@
 import { plural } from "../../report/plural.js";
 import { createHash } from "node:crypto";
 import { type Dec, parseDec, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
-import { DataError } from "../../domain/errors.js";
+import { assert, DataError } from "../../domain/errors.js";
 import { normalizeSymbol } from "../../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
 import { decimalOfJsonNumber, JsonNumber } from "../../domain/json-text.js";
@@ -209,12 +209,14 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
   const seen = new Map<string, string>();
   const kept: { rec: OutRecord; text: string; at: Instant; seq: number }[] = [];
   let duplicates = 0;
+  let refused = 0;
   records.forEach((rec, seq) => {
     const text = JSON.stringify(rec.fields);
     try {
       parse(text, seq + 1);
     } catch (err) {
       if (!(err instanceof DataError)) throw err;
+      refused += 1;
       report.problem(rec.pos, `not imported: field "${err.field}": expected ${err.expected}` + (err.got === undefined ? "" : `, got ${err.got}`));
       return;
     }
@@ -234,6 +236,7 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
   for (let i = 1; i < kept.length; i += 1) {
     if (compareInstants(kept[i]!.at, kept[i - 1]!.at) < 0) outOfOrder += 1;
   }
+  assert(kept.length + duplicates + refused === records.length, "every record is written, dropped as an exact duplicate, or refused and reported");
   kept.sort((a, b) => compareInstants(a.at, b.at) || a.seq - b.seq);
   orderTiesBySequence(kept);
   if (duplicates > 0) report.note(`${plural(duplicates, "exact duplicate record")} dropped (same event_id, same content)`);

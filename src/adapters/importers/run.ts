@@ -28,7 +28,9 @@ const DATABASE_SOURCES = { "journal-sqlite": "journal database", freqtrade: "fre
 export const SOURCES = [...BROKER_SOURCES, ...Object.keys(DATABASE_SOURCES) as (keyof typeof DATABASE_SOURCES)[]] as const;
 export type SourceKind = (typeof SOURCES)[number];
 type DatabaseSource = keyof typeof DATABASE_SOURCES;
-const isDatabaseSource = (s: SourceKind): s is DatabaseSource => s in DATABASE_SOURCES;
+function isDatabaseSource(s: SourceKind): s is DatabaseSource {
+  return s in DATABASE_SOURCES;
+}
 
 /** A single source line longer than this is refused (a REST dump is usually pretty-printed). */
 export const IMPORT_LINE_BYTES_MAX = 64 * 1024 * 1024;

@@ -22,7 +22,9 @@ export interface OrderFacts {
   commissionBooked: Dec;
 }
 
-const noFacts = (): OrderFacts => ({ coid: undefined, replaces: undefined, cum: undefined, commissionBooked: ZERO });
+function noFacts(): OrderFacts {
+  return { coid: undefined, replaces: undefined, cum: undefined, commissionBooked: ZERO };
+}
 
 export class OrderIdentity {
   readonly facts = new Map<string, OrderFacts>();

@@ -15,7 +15,10 @@ import { type CcxtImport, problem } from "./context.js";
 
 export const ONE = decFromInt(1);
 
-export const positive = (d: Dec | undefined): Dec | undefined => (d === undefined || sign(d) <= 0 ? undefined : d);
+/** A positive decimal, else undefined. */
+export function positive(d: Dec | undefined): Dec | undefined {
+  return d === undefined || sign(d) <= 0 ? undefined : d;
+}
 
 /** A ccxt time: `timestamp` (epoch ms), else `datetime` (ISO 8601); undefined when neither is there. */
 export function timeOf(v: Json, msKey = "timestamp", isoKey = "datetime"): string | undefined {
