@@ -14,7 +14,7 @@ function files(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "latin1")]));
 }
 
-describe("gen", () => {
+describe("recon-proof gen: the same seed gives the same scenario, which is its own proof", () => {
   it("two runs with one seed are byte-identical; another seed differs", () => {
     const [a, b, c] = [join(tempDir(), "a"), join(tempDir(), "b"), join(tempDir(), "c")];
     expect(gen(7, "disconnect,orphan", a).status).toBe(0);

@@ -5,7 +5,9 @@
 
 import type { Fault, GeneratedScenario } from "./generate.js";
 
-const idOf = (s: GeneratedScenario, kind: string): string | undefined => s.truth.findings.find((f) => f.kind === kind)?.client_order_id;
+function idOf(s: GeneratedScenario, kind: string): string | undefined {
+  return s.truth.findings.find((f) => f.kind === kind)?.client_order_id;
+}
 
 /** A client order id the broker filled without ever acknowledging it (the drop-ack fault). */
 function unacknowledgedFill(s: GeneratedScenario): string | undefined {

@@ -12,7 +12,7 @@ const order = (o: Record<string, unknown>) => ({
 });
 const frames = (...data: object[]) => writeTemp("tu.jsonl", data.map((d) => JSON.stringify({ stream: "trade_updates", data: d })).join("\n") + "\n");
 
-describe("alpaca importer", () => {
+describe("import alpaca: times, numbers, symbols, replace chains and what it refuses", () => {
   it("normalizes mixed Z and -04:00 offsets to UTC Z, keeping all nine fractional digits", () => {
     const r = records(importChecked("alpaca", [join(A, "alpaca-docs", "trade_updates__fill_example__trading-api-streaming.json")]));
     expect(r[0]).toMatchObject({ type: "fill", ts: "2022-04-19T17:45:05.024916716Z", symbol: "SOLUSD", side: "sell", qty: "1790.86", price: "105.8988475" });
@@ -78,7 +78,7 @@ describe("alpaca importer", () => {
   });
 });
 
-describe("alpaca importer: fills from several sources", () => {
+describe("import alpaca: fills from several sources", () => {
   const activity = (id: string, qty: string, cum: string, price: string, at: string) => ({
     id: `20251020133001000::${id}`, activity_type: "FILL", transaction_time: at, type: Number(cum) >= 10 ? "fill" : "partial_fill",
     price, qty, side: "buy", symbol: "AAPL", leaves_qty: String(10 - Number(cum)), order_id: "o-1", cum_qty: cum, order_status: Number(cum) >= 10 ? "filled" : "partially_filled",
@@ -117,7 +117,7 @@ describe("alpaca importer: fills from several sources", () => {
   });
 });
 
-describe("alpaca importer: estimates", () => {
+describe("import alpaca: estimates", () => {
   it("an order estimate is not an execution: no fill, and the reason is reported", () => {
     const o = importChecked("alpaca", [join(A, "alpaca-docs", "broker-api__order_estimate_response.json")]);
     expect(records(o).filter((x) => x["type"] === "fill")).toEqual([]);
@@ -132,7 +132,7 @@ describe("alpaca importer: estimates", () => {
   });
 });
 
-describe("alpaca importer: notional orders", () => {
+describe("import alpaca: notional orders", () => {
   const sse = join(A, "alpaca-docs", "broker-sse-trade-events__new_example.sse.txt");
   const notional = { id: "d507255a-b072-4fb7-96f3-9ad5a9c02b2a", client_order_id: "d6499947-dacd-4f85-a728-81734dc39c27", symbol: "AAPL", side: "buy", qty: null, notional: "10" };
 
@@ -153,7 +153,7 @@ describe("alpaca importer: notional orders", () => {
   });
 });
 
-describe("alpaca importer: replace chains", () => {
+describe("import alpaca: replace chains", () => {
   it("the link is taken from the replaced order's replaced_by too, when the replacement does not name it", () => {
     const r = records(importChecked("alpaca", [frames(
       { event: "new", execution_id: "e1", order: order({}), timestamp: "2025-10-20T13:30:00Z" },

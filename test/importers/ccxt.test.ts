@@ -21,7 +21,7 @@ const trade = (over: Record<string, unknown> = {}) => ({
 const ccxt = (values: readonly object[], opts: { orderKey?: string; asOf?: string } = {}) =>
   importChecked("ccxt", [writeTemp("records.json", JSON.stringify(values, null, 2))], opts);
 
-describe("ccxt symbols", () => {
+describe("import ccxt: symbols and what they state of their instrument", () => {
   it("a spot pair loses its slash; a contract keeps its settlement suffix, so it is never the spot pair", () => {
     expect(parseCcxtSymbol("BTC/USDT")).toMatchObject({ symbol: "BTCUSDT", market: "spot", base: "BTC", quote: "USDT" });
     expect(parseCcxtSymbol("ETH/USDT:USDT")).toMatchObject({ symbol: "ETHUSDT.USDT", market: "swap", settle: "USDT" });
@@ -51,7 +51,7 @@ describe("ccxt symbols", () => {
   });
 });
 
-describe("ccxt orders and trades", () => {
+describe("import ccxt: orders and trades", () => {
   it("an order with its trade: acknowledged at its time, filled by the trade (not again from its totals), keyed by clientOrderId", () => {
     const r = records(ccxt([order(), trade()]));
     expect(r.map((x) => x["type"])).toEqual(["order_accepted", "fill"]);
@@ -89,7 +89,7 @@ describe("ccxt orders and trades", () => {
   });
 });
 
-describe("ccxt fees", () => {
+describe("import ccxt: fees", () => {
   it("exact: a fee ccxt prints as 3.36e-7 is 0.000000336; a fee in the base asset or a third currency keeps its currency", () => {
     const r = records(ccxt([
       trade({ fee: { cost: 3.36e-7, currency: "BTC" }, fees: [] }),
@@ -109,7 +109,7 @@ describe("ccxt fees", () => {
   });
 });
 
-describe("ccxt positions", () => {
+describe("import ccxt: positions", () => {
   const position = (over: Record<string, unknown> = {}) => ({
     symbol: "ETH/USDT:USDT", contracts: 2, contractSize: 1, side: "short", entryPrice: 2500.5, timestamp: 1760922000000, ...over,
   });

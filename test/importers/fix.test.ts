@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFix } from "../../src/adapters/importers/fix.js";
+import { parseFix } from "../../src/adapters/importers/fix/messages.js";
 import { BROKERS, fixMessage as fix, importChecked, records, writeTemp } from "./helpers.js";
 
 const er = (extra: [string, string][]): [string, string][] => [
@@ -10,7 +10,7 @@ const er = (extra: [string, string][]): [string, string][] => [
   ["38", "1000000"], ["54", "2"], ["55", "USD/JPY"], ["60", "20251020-10:00:00.117"], ...extra,
 ];
 
-describe("fix importer", () => {
+describe("import fix: verified messages, fills, rejects and replacements", () => {
   it("verifies BodyLength and CheckSum: a real FXCM ExecutionReport passes, one altered byte fails", () => {
     const real = "8=FIX.4.4 9=489 35=8 34=15 49=FXCM 50=U100D1 52=20160404-06:18:07.634 56=D101546502001_client1 1=01537581 6=0.99631 11=635953582874324718 14=100000 15=AUD 17=819171964 31=0.99631 32=100000 37=225010828 38=100000 39=2 40=1 44=0.99631 54=2 55=AUD/CAD 58=Executed 59=1 60=20160404-06:18:07 99=0 150=F 151=0 211=0 336=FXCM 625=U100D1 835=0 836=0 1094=0 9000=16 9041=89061181 9050=CM 9051=F 9061=0 453=1 448=FXCM ID 447=D 452=3 802=4 523=1537581 803=10 523=d101546502001 803=2 523=Halpert 803=22 523=32 803=26 10=128";
     expect(typeof parseFix(real)).toBe("object");
@@ -70,7 +70,7 @@ describe("fix importer", () => {
   });
 });
 
-describe("fix importer: reports of one instant", () => {
+describe("import fix: reports of one instant", () => {
   it("reports of one TransactTime from several files follow MsgSeqNum (34), not the file order", () => {
     const at = (seq: string, exec: string, extra: [string, string][]) => fix(er([["17", exec], ...extra]).map(([k, v]) => (k === "34" ? [k, seq] : k === "52" ? [k, "20251020-10:00:00.117"] : [k, v]) as [string, string]));
     const fillLog = writeTemp("late.log", at("7", "31", [["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"]]));
@@ -79,7 +79,7 @@ describe("fix importer: reports of one instant", () => {
   });
 });
 
-describe("fix importer: time and fees", () => {
+describe("import fix: time and fees", () => {
   const fill = (t60: string, t52: string, extra: [string, string][] = []) => fix(er([["17", "40"], ["150", "F"], ["39", "2"], ["14", "1000000"], ["32", "1000000"], ["31", "150.25"], ...extra])
     .map(([k, v]) => (k === "60" ? [k, t60] : k === "52" ? [k, t52] : [k, v]) as [string, string]));
 
@@ -110,7 +110,7 @@ describe("fix importer: time and fees", () => {
   });
 });
 
-describe("fix importer: position reports, busts and corrections", () => {
+describe("import fix: position reports, busts and corrections", () => {
   // FIX 4.4 PositionReport as FXCM sends it (fixapi.rst): one per open ticket, PosReqID 710, TotalNumPosReports 727.
   const ap = (seq: string, sent: string, symbol: string, qtyTag: "704" | "705", qty: string, px: string, posReqType = "0"): string => fix([
     ["35", "AP"], ["34", seq], ["49", "FXCM"], ["52", sent], ["56", "client1"], ["1", "01958448"], ["15", "EUR"], ["55", symbol],

@@ -10,7 +10,7 @@ import { runCli } from "../helpers/cli.js";
 import { holdSqliteLock } from "../faults/helpers.js";
 import { dbFrom, FREQTRADE_SQL, HUMMINGBOT_SQL, importChecked, records, tmp } from "./helpers.js";
 
-describe("freqtrade importer", () => {
+describe("import freqtrade: decisions, snapshots and restarts from the bot's database", () => {
   it("one decision per order keyed by the exchange's order_id, an opening snapshot, and the restart at startup_time with what the bot held", () => {
     const r = records(importChecked("freqtrade", [dbFrom(FREQTRADE_SQL)]));
     expect(r.map((x) => `${String(x["type"])}@${String(x["ts"])}`)).toEqual([

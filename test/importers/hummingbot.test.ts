@@ -7,7 +7,7 @@ import { dbFrom, HUMMINGBOT_SQL, importChecked, records } from "./helpers.js";
 
 const FIRST = "('x-XEKWYICXBBTCUT61e0a3f7c2d4', 'conf_pure_mm_btc.yml', 'pure_market_making', 'binance', 'BTC-USDT', 'BTC', 'USDT', 1761040800000,\n   'LIMIT', 1500, 1, 67100500000,";
 
-describe("Hummingbot importer", () => {
+describe("import hummingbot: decisions and an opening snapshot from the bot's database", () => {
   it("one decision per Order row: Hummingbot's id as the client order id, the side its creation event names, an opening snapshot", () => {
     const o = importChecked("hummingbot", [dbFrom(HUMMINGBOT_SQL)]);
     const r = records(o);

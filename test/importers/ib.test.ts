@@ -10,7 +10,7 @@ const R = join(BROKERS, "ib", "rust-ibapi");
 const PLACE = join(R, "place_order_MKT_BUY_100_TSLA__openOrder_orderStatus_execDetails_commissionReport.psv");
 const EXEC = "11|-1|13|76792991|TSLA|STK||0.0|||ISLAND|USD|TSLA|NMS|00025b46.63f8f39c.01.01|20230224  12:04:56|DU1234567|ISLAND|BOT|100|196.52|1376327563|100|0|100|196.52|||||2||";
 
-describe("ib importer", () => {
+describe("import ib: TWS times, executions with their commissions, cancels and positions", () => {
   it("refuses zoneless TWS times without --tz (exit 2), naming the line; never guesses", () => {
     expect(() => importChecked("ib", [PLACE])).toThrow(ConfigError);
     expect(() => importChecked("ib", [PLACE])).toThrow(/place_order_MKT_BUY_100_TSLA.*\.psv:3: execution time "20230224  12:04:56" carries no zone/);
@@ -75,7 +75,7 @@ describe("ib importer", () => {
   });
 });
 
-describe("ib importer: positions polled twice", () => {
+describe("import ib: positions polled twice", () => {
   it("the same positions reported at two times are two snapshots with two ids", () => {
     const session = (secs: number) => [`49|1|${secs}`, "61|3|DU1234567|265598|AAPL|STK||0.0|||NASDAQ|USD|AAPL|NMS|-110|201.8829709", "62|1"].join("\n");
     const r = records(importChecked("ib", [writeTemp("p.psv", session(1752606307) + "\n" + session(1752609907))]));
@@ -84,7 +84,7 @@ describe("ib importer: positions polled twice", () => {
   });
 });
 
-describe("ib importer: executions within one second", () => {
+describe("import ib: executions within one second", () => {
   it("executions of one second from several files follow their execution ids, not the file order", () => {
     const second = EXEC.replace("00025b46.63f8f39c.01.01", "00025b46.63f8f39c.02.01").replace("|100|196.52|1376327563|100|0|100|196.52|", "|50|196.60|1376327563|100|0|150|196.55|");
     const r = records(importChecked("ib", [writeTemp("b.psv", second), writeTemp("a.psv", EXEC)], { tz: "America/New_York" }));
@@ -92,7 +92,7 @@ describe("ib importer: executions within one second", () => {
   });
 });
 
-describe("ib importer: completed orders", () => {
+describe("import ib: completed orders", () => {
   const COMPLETED = join(R, "completed_orders__completedOrder_end.psv");
   const completed = () => readFileSync(COMPLETED, "utf8");
 

@@ -14,7 +14,7 @@ import { dbFrom, E2E, importChecked, records, tmp } from "./helpers.js";
 
 const SQL = readFileSync(join(E2E, "journal-sqlite", "journal.sql"), "utf8");
 
-describe("journal-sqlite importer", () => {
+describe("import journal-sqlite: decisions, snapshots and times from an engine's journal", () => {
   it("turns broker_orders into decisions (axfl_id, strategy via map) with a startup snapshot and restart snapshots", () => {
     const r = records(importChecked("journal-sqlite", [dbFrom(SQL)]));
     expect(r.map((x) => x["type"])).toEqual(["snapshot", "decision", "restart", "snapshot", "decision"]);

@@ -9,7 +9,7 @@ const J = join(BROKERS, "oanda", "hootnot-jupyter");
 const lines = (...objs: object[]) => writeTemp("stream.jsonl", objs.map((o) => JSON.stringify(o)).join("\n") + "\n");
 const acct = "101-004-1435156-001";
 
-describe("oanda importer", () => {
+describe("import oanda: transactions, fills, listings and gaps", () => {
   it("keeps nanosecond timestamps verbatim and turns signed decimal-string units into side and qty", () => {
     const r = records(importChecked("oanda", [lines(
       { type: "MARKET_ORDER", id: "10", batchID: "10", accountID: acct, time: "2017-03-09T13:22:13.832587780Z", instrument: "EUR_USD", units: "-2500.5", reason: "CLIENT_ORDER", clientExtensions: { id: "E-1" } },
@@ -110,7 +110,7 @@ describe("oanda importer", () => {
   });
 });
 
-describe("oanda importer: a book polled twice", () => {
+describe("import oanda: a book polled twice", () => {
   it("the same book polled at two times gives two snapshot ids, and both polls replay as one log", () => {
     const at = (asOf: string) => records(importChecked("oanda", [join(J, "open_positions.json")], { asOf }))[0]!;
     const first = at("2017-03-09T16:00:00Z");
@@ -124,7 +124,7 @@ describe("oanda importer: a book polled twice", () => {
   });
 });
 
-describe("oanda importer: documents, listings and transaction ids", () => {
+describe("import oanda: documents, listings and transaction ids", () => {
   const R = join(BROKERS, "oanda", "hootnot-responses");
 
   it("reads transaction lists inside endpoint-wrapped responses and says which paths it read", () => {
@@ -192,7 +192,7 @@ describe("oanda importer: documents, listings and transaction ids", () => {
   });
 });
 
-describe("oanda importer: records of one instant", () => {
+describe("import oanda: records of one instant", () => {
   it("records of one timestamp from several files follow the transaction ids, not the file order", () => {
     const t = "2025-01-01T00:00:00.000000001Z";
     const fillFile = lines({ type: "ORDER_FILL", id: "11", batchID: "10", accountID: acct, time: t, orderID: "10", instrument: "EUR_USD", units: "100", price: "1.1" });
@@ -201,7 +201,7 @@ describe("oanda importer: records of one instant", () => {
   });
 });
 
-describe("oanda importer: fees and financing", () => {
+describe("import oanda: fees and financing", () => {
   const R = join(BROKERS, "oanda", "hootnot-responses");
   const closing = { type: "ORDER_FILL", id: "2317", batchID: "2316", accountID: acct, time: "2016-10-28T15:11:58.023004583Z", orderID: "2316",
     instrument: "EUR_USD", units: "-100", price: "1.09289", commission: "0.1200", financing: "-0.0350", reason: "MARKET_ORDER_TRADE_CLOSE" };
@@ -237,7 +237,7 @@ describe("oanda importer: fees and financing", () => {
   });
 });
 
-describe("oanda importer: listings and accounts", () => {
+describe("import oanda: listings and accounts", () => {
   it("--as-of is checked against the fills of the listing's own account only", () => {
     const other = writeTemp("other.jsonl", JSON.stringify({ type: "ORDER_FILL", id: "9000", batchID: "8999", accountID: "101-004-1435156-002", time: "2017-03-09T20:00:00Z",
       orderID: "8999", instrument: "EUR_USD", units: "5", price: "1.1" }) + "\n");

@@ -8,7 +8,7 @@
 import { plural } from "../../text/plural.js";
 import { createHash } from "node:crypto";
 import { type Dec, parseDec, toPlain, sign, neg, SCALE_DIGITS } from "../../domain/decimal.js";
-import { DataError } from "../../domain/errors.js";
+import { assert, DataError } from "../../domain/errors.js";
 import { normalizeSymbol } from "../../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant, parseInstant } from "../../domain/time.js";
 import { decimalOfJsonNumber, JsonNumber } from "../../domain/json-text.js";
@@ -139,6 +139,30 @@ export function str(value: unknown): string | undefined {
   return undefined;
 }
 
+/** One order of a replace chain: its own client order id, and the order it replaced. */
+export interface ChainLink {
+  readonly coid: string | undefined;
+  readonly parent: string | undefined;
+}
+
+/**
+ * The engine's key for an order: a replacement keeps the client order id of the order it replaces,
+ * so the key is the client id nearest the root of the chain. Walks from `orderId` to the root,
+ * stopping at an order the input does not know (`linkOf` gives undefined) or one seen already.
+ */
+export function rootClientId(orderId: string, linkOf: (id: string) => ChainLink | undefined): string | undefined {
+  let coid: string | undefined;
+  const seen = new Set<string>();
+  for (let id: string | undefined = orderId; id !== undefined && !seen.has(id); ) {
+    seen.add(id);
+    const link = linkOf(id);
+    if (link === undefined) break;
+    coid = link.coid ?? coid;
+    id = link.parent;
+  }
+  return coid;
+}
+
 export function symbolOf(raw: string): string {
   return normalizeSymbol(raw.trim());
 }
@@ -185,12 +209,14 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
   const seen = new Map<string, string>();
   const kept: { rec: OutRecord; text: string; at: Instant; seq: number }[] = [];
   let duplicates = 0;
+  let refused = 0;
   records.forEach((rec, seq) => {
     const text = JSON.stringify(rec.fields);
     try {
       parse(text, seq + 1);
     } catch (err) {
       if (!(err instanceof DataError)) throw err;
+      refused += 1;
       report.problem(rec.pos, `not imported: field "${err.field}": expected ${err.expected}` + (err.got === undefined ? "" : `, got ${err.got}`));
       return;
     }
@@ -210,6 +236,7 @@ export function finishRecords(records: readonly OutRecord[], kind: "broker" | "j
   for (let i = 1; i < kept.length; i += 1) {
     if (compareInstants(kept[i]!.at, kept[i - 1]!.at) < 0) outOfOrder += 1;
   }
+  assert(kept.length + duplicates + refused === records.length, "every record is written, dropped as an exact duplicate, or refused and reported");
   kept.sort((a, b) => compareInstants(a.at, b.at) || a.seq - b.seq);
   orderTiesBySequence(kept);
   if (duplicates > 0) report.note(`${plural(duplicates, "exact duplicate record")} dropped (same event_id, same content)`);

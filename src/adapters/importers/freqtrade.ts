@@ -60,7 +60,9 @@ interface PlacedOrder {
   readonly filledTs: string | undefined;
 }
 
-const before = (a: string, b: string): boolean => compareInstants(instantOf(a), instantOf(b)) < 0;
+function before(a: string, b: string): boolean {
+  return compareInstants(instantOf(a), instantOf(b)) < 0;
+}
 
 class FreqtradeJournal {
   readonly report = new ImportReport();

@@ -58,16 +58,124 @@ function notJson(p: Pending, err: Error): string {
 
 /** Scans lines ({text, line}) of one file and yields each top-level value (or array element). */
 export function* scanJson(lines: Iterable<{ text: string; line: number }>, file: string): Generator<JsonItem> {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let inArray = false; // inside a top-level array: its elements are the values
-  let arrayItem = 0;
-  let group = 0;
-  let cur: Pending | undefined;
+  const scanner = new JsonScanner(file);
+  for (const { text, line } of lines) yield* scanner.line(text, line);
+  scanner.end();
+}
 
-  const finish = function* (p: Pending): Generator<JsonItem> {
-    const pos: Pos = p.item === undefined ? { file, line: p.line } : { file, line: p.line, item: p.item };
+/** The scanner's state between lines: where it is in the value being read, and in a top-level array. */
+class JsonScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Inside a top-level array: its elements are the values. */
+  private inArray = false;
+  private arrayItem = 0;
+  private group = 0;
+  private cur: Pending | undefined;
+
+  constructor(private readonly file: string) {}
+
+  *line(raw: string, line: number): Generator<JsonItem> {
+    const text = this.unframed(raw);
+    if (text === undefined) return;
+    if (this.depth > 0 && !this.inString && this.cur !== undefined && text.startsWith("{") && !this.inArray) {
+      // A new object in column 0 while one is open: the open one was truncated.
+      yield { kind: "bad", pos: { file: this.file, line: this.cur.line }, reason: "a JSON value cut short (a new one starts on a later line before it closes)" };
+      this.depth = 0;
+      this.cur = undefined;
+    }
+    for (let i = 0; i < text.length; i += 1) {
+      const ch = text[i]!;
+      if (this.cur === undefined) {
+        const between = this.between(ch, line);
+        if (between === "skip") continue;
+        if (between !== "value") {
+          // A scalar where a record should be: report it with the rest of the line.
+          yield { kind: "bad", pos: between, reason: `not a JSON object: ${text.slice(i).trim().slice(0, 40)}` };
+          break;
+        }
+      }
+      if (this.inValue(ch)) {
+        yield* this.finish(this.cur!);
+        this.cur = undefined;
+      }
+    }
+    if (this.inString && this.cur !== undefined) {
+      // JSON strings never span lines: this value is broken. Report it and resynchronise.
+      yield { kind: "bad", pos: { file: this.file, line: this.cur.line }, reason: "a JSON string left open at the end of a line" };
+      this.inString = false;
+      this.escaped = false;
+      this.depth = 0;
+      this.cur = undefined;
+    }
+    if (this.cur !== undefined) this.cur.text += "\n";
+  }
+
+  /** The file ends: inside a value, it was cut short. */
+  end(): void {
+    if (this.cur === undefined) return;
+    // The file ends inside a value: an export or a copy that did not finish. What follows the cut
+    // is lost, so importing the rest would pass an incomplete record set off as complete.
+    throw new DataError(this.file, this.cur.line, "(file)", "a complete JSON value",
+      "the end of the file inside the one that starts here (the file was cut short: an export or a copy that did not finish); nothing imported");
+  }
+
+  /** A line without its Server-Sent Events framing; undefined when it carries no value (an event name, a comment). */
+  private unframed(raw: string): string | undefined {
+    if (this.depth === 0 && !this.inArray) {
+      const sse = SSE_FIELD.exec(raw);
+      if (sse !== null) return sse[1] === "data" ? raw.slice(sse[0].length) : undefined; // event names, ids and retry hints carry no record
+      return raw.startsWith(":") ? undefined : raw; // an SSE comment (keep-alive)
+    }
+    return raw.startsWith("data:") ? raw.slice(5) : raw;
+  }
+
+  /**
+   * A character outside any value: a separator or a top-level array's bracket ("skip"), the start
+   * of a value ("value"), or a scalar where a record should be (its position, to report).
+   */
+  private between(ch: string, line: number): "skip" | "value" | Pos {
+    if (ch === " " || ch === "\t" || ch === "\r" || ch === ",") return "skip";
+    if (!this.inArray && this.depth === 0 && ch === "[") {
+      this.inArray = true;
+      this.arrayItem = 0;
+      this.group += 1;
+      return "skip";
+    }
+    if (this.inArray && ch === "]") {
+      this.inArray = false;
+      return "skip";
+    }
+    if (ch === "{" || ch === "[") {
+      this.cur = { text: "", line, item: this.inArray ? this.arrayItem : undefined };
+      if (this.inArray) this.arrayItem += 1;
+      else this.group += 1;
+      return "value";
+    }
+    return this.inArray ? { file: this.file, line, item: this.arrayItem++ } : { file: this.file, line };
+  }
+
+  /** One character of the value being read; true when it closes the value. */
+  private inValue(ch: string): boolean {
+    this.cur!.text += ch;
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (ch === "\\") this.escaped = true;
+      else if (ch === '"') this.inString = false;
+      return false;
+    }
+    if (ch === '"') this.inString = true;
+    else if (ch === "{" || ch === "[") this.depth += 1;
+    else if (ch === "}" || ch === "]") {
+      this.depth -= 1;
+      return this.depth === 0;
+    }
+    return false;
+  }
+
+  private *finish(p: Pending): Generator<JsonItem> {
+    const pos: Pos = p.item === undefined ? { file: this.file, line: p.line } : { file: this.file, line: p.line, item: p.item };
     if (p.text.length > JSON_VALUE_BYTES_MAX) {
       yield { kind: "bad", pos, reason: `a JSON value larger than JSON_VALUE_BYTES_MAX=${JSON_VALUE_BYTES_MAX} bytes` };
       return;
@@ -82,84 +190,6 @@ export function* scanJson(lines: Iterable<{ text: string; line: number }>, file:
       yield { kind: "bad", pos, reason };
       return;
     }
-    yield { kind: "value", value, pos, group };
-  };
-
-  for (const { text: raw, line } of lines) {
-    let text = raw;
-    if (depth === 0 && !inArray) {
-      const sse = SSE_FIELD.exec(text);
-      if (sse !== null) {
-        if (sse[1] !== "data") continue; // event names, ids and retry hints carry no record
-        text = text.slice(sse[0].length);
-      } else if (text.startsWith(":")) {
-        continue; // an SSE comment (keep-alive)
-      }
-    } else if (text.startsWith("data:")) {
-      text = text.slice(5);
-    }
-    if (depth > 0 && !inString && cur !== undefined && text.startsWith("{") && !inArray) {
-      // A new object in column 0 while one is open: the open one was truncated.
-      yield { kind: "bad", pos: { file, line: cur.line }, reason: "a JSON value cut short (a new one starts on a later line before it closes)" };
-      depth = 0;
-      cur = undefined;
-    }
-    for (let i = 0; i < text.length; i += 1) {
-      const ch = text[i]!;
-      if (cur === undefined) {
-        if (ch === " " || ch === "\t" || ch === "\r" || ch === ",") continue;
-        if (!inArray && depth === 0 && ch === "[") {
-          inArray = true;
-          arrayItem = 0;
-          group += 1;
-          continue;
-        }
-        if (inArray && ch === "]") {
-          inArray = false;
-          continue;
-        }
-        if (ch === "{" || ch === "[") {
-          cur = { text: "", line, item: inArray ? arrayItem : undefined };
-          if (inArray) arrayItem += 1;
-          else group += 1;
-        } else {
-          // A scalar where a record should be: report it with the rest of the line.
-          const rest = text.slice(i).trim();
-          yield { kind: "bad", pos: inArray ? { file, line, item: arrayItem++ } : { file, line }, reason: `not a JSON object: ${rest.slice(0, 40)}` };
-          break;
-        }
-      }
-      cur.text += ch;
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (ch === "\\") escaped = true;
-        else if (ch === '"') inString = false;
-        continue;
-      }
-      if (ch === '"') inString = true;
-      else if (ch === "{" || ch === "[") depth += 1;
-      else if (ch === "}" || ch === "]") {
-        depth -= 1;
-        if (depth === 0) {
-          yield* finish(cur);
-          cur = undefined;
-        }
-      }
-    }
-    if (inString && cur !== undefined) {
-      // JSON strings never span lines: this value is broken. Report it and resynchronise.
-      yield { kind: "bad", pos: { file, line: cur.line }, reason: "a JSON string left open at the end of a line" };
-      inString = false;
-      escaped = false;
-      depth = 0;
-      cur = undefined;
-    }
-    if (cur !== undefined) cur.text += "\n";
-  }
-  if (cur !== undefined) {
-    // The file ends inside a value: an export or a copy that did not finish. What follows the cut
-    // is lost, so importing the rest would pass an incomplete record set off as complete.
-    throw new DataError(file, cur.line, "(file)", "a complete JSON value",
-      "the end of the file inside the one that starts here (the file was cut short: an export or a copy that did not finish); nothing imported");
+    yield { kind: "value", value, pos, group: this.group };
   }
 }

@@ -9,17 +9,17 @@ import { checkInputFile } from "../input-files.js";
 import { fileBytes } from "../inputs.js";
 import { LineReader } from "../lines.js";
 import { finishRecords, type Finished, type ImportOptions, ImportReport, type ImportResult, toUtc } from "./common.js";
-import { importAlpaca } from "./alpaca.js";
-import { importCcxt, ORDER_KEYS, type OrderKey } from "./ccxt.js";
+import { importAlpaca } from "./alpaca/index.js";
+import { importCcxt, ORDER_KEYS, type OrderKey } from "./ccxt/index.js";
 import { FREQTRADE_SCHEMA, freqtradeFromRows } from "./freqtrade.js";
 import { HUMMINGBOT_SCHEMA, hummingbotFromRows } from "./hummingbot.js";
 import { readTables, rowCount } from "./sqlite-tables.js";
-import { importFix } from "./fix.js";
-import { importIb } from "./ib.js";
+import { importFix } from "./fix/index.js";
+import { importIb } from "./ib/index.js";
 import { InstrumentFacts, instrumentFragment, type InstrumentFragment } from "./instruments.js";
 import { type JsonItem, scanJson } from "./json-values.js";
 import { journalFromRows, readJournalDb } from "./journal-sqlite.js";
-import { importOanda } from "./oanda.js";
+import { importOanda } from "./oanda/index.js";
 import { checkZone } from "./tz.js";
 
 export const BROKER_SOURCES = ["oanda", "alpaca", "fix", "ib", "ccxt"] as const;
@@ -28,7 +28,9 @@ const DATABASE_SOURCES = { "journal-sqlite": "journal database", freqtrade: "fre
 export const SOURCES = [...BROKER_SOURCES, ...Object.keys(DATABASE_SOURCES) as (keyof typeof DATABASE_SOURCES)[]] as const;
 export type SourceKind = (typeof SOURCES)[number];
 type DatabaseSource = keyof typeof DATABASE_SOURCES;
-const isDatabaseSource = (s: SourceKind): s is DatabaseSource => s in DATABASE_SOURCES;
+function isDatabaseSource(s: SourceKind): s is DatabaseSource {
+  return s in DATABASE_SOURCES;
+}
 
 /** A single source line longer than this is refused (a REST dump is usually pretty-printed). */
 export const IMPORT_LINE_BYTES_MAX = 64 * 1024 * 1024;

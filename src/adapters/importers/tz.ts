@@ -12,7 +12,8 @@ export interface WallClock {
   readonly s: number;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone, made on first use (a cache, not a constant). */
+const formatByZone = new Map<string, Intl.DateTimeFormat>();
 
 /** Checks an IANA zone name (ConfigError, exit 2, when unknown) and returns it. */
 export function checkZone(zone: string): string {
@@ -25,13 +26,13 @@ export function checkZone(zone: string): string {
 }
 
 function formatFor(zone: string): Intl.DateTimeFormat {
-  let f = formats.get(zone);
+  let f = formatByZone.get(zone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat("en-US", {
       timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
       hour: "2-digit", minute: "2-digit", second: "2-digit",
     });
-    formats.set(zone, f);
+    formatByZone.set(zone, f);
   }
   return f;
 }
