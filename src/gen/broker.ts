@@ -6,7 +6,7 @@
 
 import * as D from "../domain/decimal.js";
 import type { Dec } from "../domain/decimal.js";
-import { applyFill, FLAT, type Position } from "../core/rules/position.js";
+import { applyFill, FLAT, type Position } from "../core/rules/index.js";
 import type { Timeline } from "./timeline.js";
 import type { Truth } from "./truth.js";
 import { compact, type Draws, type Instrument, INSTRUMENTS, iso, LOT_UNITS, type Obj, price } from "./world.js";

@@ -5,7 +5,7 @@
 // least once; the others happen by chance.
 
 import * as D from "../domain/decimal.js";
-import { applyFill, FLAT, type Position } from "../core/rules/position.js";
+import { applyFill, FLAT, type Position } from "../core/rules/index.js";
 import type { BrokerSim } from "./broker.js";
 import type { Timeline } from "./timeline.js";
 import type { Truth } from "./truth.js";

@@ -7,8 +7,7 @@
 
 import { resolveConfig } from "../domain/config.js";
 import { lookUpInstrument } from "../domain/instruments.js";
-import { FLAT, type Position } from "../core/rules/position.js";
-import { positionDrift } from "../core/rules/drift.js";
+import { FLAT, type Position, positionDrift } from "../core/rules/index.js";
 import { type Fault, INSTRUMENTS, scenarioConfig } from "./world.js";
 
 /** Expected findings that engage the kill switch. */

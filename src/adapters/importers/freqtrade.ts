@@ -25,8 +25,7 @@
 
 import { type Dec, isZero, sign, ZERO } from "../../domain/decimal.js";
 import { compareInstants } from "../../domain/time.js";
-import { applyFill, FLAT, type Position } from "../../core/rules/index.js";
-import { positionChange } from "../../core/rules/index.js";
+import { applyFill, FLAT, type Position, positionChange } from "../../core/rules/index.js";
 import { decOf, decOfRounded, decText, ImportReport, type ImportResult, instantOf, type OutRecord, type Pos, str, toUtc } from "./common.js";
 import { type CryptoSymbol, parseCcxtSymbol, stateCryptoInstrument } from "./crypto-symbols.js";
 import { InstrumentFacts } from "./instruments.js";

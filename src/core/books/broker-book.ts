@@ -11,9 +11,10 @@ import type {
 } from "../../domain/records.js";
 import { type Instant, utcDay } from "../../domain/time.js";
 import { LineTrail, SymbolTrails } from "./evidence.js";
-import { type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, type PositionChange, positionChange, type BrokerOrderStatus } from "../rules/index.js";
-import { type IdentityField, idMatchContradictions, type OrderIdentity } from "../rules/index.js";
-import { applyFill, FLAT, type Position } from "../rules/index.js";
+import {
+  applyFill, type BrokerOrderStatus, type FeeBooking, feeBooking as feeBookingOf, type FeeCurrencies, feeInPnl, FLAT, type IdentityField,
+  idMatchContradictions, type OrderIdentity, type Position, type PositionChange, positionChange,
+} from "../rules/index.js";
 
 
 export interface BrokerFill {

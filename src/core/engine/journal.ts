@@ -8,8 +8,7 @@ import type { Instant } from "../../domain/time.js";
 import { type EngineCore, report } from "./context.js";
 import { newEngineOrder } from "../books/engine-view.js";
 import * as F from "../output/findings.js";
-import { judgeDecision } from "../rules/index.js";
-import { isOpen } from "../rules/index.js";
+import { isOpen, judgeDecision } from "../rules/index.js";
 
 export function decide(core: EngineCore, rec: DecisionRecord): void {
   const { view, totals, out } = core;

@@ -8,10 +8,8 @@ import type { BrokerFill, BrokerOrder } from "../books/broker-book.js";
 import { type EngineCore, report } from "./context.js";
 import { type EngineOrder, type OrderRef, orderFromCache } from "../books/engine-view.js";
 import * as F from "../output/findings.js";
-import { type FillOutcome, fillOutcome } from "../rules/index.js";
-import { outcomeOf } from "../rules/index.js";
+import { type FillOutcome, fillOutcome, isOpen, outcomeOf } from "../rules/index.js";
 import { writeTradeRow } from "./trades.js";
-import { isOpen } from "../rules/index.js";
 
 /**
  * The engine's order for a broker reference (EngineView.resolve); failing that, an order a restart

@@ -9,8 +9,7 @@ import type { EngineCore } from "./context.js";
 import type { TradeRow } from "../../domain/report.js";
 import type { EngineOrder } from "../books/engine-view.js";
 import * as F from "../output/findings.js";
-import { feeCurrencyOf } from "../rules/index.js";
-import { priceFill, sessionOf } from "../rules/index.js";
+import { feeCurrencyOf, priceFill, sessionOf } from "../rules/index.js";
 
 /**
  * Writes the fill's row (once), with slippage when the engine's order gives a reference price. An

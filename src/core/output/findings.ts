@@ -16,9 +16,7 @@ import type { RawAction, RawAlert, RawFinding } from "./emit.js";
 import type { EngineOrder } from "../books/engine-view.js";
 import type { SymbolCauses } from "../books/drift-causes.js";
 import { EVIDENCE_LINES_MAX, evidenceRefs, type LineTrail } from "../books/evidence.js";
-import type { Drift } from "../rules/index.js";
-import type { MatchKind } from "../rules/index.js";
-import type { Position } from "../rules/index.js";
+import { type Drift, type MatchKind, type Position } from "../rules/index.js";
 
 /** The severity of every finding kind. Every critical finding engages the kill switch (its kind is the reason). */
 export const SEVERITY = {
