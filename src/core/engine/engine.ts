@@ -31,6 +31,7 @@ import { KillSwitch } from "./kill-switch.js";
 import { seeAcceptance, seeFill, seeTerminal } from "./live.js";
 import { resolveOrRelink } from "./orders.js";
 import { reconcile } from "../reconcile/run.js";
+import { type OrderSyncPlan, planOrderSync } from "../reconcile/sync-orders.js";
 import { type BrokerRecall, type Delivery, Redelivery } from "./redelivery.js";
 import type { Tick } from "../shard/shard.js";
 import { Reported } from "./reported.js";
@@ -198,6 +199,14 @@ export class Engine {
       dayPnlLows: [...t.dayPnlLows].sort(([a], [b]) => (a < b ? -1 : 1)),
       cacheEntriesPeak: this.core.view.cache.peakSize,
     };
+  }
+
+  /**
+   * What a reconciliation run's first step would do now (reconcile/sync-orders.ts): its plan, made
+   * from the books by lookups only, so asking changes nothing.
+   */
+  planOrderSync(): OrderSyncPlan {
+    return planOrderSync(this.core);
   }
 
   /** What the engine and the broker hold about a subject now; read-only (see inspect.ts). */
