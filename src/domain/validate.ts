@@ -8,6 +8,7 @@ import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
 import { decimalOfValue, JsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
 import { jsonSyntaxProblem, lineColumnAt } from "./json-where.js";
+import { flatBrokerRecord, flatJournalRecord } from "./flat-records.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
 } from "./records.js";
@@ -238,7 +239,13 @@ function typeOf(r: FieldReader, obj: Json, src: Source, allowed: readonly string
 // The records are built as whole object literals (no spread of a shared base): validation is on
 // the hot path, and a literal per record type keeps V8 on fast, fixed-shape objects.
 
+/** One journal line: a flat decision in one pass (flat-records.ts), anything else by the exact path. */
 export function parseJournalLine(text: string, line: number): JournalRecord {
+  return flatJournalRecord(text, line) ?? parseJournalLineExactly(text, line);
+}
+
+/** The exact path alone: JSON.parse, the exactness scan, then each field. Every message comes from here. */
+export function parseJournalLineExactly(text: string, line: number): JournalRecord {
   const obj = parseObject("journal", line, text);
   const r = new FieldReader("journal", line, obj);
   const type = typeOf(r, obj, "journal", JOURNAL_TYPES);
@@ -276,6 +283,11 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
 
 /** `pos` says where the line can be read again (see BrokerBase.pos); by default its line number. */
 export function parseBrokerLine(text: string, line: number, pos: number = line): BrokerEvent {
+  return flatBrokerRecord(text, line, pos) ?? parseBrokerLineExactly(text, line, pos);
+}
+
+/** The exact path alone (see parseJournalLineExactly). */
+export function parseBrokerLineExactly(text: string, line: number, pos: number = line): BrokerEvent {
   const obj = parseObject("broker", line, text);
   const r = new FieldReader("broker", line, obj);
   const type = typeOf(r, obj, "broker", BROKER_TYPES);
