@@ -111,11 +111,14 @@ const disconnectWindow: Injector = (p, pick) => {
 
 /**
  * A fill of the engine's order is never reported as an event, and the broker's position snapshot at
- * the end shows the position it made: the books differ by that fill, a position drift.
+ * the end shows the position it made: the books differ by that fill, a position drift. Only a fill
+ * of an order the broker acknowledged before it.
  */
 const missedFill: Injector = (p, pick) => {
   const tolerance = resolveConfig(p.logs.config ?? {}).driftToleranceUnits;
-  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance));
+  // The order keeps an earlier broker record (its accept), so losing the fill leaves it known, not stale.
+  const acceptedBefore = (i: number) => p.broker.slice(0, i).some((b) => b["type"] === "order_accepted" && p.coidOf(b) === p.coidOf(p.broker[i]!));
+  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance) && acceptedBefore(i));
   const i = chosen(points, pick);
   if (i === undefined) return null;
   const held = replayLogs(p.logs).positions.filter((h) => Number(h.broker_qty) !== 0);

@@ -3,6 +3,7 @@
 // the injection matters (the original logs do not already give that answer).
 
 import fc from "fast-check";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCase } from "../../src/testing/laws.js";
@@ -51,5 +52,13 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
       const c = injectFault(RECORDED[LOG_FOR[fault]], fault, 0)!;
       expect(() => expectFindings(againstOriginal(c), { numRuns: 1 }), fault).toThrow(/expectFindings failed[^]*seed: -?\d+/);
     }
+  });
+
+  it("every recorded scenario of ours: each fault it offers a point for, at any point, is found", () => {
+    // Among them a fill that is its order's only broker record: losing it would make the order
+    // stale and engage the kill switch, so missed-fill takes only fills of acknowledged orders.
+    const dirs = readdirSync(join(REPO, "fixtures/scenarios")).sort();
+    expect(dirs.length).toBeGreaterThan(20);
+    for (const dir of dirs) expectFindings(faultArbitrary(loadLogs(join(REPO, "fixtures/scenarios", dir))), { numRuns: 30 });
   });
 });
