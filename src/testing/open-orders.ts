@@ -38,10 +38,13 @@ export function openOrdersBefore(p: ParsedLogs, i: number): Obj[] | null {
   const held = knownOrders(p, msOf(p.broker[i]!));
   p.broker.slice(0, i).forEach((b, k) => {
     const h = held.get(p.coidOf(b) ?? "");
-    if (h === undefined || !p.deliveredOnce(k) && p.broker.findIndex((x) => x["event_id"] === b["event_id"]) !== k) return;
+    const redelivered = !p.deliveredOnce(k) && p.broker.findIndex((x) => x["event_id"] === b["event_id"]) !== k;
+    if (h === undefined || redelivered) return;
     h.seen = true;
     if (b["type"] === "fill") h.filled = D.add(h.filled, dec(b["qty"]));
-    if (b["type"] === "order_cancelled" || b["type"] === "order_rejected" || h.filled >= dec(h.order["qty"])) h.closed = true;
+    // A cancel that names its replacement does not end the order: it lives on as the replacement.
+    const cancelled = b["type"] === "order_cancelled" && b["replaced_by_broker_order_id"] === undefined;
+    if (cancelled || b["type"] === "order_rejected" || h.filled >= dec(h.order["qty"])) h.closed = true;
   });
   const open = [...held.entries()].filter(([, h]) => !h.closed);
   if (open.some(([, h]) => !h.seen)) return null;

@@ -61,4 +61,25 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
     expect(dirs.length).toBeGreaterThan(20);
     for (const dir of dirs) expectFindings(faultArbitrary(loadLogs(join(REPO, "fixtures/scenarios", dir))), { numRuns: 30 });
   });
+
+  it("crash-restart: the snapshot holds an order replaced before the crash as open, and its fill is caught", () => {
+    const coid = "C-1";
+    const line = (o: object) => JSON.stringify(o);
+    const logs = {
+      journal: [
+        line({ type: "snapshot", ts: "2025-10-20T08:59:00Z", open_orders: [], positions: [] }),
+        line({ type: "decision", ts: "2025-10-20T09:00:00Z", decision_id: "D-1", client_order_id: coid, symbol: "EURUSD", side: "buy", qty: 1000, ref_price: 1.08 }),
+      ],
+      broker: [
+        line({ type: "order_accepted", ts: "2025-10-20T09:00:00.100Z", event_id: "E-1", client_order_id: coid, broker_order_id: "A", symbol: "EURUSD", side: "buy", qty: 1000 }),
+        line({ type: "order_accepted", ts: "2025-10-20T09:00:01Z", event_id: "E-2", client_order_id: coid, broker_order_id: "B", replaces_broker_order_id: "A", symbol: "EURUSD", side: "buy", qty: 1000 }),
+        line({ type: "order_cancelled", ts: "2025-10-20T09:00:01Z", event_id: "E-3", broker_order_id: "A", replaced_by_broker_order_id: "B" }),
+        line({ type: "fill", ts: "2025-10-20T09:00:02Z", event_id: "E-4", client_order_id: coid, broker_order_id: "B", symbol: "EURUSD", side: "buy", qty: 1000, price: "1.08", fee: "0" }),
+      ],
+    };
+    const c = injectFault(logs, "crash-restart", 0)!;
+    const snapshot = JSON.parse(c.journal.find((l) => l.includes('"type":"snapshot"') && !logs.journal.includes(l))!) as { open_orders: unknown[] };
+    expect(snapshot.open_orders).toEqual([{ client_order_id: coid, symbol: "EURUSD", side: "buy", qty: 1000, filled_qty: "0", ref_price: 1.08 }]);
+    expectFindings(c);
+  });
 });
