@@ -7,7 +7,8 @@
 // leaves the books apart once the broker's snapshot shows it.
 
 import { resolveConfig } from "../domain/config.js";
-import { freshEventId, insertAt, journalIndexAfter, liveFillsOfEngineOrders, msOf, type Obj, parseLogs, type ParsedLogs, symbolOf } from "./logs.js";
+import { instantFromMs } from "../domain/time.js";
+import { freshEventId, insertAt, instantOf, journalIndexAfter, liveFillsOfEngineOrders, msOf, type Obj, parseLogs, type ParsedLogs, symbolOf, timeOrder } from "./logs.js";
 import { openOrdersBefore } from "./open-orders.js";
 import { type Logs, replayLogs } from "./run.js";
 
@@ -66,10 +67,10 @@ const duplicateDelivery: Injector = (p, pick) => {
 
 /** A broker event from before a restart delivered again just after it, when the engine has forgotten its orders. */
 const redeliveryAfterRestart: Injector = (p, pick) => {
-  const points = p.journal.flatMap((o) => (o["type"] !== "restart" ? [] : p.broker.flatMap((b, i) => (msOf(b) < msOf(o) ? [{ restart: o, i }] : []))));
+  const points = p.journal.flatMap((o) => (o["type"] !== "restart" ? [] : p.broker.flatMap((b, i) => (timeOrder(b, o) < 0 ? [{ restart: o, i }] : []))));
   const point = chosen(points, pick);
   if (point === undefined) return null;
-  const after = p.broker.findIndex((b) => msOf(b) > msOf(point.restart));
+  const after = p.broker.findIndex((b) => timeOrder(b, point.restart) > 0);
   const at = after === -1 ? p.broker.length : after;
   return { journal: p.logs.journal, broker: insertAt(p.logs.broker, at, p.logs.broker[point.i]!), config: p.logs.config,
     description: `${eventName(p, point.i)} delivered again after the restart at ${String(point.restart["ts"])}`, expected: NO_CHANGE };
@@ -122,7 +123,7 @@ const missedFill: Injector = (p, pick) => {
   const i = chosen(points, pick);
   if (i === undefined) return null;
   const held = replayLogs(p.logs).positions.filter((h) => Number(h.broker_qty) !== 0);
-  const last = [...p.journal, ...p.broker].reduce((a, b) => (msOf(b) > msOf(a) ? b : a));
+  const last = [...p.journal, ...p.broker].reduce((a, b) => (timeOrder(b, a) > 0 ? b : a));
   const snapshot = JSON.stringify({ type: "position_snapshot", ts: last["ts"], event_id: freshEventId(p, "injected-position-snapshot"),
     positions: held.map((h) => ({ symbol: h.symbol, qty: h.broker_qty, avg_price: h.broker_avg_price })) });
   return { journal: p.logs.journal, broker: [...p.logs.broker.filter((_l, k) => k !== i), snapshot], config: p.logs.config,
@@ -137,22 +138,21 @@ const missedFill: Injector = (p, pick) => {
  * broker event or journal record within a millisecond after it, whose open orders all have a broker record.
  */
 const crashRestart: Injector = (p, pick) => {
+  // The snapshot's instant: the millisecond after the fill's.
+  const restarted = (i: number) => instantFromMs(msOf(p.broker[i]!) + 1);
   const points = liveFillsOfEngineOrders(p).filter((i) => {
-    const ms = msOf(p.broker[i]!);
     const next = p.broker[i + 1];
-    return (next === undefined || msOf(next) > ms + 1) && journalIndexAfter(p, ms + 1) === journalIndexAfter(p, ms)
+    return (next === undefined || timeOrder(next, restarted(i)) > 0) && journalIndexAfter(p, restarted(i)) === journalIndexAfter(p, instantOf(p.broker[i]!))
       && openOrdersBefore(p, i) !== null;
   });
   const i = chosen(points, pick);
   if (i === undefined) return null;
   const fill = p.broker[i]!;
-  const ms = msOf(fill);
-  const believed = openOrdersBefore(p, i)!;
-  const before = replayLogs({ journal: p.logs.journal.slice(0, journalIndexAfter(p, ms)), broker: p.logs.broker.slice(0, i), config: p.logs.config });
+  const at = journalIndexAfter(p, instantOf(fill));
+  const before = replayLogs({ journal: p.logs.journal.slice(0, at), broker: p.logs.broker.slice(0, i), config: p.logs.config });
   const positions = before.positions.filter((h) => Number(h.engine_qty) !== 0).map((h) => ({ symbol: h.symbol, qty: h.engine_qty, avg_price: h.engine_avg_price }));
   const restart = JSON.stringify({ type: "restart", ts: fill["ts"], reason: "crash" });
-  const snapshot = JSON.stringify({ type: "snapshot", ts: new Date(ms + 1).toISOString(), open_orders: believed, positions });
-  const at = journalIndexAfter(p, ms);
+  const snapshot = JSON.stringify({ type: "snapshot", ts: restarted(i).text, open_orders: openOrdersBefore(p, i)!, positions });
   return { journal: insertAt(p.logs.journal, at, restart, snapshot), broker: p.logs.broker, config: p.logs.config,
     description: `the engine crashes at ${String(fill["ts"])}, just before ${eventName(p, i)}, and restarts a millisecond later`,
     expected: { findings: [{ kind: "caught_by_reconcile", client_order_id: p.coidOf(fill)! }], unchanged: false, duplicateDeliveriesAdded: 0 } };

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeSymbol } from "../domain/symbol.js";
+import { compareInstants, type Instant, parseInputInstant } from "../domain/time.js";
 import type { Logs } from "./run.js";
 
 export type Obj = Record<string, unknown>;
@@ -24,8 +25,16 @@ export interface ParsedLogs {
   readonly unseen: (i: number) => boolean;
 }
 
-/** Milliseconds since the epoch of a record's `ts` (finer digits dropped: enough to pick a point). */
-export const msOf = (o: Obj): number => Date.parse(String(o["ts"]));
+/** A record's event time, to the nanosecond (a `ts` the replay would refuse falls back to Date's reading: the replay then names it). */
+export const instantOf = (o: Obj): Instant =>
+  parseInputInstant(String(o["ts"])) ?? { ms: Date.parse(String(o["ts"])), subNs: 0, text: String(o["ts"]) };
+
+/** Milliseconds since the epoch of a record's `ts`, for durations. */
+export const msOf = (o: Obj): number => instantOf(o).ms;
+
+/** Negative, zero or positive as record `a` is earlier than, at the same instant as, or later than `b` in event time. */
+export const timeOrder = (a: Obj | Instant, b: Obj | Instant): number =>
+  compareInstants("subNs" in a ? a as Instant : instantOf(a), "subNs" in b ? b as Instant : instantOf(b));
 
 export const symbolOf = (o: Obj): string => normalizeSymbol(String(o["symbol"]));
 
@@ -58,10 +67,9 @@ function downLines(journal: readonly Obj[], broker: readonly Obj[]): Set<number>
   });
   journal.forEach((o, k) => {
     if (o["type"] !== "restart") return;
-    const from = msOf(o);
-    const until = k + 1 < journal.length ? msOf(journal[k + 1]!) : Infinity;
+    const next = journal[k + 1];
     broker.forEach((b, i) => {
-      if (msOf(b) >= from && msOf(b) <= until) down.add(i);
+      if (timeOrder(b, o) >= 0 && (next === undefined || timeOrder(b, next) <= 0)) down.add(i);
     });
   });
   return down;
@@ -88,9 +96,9 @@ export function freshEventId(p: ParsedLogs, base: string): string {
   return id;
 }
 
-/** Index of the first journal record later in event time than `ms` (where a record at `ms` goes). */
-export function journalIndexAfter(p: ParsedLogs, ms: number): number {
-  const k = p.journal.findIndex((o) => msOf(o) > ms);
+/** Index of the first journal record later in event time than `t` (where a record at `t` goes). */
+export function journalIndexAfter(p: ParsedLogs, t: Instant): number {
+  const k = p.journal.findIndex((o) => timeOrder(o, t) > 0);
   return k === -1 ? p.journal.length : k;
 }
 

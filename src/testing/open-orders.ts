@@ -3,7 +3,7 @@
 // snapshot) less what the broker had finished by then; an order is part-filled by the fills before.
 
 import * as D from "../domain/decimal.js";
-import { msOf, type Obj, type ParsedLogs } from "./logs.js";
+import { type Obj, type ParsedLogs, timeOrder } from "./logs.js";
 
 interface Held {
   readonly order: Obj;
@@ -14,11 +14,11 @@ interface Held {
 
 const dec = (v: unknown): D.Dec => D.parseDec(String(v ?? "0")) ?? D.ZERO;
 
-/** The engine's orders known before event time `ms`: from its decisions and snapshots, in order. */
-function knownOrders(p: ParsedLogs, ms: number): Map<string, Held> {
+/** The engine's orders known at a broker event's instant (journal first): from its decisions and snapshots, in order. */
+function knownOrders(p: ParsedLogs, fill: Obj): Map<string, Held> {
   const held = new Map<string, Held>();
   for (const o of p.journal) {
-    if (msOf(o) > ms) break;
+    if (timeOrder(o, fill) > 0) break;
     if (o["type"] === "snapshot") {
       for (const open of (o["open_orders"] as Obj[] | undefined) ?? []) {
         held.set(String(open["client_order_id"]), { order: open, filled: dec(open["filled_qty"]), seen: true, closed: false });
@@ -35,7 +35,7 @@ function knownOrders(p: ParsedLogs, ms: number): Map<string, Held> {
  * broker record yet: a snapshot naming an order the broker has shown nothing of would call it stale.
  */
 export function openOrdersBefore(p: ParsedLogs, i: number): Obj[] | null {
-  const held = knownOrders(p, msOf(p.broker[i]!));
+  const held = knownOrders(p, p.broker[i]!);
   p.broker.slice(0, i).forEach((b, k) => {
     const h = held.get(p.coidOf(b) ?? "");
     const redelivered = !p.deliveredOnce(k) && p.broker.findIndex((x) => x["event_id"] === b["event_id"]) !== k;

@@ -82,4 +82,21 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
     expect(snapshot.open_orders).toEqual([{ client_order_id: coid, symbol: "EURUSD", side: "buy", qty: 1000, filled_qty: "0", ref_price: 1.08 }]);
     expectFindings(c);
   });
+
+  it("points are chosen in event time to the nanosecond: no crash lands between a fill and a record a few microseconds after it", () => {
+    const line = (o: object) => JSON.stringify(o);
+    const decision = (ts: string, coid: string) => line({ type: "decision", ts, decision_id: `D-${coid}`, client_order_id: coid, symbol: "EURUSD", side: "buy", qty: 1000, ref_price: 1.08 });
+    const accepted = (ts: string, coid: string) => line({ type: "order_accepted", ts, event_id: `A-${coid}`, client_order_id: coid, broker_order_id: `B-${coid}`, symbol: "EURUSD", side: "buy", qty: 1000 });
+    const fill = (ts: string, coid: string) => line({ type: "fill", ts, event_id: `F-${coid}`, client_order_id: coid, broker_order_id: `B-${coid}`, symbol: "EURUSD", side: "buy", qty: 1000, price: "1.08", fee: "0" });
+    const logs = {
+      journal: [line({ type: "snapshot", ts: "2025-10-20T08:59:00Z", open_orders: [], positions: [] }),
+        decision("2025-10-20T09:00:00Z", "C-1"), line({ type: "cancel_request", ts: "2025-10-20T09:00:02.000500Z", client_order_id: "C-1" }),
+        decision("2025-10-20T09:00:02.500Z", "C-2")],
+      broker: [accepted("2025-10-20T09:00:00.100Z", "C-1"), fill("2025-10-20T09:00:02.000100Z", "C-1"),
+        accepted("2025-10-20T09:00:02.600Z", "C-2"), fill("2025-10-20T09:00:03Z", "C-2")],
+    };
+    // C-1's fill has a cancel request 400 microseconds after it: only C-2's fill can take the crash.
+    expectFindings(faultArbitrary(logs, ["crash-restart"]), { numRuns: 10 });
+    expect(injectFault(logs, "crash-restart", 0)!.description).toContain("F-C-2");
+  });
 });
