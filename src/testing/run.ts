@@ -9,6 +9,7 @@ import { replay } from "../core/replay.js";
 import { resolveConfig } from "../domain/config.js";
 import { configToJson } from "../domain/config-json.js";
 import * as D from "../domain/decimal.js";
+import { DataError } from "../domain/errors.js";
 import type { Report } from "../domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 
@@ -65,8 +66,18 @@ const CONFIG_HASH = "recon-proof-testing";
 /** Thrown when a replay stops at its crash point. */
 export class ReplayKilled extends Error {}
 
-/** Replays two logs in process; throws the same bad-input errors as the CLI (file:line, the field). */
+/** Replays two logs in process; bad input throws the CLI's message (journal.jsonl:LINE, the field, what was expected). */
 export function replayLogs(logs: Logs, opts: RunOptions = {}): ReplayOutcome {
+  try {
+    return replayInProcess(logs, opts);
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    const file = err.source === "journal" || err.source === "broker" ? `${err.source}.jsonl` : String(err.source);
+    throw new Error(`bad input: ${err.describe(file)}`, { cause: err });
+  }
+}
+
+function replayInProcess(logs: Logs, opts: RunOptions): ReplayOutcome {
   const config = resolveConfig(logs.config ?? {});
   const journal = logs.journal.map((text, i) => parseJournalLine(text, i + 1));
   const broker = logs.broker.map((text, i) => parseBrokerLine(text, i + 1));

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  expectDeterministic, expectDuplicateDeliveryIsNoOp, expectFindings, expectKillResumeIdentical, injectFault, loadLogs, scenarioArbitrary,
+  expectDeterministic, expectDuplicateDeliveryIsNoOp, expectFindings, expectKillResumeIdentical, injectFault, loadLogs, replayLogs, scenarioArbitrary,
 } from "../../src/testing/index.js";
 import { REPO } from "../helpers/cli.js";
 
@@ -52,5 +52,11 @@ describe("a broken law fails with the seed, the path and the shrunk counterexamp
     const missed = injectFault(healthy, "missed-fill", 0)!;
     expect(() => expectFindings({ ...missed, expected: { ...missed.expected, unchanged: true } }, { numRuns: 1 }))
       .toThrow(/the findings changed\nexpected:\n  \(none\)\nreported:\n  position_drift - EURUSD/);
+  });
+
+  it("logs the replay refuses: the error names the file and line, as the command line does", () => {
+    const late = { ...healthy, journal: [healthy.journal[1]!, healthy.journal[0]!, ...healthy.journal.slice(2)] };
+    expect(() => replayLogs(late)).toThrow(/^bad input: journal\.jsonl:2: field "ts": expected a time at or after/);
+    expect(() => expectDeterministic(late)).toThrow(/expectDeterministic failed[^]*bad input: journal\.jsonl:2/);
   });
 });
