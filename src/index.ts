@@ -1,0 +1,5 @@
+// recon-proof as a library: what `import ... from "recon-proof"` gives (docs/library.md). Only what
+// is exported here is the package's interface; every other module is internal.
+
+export { replay, type ArtifactBytes, type InputSource, type ReconcileReport, type ReplayOptions, type ReplayResult } from "./api/replay.js";
+export { BadInputError, type BadInputParts, ConfigError, IoError } from "./api/errors.js";
