@@ -2,4 +2,5 @@
 // is exported here is the package's interface; every other module is internal.
 
 export { replay, type ArtifactBytes, type InputSource, type ReconcileReport, type ReplayOptions, type ReplayResult } from "./api/replay.js";
+export { verify, type Criterion, type VerifyOptions, type VerifyResult } from "./api/verify.js";
 export { BadInputError, type BadInputParts, ConfigError, IoError } from "./api/errors.js";

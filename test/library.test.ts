@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BadInputError, ConfigError, IoError, replay } from "../src/index.js";
+import { BadInputError, ConfigError, IoError, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 /** The scenario's cache.db, copied (a replay writes its cache), or none. */
@@ -128,4 +128,31 @@ describe("docs/library.md: every example runs as shown and prints what the page 
       if (ex.prints !== null) expect(r.stdout).toBe(ex.prints);
     });
   }
+});
+
+describe("verify() checks as `recon-proof verify` checks", () => {
+  it("a scenario's artifacts, in memory and in a folder, against its expect.txt and against one that fails: the command's verdict and counts", async () => {
+    const dir = join(SCENARIOS, "orphan-manual-trade");
+    const files = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json") };
+    const result = await replay(files);
+    const out = join(tempDir(), "out");
+    expect(replayScenario("orphan-manual-trade", out).status).toBe(3);
+    const failing = join(tempDir(), "expect.txt");
+    writeFileSync(failing, "exit: 3\nsummary.txt: orphan=0\nmetrics.txt: = recon_kill_switch 1\n");
+    for (const expectFile of [join(dir, "expect.txt"), failing]) {
+      const cli = runCli(["verify", "--artifacts", out, "--expect", expectFile, "--exit-code", "3", "--json"]);
+      const doc = JSON.parse(cli.stdout) as { passed: boolean; counts: { criteria: number; failed: number } };
+      for (const artifacts of [result.artifacts, out]) {
+        const lib = verify({ artifacts, expect: expectFile, exitCode: result.exitCode });
+        expect(lib.passed).toBe(doc.passed);
+        expect(cli.status).toBe(doc.passed ? 0 : 1);
+        expect({ criteria: lib.criteria.length, failed: lib.criteria.filter((c) => !c.pass).length }).toEqual(doc.counts);
+      }
+    }
+  });
+
+  it("a malformed expect.txt: ConfigError naming its line", () => {
+    expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(ConfigError);
+    expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(/mine\.txt:2/);
+  });
 });
