@@ -4,3 +4,4 @@
 export { replay, type ArtifactBytes, type InputSource, type ReconcileReport, type ReplayOptions, type ReplayResult } from "./api/replay.js";
 export { verify, type Criterion, type VerifyOptions, type VerifyResult } from "./api/verify.js";
 export { BadInputError, type BadInputParts, ConfigError, IoError } from "./api/errors.js";
+export { IMPORT_SOURCES, importRecords, type ImportOptions, type ImportResult } from "./api/import.js";

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BadInputError, ConfigError, IoError, replay, verify } from "../src/index.js";
+import { BadInputError, ConfigError, importRecords, IoError, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 /** The scenario's cache.db, copied (a replay writes its cache), or none. */
@@ -154,5 +154,34 @@ describe("verify() checks as `recon-proof verify` checks", () => {
   it("a malformed expect.txt: ConfigError naming its line", () => {
     expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(ConfigError);
     expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(/mine\.txt:2/);
+  });
+});
+
+describe("importRecords() converts as `recon-proof import` converts", () => {
+  for (const source of ["oanda", "alpaca"] as const) {
+    it(`${source}: the lines the command writes on stdout, and its --instruments file`, async () => {
+      const file = join(REPO, "fixtures", "e2e", source, source === "oanda" ? "transactions-stream.jsonl" : "trade_updates.jsonl");
+      const instruments = join(tempDir(), "instruments.json");
+      const cli = runCli(["import", source, "--instruments", instruments, file]);
+      expect(cli.status, cli.stderr).toBe(0);
+      const lib = importRecords({ source, files: [file] });
+      expect(lib.kind).toBe("broker");
+      expect(lib.lines.map((l) => l + "\n").join("")).toBe(cli.stdout);
+      expect(lib.instrumentsJson).toBe(readFileSync(instruments, "utf8"));
+      expect(lib.nothingImported).toBe(false);
+      // The lines replay as the file the command wrote would (the OANDA sample's FX pairs need no config).
+      if (source !== "oanda") return;
+      const journal = join(REPO, "fixtures", "e2e", source, "journal.jsonl");
+      const written = join(tempDir(), "broker.jsonl");
+      writeFileSync(written, cli.stdout);
+      const fromFile = await replay({ journal, broker: written });
+      const fromLines = await replay({ journal, broker: lib.lines });
+      expect(texts(fromLines.artifacts)).toEqual(texts(fromFile.artifacts));
+    });
+  }
+
+  it("a file that cannot be read: IoError; an unknown source: ConfigError", () => {
+    expect(() => importRecords({ source: "oanda", files: [join(tempDir(), "none.jsonl")] })).toThrow(IoError);
+    expect(() => importRecords({ source: "nope" as "oanda", files: [] })).toThrow(ConfigError);
   });
 });
