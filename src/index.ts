@@ -5,3 +5,4 @@ export { replay, type ArtifactBytes, type InputSource, type ReconcileReport, typ
 export { verify, type Criterion, type VerifyOptions, type VerifyResult } from "./api/verify.js";
 export { BadInputError, type BadInputParts, ConfigError, IoError } from "./api/errors.js";
 export { IMPORT_SOURCES, importRecords, type ImportOptions, type ImportResult } from "./api/import.js";
+export { merge, type MergeOptions, type MergeResult } from "./api/merge.js";

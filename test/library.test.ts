@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BadInputError, ConfigError, importRecords, IoError, replay, verify } from "../src/index.js";
+import { BadInputError, ConfigError, importRecords, IoError, merge, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 /** The scenario's cache.db, copied (a replay writes its cache), or none. */
@@ -183,5 +183,37 @@ describe("importRecords() converts as `recon-proof import` converts", () => {
   it("a file that cannot be read: IoError; an unknown source: ConfigError", () => {
     expect(() => importRecords({ source: "oanda", files: [join(tempDir(), "none.jsonl")] })).toThrow(IoError);
     expect(() => importRecords({ source: "nope" as "oanda", files: [] })).toThrow(ConfigError);
+  });
+});
+
+describe("merge() combines shard folders as `recon-proof merge` does", () => {
+  it("two shards of a scenario merge into the unsharded replay's bytes; a changed shard file is a BadInputError naming its path", async () => {
+    const dir = join(SCENARIOS, "symbol-cap-breach");
+    const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", join(dir, "config.json")];
+    const scratch = tempDir();
+    const shards = ["1/2", "2/2"].map((spec, i) => {
+      const out = join(scratch, `shard-${i + 1}`);
+      const r = runCli(["replay", ...inputs, "--shard", spec, "--out", out]);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+    const whole = join(scratch, "whole");
+    const cli = runCli(["replay", ...inputs, "--out", whole]);
+    const merged = merge({ shards });
+    expect(texts(merged.artifacts)).toEqual(readArtifacts(whole));
+    expect(merged.exitCode).toBe(cli.status);
+
+    const groups = join(shards[0]!, "groups.jsonl");
+    writeFileSync(groups, readFileSync(groups, "utf8").replace(/\n$/, "").replace(/}$/, ""));
+    const err = (() => {
+      try {
+        merge({ shards });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(BadInputError);
+    expect((err as BadInputError).message).toContain(groups);
   });
 });

@@ -4,6 +4,7 @@
 
 import type { LogInput } from "../adapters/inputs.js";
 import type { ArtifactName } from "../artifacts/names.js";
+import type { RenderedArtifacts } from "../artifacts/render.js";
 import type { ReportJson } from "../artifacts/report-schema.js";
 import { ConfigError, DataError } from "../domain/errors.js";
 import { EXIT } from "../runtime/exit-codes.js";
@@ -55,6 +56,19 @@ export interface ReplayResult {
   readonly warnings: readonly string[];
 }
 
+/** What a replay and a merge both give: the verdict, the report and the artifacts. */
+export type ArtifactsResult = Pick<ReplayResult, "healthy" | "exitCode" | "report" | "artifacts">;
+
+/** Progress nowhere: the library prints nothing. */
+export const SILENT = { update: (): void => undefined };
+
+/** The verdict, the parsed report and the artifacts' bytes of a run that kept its artifacts in memory. */
+export function artifactsResult(exitCode: number, text: RenderedArtifacts): ArtifactsResult {
+  const artifacts = Object.fromEntries(Object.entries(text).map(([n, t]) => [n, Buffer.from(t, "utf8")])) as unknown as ArtifactBytes;
+  const healthy = exitCode === EXIT.ok;
+  return { healthy, exitCode: healthy ? 0 : 3, report: JSON.parse(text["reconcile-report.json"]) as ReconcileReport, artifacts };
+}
+
 const DEFAULT_NAMES = { journal: "journal.jsonl", broker: "broker.jsonl", config: "config.json" } as const;
 
 function isIterable(x: unknown): x is Iterable<string> | AsyncIterable<string> {
@@ -97,14 +111,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const config = options.config === undefined ? undefined : await toLogInput(options.config, DEFAULT_NAMES.config);
   const files: Record<string, string> = { journal: nameOf(journal), broker: nameOf(broker), ...(config === undefined ? {} : { config: nameOf(config) }) };
   try {
-    const outcome = runReplay({ journal, broker, config, cache: options.cache, progress: { update: () => undefined } });
-    const text = outcome.artifacts!;
-    const artifacts = Object.fromEntries(Object.entries(text).map(([n, t]) => [n, Buffer.from(t, "utf8")])) as unknown as ArtifactBytes;
-    const healthy = outcome.exitCode === EXIT.ok;
-    return {
-      healthy, exitCode: healthy ? 0 : 3, report: JSON.parse(text["reconcile-report.json"]) as ReconcileReport, artifacts,
-      resumed: outcome.resumed, rerun: outcome.rerun, warnings: outcome.warnings,
-    };
+    const outcome = runReplay({ journal, broker, config, cache: options.cache, progress: SILENT });
+    return { ...artifactsResult(outcome.exitCode, outcome.artifacts!), resumed: outcome.resumed, rerun: outcome.rerun, warnings: outcome.warnings };
   } catch (err) {
     throw libraryError(err, files);
   }

@@ -6,11 +6,11 @@
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
 import { type RenderedArtifacts, renderReportArtifacts } from "../artifacts/render.js";
-import { TRADES_CSV } from "../artifacts/names.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
 import { fileBytes, hashFile, type LoadedConfig, type LogInput, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
 import type { RunMeta } from "../artifacts/meta.js";
-import { type StreamedArtifact, tradeRowBatches } from "../adapters/trade-batches.js";
+import { tradeRowBatches } from "../adapters/trade-batches.js";
+import { type ArtifactSink, ArtifactsInMemory } from "../adapters/memory-artifacts.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
@@ -57,35 +57,6 @@ export interface ReplayOutcome {
   readonly warnings: readonly string[];
   /** The four artifacts' text, when there is no output folder (else they are in it). */
   readonly artifacts: RenderedArtifacts | null;
-}
-
-/** Where a replay's artifacts go: a staged set in the output folder, or memory. */
-type ArtifactSink = StreamedArtifact & {
-  commit(rendered: Omit<RenderedArtifacts, typeof TRADES_CSV>): string[];
-  abort(): void;
-};
-
-/** The artifacts kept in memory, for a caller in this process rather than a folder. */
-class ArtifactsInMemory implements ArtifactSink {
-  private readonly trades: string[];
-  artifacts: RenderedArtifacts | null = null;
-
-  constructor(header: string) {
-    this.trades = [header];
-  }
-
-  appendStreamed(text: string): void {
-    this.trades.push(text);
-  }
-
-  commit(rendered: Omit<RenderedArtifacts, typeof TRADES_CSV>): string[] {
-    this.artifacts = { [TRADES_CSV]: this.trades.join(""), ...rendered };
-    return [];
-  }
-
-  abort(): void {
-    this.trades.length = 0;
-  }
 }
 
 /** An opened replay: its steps, and what to do when they end or fail. */
