@@ -23,10 +23,18 @@ export interface RecordStream<T> extends Iterable<T> {
   bytesRead(): number;
 }
 
-function recordStream<T>(path: string, source: string, lineBytesMax: number, parse: (text: string, line: number, offset: number) => T): RecordStream<T> {
+/** A log to replay: a file's path, or its bytes already in memory under the name the report gives it. */
+export type LogInput = string | { readonly name: string; readonly bytes: Buffer };
+
+const linesOf = (input: LogInput): string | Buffer => (typeof input === "string" ? input : input.bytes);
+
+/** The log's name as the report and messages give it: a file's base name, or the name given with its bytes. */
+export const logName = (input: LogInput): string => (typeof input === "string" ? basename(input) : input.name);
+
+function recordStream<T>(input: LogInput, source: string, lineBytesMax: number, parse: (text: string, line: number, offset: number) => T): RecordStream<T> {
   // Now, not at the first record: a missing log is said before any work starts.
-  checkInputFile(path, inputName(source));
-  const reader = new LineReader(path, source, lineBytesMax);
+  if (typeof input === "string") checkInputFile(input, inputName(source));
+  const reader = new LineReader(linesOf(input), source, lineBytesMax);
   let bytesRead = 0;
   return {
     *[Symbol.iterator]() {
@@ -35,13 +43,14 @@ function recordStream<T>(path: string, source: string, lineBytesMax: number, par
         yield parse(text, line, offset);
       }
     },
-    meta: () => ({ name: basename(path), sha256: reader.sha256(), lines: reader.lines }),
+    meta: () => ({ name: logName(input), sha256: reader.sha256(), lines: reader.lines }),
     bytesRead: () => bytesRead,
   };
 }
 
-/** Size of a file in bytes, for progress (0 when it cannot be read: the reader will say why). */
-export function fileBytes(path: string): number {
+/** Size of a file (or of a log's bytes) in bytes, for progress (0 when it cannot be read: the reader will say why). */
+export function fileBytes(path: LogInput): number {
+  if (typeof path !== "string") return path.bytes.length;
   try {
     return statSync(path).size;
   } catch {
@@ -53,7 +62,7 @@ export function fileBytes(path: string): number {
  * The journal log. `tap`, given, sees each line's text as it is read, before it is validated (a
  * journal record does not keep its text; a broker event does: its `fingerprint`).
  */
-export function openJournal(path: string, config: Config, tap?: (text: string) => void): RecordStream<JournalRecord> {
+export function openJournal(path: LogInput, config: Config, tap?: (text: string) => void): RecordStream<JournalRecord> {
   const parse = tap === undefined ? parseJournalLine : (text: string, line: number) => {
     tap(text);
     return parseJournalLine(text, line);
@@ -62,12 +71,13 @@ export function openJournal(path: string, config: Config, tap?: (text: string) =
 }
 
 /** The broker log; each event's `pos` is its byte offset, which `recall` reads back. */
-export function openBroker(path: string, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
-  return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(path, "broker", config.lineBytesMax) };
+export function openBroker(path: LogInput, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
+  return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(linesOf(path), "broker", config.lineBytesMax) };
 }
 
 /** sha256 of a file's bytes, read in chunks (never the whole file in memory); `what` names it in errors. */
-export function hashFile(path: string, what: string): string {
+export function hashFile(path: LogInput, what: string): string {
+  if (typeof path !== "string") return sha256Hex(path.bytes);
   const hash = createHash("sha256");
   const fd = openInputFile(path, what);
   try {
@@ -97,20 +107,26 @@ export const CONFIG_BYTES_MAX = 1_048_576;
 
 const CONFIG_FILE = "config file";
 
-/** The config file's text, read as the inputs are read: UTF-8 (a BOM is dropped), size bounded. */
-function readConfigText(path: string): { text: string; bytes: Buffer } {
-  let bytes: Buffer;
+/** A config file's bytes, refused before they are read when there are more than CONFIG_BYTES_MAX. */
+function readConfigBytes(path: string): Buffer {
   const fd = openInputFile(path, CONFIG_FILE);
   try {
     const size = fstatSync(fd).size;
     if (size > CONFIG_BYTES_MAX) throw new ConfigError(`config ${path}: config larger than config_bytes_max=${CONFIG_BYTES_MAX} bytes (${size} bytes)`);
-    bytes = readFileSync(fd);
+    return readFileSync(fd);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw unreadableInput(CONFIG_FILE, path, err);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The config's text, read as the inputs are read: UTF-8 (a BOM is dropped), size bounded. */
+function readConfigText(input: LogInput): { text: string; bytes: Buffer } {
+  const path = typeof input === "string" ? input : input.name;
+  const bytes = typeof input === "string" ? readConfigBytes(input) : input.bytes;
+  if (bytes.length > CONFIG_BYTES_MAX) throw new ConfigError(`config ${path}: config larger than config_bytes_max=${CONFIG_BYTES_MAX} bytes (${bytes.length} bytes)`);
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8Byte(bytes);
     const before = bytes.subarray(0, at).toString("utf8");
@@ -155,15 +171,16 @@ export function configFileMeta(name: string, text: string, bytes: Buffer | strin
 }
 
 /** Reads and resolves the config (all defaults when no file is named). Errors are ConfigError (exit 2). */
-export function loadConfig(path: string | undefined): LoadedConfig {
+export function loadConfig(input: LogInput | undefined): LoadedConfig {
   let raw: unknown = {};
   let file: InputFileMeta | null = null;
   let config: Config;
-  if (path === undefined) config = resolveConfig(raw);
+  if (input === undefined) config = resolveConfig(raw);
   else {
-    const { text, bytes } = readConfigText(path);
+    const path = typeof input === "string" ? input : input.name;
+    const { text, bytes } = readConfigText(input);
     raw = parseConfigText(path, text);
-    file = configFileMeta(basename(path), text, bytes);
+    file = configFileMeta(logName(input), text, bytes);
     try {
       config = resolveConfig(raw);
     } catch (err) {

@@ -19,6 +19,37 @@ export interface Line {
 }
 
 const CHUNK_BYTES = 1 << 20;
+
+/** A file by its path, or bytes already in memory (a library caller's lines): read the same way. */
+export type LineSource = string | Buffer;
+
+/** An open source: reads like readSync (position null: from where the last read ended). */
+interface OpenBytes {
+  read(buf: Buffer, length: number, position: number | null): number;
+  close(): void;
+}
+
+function openBytes(source: LineSource, what: string): OpenBytes {
+  if (typeof source !== "string") {
+    let cursor = 0;
+    return {
+      read: (buf, length, position) => {
+        const from = position ?? cursor;
+        const n = source.copy(buf, 0, from, Math.min(source.length, from + length));
+        cursor = from + n;
+        return n;
+      },
+      close: () => undefined,
+    };
+  }
+  const fd = openInputFile(source, what);
+  return { read: (buf, length, position) => readSync(fd, buf, 0, length, position), close: () => closeSync(fd) };
+}
+
+/** How an error names a source: its path, or "(in memory)". */
+function sourcePath(source: LineSource): string {
+  return typeof source === "string" ? source : "(in memory)";
+}
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -28,7 +59,7 @@ export class LineReader implements Iterable<Line> {
   private done = false;
 
   constructor(
-    private readonly path: string,
+    private readonly path: LineSource,
     /** Which input this is, for errors ("journal", "broker"). */
     private readonly source: string,
     private readonly lineBytesMax: number,
@@ -48,7 +79,7 @@ export class LineReader implements Iterable<Line> {
   }
 
   *[Symbol.iterator](): Generator<Line> {
-    const fd = openInputFile(this.path, this.what);
+    const bytes = openBytes(this.path, this.what);
     try {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       let carry: Buffer = Buffer.alloc(0);
@@ -58,9 +89,9 @@ export class LineReader implements Iterable<Line> {
       for (;;) {
         let n: number;
         try {
-          n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+          n = bytes.read(chunk, CHUNK_BYTES, null);
         } catch (err) {
-          throw unreadableInput(this.what, this.path, err);
+          throw unreadableInput(this.what, sourcePath(this.path), err);
         }
         if (n === 0) break;
         const data = chunk.subarray(0, n);
@@ -93,7 +124,7 @@ export class LineReader implements Iterable<Line> {
       }
       this.done = true;
     } finally {
-      closeSync(fd);
+      bytes.close();
     }
   }
 
@@ -169,13 +200,13 @@ const RECALL_READ_BYTES = 4096;
  * one LineReader read; it must not change during the replay.
  */
 export class LineRecall {
-  private fd: number | null = null;
+  private fd: OpenBytes | null = null;
   private readonly buf = Buffer.allocUnsafe(RECALL_READ_BYTES);
 
-  constructor(private readonly path: string, private readonly source: string, private readonly lineBytesMax: number) {}
+  constructor(private readonly path: LineSource, private readonly source: string, private readonly lineBytesMax: number) {}
 
-  private handle(): number {
-    this.fd ??= openInputFile(this.path, inputName(this.source));
+  private handle(): OpenBytes {
+    this.fd ??= openBytes(this.path, inputName(this.source));
     return this.fd;
   }
 
@@ -185,7 +216,7 @@ export class LineRecall {
     const parts: Buffer[] = [];
     let length = 0;
     for (let at = offset; length <= this.lineBytesMax;) {
-      const n = readSync(fd, this.buf, 0, RECALL_READ_BYTES, at);
+      const n = fd.read(this.buf, RECALL_READ_BYTES, at);
       if (n === 0) break;
       const nl = this.buf.subarray(0, n).indexOf(NEWLINE);
       const end = nl === -1 ? n : nl;
@@ -203,7 +234,7 @@ export class LineRecall {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     let newlines = 0;
     for (let at = 0; at < offset;) {
-      const n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, offset - at), at);
+      const n = fd.read(buf, Math.min(CHUNK_BYTES, offset - at), at);
       if (n === 0) break;
       for (let i = buf.indexOf(NEWLINE, 0); i !== -1 && i < n; i = buf.indexOf(NEWLINE, i + 1)) newlines += 1;
       at += n;
@@ -212,7 +243,7 @@ export class LineRecall {
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    this.fd?.close();
     this.fd = null;
   }
 }

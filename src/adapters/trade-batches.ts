@@ -1,7 +1,6 @@
 // Trade rows go to trades.csv in batches as they are reconciled (by a replay or a merge), so memory
 // holds one batch, never the whole file.
 
-import type { ArtifactSetWriter } from "./artifacts.js";
 import type { TradeRow } from "../domain/report.js";
 import { type RenderedTrade, renderTradeRows } from "../artifacts/trades-csv.js";
 
@@ -12,11 +11,16 @@ import { type RenderedTrade, renderTradeRows } from "../artifacts/trades-csv.js"
  */
 const TRADE_ROWS_PER_WRITE = 256;
 
+/** Where trade rows' text goes: the staged trades.csv of an artifact set, or memory. */
+export interface StreamedArtifact {
+  appendStreamed(text: string): void;
+}
+
 /** Writes trade rows of type `T` (a row, or a row rendered already) in batches; `render` makes their text. */
 export class TradeBatches<T = TradeRow> {
   private batch: T[] = [];
 
-  constructor(private readonly writer: ArtifactSetWriter, private readonly render: (rows: readonly T[]) => string) {}
+  constructor(private readonly writer: StreamedArtifact, private readonly render: (rows: readonly T[]) => string) {}
 
   add(rows: readonly T[]): void {
     for (const row of rows) this.batch.push(row);
@@ -30,8 +34,8 @@ export class TradeBatches<T = TradeRow> {
 }
 
 /** Trade rows as the replay and merge hold them. */
-export const tradeRowBatches = (writer: ArtifactSetWriter) => new TradeBatches<TradeRow>(writer, renderTradeRows);
+export const tradeRowBatches = (writer: StreamedArtifact) => new TradeBatches<TradeRow>(writer, renderTradeRows);
 
 /** Rows the workers of `replay --jobs` rendered already: their texts, in order. */
-export const renderedTradeBatches = (writer: ArtifactSetWriter) =>
+export const renderedTradeBatches = (writer: StreamedArtifact) =>
   new TradeBatches<RenderedTrade>(writer, (rows) => rows.map((row) => row.csv).join(""));

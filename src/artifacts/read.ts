@@ -3,6 +3,7 @@
 // and hands their text here; every problem is a DataError naming the file, line and field.
 
 import { DataError, preview } from "../domain/errors.js";
+import { jsonSyntaxError } from "../domain/json-where.js";
 import { type ArtifactBundle, type ArtifactFile, NO_EVIDENCE } from "./bundle.js";
 import { REPORT_JSON, SUMMARY_TXT, TRADES_CSV } from "./names.js";
 import { checkReportDoc, sectionLineFinder, type ReportDoc } from "./report-schema.js";
@@ -27,15 +28,13 @@ export interface BundleNeeds {
   readonly evidenceWanted: (doc: ReportDoc) => readonly string[];
 }
 
-/** JSON.parse with the failure mapped to a line of the file, when V8 says where it stopped. */
+/** JSON.parse; text it refuses is named by line and column, with what was expected there. */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const line = pos === null ? 1 : text.slice(0, Number(pos[1])).split("\n").length;
-    throw new DataError(source, line, "(json)", "well-formed JSON", preview(message));
+  } catch {
+    const { line, got } = jsonSyntaxError(text);
+    throw new DataError(source, line, "(json)", "well-formed JSON", got);
   }
 }
 

@@ -12,6 +12,7 @@ import { LineReader } from "../adapters/lines.js";
 import type { CacheEntry } from "../core/books/cache.js";
 import * as D from "../domain/decimal.js";
 import { runReplay } from "../run/replay.js";
+import { replay as libraryReplay } from "../api/replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";
 
 const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]
@@ -34,6 +35,9 @@ run are what compare; each time is the best of --rounds runs):
                       process's CPU time and peak RSS
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
+  library / process   replay() called in this process against \`recon-proof replay\` as a child
+                      process, on the bundled healthy scenario (7 + 14 lines): what a caller
+                      saves by importing the library instead of spawning the command
 
 The scenario: N decisions (default 500 000), one a second over four symbols, each accepted and
 filled (three lines per decision: 1 500 000 lines, 1 000 000 of them broker events), no restart.
@@ -44,11 +48,13 @@ Options:
   --rss LIST      decisions of the peak-RSS scenarios, or none (default 500000,2500000:
                   1 M and 5 M broker events)
   --duckdb on|off the DuckDB peer row (default on when installed)
+  --only library  the library / process row alone (seconds, not minutes)
   -h, --help      this help
 
 Examples:
   npm run bench                                       # the table in docs/benchmarks.md, about 20 minutes
   npm run bench -- --decisions 100000 --rss none      # a quick look
+  npm run bench -- --only library                     # in-process replay against a spawned one
 `;
 
 interface Row { readonly what: string; readonly value: string; readonly note: string }
@@ -106,6 +112,21 @@ function cacheWritesPerSecond(steps: number): number {
 }
 
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+const SMALL_SCENARIO = fileURLToPath(new URL("../../fixtures/scenarios/healthy/", import.meta.url));
+
+/** replay() in this process against the command in a child process, on a small bundled scenario. */
+async function libraryRows(scratch: string, rounds: number): Promise<Row[]> {
+  const files = { journal: join(SMALL_SCENARIO, "journal.jsonl"), broker: join(SMALL_SCENARIO, "broker.jsonl"), config: join(SMALL_SCENARIO, "config.json") };
+  const runs = Math.max(rounds, 10);
+  await libraryReplay(files); // the first call loads the code: a long-lived caller pays that once
+  const inProcess = await best(runs, () => libraryReplay(files));
+  const spawned = await best(runs, () => cli(["replay", "--journal", files.journal, "--broker", files.broker, "--config", files.config, "--out", join(scratch, "out-small")]));
+  return [{
+    what: "library replay() / CLI process", value: `${(inProcess.wallMs / spawned.wallMs).toFixed(3)}x`,
+    note: `wall time on the healthy scenario: ${inProcess.wallMs.toFixed(1)} ms in process, ${spawned.wallMs.toFixed(0)} ms spawning \`recon-proof replay\``,
+  }];
+}
 
 /** Runs the CLI in a child process; resolves with its exit code. */
 function cli(args: readonly string[]): Promise<number> {
@@ -253,6 +274,11 @@ async function main(): Promise<void> {
   const decisions = Number(arg("decisions", "500000"));
   const rounds = Number(arg("rounds", "3"));
   const scratch = mkdtempSync(join(tmpdir(), "recon-bench-"));
+  if (arg("only", "") === "library") {
+    printTable(await libraryRows(scratch, rounds));
+    rmSync(scratch, { recursive: true, force: true });
+    return;
+  }
   const dir = join(scratch, "scenario");
   mkdirSync(dir, { recursive: true });
   process.stderr.write(`bench: writing ${fmt(decisions)} decisions...\n`);
@@ -292,6 +318,7 @@ async function main(): Promise<void> {
   process.stderr.write("bench: shards...\n");
   rows.push(...await shardRows(dir, scratch, rounds));
   rows.push(...rssRows(scratch));
+  rows.push(...await libraryRows(scratch, rounds));
   rmSync(scratch, { recursive: true, force: true });
   printTable(rows);
 }

@@ -1,7 +1,7 @@
 // Maps the typed errors of src/domain/errors.ts to messages and exit codes (docs/reference/exit-codes.md),
 // and says each command's own exit codes in its help.
 
-import { basename } from "node:path";
+import { badInput } from "../api/errors.js";
 import { ConfigError, DataError, IoError } from "../domain/errors.js";
 import { EXIT } from "../runtime/exit-codes.js";
 import { Interrupted } from "../runtime/signals.js";
@@ -59,9 +59,7 @@ export function describeFailure(
   consequence: string | null = "no artifacts were written",
 ): Failure {
   if (err instanceof DataError) {
-    const file = files[err.source] ?? err.source;
-    // file:line names a line by the file's name; a whole-file problem (an empty log) by its path.
-    const message = `bad input: ${err.describe(err.line > 0 ? basename(file) : file)}`;
+    const { message } = badInput(err, files);
     return { code: EXIT.dataError, message, lines: [`recon-proof: ${message}`, ...(consequence === null ? [] : [`  ${consequence}.`])] };
   }
   if (err instanceof ConfigError) {

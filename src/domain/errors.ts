@@ -23,10 +23,14 @@ export class DataError extends Error {
 
   /** "journal.jsonl:12: field ..." once the shell knows which file the source was. */
   describe(fileName: string): string {
-    const where = this.line > 0 ? `${fileName}:${this.line}` : `${fileName} (whole file)`;
-    return `${where}: field "${this.field}": expected ${this.expected}` +
-      (this.got === undefined ? "" : `, got ${this.got}`);
+    return describeBadInput(fileName, this);
   }
+}
+
+/** The words of a bad-input message: where (file:line, or the whole file), the field, what was expected and what came. */
+export function describeBadInput(fileName: string, e: Pick<DataError, "line" | "field" | "expected" | "got">): string {
+  const where = e.line > 0 ? `${fileName}:${e.line}` : `${fileName} (whole file)`;
+  return `${where}: field "${e.field}": expected ${e.expected}` + (e.got === undefined ? "" : `, got ${e.got}`);
 }
 
 /** The configuration or the command line is wrong (exit 2). */

@@ -147,6 +147,23 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   }
 }
 
+/** Where a text JSON.parse refused goes wrong, and what is wrong there, in words that do not change with the runtime. */
+export interface JsonSyntaxError extends LineColumn {
+  /** "text that is not JSON at column C: <what was expected, and what came>", for a message's "got". */
+  readonly got: string;
+}
+
+/**
+ * Text that JSON.parse refused, described by the grammar (never by the runtime's own message, whose
+ * words change from one Node version to the next). Text the grammar accepts that JSON.parse still
+ * refused (nesting deeper than the runtime's stack) is named as such at its first character.
+ */
+export function jsonSyntaxError(text: string): JsonSyntaxError {
+  const problem = jsonSyntaxProblem(text) ?? { offset: 0, message: "JSON nested deeper than this runtime reads" };
+  const { line, column } = lineColumnAt(text, problem.offset);
+  return { line, column, got: `text that is not JSON at column ${column}: ${problem.message}` };
+}
+
 /**
  * The steps of a path such as `instruments.BRK.B.tick_size` or `sessions[1].name` in a parsed
  * value: keys may hold dots, so each step is the longest key of the object there that the path

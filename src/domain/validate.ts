@@ -7,7 +7,7 @@ import { type Dec, decimalRuleFor, sign } from "./decimal.js";
 import { DataError, preview } from "./errors.js";
 import { isObject, type Json } from "./json.js";
 import { decimalOfValue, JsonNumber, JsonTextError, parseJsonExact } from "./json-text.js";
-import { jsonSyntaxProblem, lineColumnAt } from "./json-where.js";
+import { jsonSyntaxError } from "./json-where.js";
 import { flatBrokerRecord, flatJournalRecord } from "./flat-records.js";
 import type {
   BrokerEvent, JournalRecord, PositionLine, Side, SnapshotOrder, Source,
@@ -179,10 +179,7 @@ function parseObject(src: Source, line: number, text: string): Json {
     value = parseJsonExact(text);
   } catch (err) {
     if (err instanceof JsonTextError) throw new DataError(src, line, err.field, err.expected, err.got);
-    const problem = jsonSyntaxProblem(text);
-    const got = problem === undefined ? (err as Error).message
-      : `text that is not JSON at column ${lineColumnAt(text, problem.offset).column}: ${problem.message}`;
-    throw new DataError(src, line, "(line)", "one JSON object per line", got);
+    throw new DataError(src, line, "(line)", "one JSON object per line", jsonSyntaxError(text).got);
   }
   if (!isObject(value)) throw new DataError(src, line, "(line)", "a JSON object", preview(value));
   return value;

@@ -5,11 +5,12 @@
 // and the cache's pending changes discarded). The CLI runs the steps in slices so that a signal is
 // noticed between them (runReplayInterruptibly); tests and the bench run them straight through.
 
-import { renderReportArtifacts } from "../artifacts/render.js";
+import { type RenderedArtifacts, renderReportArtifacts } from "../artifacts/render.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
-import { fileBytes, hashFile, type LoadedConfig, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
+import { fileBytes, hashFile, type LoadedConfig, type LogInput, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
 import type { RunMeta } from "../artifacts/meta.js";
 import { tradeRowBatches } from "../adapters/trade-batches.js";
+import { type ArtifactSink, ArtifactsInMemory } from "../adapters/memory-artifacts.js";
 import { ArtifactSetWriter, checkOutDir } from "../adapters/artifacts.js";
 import { inputName } from "../adapters/input-files.js";
 import { faultAfterRecord, faultPoint } from "../adapters/fault-points.js";
@@ -27,19 +28,23 @@ const RECORDS_PER_SLICE = 4096;
 const STEPS_PER_SLICE = RECORDS_PER_SLICE / RECORDS_PER_STEP;
 
 export interface ReplayArgs {
-  readonly journal: string;
-  readonly broker: string;
-  readonly config?: string | undefined;
+  readonly journal: LogInput;
+  readonly broker: LogInput;
+  readonly config?: LogInput | undefined;
   /** SQLite order-id cache; absent means a fresh in-memory cache. */
   readonly cache?: string | undefined;
   /** Input records whose cache changes go in one transaction (default CACHE_BATCH_DEFAULT; 1: write-through). */
   readonly cacheBatch?: number | undefined;
-  readonly out: string;
+  /** The output folder; absent: the artifacts are kept in memory and handed back (the library's replay). */
+  readonly out?: string | undefined;
   /** Write into an --out folder recon-proof did not write (--adopt-out). */
   readonly adoptOut?: boolean | undefined;
   /** Where progress goes (in bytes of both inputs); default a progress line of its own on stderr. */
   readonly progress?: ProgressSink | undefined;
 }
+
+/** A replay that writes into an output folder (`--out`): every command's replay. */
+export type FolderReplayArgs = ReplayArgs & { readonly out: string };
 
 export interface ReplayOutcome {
   readonly exitCode: number;
@@ -50,6 +55,8 @@ export interface ReplayOutcome {
   readonly rerun: boolean;
   /** What failed after the artifacts were swapped in (they are written all the same). */
   readonly warnings: readonly string[];
+  /** The four artifacts' text, when there is no output folder (else they are in it). */
+  readonly artifacts: RenderedArtifacts | null;
 }
 
 /** An opened replay: its steps, and what to do when they end or fail. */
@@ -111,7 +118,7 @@ export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): 
 
 export function openInputs(args: ReplayArgs, label: string): ReplayInputs {
   const loaded = loadConfig(args.config);
-  checkOutDir(args.out, { adopt: args.adoptOut });
+  if (args.out !== undefined) checkOutDir(args.out, { adopt: args.adoptOut });
   const journal = openJournal(args.journal, loaded.config);
   const broker = openBroker(args.broker, loaded.config);
   const ownProgress = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
@@ -130,7 +137,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
   const inputs = openInputs(args, "replay");
   const { loaded, journal, broker, step } = inputs;
   let store: SqliteCacheStore | null = null;
-  let out: ArtifactSetWriter | null = null;
+  let out: ArtifactSink | null = null;
   const abort = () => {
     out?.abort();
     store?.abort();
@@ -146,7 +153,8 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
       ({ store, entries: cacheEntries, failure: cacheFailure, resuming: resumed, rerun } = SqliteCacheStore.open(args.cache, runKey));
       store?.setRecordsPerTransaction(args.cacheBatch ?? CACHE_BATCH_DEFAULT);
     }
-    const writer = new ArtifactSetWriter(args.out, renderTradesHeader(), undefined, undefined, { adopt: args.adoptOut, command: "replay" });
+    const writer = args.out === undefined ? new ArtifactsInMemory(renderTradesHeader())
+      : new ArtifactSetWriter(args.out, renderTradesHeader(), undefined, undefined, { adopt: args.adoptOut, command: "replay" });
     out = writer;
     const trades = tradeRowBatches(writer);
     const cache = store;
@@ -180,10 +188,11 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
           cache?.commit(finalEntries);
         } catch (err) {
           if (!(err instanceof IoError)) throw err;
-          throw new IoError(`${err.message} (the artifacts in ${args.out} are written; the same replay run again finishes recording it)`);
+          throw new IoError(`${err.message} (the artifacts${args.out === undefined ? "" : ` in ${args.out}`} are written; the same replay run again finishes recording it)`);
         }
         faultPoint("cache-committed");
-        return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, rerun, warnings };
+        const artifacts = writer instanceof ArtifactsInMemory ? writer.artifacts : null;
+        return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, rerun, warnings, artifacts };
       },
       abort,
       close: () => closeInputs(inputs),

@@ -17,6 +17,7 @@ import type { Dec } from "../domain/decimal.js";
 import { DataError } from "../domain/errors.js";
 import { ASSET_CLASSES, type Instrument } from "../domain/instruments.js";
 import { isObject } from "../domain/json.js";
+import { jsonSyntaxError } from "../domain/json-where.js";
 import type {
   AlertName, AmbiguousMatch, BrokerLimitsMirror, OrderOutcome, PositionView, ReconcileRun, ReconcileTrigger, SkippedDecision, SlippageCell, StagedActionKind,
   TradeRow,
@@ -174,8 +175,8 @@ export function parseGroupLine(text: string, line: number): EmitGroup {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (err) {
-    throw new DataError(SHARD_GROUPS_NAME, line, "(line)", "one JSON group written by `replay --shard`", (err as Error).message);
+  } catch {
+    throw new DataError(SHARD_GROUPS_NAME, line, "(line)", "one JSON group written by `replay --shard`", jsonSyntaxError(text).got);
   }
   return group(value, "", { source: SHARD_GROUPS_NAME, lineOf: () => line });
 }
@@ -197,9 +198,9 @@ export function parseShardManifest(text: string): ShardManifest {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new DataError(SHARD_MANIFEST_NAME, lineOfJsonError(text, message), "(file)", "the JSON written by `replay --shard`", message);
+  } catch {
+    const { line, got } = jsonSyntaxError(text);
+    throw new DataError(SHARD_MANIFEST_NAME, line, "(file)", "the JSON written by `replay --shard`", got);
   }
   const where: Where = { source: SHARD_MANIFEST_NAME, lineOf: (path) => bestEffortLine(value, path) };
   const head = isObject(value) ? value : {};
@@ -216,15 +217,6 @@ export function parseShardManifest(text: string): ShardManifest {
       `${tail[1]!.slice(0, 12)}…, the digest of the file as the shard wrote it`, `a file whose digest is ${actual.slice(0, 12)}…: it was changed after it was written`);
   }
   return m;
-}
-
-/** The line a JSON.parse error points at ("... at position N" or "(line L column C)"), else 0. */
-function lineOfJsonError(text: string, message: string): number {
-  const line = /\(line (\d+) column \d+\)/.exec(message);
-  if (line !== null) return Number(line[1]);
-  const position = /at position (\d+)/.exec(message);
-  if (position === null) return 0;
-  return text.slice(0, Number(position[1])).split("\n").length;
 }
 
 /** The line of a field path for a message; 1 when the file nests too deep to count. */

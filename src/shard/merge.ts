@@ -28,7 +28,9 @@ import { plural } from "../text/plural.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
 import { tradeRowBatches } from "../adapters/trade-batches.js";
 import { EXIT } from "../runtime/exit-codes.js";
-import { Progress } from "../runtime/progress.js";
+import { Progress, type ProgressSink } from "../runtime/progress.js";
+import { type ArtifactSink, ArtifactsInMemory } from "../adapters/memory-artifacts.js";
+import type { RenderedArtifacts } from "../artifacts/render.js";
 
 /** A group line holds one group's items; a reconcile that catches a long backlog makes a long one. */
 const GROUP_LINE_BYTES_MAX = 512 * 1024 * 1024;
@@ -38,6 +40,8 @@ export interface MergeOutcome {
   readonly report: Report;
   /** What failed after the artifacts were swapped in (they are written all the same). */
   readonly warnings: readonly string[];
+  /** The four artifacts' text, when there is no output folder (else they are in it). */
+  readonly artifacts: RenderedArtifacts | null;
 }
 
 /** Bad input in one shard's file, named by its path (merge reads several files of the same name). */
@@ -204,9 +208,13 @@ function damageFirst(err: unknown, shards: readonly Shard[]): unknown {
   return err;
 }
 
-export function runMerge(dirs: readonly string[], out: string, options: OutOptions = {}): MergeOutcome {
+/**
+ * Merges shard folders into the artifacts of the unsharded replay: written into `out`, or, with
+ * `out` null, kept in memory (the outcome's `artifacts`). `progress`: where progress goes.
+ */
+export function runMerge(dirs: readonly string[], out: string | null, options: OutOptions = {}, progressTo?: ProgressSink): MergeOutcome {
   if (dirs.length === 0) throw new ConfigError("merge needs the shard folders: recon-proof merge --out DIR SHARD_DIR...");
-  checkOutDir(out, options);
+  if (out !== null) checkOutDir(out, options);
   const shards = dirs.map(readShard);
   checkShardSet(shards);
   const order = [...shards].sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
@@ -214,8 +222,10 @@ export function runMerge(dirs: readonly string[], out: string, options: OutOptio
   const config = configOf(first);
 
   // Shards number their groups alike; the merged stream has about as many as the longest shard.
-  const progress = new Progress("merge", Math.max(...shards.map((s) => s.manifest.groups)), "groups");
-  const writer = new ArtifactSetWriter(out, renderTradesHeader(), undefined, undefined, { ...options, command: "merge" });
+  const own = progressTo === undefined ? new Progress("merge", Math.max(...shards.map((s) => s.manifest.groups)), "groups") : null;
+  const progress = progressTo ?? own!;
+  const writer: ArtifactSink = out === null ? new ArtifactsInMemory(renderTradesHeader())
+    : new ArtifactSetWriter(out, renderTradesHeader(), undefined, undefined, { ...options, command: "merge" });
   try {
     const trades = tradeRowBatches(writer);
     const report = mergeShards(config, order.map((s) => ({ state: s.manifest.state, evidence: s.manifest.evidence, groups: groupsOf(s) })),
@@ -223,11 +233,12 @@ export function runMerge(dirs: readonly string[], out: string, options: OutOptio
       (groups) => progress.update(groups));
     trades.flush();
     const warnings = writer.commit(renderReportArtifacts(report, first.manifest.meta));
-    return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, warnings };
+    const artifacts = writer instanceof ArtifactsInMemory ? writer.artifacts : null;
+    return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, warnings, artifacts };
   } catch (err) {
     writer.abort();
     throw damageFirst(err, order);
   } finally {
-    progress.done();
+    own?.done();
   }
 }

@@ -8,7 +8,7 @@ import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
 import { replayShardSteps, type ShardResult } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import { ConfigError } from "../domain/errors.js";
-import { closeInputs, type Job, openInputs, type ReplayArgs, runJobInSlices, runMeta } from "../run/replay.js";
+import { closeInputs, type FolderReplayArgs, type Job, openInputs, runJobInSlices, runMeta } from "../run/replay.js";
 import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "./codec.js";
 
 const GROUP_LINES_PER_WRITE = 1024;
@@ -19,7 +19,7 @@ export interface ShardOutcome {
 }
 
 /** Opens one shard's replay: the inputs and the staged shard files. */
-function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, ShardOutcome> {
+function openShardReplay(args: FolderReplayArgs, spec: ShardSpec): Job<ShardResult, ShardOutcome> {
   if (args.cache !== undefined) {
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
@@ -68,6 +68,6 @@ function openShardReplay(args: ReplayArgs, spec: ShardSpec): Job<ShardResult, Sh
   };
 }
 
-export function runShardReplayInterruptibly(args: ReplayArgs, spec: ShardSpec): Promise<ShardOutcome> {
+export function runShardReplayInterruptibly(args: FolderReplayArgs, spec: ShardSpec): Promise<ShardOutcome> {
   return runJobInSlices(openShardReplay(args, spec));
 }

@@ -16,7 +16,7 @@ import { type CommandResult, type Output, outputFor, runWithOutput } from "../ou
 import { chooseJobs, JOBS_AUTO_INPUT_BYTES_MIN, JOBS_MAX, parseJobs } from "../../jobs/replay/choose.js";
 import { JOB_WORKER_URL, runReplayInJobs } from "../../jobs/replay/jobs.js";
 import { JOBS_FLOW_DEFAULT } from "../../jobs/replay/protocol.js";
-import { runReplayInterruptibly, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
+import { type FolderReplayArgs, runReplayInterruptibly, type ReplayOutcome } from "../../run/replay.js";
 import { runShardReplayInterruptibly } from "../../shard/replay.js";
 import { SIGNALS_HELP, withSignalsTrapped } from "../../runtime/signals.js";
 import { ADOPT_OUT_OPTION, OUT_FOLDER_RULES, OUT_IO_REFUSALS, OUT_USAGE_REFUSALS } from "./out-help.js";
@@ -132,7 +132,7 @@ async function replay(opts: ReplayOpts, out: Output): Promise<CommandResult<"rep
 }
 
 /** The replay in as many jobs as asked for and possible; in one job where they cannot be merged exactly. */
-async function replayInJobs(args: ReplayArgs, request: ReturnType<typeof parseJobs>, note: (line: string) => void): Promise<ReplayOutcome> {
+async function replayInJobs(args: FolderReplayArgs, request: ReturnType<typeof parseJobs>, note: (line: string) => void): Promise<ReplayOutcome> {
   const { jobs, declined } = chooseJobs(request, args);
   if (declined !== null) note(`recon-proof: --jobs ${String(request)}: ${declined}; replaying in one job`);
   if (jobs > 1) {

@@ -17,7 +17,7 @@ import { renderReportArtifacts } from "../../artifacts/render.js";
 import { type RenderedTrade, renderTradesHeader } from "../../artifacts/trades-csv.js";
 import { InexactMerge, MergedReport } from "../../core/shard/merge.js";
 import { ShardMismatch } from "../../core/output/state.js";
-import { replayInputBytes, type ReplayArgs, type ReplayOutcome } from "../../run/replay.js";
+import { replayInputBytes, type FolderReplayArgs, type ReplayOutcome } from "../../run/replay.js";
 import { EXIT } from "../../runtime/exit-codes.js";
 import { Progress } from "../../runtime/progress.js";
 import { JOBS_FLOW_DEFAULT, type JobsFlow } from "./protocol.js";
@@ -41,7 +41,7 @@ export type JobsResult =
  * should run in one job instead (nothing written then: --out is as it was).
  */
 export async function runReplayInJobs(
-  args: ReplayArgs,
+  args: FolderReplayArgs,
   jobs: number,
   workerUrl: URL = JOB_WORKER_URL,
   flow: JobsFlow = JOBS_FLOW_DEFAULT,
@@ -63,7 +63,7 @@ export async function runReplayInJobs(
     committed = true;
     return {
       kind: "done", peakQueuedGroups: run.peakQueued, peakUntakenBatches: run.peakUntaken,
-      outcome: { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed: false, rerun: false, warnings },
+      outcome: { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed: false, rerun: false, warnings, artifacts: null },
     };
   } catch (err) {
     if (err instanceof InexactMerge) return { kind: "fallback", why: `the shards cannot be merged exactly (${err.why})`, quiet: false };

@@ -1,0 +1,219 @@
+// The library gives what the command line gives: the same artifact bytes for every bundled
+// scenario, whether it is handed the files' paths or their text, and bad input as a typed error
+// carrying the parts of the command line's exit-65 message.
+
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BadInputError, ConfigError, importRecords, IoError, merge, replay, verify } from "../src/index.js";
+import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
+
+/** The scenario's cache.db, copied (a replay writes its cache), or none. */
+function cacheCopy(dir: string): string | undefined {
+  if (!existsSync(join(dir, "cache.db"))) return undefined;
+  const copy = join(tempDir(), "cache.db");
+  copyFileSync(join(dir, "cache.db"), copy);
+  return copy;
+}
+
+const texts = (a: Record<string, Buffer>): Record<string, string> => Object.fromEntries(ARTIFACTS.map((n) => [n, a[n]!.toString("utf8")]));
+
+describe("replay() gives the command line's bytes for every bundled scenario", () => {
+  for (const name of scenarioNames()) {
+    it(`${name}: from paths and from the files' text, byte for byte what \`replay --out\` writes`, async () => {
+      const dir = join(SCENARIOS, name);
+      const out = join(tempDir(), "out");
+      const cli = replayScenario(name, out);
+      expect([0, 3], cli.stderr).toContain(cli.status);
+      const expected = readArtifacts(out);
+      const files = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json") };
+      const fromPaths = await replay({ ...files, cache: cacheCopy(dir) });
+      expect(texts(fromPaths.artifacts)).toEqual(expected);
+      expect(fromPaths.exitCode).toBe(cli.status);
+      expect(fromPaths.healthy).toBe(cli.status === 0);
+      expect(fromPaths.report).toEqual(JSON.parse(expected["reconcile-report.json"]!));
+      const inMemory = (p: string) => ({ text: readFileSync(p, "utf8"), name: p.split("/").pop()! });
+      const fromText = await replay({ journal: inMemory(files.journal), broker: inMemory(files.broker), config: inMemory(files.config), cache: cacheCopy(dir) });
+      expect(texts(fromText.artifacts)).toEqual(expected);
+    });
+  }
+});
+
+const JOURNAL = [
+  JSON.stringify({ type: "snapshot", ts: "2025-10-20T09:00:00Z", open_orders: [], positions: [] }),
+];
+const BROKER = [
+  JSON.stringify({ type: "position_snapshot", ts: "2025-10-20T09:00:00Z", event_id: "b1", positions: [] }),
+];
+
+async function* asyncLines(lines: readonly string[]): AsyncGenerator<string> {
+  for (const line of lines) yield line;
+}
+
+describe("replay() reads lines given in memory", () => {
+  it("an array and an async iterable of lines give the bytes of the file that holds those lines", async () => {
+    const scratch = tempDir();
+    const write = (n: string, lines: readonly string[]) => {
+      const p = join(scratch, n);
+      writeFileSync(p, lines.map((l) => l + "\n").join(""));
+      return p;
+    };
+    const fromFiles = await replay({ journal: write("journal.jsonl", JOURNAL), broker: write("broker.jsonl", BROKER) });
+    const fromLines = await replay({ journal: JOURNAL, broker: asyncLines(BROKER) });
+    expect(texts(fromLines.artifacts)).toEqual(texts(fromFiles.artifacts));
+    expect(fromLines.healthy).toBe(true);
+  });
+});
+
+describe("replay() throws typed errors, never exits", () => {
+  it("bad input: BadInputError with the file, line, field and expected of the command line's exit-65 message", async () => {
+    const bad = [...JOURNAL, JSON.stringify({ type: "decision", ts: "2025-10-20T09:00:01Z" })];
+    const err = await replay({ journal: { lines: bad, name: "engine.jsonl" }, broker: BROKER }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadInputError);
+    const e = err as BadInputError;
+    expect({ file: e.file, line: e.line, exitCode: e.exitCode }).toEqual({ file: "engine.jsonl", line: 2, exitCode: 65 });
+    expect(e.message).toBe(`bad input: engine.jsonl:2: field "${e.field}": expected ${e.expected}${e.got === undefined ? "" : `, got ${e.got}`}`);
+
+    const scratch = tempDir();
+    const journal = join(scratch, "engine.jsonl");
+    writeFileSync(journal, bad.join("\n") + "\n");
+    const broker = join(scratch, "broker.jsonl");
+    writeFileSync(broker, BROKER.join("\n") + "\n");
+    const cli = runCli(["replay", "--journal", journal, "--broker", broker, "--out", join(scratch, "out")]);
+    expect(cli.status).toBe(65);
+    expect(cli.stderr).toContain(`recon-proof: ${e.message}\n`);
+  });
+
+  it("a config that is not JSON: ConfigError naming the config and where", async () => {
+    const err = await replay({ journal: JOURNAL, broker: BROKER, config: { text: "{\n  \"drift_tolerance_pips\": 0.5,\n}\n", name: "risk.json" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(`config risk.json:2:30: not valid JSON: a trailing comma before "}": JSON allows none (remove the comma)`);
+  });
+
+  it("a log that does not exist: IoError naming it", async () => {
+    const err = await replay({ journal: join(tempDir(), "missing.jsonl"), broker: BROKER }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IoError);
+    expect((err as Error).message).toMatch(/cannot read the journal .*missing\.jsonl: no such file/);
+  });
+});
+
+/** docs/library.md's examples: each ```js block, and the ```text block after it that says what it prints. */
+function docExamples(): { line: number; code: string; prints: string | null }[] {
+  const lines = readFileSync(join(REPO, "docs", "library.md"), "utf8").split("\n");
+  const blocks: { line: number; lang: string; body: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(\w+)$/.exec(lines[i]!);
+    if (fence === null) continue;
+    const end = lines.findIndex((l, j) => j > i && l === "```");
+    blocks.push({ line: i + 1, lang: fence[1]!, body: lines.slice(i + 1, end).join("\n") + "\n" });
+    i = end;
+  }
+  return blocks.flatMap((b, k) => (b.lang !== "js" ? [] : [{ line: b.line, code: b.body, prints: blocks[k + 1]?.lang === "text" ? blocks[k + 1]!.body : null }]));
+}
+
+describe("docs/library.md: every example runs as shown and prints what the page says", () => {
+  const examples = docExamples();
+  it("the page has examples", () => expect(examples.length).toBeGreaterThanOrEqual(3));
+  for (const ex of examples) {
+    it(`the example at docs/library.md:${ex.line}`, () => {
+      // A reader's project: the package installed (here, linked), the repository's fixtures at hand.
+      const project = tempDir();
+      mkdirSync(join(project, "node_modules"));
+      symlinkSync(REPO, join(project, "node_modules", "recon-proof"));
+      symlinkSync(join(REPO, "fixtures"), join(project, "fixtures"));
+      writeFileSync(join(project, "example.mjs"), ex.code);
+      const r = spawnSync(process.execPath, ["example.mjs"], { cwd: project, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      if (ex.prints !== null) expect(r.stdout).toBe(ex.prints);
+    });
+  }
+});
+
+describe("verify() checks as `recon-proof verify` checks", () => {
+  it("a scenario's artifacts, in memory and in a folder, against its expect.txt and against one that fails: the command's verdict and counts", async () => {
+    const dir = join(SCENARIOS, "orphan-manual-trade");
+    const files = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json") };
+    const result = await replay(files);
+    const out = join(tempDir(), "out");
+    expect(replayScenario("orphan-manual-trade", out).status).toBe(3);
+    const failing = join(tempDir(), "expect.txt");
+    writeFileSync(failing, "exit: 3\nsummary.txt: orphan=0\nmetrics.txt: = recon_kill_switch 1\n");
+    for (const expectFile of [join(dir, "expect.txt"), failing]) {
+      const cli = runCli(["verify", "--artifacts", out, "--expect", expectFile, "--exit-code", "3", "--json"]);
+      const doc = JSON.parse(cli.stdout) as { passed: boolean; counts: { criteria: number; failed: number } };
+      for (const artifacts of [result.artifacts, out]) {
+        const lib = verify({ artifacts, expect: expectFile, exitCode: result.exitCode });
+        expect(lib.passed).toBe(doc.passed);
+        expect(cli.status).toBe(doc.passed ? 0 : 1);
+        expect({ criteria: lib.criteria.length, failed: lib.criteria.filter((c) => !c.pass).length }).toEqual(doc.counts);
+      }
+    }
+  });
+
+  it("a malformed expect.txt: ConfigError naming its line", () => {
+    expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(ConfigError);
+    expect(() => verify({ artifacts: {}, expect: { text: "exit: 0\nnonsense\n", name: "mine.txt" } })).toThrow(/mine\.txt:2/);
+  });
+});
+
+describe("importRecords() converts as `recon-proof import` converts", () => {
+  for (const source of ["oanda", "alpaca"] as const) {
+    it(`${source}: the lines the command writes on stdout, and its --instruments file`, async () => {
+      const file = join(REPO, "fixtures", "e2e", source, source === "oanda" ? "transactions-stream.jsonl" : "trade_updates.jsonl");
+      const instruments = join(tempDir(), "instruments.json");
+      const cli = runCli(["import", source, "--instruments", instruments, file]);
+      expect(cli.status, cli.stderr).toBe(0);
+      const lib = importRecords({ source, files: [file] });
+      expect(lib.kind).toBe("broker");
+      expect(lib.lines.map((l) => l + "\n").join("")).toBe(cli.stdout);
+      expect(lib.instrumentsJson).toBe(readFileSync(instruments, "utf8"));
+      expect(lib.nothingImported).toBe(false);
+      // The lines replay as the file the command wrote would (the OANDA sample's FX pairs need no config).
+      if (source !== "oanda") return;
+      const journal = join(REPO, "fixtures", "e2e", source, "journal.jsonl");
+      const written = join(tempDir(), "broker.jsonl");
+      writeFileSync(written, cli.stdout);
+      const fromFile = await replay({ journal, broker: written });
+      const fromLines = await replay({ journal, broker: lib.lines });
+      expect(texts(fromLines.artifacts)).toEqual(texts(fromFile.artifacts));
+    });
+  }
+
+  it("a file that cannot be read: IoError; an unknown source: ConfigError", () => {
+    expect(() => importRecords({ source: "oanda", files: [join(tempDir(), "none.jsonl")] })).toThrow(IoError);
+    expect(() => importRecords({ source: "nope" as "oanda", files: [] })).toThrow(ConfigError);
+  });
+});
+
+describe("merge() combines shard folders as `recon-proof merge` does", () => {
+  it("two shards of a scenario merge into the unsharded replay's bytes; a changed shard file is a BadInputError naming its path", async () => {
+    const dir = join(SCENARIOS, "symbol-cap-breach");
+    const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", join(dir, "config.json")];
+    const scratch = tempDir();
+    const shards = ["1/2", "2/2"].map((spec, i) => {
+      const out = join(scratch, `shard-${i + 1}`);
+      const r = runCli(["replay", ...inputs, "--shard", spec, "--out", out]);
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+    const whole = join(scratch, "whole");
+    const cli = runCli(["replay", ...inputs, "--out", whole]);
+    const merged = merge({ shards });
+    expect(texts(merged.artifacts)).toEqual(readArtifacts(whole));
+    expect(merged.exitCode).toBe(cli.status);
+
+    const groups = join(shards[0]!, "groups.jsonl");
+    writeFileSync(groups, readFileSync(groups, "utf8").replace(/\n$/, "").replace(/}$/, ""));
+    const err = (() => {
+      try {
+        merge({ shards });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(BadInputError);
+    expect((err as BadInputError).message).toContain(groups);
+  });
+});
