@@ -14,13 +14,15 @@ import { ShardTally } from "../src/core/shard/tally.js";
 import { resolveConfig } from "../src/domain/config.js";
 import { configToJson } from "../src/domain/config-json.js";
 import type { TradeRow } from "../src/domain/report.js";
+import { type PeekedBrokerLine, type PeekedJournalLine, peekBrokerLine, peekJournalLine } from "../src/domain/peek.js";
+import type { BrokerEvent, JournalRecord } from "../src/domain/records.js";
 import { parseBrokerLine, parseJournalLine } from "../src/domain/validate.js";
 import { FAULTS, generateScenario, type Fault } from "../src/gen/generate.js";
 import { renderArtifacts, type RenderedArtifacts } from "../src/artifacts/render.js";
 import {
   parseGroupLine, parseShardManifest, renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION, sha256Hex,
 } from "../src/shard/codec.js";
-import { runCli, SCENARIOS, tempDir } from "./helpers/cli.js";
+import { runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 import { replayLines } from "./helpers/laws.js";
 
 const NUM_RUNS = Number(process.env["NUM_RUNS"] ?? 12);
@@ -28,20 +30,41 @@ const SEED = process.env["FC_SEED"] === undefined ? undefined : Number(process.e
 const MAX_EVENTS = Number(process.env["MAX_EVENTS"] ?? 800);
 const ARTIFACTS = ["trades.csv", "reconcile-report.json", "summary.txt", "metrics.txt"] as const;
 
-type Merged = { ok: true; artifacts: RenderedArtifacts } | { ok: false; why: string };
+type Merged = { ok: true; artifacts: RenderedArtifacts } | { ok: false; why: string; shardErrors: string[] };
+
+/**
+ * How a shard reads its lines: "peeked" as `replay --shard` does (a line it may not own only peeked
+ * at, validated by its owner), or "whole" (every line validated by every shard).
+ */
+type Reading = "peeked" | "whole";
+
+function* journalOf(lines: readonly string[], reading: Reading): Generator<JournalRecord | PeekedJournalLine> {
+  for (const [i, t] of lines.entries()) yield (reading === "peeked" ? peekJournalLine(t, i + 1) : undefined) ?? parseJournalLine(t, i + 1);
+}
+
+function* brokerOf(lines: readonly string[], reading: Reading): Generator<BrokerEvent | PeekedBrokerLine> {
+  for (const [i, t] of lines.entries()) yield (reading === "peeked" ? peekBrokerLine(t, i + 1, i + 1) : undefined) ?? parseBrokerLine(t, i + 1);
+}
 
 /** Shards a replay in memory, through the shard file format (rendered and parsed back), and merges. */
-function shardAndMerge(journal: readonly string[], broker: readonly string[], configJson: object, n: number): Merged {
+function shardAndMerge(journal: readonly string[], broker: readonly string[], configJson: object, n: number, reading: Reading = "peeked"): Merged {
   const config = resolveConfig(configJson);
   const meta = { journal: { name: "journal.jsonl", sha256: "-", lines: journal.length }, broker: { name: "broker.jsonl", sha256: "-", lines: broker.length },
     configFile: null, configHash: "law", effectiveConfig: configToJson(config) };
   const shards = [];
+  const shardErrors: string[] = [];
   for (let k = 1; k <= n; k += 1) {
     const lines: string[] = [];
     const spec = { index: k, count: n, by: "symbol" as const };
-    const inputs = { config, journal: journal.map((t, i) => parseJournalLine(t, i + 1)), broker: broker.map((t, i) => parseBrokerLine(t, i + 1)) };
-    const result = runToEnd(replayShardSteps(inputs, { configHash: "law", cacheEntries: [], cacheFailure: null },
-      { spec, emit: (g) => lines.push(renderGroupLine(g)) }));
+    const inputs = { config, journal: journalOf(journal, reading), broker: brokerOf(broker, reading) };
+    let result;
+    try {
+      result = runToEnd(replayShardSteps(inputs, { configHash: "law", cacheEntries: [], cacheFailure: null },
+        { spec, emit: (g) => lines.push(renderGroupLine(g)) }));
+    } catch (err) {
+      shardErrors.push((err as Error).message);
+      continue;
+    }
     const manifest = parseShardManifest(renderShardManifest({
       format: SHARD_FORMAT, version: SHARD_FORMAT_VERSION, shard: spec, meta, state: result.state, evidence: result.evidence, groups: lines.length,
       groupsSha256: sha256Hex(lines.join("")),
@@ -53,12 +76,13 @@ function shardAndMerge(journal: readonly string[], broker: readonly string[], co
     expect(tally.contradiction(manifest.state, manifest.evidence), `shard ${k}/${n}`).toBeNull();
     shards.push({ state: manifest.state, evidence: manifest.evidence, groups });
   }
+  if (shardErrors.length > 0) return { ok: false, why: shardErrors.join(" | "), shardErrors };
   const trades: TradeRow[] = [];
   try {
     const report = mergeShards(config, shards, (rows) => trades.push(...rows));
     return { ok: true, artifacts: renderArtifacts({ ...report, trades }, meta) };
   } catch (err) {
-    return { ok: false, why: (err as Error).message };
+    return { ok: false, why: (err as Error).message, shardErrors };
   }
 }
 
@@ -81,7 +105,7 @@ describe("sharded replay + merge equals the unsharded replay (generated three-sy
         seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         events: fc.integer({ min: 60, max: MAX_EVENTS }),
         faults: fc.subarray([...FAULTS].filter((f) => f !== "corrupt-cache")),
-        shards: fc.integer({ min: 1, max: 4 }),
+        shards: fc.constantFrom(1, 2, 3, 4, 8),
       }),
       ({ seed, events, faults, shards }) => {
         const s = generateScenario({ seed, events, faults: faults as Fault[] });
@@ -152,6 +176,40 @@ describe("sharded replay + merge equals the unsharded replay (generated three-sy
   });
 });
 
+describe("a shard validates only the lines it owns: every bundled scenario at 2, 3, 4 and 8 shards", () => {
+  const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8").split("\n").filter((l) => l.trim() !== "");
+  for (const name of scenarioNames()) {
+    it(`${name}: merged equals unsharded, or the same refusal as when every shard validates every line`, () => {
+      const dir = join(SCENARIOS, name);
+      const [journal, broker] = [read(dir, "journal.jsonl"), read(dir, "broker.jsonl")];
+      const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as object;
+      let whole: ReturnType<typeof replayLines> | null = null;
+      let refused: string | null = null;
+      try {
+        whole = replayLines(journal, broker, config);
+      } catch (err) {
+        refused = (err as Error).message;
+      }
+      for (const n of [2, 3, 4, 8]) {
+        const peeked = shardAndMerge(journal, broker, config, n);
+        const validated = shardAndMerge(journal, broker, config, n, "whole");
+        if (refused !== null) {
+          // Bad input: the shard that owns the bad line refuses it in the unsharded replay's words.
+          expect(peeked.ok).toBe(false);
+          if (!peeked.ok) expect(peeked.shardErrors, `${n} shards`).toContain(refused);
+          continue;
+        }
+        if (!peeked.ok) {
+          expect(validated.ok ? "merged" : validated.why, `${n} shards`).toBe(peeked.why);
+          expect(peeked.why).toMatch(/kill switch|daily loss cap|cache_entries_max/);
+          continue;
+        }
+        for (const artifact of ARTIFACTS) expect(peeked.artifacts[artifact], `${n} shards: ${artifact}`).toBe(whole!.artifacts[artifact]);
+      }
+    });
+  }
+});
+
 describe("recon-proof replay --shard / merge (CLI, files)", () => {
   const work = tempDir("recon-proof-shard-");
   const gen = join(work, "gen");
@@ -195,6 +253,35 @@ describe("recon-proof replay --shard / merge (CLI, files)", () => {
     expect(readdirSync(out)).toEqual(["summary.txt"]);
     expect(readFileSync(join(out, "summary.txt"), "utf8")).toBe("previous\n");
   });
+
+  it("a bad line is refused (exit 65) by the shard that owns it, in the unsharded replay's words; the others only tick on it, and merge refuses without the owner", () => {
+    const bad = join(work, "bad");
+    mkdirSync(bad);
+    const lines = readFileSync(join(gen, "journal.jsonl"), "utf8").split("\n");
+    const at = lines.findIndex((l) => l.includes('"type":"decision"') && l.includes('"symbol":"EURUSD"'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at]!.replace(/"qty":[0-9.]+/, '"qty":-5');
+    writeFileSync(join(bad, "journal.jsonl"), lines.join("\n"));
+    const args = ["--journal", join(bad, "journal.jsonl"), "--broker", join(gen, "broker.jsonl"), "--config", join(gen, "config.json")];
+    const unsharded = runCli(["replay", ...args, "--out", join(bad, "whole")]);
+    expect(unsharded.status).toBe(65);
+    expect(unsharded.stderr).toContain(`journal.jsonl:${at + 1}`);
+    const owner = shardOfSymbol("EURUSD", 3);
+    const dirs = shardDirs(3, "bad");
+    for (const [i, d] of dirs.entries()) {
+      const r = runCli(["replay", ...args, "--shard", `${i + 1}/3`, "--out", d]);
+      if (i + 1 === owner) {
+        expect(r.status).toBe(65);
+        expect(r.stderr).toBe(unsharded.stderr);
+        expect(existsSync(d)).toBe(false);
+      } else {
+        expect(r.status, r.stderr).toBe(0);
+      }
+    }
+    const merged = runCli(["merge", "--out", join(bad, "merged"), ...dirs.filter((_d, i) => i + 1 !== owner)]);
+    expect(merged.status).toBe(65);
+    expect(merged.stderr).toMatch(/all 3 shards/);
+  }, 120_000);
 
   it("names what is wrong with a shard set (exit 65): a missing shard, a foreign shard, a truncated group file", () => {
     const dirs = shardDirs(3, "s");

@@ -12,6 +12,7 @@ import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import { JsonTextError, parseJsonExact } from "../domain/json-text.js";
 import { jsonPathOffset, jsonSyntaxProblem, lineColumnAt } from "../domain/json-where.js";
 import { canonicalJson, parseBrokerLine, parseJournalLine } from "../domain/validate.js";
+import { type PeekedBrokerLine, type PeekedJournalLine, peekBrokerLine, peekJournalLine } from "../domain/peek.js";
 import type { InputFileMeta } from "../artifacts/meta.js";
 import { checkInputFile, inputName, openInputFile, unreadableInput } from "./input-files.js";
 import { firstInvalidUtf8Byte, LineReader, LineRecall } from "./lines.js";
@@ -73,6 +74,20 @@ export function openJournal(path: LogInput, config: Config, tap?: (text: string)
 /** The broker log; each event's `pos` is its byte offset, which `recall` reads back. */
 export function openBroker(path: LogInput, config: Config): RecordStream<BrokerEvent> & { readonly recall: LineRecall } {
   return { ...recordStream(path, "broker", config.lineBytesMax, parseBrokerLine), recall: new LineRecall(linesOf(path), "broker", config.lineBytesMax) };
+}
+
+/**
+ * The journal as one shard reads it: the lines a shard may not own (decisions and cancel requests
+ * written plainly) only peeked at (domain/peek.ts), every other line validated as openJournal does.
+ */
+export function openPeekedJournal(path: LogInput, config: Config): RecordStream<JournalRecord | PeekedJournalLine> {
+  return recordStream(path, "journal", config.lineBytesMax, (text, line) => peekJournalLine(text, line) ?? parseJournalLine(text, line));
+}
+
+/** The broker log as one shard reads it (see openPeekedJournal). */
+export function openPeekedBroker(path: LogInput, config: Config): RecordStream<BrokerEvent | PeekedBrokerLine> & { readonly recall: LineRecall } {
+  const parse = (text: string, line: number, offset: number) => peekBrokerLine(text, line, offset) ?? parseBrokerLine(text, line, offset);
+  return { ...recordStream(path, "broker", config.lineBytesMax, parse), recall: new LineRecall(linesOf(path), "broker", config.lineBytesMax) };
 }
 
 /** sha256 of a file's bytes, read in chunks (never the whole file in memory); `what` names it in errors. */

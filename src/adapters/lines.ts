@@ -4,7 +4,7 @@
 // buffering it. Synchronous on purpose: the replay is a pull loop over two files, and a sync reader
 // keeps it a plain `for` loop with no promise per line (measured in `npm run bench`).
 
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, readSync } from "node:fs";
 import { DataError } from "../domain/errors.js";
@@ -82,10 +82,9 @@ export class LineReader implements Iterable<Line> {
     const bytes = openBytes(this.path, this.what);
     try {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      let carry: Buffer = Buffer.alloc(0);
+      const carry = new Carry();
       let lineNo = 0;
       let chunkOffset = 0;
-      let lineOffset = 0;
       for (;;) {
         let n: number;
         try {
@@ -97,35 +96,72 @@ export class LineReader implements Iterable<Line> {
         const data = chunk.subarray(0, n);
         this.hash.update(data);
         let start = 0;
-        for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
-          lineNo += 1;
-          const piece = data.subarray(start, nl);
-          const bytes = carry.length === 0 ? piece : Buffer.concat([carry, piece]);
-          carry = Buffer.alloc(0);
-          this.checkLength(bytes, lineNo);
-          this.linesRead = lineNo;
-          const text = this.decode(bytes, lineNo, lineOffset);
-          if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
+        if (carry.length > 0) {
+          // The line begun in an earlier chunk ends in this one (or goes on past it).
+          const nl = data.indexOf(NEWLINE);
+          if (nl === -1) {
+            carry.add(Buffer.from(data)); // a copy: `chunk` is reused by the next read
+            this.checkLength(carry.lengthWithoutCr, lineNo + 1);
+            chunkOffset += n;
+            continue;
+          }
+          const lineOffset = chunkOffset - carry.length;
+          carry.add(Buffer.from(data.subarray(0, nl)));
+          const line = this.lineOfBytes(carry.take(), (lineNo += 1), lineOffset);
+          if (line !== null) yield line;
           start = nl + 1;
-          lineOffset = chunkOffset + start;
+        }
+        const last = data.lastIndexOf(NEWLINE);
+        if (last >= start && !isAscii(data.subarray(start, last + 1))) {
+          for (const line of this.byteLines(data.subarray(start, last + 1), lineNo, chunkOffset + start)) yield line;
+          lineNo = this.linesRead;
+          start = last + 1;
+        }
+        // Whole lines of ASCII bytes: a line's bytes are its characters, so none can be bad UTF-8
+        // and each decodes with one native call and no check of its own (most input is ASCII; a
+        // UTF-8 check and decode per line was most of what reading cost). Each line is a string of
+        // its own, not a slice of one string of the chunk: a record that keeps its line (a broker
+        // event's fingerprint) must not keep the whole chunk alive with it.
+        for (let nl = start <= last ? data.indexOf(NEWLINE, start) : -1; nl !== -1; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
+          lineNo += 1;
+          const end = nl > start && data[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl;
+          this.checkLength(end - start, lineNo);
+          this.linesRead = lineNo;
+          const text = data.toString("latin1", start, end);
+          if (!isBlank(text)) yield { text, line: lineNo, offset: chunkOffset + start };
+        }
+        if (start < n) {
+          carry.add(Buffer.from(data.subarray(start))); // a copy: `chunk` is reused by the next read
+          this.checkLength(carry.lengthWithoutCr, lineNo + 1);
         }
         chunkOffset += n;
-        if (start < data.length) {
-          // Copy: `chunk` is reused by the next read.
-          carry = Buffer.concat([carry, data.subarray(start)]);
-          this.checkLength(carry, lineNo + 1);
-        }
       }
       if (carry.length > 0) {
-        lineNo += 1;
-        this.linesRead = lineNo;
-        const text = this.decode(carry, lineNo, lineOffset);
-        if (text.trim() !== "") yield { text, line: lineNo, offset: lineOffset };
+        const lineOffset = chunkOffset - carry.length;
+        const line = this.lineOfBytes(carry.take(), (lineNo += 1), lineOffset);
+        if (line !== null) yield line;
       }
       this.done = true;
     } finally {
       bytes.close();
     }
+  }
+
+  /** Whole lines of bytes (each ending in LF), one at a time: some are not ASCII. */
+  private *byteLines(bytes: Buffer, lineNo: number, offset: number): Generator<Line> {
+    for (let at = 0, nl = bytes.indexOf(NEWLINE); nl !== -1; at = nl + 1, nl = bytes.indexOf(NEWLINE, at)) {
+      const line = this.lineOfBytes(bytes.subarray(at, nl), (lineNo += 1), offset + at);
+      if (line !== null) yield line;
+    }
+  }
+
+  /** One line from its bytes (its LF not included), or null when it is blank. */
+  private lineOfBytes(bytes: Buffer, lineNo: number, lineOffset: number): Line | null {
+    const ending = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? 1 : 0;
+    this.checkLength(bytes.length - ending, lineNo);
+    this.linesRead = lineNo;
+    const text = this.decode(bytes, lineNo, lineOffset);
+    return isBlank(text) ? null : { text, line: lineNo, offset: lineOffset };
   }
 
   /** Text of a line; bytes that are not UTF-8 are bad input (replacement characters would make
@@ -141,16 +177,46 @@ export class LineReader implements Iterable<Line> {
 
   /**
    * The limit counts a line's bytes without its ending: the CR of a CRLF ending is not the line's,
-   * so a file with CRLF endings holds the same lines as the file with LF. (A piece of a line that
-   * ends in CR may be cut before its LF: it is checked the same way, and the rest of a longer line
-   * is checked when it comes.)
+   * so a file with CRLF endings holds the same lines as the file with LF. A line still being read
+   * (carried over to the next chunk) is checked as it grows: a line is refused as soon as it is
+   * known to be too long, never buffered whole first.
    */
-  private checkLength(bytes: Buffer, lineNo: number): void {
-    const length = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+  private checkLength(length: number, lineNo: number): void {
     if (length > this.lineBytesMax) {
       throw new DataError(this.source, lineNo, "(line)", `a line of at most line_bytes_max=${this.lineBytesMax} bytes (its ending not counted)`, `more than ${this.lineBytesMax} bytes`);
     }
   }
+}
+
+/** The bytes of a line that spans chunks, kept in pieces and joined once (a long line is not copied per chunk). */
+class Carry {
+  private pieces: Buffer[] = [];
+  length = 0;
+
+  add(piece: Buffer): void {
+    this.pieces.push(piece);
+    this.length += piece.length;
+  }
+
+  /** Its length, a CR at its end not counted (it may be the start of a CRLF ending). */
+  get lengthWithoutCr(): number {
+    const last = this.pieces[this.pieces.length - 1];
+    return last !== undefined && last.length > 0 && last[last.length - 1] === CARRIAGE_RETURN ? this.length - 1 : this.length;
+  }
+
+  /** The whole line, and the carry emptied. */
+  take(): Buffer {
+    const bytes = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.length);
+    this.pieces = [];
+    this.length = 0;
+    return bytes;
+  }
+}
+
+/** Blank: empty or only whitespace, as String.prototype.trim has it (a blank line is skipped). */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return !(first > 0x20 && first < 0x7f) && text.trim() === ""; // a visible ASCII character first: not blank
 }
 
 function decodeLine(bytes: Buffer, lineNo: number): string {

@@ -15,7 +15,7 @@ import { runReplay } from "../run/replay.js";
 import { replay as libraryReplay } from "../api/replay.js";
 import { writeSteadyLogs } from "./steady-logs.js";
 
-const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off]
+const HELP = `Usage: npm run bench -- [--decisions N] [--rounds N] [--rss N,N|none] [--duckdb on|off] [--only scale]
 
 Measures, in one run and on the same generated files, every figure of docs/benchmarks.md's
 table as a ratio to a baseline measured in that run (this machine is shared: ratios within one
@@ -33,6 +33,10 @@ run are what compare; each time is the best of --rounds runs):
   --jobs 2 / 1        replay --jobs 2 (the main thread reads the logs once, two worker threads
                       replay the shards, merged in memory) against --jobs 1, wall time, the
                       process's CPU time and peak RSS
+  N runners          the CI matrix simulated: replay --shard K/N for each K, each process alone
+                      (as on its own runner), then merge; the slowest shard plus the merge, the
+                      merge alone, and the largest shard's peak RSS, each against one unsharded
+                      replay process (N = 1, 2, 4, 8)
   peak RSS            a replay in a child process at each --rss size, default config (the
                       largest is over 2 000 000 decisions, without a restart)
   library / process   replay() called in this process against \`recon-proof replay\` as a child
@@ -49,12 +53,14 @@ Options:
                   1 M and 5 M broker events)
   --duckdb on|off the DuckDB peer row (default on when installed)
   --only library  the library / process row alone (seconds, not minutes)
+  --only scale    only the N-runners rows
   -h, --help      this help
 
 Examples:
   npm run bench                                       # the table in docs/benchmarks.md, about 20 minutes
   npm run bench -- --decisions 100000 --rss none      # a quick look
   npm run bench -- --only library                     # in-process replay against a spawned one
+  npm run bench -- --only scale --rounds 1            # the scale-out rows alone
 `;
 
 interface Row { readonly what: string; readonly value: string; readonly note: string }
@@ -194,6 +200,53 @@ async function shardRows(dir: string, scratch: string, rounds: number): Promise<
   ];
 }
 
+/**
+ * Scale-out on a CI matrix, simulated: each shard runs alone (as on its own runner), one after
+ * another, and the matrix's time is its slowest shard plus the merge. Against one unsharded replay
+ * process: wall time and peak RSS, each the best of `rounds`.
+ */
+function scaleRows(dir: string, scratch: string, rounds: number): Row[] {
+  type Run = ReturnType<typeof replayProcess>;
+  const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl")];
+  const out = (name: string) => join(scratch, "scale", name, String(Math.random()).slice(2));
+  const bestOf = (args: () => string[]): Run => {
+    let best: Run | null = null;
+    for (let r = 0; r < rounds; r += 1) {
+      const run = replayProcess(args());
+      if (best === null || run.wallMs < best.wallMs) best = run;
+    }
+    return best!;
+  };
+  const unsharded = bestOf(() => ["replay", ...inputs, "--out", out("unsharded")]);
+  const matrix = (n: number) => {
+    const dirs = Array.from({ length: n }, (_v, i) => join(scratch, "scale", `n${n}`, `shard-${i + 1}`));
+    const shards = dirs.map((d, i) => bestOf(() => {
+      rmSync(d, { recursive: true, force: true });
+      return ["replay", ...inputs, "--shard", `${i + 1}/${n}`, "--out", d];
+    }));
+    const merge = bestOf(() => ["merge", "--out", out(`merged-${n}`), ...dirs]);
+    const slowest = shards.reduce((a, b) => (b.wallMs > a.wallMs ? b : a));
+    return { n, slowest: slowest.wallMs, slowestCpu: slowest.cpuMs, rss: Math.max(...shards.map((s) => s.rssBytes)), merge: merge.wallMs, mergeCpu: merge.cpuMs };
+  };
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const x = (r: number) => `${r.toFixed(2)}x`;
+  const rows: Row[] = [{ what: "unsharded replay, one runner", value: s(unsharded.wallMs),
+    note: `wall time; CPU ${s(unsharded.cpuMs)}; peak RSS ${(unsharded.rssBytes / 2 ** 20).toFixed(0)} MiB` }];
+  const targets: Record<number, string> = { 4: "target <= 0.40", 8: "target <= 0.25" };
+  for (const n of [1, 2, 4, 8]) {
+    process.stderr.write(`bench: ${n} shards, each alone...\n`);
+    const m = matrix(n);
+    rows.push(
+      { what: `${n} runners: slowest shard + merge / unsharded`, value: x((m.slowest + m.merge) / unsharded.wallMs),
+        note: `slowest shard ${s(m.slowest)} (CPU ${s(m.slowestCpu)}), merge ${s(m.merge)}${targets[n] === undefined ? "" : `; ${targets[n]}`}` },
+      { what: `${n} runners: merge / unsharded`, value: x(m.merge / unsharded.wallMs), note: `merge CPU ${s(m.mergeCpu)}${n === 4 ? "; target <= 0.08" : ""}` },
+      { what: `${n} runners: peak RSS of a shard / unsharded`, value: x(m.rss / unsharded.rssBytes),
+        note: `largest shard ${(m.rss / 2 ** 20).toFixed(0)} MiB${n === 4 ? "; target <= 0.5" : ""}` },
+    );
+  }
+  return rows;
+}
+
 /** DuckDB reading both files: what a user would pick instead of a replay (null when not installed). */
 async function duckdbMs(dir: string, rounds: number): Promise<number | null> {
   let api: typeof import("@duckdb/node-api");
@@ -283,6 +336,12 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   process.stderr.write(`bench: writing ${fmt(decisions)} decisions...\n`);
   writeSteadyLogs(dir, decisions);
+  if (arg("only", "all") === "scale") {
+    const scaleOnly = scaleRows(dir, scratch, rounds);
+    rmSync(scratch, { recursive: true, force: true });
+    printTable(scaleOnly);
+    return;
+  }
   const lines = floor(dir);
   const args = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), progress: { update: () => undefined } };
   process.stderr.write("bench: floor, replay, replay with cache...\n");
@@ -317,6 +376,8 @@ async function main(): Promise<void> {
   );
   process.stderr.write("bench: shards...\n");
   rows.push(...await shardRows(dir, scratch, rounds));
+  process.stderr.write("bench: scale-out over simulated runners...\n");
+  rows.push(...scaleRows(dir, scratch, rounds));
   rows.push(...rssRows(scratch));
   rows.push(...await libraryRows(scratch, rounds));
   rmSync(scratch, { recursive: true, force: true });

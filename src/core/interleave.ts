@@ -11,12 +11,15 @@ import type { BrokerEvent, InputRecord, JournalRecord } from "../domain/records.
 import { compareInstants, type Instant } from "../domain/time.js";
 
 /** The time-order error for a line that goes back before `previous`. */
-export function timeOrderError(r: InputRecord, previous: Instant): DataError {
+export function timeOrderError(r: Timed, previous: Instant): DataError {
   return new DataError(r.src, r.line, "ts", `a time at or after the previous line's ${previous.text} (each file must be in time order)`, r.ts.text);
 }
 
+/** What interleaving reads of a record (a validated one, or a line a shard only peeked at). */
+export type Timed = Pick<InputRecord, "src" | "line" | "ts">;
+
 /** Yields the records, checking time order; a late line passes (at its place) only when `late` allows. */
-function* inTimeOrder<T extends InputRecord>(records: Iterable<T>, lateAllowed: boolean): Generator<T> {
+function* inTimeOrder<T extends Timed>(records: Iterable<T>, lateAllowed: boolean): Generator<T> {
   let previous: Instant | undefined;
   for (const r of records) {
     if (previous !== undefined && compareInstants(r.ts, previous) < 0) {
@@ -29,10 +32,10 @@ function* inTimeOrder<T extends InputRecord>(records: Iterable<T>, lateAllowed: 
   }
 }
 
-export function* interleaveByEventTime(
-  journal: Iterable<JournalRecord>,
-  broker: Iterable<BrokerEvent>,
-): Generator<InputRecord> {
+export function* interleaveByEventTime<J extends Timed = JournalRecord, B extends Timed = BrokerEvent>(
+  journal: Iterable<J>,
+  broker: Iterable<B>,
+): Generator<J | B> {
   const j = inTimeOrder(journal, false)[Symbol.iterator]();
   const b = inTimeOrder(broker, true)[Symbol.iterator]();
   try {
@@ -40,7 +43,7 @@ export function* interleaveByEventTime(
     let nb = b.next();
     while (!nj.done || !nb.done) {
       if (nb.done || (!nj.done && compareInstants(nj.value.ts, nb.value.ts) <= 0)) {
-        yield nj.value as JournalRecord;
+        yield nj.value as J;
         nj = j.next();
       } else {
         yield nb.value;

@@ -7,7 +7,13 @@
 
 import { type RenderedArtifacts, renderReportArtifacts } from "../artifacts/render.js";
 import { renderTradesHeader } from "../artifacts/trades-csv.js";
-import { fileBytes, hashFile, type LoadedConfig, type LogInput, openBroker, openJournal, loadConfig, type RecordStream, sha256Hex } from "../adapters/inputs.js";
+import {
+  fileBytes, hashFile, type LoadedConfig, type LogInput, openBroker, openJournal, openPeekedBroker, openPeekedJournal, loadConfig, type RecordStream, sha256Hex,
+} from "../adapters/inputs.js";
+import type { LineRecall } from "../adapters/lines.js";
+import type { Config } from "../domain/config.js";
+import type { PeekedBrokerLine, PeekedJournalLine } from "../domain/peek.js";
+import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import type { RunMeta } from "../artifacts/meta.js";
 import { tradeRowBatches } from "../adapters/trade-batches.js";
 import { type ArtifactSink, ArtifactsInMemory } from "../adapters/memory-artifacts.js";
@@ -101,10 +107,10 @@ export async function runJobInSlices<R, T>(job: Job<R, T>): Promise<T> {
 }
 
 /** What both kinds of replay open before they run: the config, both inputs, where progress goes. */
-export interface ReplayInputs {
+export interface ReplayInputs<J = JournalRecord, B = BrokerEvent> {
   readonly loaded: LoadedConfig;
-  readonly journal: ReturnType<typeof openJournal>;
-  readonly broker: ReturnType<typeof openBroker>;
+  readonly journal: RecordStream<J>;
+  readonly broker: RecordStream<B> & { readonly recall: LineRecall };
   /** Reports the bytes of both inputs read so far. */
   readonly step: () => void;
   /** The progress line this replay drew itself (none when the caller gave its own sink). */
@@ -117,17 +123,30 @@ export function replayInputBytes(args: Pick<ReplayArgs, "journal" | "broker">): 
 }
 
 export function openInputs(args: ReplayArgs, label: string): ReplayInputs {
+  return openInputsWith(args, label, openJournal, openBroker);
+}
+
+/** The inputs as one shard reads them: lines it may not own only peeked at (domain/peek.ts). */
+export function openShardInputs(args: ReplayArgs, label: string): ReplayInputs<JournalRecord | PeekedJournalLine, BrokerEvent | PeekedBrokerLine> {
+  return openInputsWith(args, label, openPeekedJournal, openPeekedBroker);
+}
+
+function openInputsWith<J, B>(
+  args: ReplayArgs, label: string,
+  openJ: (path: LogInput, config: Config) => RecordStream<J>,
+  openB: (path: LogInput, config: Config) => RecordStream<B> & { readonly recall: LineRecall },
+): ReplayInputs<J, B> {
   const loaded = loadConfig(args.config);
   if (args.out !== undefined) checkOutDir(args.out, { adopt: args.adoptOut });
-  const journal = openJournal(args.journal, loaded.config);
-  const broker = openBroker(args.broker, loaded.config);
+  const journal = openJ(args.journal, loaded.config);
+  const broker = openB(args.broker, loaded.config);
   const ownProgress = args.progress === undefined ? new Progress(label, replayInputBytes(args), "bytes") : null;
   const progress = args.progress ?? ownProgress!;
   const step = () => progress.update(journal.bytesRead() + broker.bytesRead());
   return { loaded, journal, broker, step, ownProgress };
 }
 
-export function closeInputs(inputs: ReplayInputs): void {
+export function closeInputs(inputs: ReplayInputs<unknown, unknown>): void {
   inputs.broker.recall.close();
   inputs.ownProgress?.done();
 }

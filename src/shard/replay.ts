@@ -1,5 +1,5 @@
-// `replay --shard K/N`: one shard of a sharded replay. It reads both logs whole, owns its symbols
-// (core/shard.ts), and writes shard.json and groups.jsonl (codec.ts) into --out, atomically like an
+// `replay --shard K/N`: one shard of a sharded replay. It reads both logs, validates the lines of its
+// symbols and ticks on the others (core/shard.ts), and writes shard.json and groups.jsonl (codec.ts) into --out, atomically like an
 // artifact set, for `recon-proof merge` (merge.ts).
 
 import { createHash } from "node:crypto";
@@ -8,7 +8,7 @@ import { SHARD_GROUPS_NAME, SHARD_MANIFEST_NAME } from "../artifacts/names.js";
 import { replayShardSteps, type ShardResult } from "../core/replay.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import { ConfigError } from "../domain/errors.js";
-import { closeInputs, type FolderReplayArgs, type Job, openInputs, runJobInSlices, runMeta } from "../run/replay.js";
+import { closeInputs, type FolderReplayArgs, type Job, openShardInputs, runJobInSlices, runMeta } from "../run/replay.js";
 import { renderGroupLine, renderShardManifest, SHARD_FORMAT, SHARD_FORMAT_VERSION } from "./codec.js";
 
 const GROUP_LINES_PER_WRITE = 1024;
@@ -23,7 +23,7 @@ function openShardReplay(args: FolderReplayArgs, spec: ShardSpec): Job<ShardResu
   if (args.cache !== undefined) {
     throw new ConfigError("--shard cannot be combined with --cache: the order-id cache is one file per replay; shard a replay that starts from a fresh cache");
   }
-  const inputs = openInputs(args, `replay shard ${spec.index}/${spec.count}`);
+  const inputs = openShardInputs(args, `replay shard ${spec.index}/${spec.count}`);
   const { loaded, journal, broker, step } = inputs;
   let out: ArtifactSetWriter;
   try {

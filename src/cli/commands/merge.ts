@@ -16,7 +16,9 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     .option(...ADOPT_OUT_OPTION)
     .addHelpText("after", `
 Sharding runs one replay as N processes (a CI matrix, say). Each shard reads both logs whole,
-owns the symbols that hash to it, and writes shard.json and groups.jsonl; merge joins them.
+owns the symbols that hash to it, validates their lines (it only peeks at the others' time and
+ids), and writes shard.json and groups.jsonl; merge joins them. A bad line is refused by the shard
+that owns it, and merge refuses a set without all N shards.
 
 Where it is exact: every reconciliation rule that looks at one symbol (stale, orphan, drift,
 caught fills, TTL, idempotency, slippage, symbol caps). Three things cross symbols, and merge

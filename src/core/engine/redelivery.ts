@@ -33,6 +33,9 @@ export function sameContent(a: string, b: string): boolean {
 /** A redelivery check's verdict, when it was made upstream of the engine (a split replay's reader). */
 export type Delivery = "first" | "again";
 
+/** What redelivery reads of a broker event (a validated one, or a line a shard only peeked at). */
+export type Delivered = Pick<BrokerEvent, "src" | "line" | "ts" | "eventId" | "fingerprint" | "pos">;
+
 export class Redelivery {
   /** With a recall: a 32-bit hash and a position per id; the first delivery is read back to confirm. */
   private readonly seenIds = new SeenIdTable();
@@ -46,7 +49,7 @@ export class Redelivery {
   constructor(private readonly recall: BrokerRecall | undefined) {}
 
   /** The earlier delivery of this event's id, or undefined. Looks only: `remember` records. */
-  firstDeliveryOf(ev: BrokerEvent): PriorDelivery | undefined {
+  firstDeliveryOf(ev: Delivered): PriorDelivery | undefined {
     const recall = this.recall;
     if (recall === undefined) {
       const first = this.seenTexts.get(ev.eventId);
@@ -61,7 +64,7 @@ export class Redelivery {
   }
 
   /** Records the first delivery of an event id (the caller has checked it is new). */
-  remember(ev: BrokerEvent): void {
+  remember(ev: Delivered): void {
     if (this.recall === undefined) this.seenTexts.set(ev.eventId, { fingerprint: ev.fingerprint, line: ev.line });
     else this.seenIds.add(ev.eventId, ev.pos);
   }
@@ -85,7 +88,7 @@ export class Redelivery {
    * time is accepted only as a redelivery (it may stand anywhere after its first delivery:
    * docs/reference/rules.md, "Redeliveries"); anything else breaks the file's time order.
    */
-  deliver(ev: BrokerEvent): boolean {
+  deliver(ev: Delivered): boolean {
     const before = this.lastTs;
     const late = before !== undefined && compareInstants(ev.ts, before) < 0;
     if (!late) this.lastTs = ev.ts;

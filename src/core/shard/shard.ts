@@ -12,6 +12,7 @@
 // never shown goes to shard 1, which reports it exactly as an unsharded replay would.
 
 import { ConfigError } from "../../domain/errors.js";
+import type { PeekedLine } from "../../domain/peek.js";
 import type { InputRecord } from "../../domain/records.js";
 import type { Instant } from "../../domain/time.js";
 import { fnv1a } from "../engine/seen-ids.js";
@@ -109,8 +110,11 @@ export class SymbolRouting {
     return symbol === undefined ? EVERY_SHARD : shardOfSymbol(symbol, this.count);
   }
 
-  /** The shard that owns this record, or EVERY_SHARD. Learns the order ids' symbols as it goes. */
-  ownerOf(rec: InputRecord): number {
+  /**
+   * The shard that owns this record, or EVERY_SHARD. Learns the order ids' symbols as it goes. A
+   * line only peeked at routes exactly as the record it holds (it carries the same fields).
+   */
+  ownerOf(rec: InputRecord | PeekedLine): number {
     switch (rec.type) {
       case "restart":
       case "limits_snapshot":
@@ -155,20 +159,3 @@ export function cutToShard(rec: InputRecord, spec: ShardSpec): InputRecord {
       return rec;
   }
 }
-
-/** One shard's view of the routing: step on a record (possibly cut down to its symbols) or only tick. */
-export class ShardRouter {
-  private readonly routing: SymbolRouting;
-
-  constructor(readonly spec: ShardSpec) {
-    this.routing = new SymbolRouting(spec.count);
-  }
-
-  /** The record as this shard should step on it, or null to only tick. */
-  route(rec: InputRecord): InputRecord | null {
-    const owner = this.routing.ownerOf(rec);
-    if (owner === EVERY_SHARD) return cutToShard(rec, this.spec);
-    return owner === this.spec.index ? rec : null;
-  }
-}
-
