@@ -3,8 +3,9 @@
 // carrying the parts of the command line's exit-65 message.
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { BadInputError, ConfigError, importRecords, IoError, merge, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
@@ -63,6 +64,24 @@ describe("replay() reads lines given in memory", () => {
     const fromLines = await replay({ journal: JOURNAL, broker: asyncLines(BROKER) });
     expect(texts(fromLines.artifacts)).toEqual(texts(fromFiles.artifacts));
     expect(fromLines.healthy).toBe(true);
+  });
+
+  it("readline interfaces over files larger than a stream's first read give every line, as the files' paths do", async () => {
+    const dir = join(tempDir(), "gen");
+    expect(runCli(["gen", "--seed", "7", "--events", "1500", "--out", dir]).status).toBe(0);
+    const files = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl") };
+    for (const path of Object.values(files)) expect(readFileSync(path).length).toBeGreaterThan(64 * 1024);
+    const readLines = (path: string) => createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    const fromPaths = await replay({ ...files, config: join(dir, "config.json") });
+    const fromReadline = await replay({ journal: readLines(files.journal), broker: readLines(files.broker), config: join(dir, "config.json") });
+    expect(fromReadline.report.inputs).toEqual(fromPaths.report.inputs);
+    expect(texts(fromReadline.artifacts)).toEqual(texts(fromPaths.artifacts));
+  });
+
+  it("a line that is refused is named by its number among the lines given", async () => {
+    const three = [JOURNAL[0]!, JOURNAL[0]!, `${JOURNAL[0]!}\n${JOURNAL[0]!}`];
+    await expect(replay({ journal: three, broker: BROKER })).rejects.toThrow(/^journal\.jsonl: line 3 holds a line break/);
+    await expect(replay({ journal: [JOURNAL[0]!, 42 as unknown as string], broker: BROKER })).rejects.toThrow(/^journal\.jsonl: line 2 is a number/);
   });
 });
 

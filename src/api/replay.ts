@@ -75,26 +75,60 @@ function isIterable(x: unknown): x is Iterable<string> | AsyncIterable<string> {
   return typeof x === "object" && x !== null && (Symbol.iterator in x || Symbol.asyncIterator in x);
 }
 
-/** Lines as the bytes of a file that holds them: each one ended by LF. */
-async function linesToBytes(lines: Iterable<string> | AsyncIterable<string>, name: string): Promise<Buffer> {
-  const parts: string[] = [];
-  for await (const line of lines) {
-    if (typeof line !== "string") throw new ConfigError(`${name}: line ${parts.length + 1} is a ${typeof line}, not a string`);
-    if (line.includes("\n")) throw new ConfigError(`${name}: line ${parts.length + 1} holds a line break: give one line per item, without its ending`);
-    parts.push(line, "\n");
-  }
-  return Buffer.from(parts.join(""), "utf8");
-}
+type LineIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
-/** An input as the replay reads it: a path, or bytes under a name. */
-export async function toLogInput(source: InputSource, defaultName: string): Promise<LogInput> {
+/** An input with its lines' iteration begun (or a path, or bytes, which need no reading here). */
+type StartedInput = LogInput | { readonly name: string; readonly lines: LineIterator };
+
+/** Lines as the bytes of a file that holds them: each one ended by LF. */
+async function linesToBytes(lines: LineIterator, name: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (let n = 1; ; n++) {
+    const next = await lines.next();
+    if (next.done === true) break;
+    const line: unknown = next.value;
+    if (typeof line !== "string") throw new ConfigError(`${name}: line ${n} is a ${typeof line}, not a string`);
+    if (line.includes("\n")) throw new ConfigError(`${name}: line ${n} holds a line break: give one line per item, without its ending`);
+    parts.push(Buffer.from(line, "utf8"), LF);
+  }
+  return Buffer.concat(parts);
+}
+const LF = Buffer.from("\n");
+
+/**
+ * An input as far as it can be taken without waiting: a path, bytes, or lines whose iteration is
+ * begun. Begun now, not when it is read: a readline interface reads from the moment it is made,
+ * and lines it reads before its iteration begins are lost.
+ */
+function startInput(source: InputSource, defaultName: string): StartedInput {
   if (typeof source === "string") return source;
   if ("path" in source && typeof source.path === "string") return source.path;
   const name = "name" in source && typeof source.name === "string" ? source.name : defaultName;
   if ("text" in source) return { name, bytes: typeof source.text === "string" ? Buffer.from(source.text, "utf8") : Buffer.from(source.text) };
-  if ("lines" in source && isIterable(source.lines)) return { name, bytes: await linesToBytes(source.lines, name) };
-  if (isIterable(source)) return { name, bytes: await linesToBytes(source, name) };
-  throw new ConfigError(`${defaultName}: expected a path, { path }, { text }, { lines } or lines, got ${typeof source}`);
+  const lines = "lines" in source && isIterable(source.lines) ? source.lines : isIterable(source) ? source : null;
+  if (lines === null) throw new ConfigError(`${defaultName}: expected a path, { path }, { text }, { lines } or lines, got ${typeof source}`);
+  return { name, lines: Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]() };
+}
+
+/** Ends the iteration of lines no longer wanted (a readline interface closes its stream). */
+function stopInput(input: StartedInput | undefined): void {
+  if (input === undefined || typeof input === "string" || !("lines" in input)) return;
+  void Promise.resolve().then(() => input.lines.return?.()).catch(() => undefined);
+}
+
+/**
+ * The inputs as the replay reads them, all read together: every iteration is begun before the first
+ * wait, and when one input fails the others are stopped.
+ */
+async function toLogInputs(sources: readonly (readonly [InputSource, string])[]): Promise<LogInput[]> {
+  const started: StartedInput[] = [];
+  try {
+    for (const [source, defaultName] of sources) started.push(startInput(source, defaultName));
+    return await Promise.all(started.map(async (s) => (typeof s === "string" || !("lines" in s) ? s : { name: s.name, bytes: await linesToBytes(s.lines, s.name) })));
+  } catch (err) {
+    started.forEach(stopInput);
+    throw err;
+  }
 }
 
 /** What messages call each input: the path, or the name given with its text or lines. */
@@ -106,9 +140,9 @@ const nameOf = (input: LogInput): string => (typeof input === "string" ? input :
  * config, IoError when a file cannot be read or the cache cannot be used; never exits the process.
  */
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
-  const journal = await toLogInput(options.journal, DEFAULT_NAMES.journal);
-  const broker = await toLogInput(options.broker, DEFAULT_NAMES.broker);
-  const config = options.config === undefined ? undefined : await toLogInput(options.config, DEFAULT_NAMES.config);
+  const sources: (readonly [InputSource, string])[] = [[options.journal, DEFAULT_NAMES.journal], [options.broker, DEFAULT_NAMES.broker]];
+  if (options.config !== undefined) sources.push([options.config, DEFAULT_NAMES.config]);
+  const [journal, broker, config] = await toLogInputs(sources) as [LogInput, LogInput, LogInput | undefined];
   const files: Record<string, string> = { journal: nameOf(journal), broker: nameOf(broker), ...(config === undefined ? {} : { config: nameOf(config) }) };
   try {
     const outcome = runReplay({ journal, broker, config, cache: options.cache, progress: SILENT });
