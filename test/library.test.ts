@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { BadInputError, ConfigError, importRecords, IoError, merge, replay, verify } from "../src/index.js";
+import { BadInputError, ConfigError, importRecords, type InputSource, IoError, merge, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
 /** The scenario's cache.db, copied (a replay writes its cache), or none. */
@@ -78,6 +79,23 @@ describe("replay() reads lines given in memory", () => {
     expect(texts(fromReadline.artifacts)).toEqual(texts(fromPaths.artifacts));
   });
 
+  it("lines are the bytes of a file holding them with LF endings; a CRLF file or one without a final line break keeps its bytes only as { text } or its path", async () => {
+    const scratch = tempDir();
+    const broker = join(scratch, "broker.jsonl");
+    writeFileSync(broker, `${BROKER[0]!}\n`);
+    const sha = async (journal: InputSource) => (await replay({ journal, broker })).report.inputs.journal.sha256;
+    const lfFile = join(scratch, "lf.jsonl");
+    writeFileSync(lfFile, JOURNAL.map((l) => l + "\n").join(""));
+    expect(await sha(JOURNAL)).toBe(await sha(lfFile));
+    for (const bytes of [JOURNAL.map((l) => l + "\r\n").join(""), JOURNAL.join("\n")]) {
+      const file = join(scratch, "other.jsonl");
+      writeFileSync(file, bytes);
+      const fromFile = await sha(file);
+      expect(await sha({ text: readFileSync(file) })).toBe(fromFile);
+      expect(await sha(JOURNAL)).not.toBe(fromFile);
+    }
+  });
+
   it("a line that is refused is named by its number among the lines given", async () => {
     const three = [JOURNAL[0]!, JOURNAL[0]!, `${JOURNAL[0]!}\n${JOURNAL[0]!}`];
     await expect(replay({ journal: three, broker: BROKER })).rejects.toThrow(/^journal\.jsonl: line 3 holds a line break/);
@@ -102,6 +120,23 @@ describe("replay() throws typed errors, never exits", () => {
     const cli = runCli(["replay", "--journal", journal, "--broker", broker, "--out", join(scratch, "out")]);
     expect(cli.status).toBe(65);
     expect(cli.stderr).toContain(`recon-proof: ${e.message}\n`);
+  });
+
+  it("an input in a form replay() does not take (null, a number, a stream of bytes): ConfigError saying what it takes", async () => {
+    const stream = Readable.from([Buffer.from(`${JOURNAL[0]!}\n`)]);
+    for (const journal of [null, 5, {}, stream] as unknown as InputSource[]) {
+      const err = await replay({ journal, broker: BROKER }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/give a file's path .*\{ text \}.*lines as strings.*a readline interface/);
+    }
+  });
+
+  it("an input given in memory under a path-like name is named by its base name, in the report and in errors", async () => {
+    const ok = await replay({ journal: { lines: JOURNAL, name: "logs/engine.jsonl" }, broker: { text: `${BROKER[0]!}\n`, name: "logs/broker.jsonl" } });
+    expect([ok.report.inputs.journal.name, ok.report.inputs.broker.name]).toEqual(["engine.jsonl", "broker.jsonl"]);
+    const bad = [...JOURNAL, JSON.stringify({ type: "decision", ts: "2025-10-20T09:00:01Z" })];
+    const err = await replay({ journal: { lines: bad, name: "logs/engine.jsonl" }, broker: BROKER }).catch((e: unknown) => e);
+    expect((err as BadInputError).file).toBe("engine.jsonl");
   });
 
   it("a config that is not JSON: ConfigError naming the config and where", async () => {

@@ -2,6 +2,7 @@
 // with the artifacts handed back in memory instead of written into a folder, and bad input thrown
 // as a typed error instead of an exit code.
 
+import { basename } from "node:path";
 import type { LogInput } from "../adapters/inputs.js";
 import type { ArtifactName } from "../artifacts/names.js";
 import type { RenderedArtifacts } from "../artifacts/render.js";
@@ -80,6 +81,16 @@ type LineIterator = Iterator<unknown> | AsyncIterator<unknown>;
 /** An input with its lines' iteration begun (or a path, or bytes, which need no reading here). */
 type StartedInput = LogInput | { readonly name: string; readonly lines: LineIterator };
 
+/** What an input may be, as the errors about one that is none of these tell the user. */
+const ACCEPTED = "give a file's path (a string or { path }), its text ({ text }), or its lines as strings "
+  + "(an array, an iterable or async iterable, { lines }, a readline interface over a stream, not the stream itself)";
+
+function kindOf(x: unknown): string {
+  if (x === null) return "null";
+  if (Buffer.isBuffer(x) || x instanceof Uint8Array) return "a Buffer (a chunk of a stream's bytes)";
+  return typeof x === "object" ? "an object" : `a ${typeof x}`;
+}
+
 /** Lines as the bytes of a file that holds them: each one ended by LF. */
 async function linesToBytes(lines: LineIterator, name: string): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -87,7 +98,7 @@ async function linesToBytes(lines: LineIterator, name: string): Promise<Buffer> 
     const next = await lines.next();
     if (next.done === true) break;
     const line: unknown = next.value;
-    if (typeof line !== "string") throw new ConfigError(`${name}: line ${n} is a ${typeof line}, not a string`);
+    if (typeof line !== "string") throw new ConfigError(`${name}: line ${n} is ${kindOf(line)}, not a string: ${ACCEPTED}`);
     if (line.includes("\n")) throw new ConfigError(`${name}: line ${n} holds a line break: give one line per item, without its ending`);
     parts.push(Buffer.from(line, "utf8"), LF);
   }
@@ -102,11 +113,13 @@ const LF = Buffer.from("\n");
  */
 function startInput(source: InputSource, defaultName: string): StartedInput {
   if (typeof source === "string") return source;
+  if (typeof source !== "object" || source === null) throw new ConfigError(`${defaultName}: got ${kindOf(source)}: ${ACCEPTED}`);
   if ("path" in source && typeof source.path === "string") return source.path;
-  const name = "name" in source && typeof source.name === "string" ? source.name : defaultName;
+  // The report and the messages name a file by its base name, a name given with text or lines too.
+  const name = "name" in source && typeof source.name === "string" ? basename(source.name) : defaultName;
   if ("text" in source) return { name, bytes: typeof source.text === "string" ? Buffer.from(source.text, "utf8") : Buffer.from(source.text) };
   const lines = "lines" in source && isIterable(source.lines) ? source.lines : isIterable(source) ? source : null;
-  if (lines === null) throw new ConfigError(`${defaultName}: expected a path, { path }, { text }, { lines } or lines, got ${typeof source}`);
+  if (lines === null) throw new ConfigError(`${defaultName}: got ${kindOf(source)} that is none of these: ${ACCEPTED}`);
   return { name, lines: Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]() };
 }
 
