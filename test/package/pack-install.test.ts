@@ -4,7 +4,7 @@
 // better-sqlite3): one install for the whole file.
 
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, readArtifacts, REPO, SCENARIOS, tempDir } from "../helpers/cli.js";
@@ -56,6 +56,29 @@ describe("the packed package, installed into an empty project", () => {
     // Production dependencies only: the dev tools stay out.
     expect(readdirSync(join(project, "node_modules"))).not.toContain("vitest");
   });
+
+  it("ships no module without its source: every packed .js under dist/ has its .d.ts beside it and a src/ .ts it was built from", () => {
+    const dist = join(project, "node_modules", "recon-proof", "dist");
+    const modules = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith(".js"));
+    expect(modules).toContain("index.js");
+    for (const f of modules) {
+      expect(existsSync(join(dist, f.replace(/\.js$/, ".d.ts"))), `${f}: its .d.ts`).toBe(true);
+      expect(existsSync(join(REPO, "src", f.replace(/\.js$/, ".ts"))), `${f}: its source`).toBe(true);
+    }
+  });
+
+  it("`npm pack` builds dist/ afresh: a module left in dist/ by an older build is gone", () => {
+    const copy = tempDir();
+    for (const f of ["package.json", "tsconfig.json"]) copyFileSync(join(REPO, f), join(copy, f));
+    cpSync(join(REPO, "src"), join(copy, "src"), { recursive: true });
+    symlinkSync(join(REPO, "node_modules"), join(copy, "node_modules"));
+    mkdirSync(join(copy, "dist", "core"), { recursive: true });
+    writeFileSync(join(copy, "dist", "core", "engine.js"), "export {};\n");
+    const prepack = run("npm", ["run", "--silent", "prepack"], { cwd: copy });
+    expect(prepack.status, prepack.stderr).toBe(0);
+    expect(existsSync(join(copy, "dist", "index.js"))).toBe(true);
+    expect(existsSync(join(copy, "dist", "core", "engine.js"))).toBe(false);
+  }, INSTALL_MS_MAX);
 
   it("`npx recon-proof --version` prints the package's version", () => {
     const r = run("npx", ["--no-install", "recon-proof", "--version"], { cwd: project });
