@@ -7,7 +7,8 @@ import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, sy
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { SqliteCacheStore } from "../src/adapters/cache/store.js";
 import { BadInputError, ConfigError, importRecords, type InputSource, IoError, merge, replay, verify } from "../src/index.js";
 import { ARTIFACTS, readArtifacts, REPO, replayScenario, runCli, SCENARIOS, scenarioNames, tempDir } from "./helpers/cli.js";
 
@@ -143,6 +144,26 @@ describe("replay() throws typed errors, never exits", () => {
     const err = await replay({ journal: JOURNAL, broker: BROKER, config: { text: "{\n  \"drift_tolerance_pips\": 0.5,\n}\n", name: "risk.json" } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(`config risk.json:2:30: not valid JSON: a trailing comma before "}": JSON allows none (remove the comma)`);
+  });
+
+  it("a cache that cannot record the finished replay: the result with a warning saying so, and the same replay run again finishes recording it", async () => {
+    const dir = join(SCENARIOS, "orphan-manual-trade");
+    const files = { journal: join(dir, "journal.jsonl"), broker: join(dir, "broker.jsonl"), config: join(dir, "config.json") };
+    const cache = join(tempDir(), "cache.db");
+    expect(runCli(["cache", "init", cache]).status).toBe(0);
+    const failing = vi.spyOn(SqliteCacheStore.prototype, "commit").mockImplementationOnce(function (this: SqliteCacheStore) {
+      this.close();
+      throw new IoError("cannot commit the order-id cache: disk I/O error");
+    });
+    try {
+      const first = await replay({ ...files, cache });
+      expect(first.warnings).toEqual(["cannot commit the order-id cache: disk I/O error (the result stands; the same replay run again with this cache finishes recording it)"]);
+      const again = await replay({ ...files, cache });
+      expect(again.warnings).toEqual([]);
+      expect(texts(again.artifacts)).toEqual(texts(first.artifacts));
+    } finally {
+      failing.mockRestore();
+    }
   });
 
   it("a log that does not exist: IoError naming it", async () => {

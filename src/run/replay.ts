@@ -203,12 +203,7 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
         trades.add(report.trades);
         trades.flush();
         const warnings = writer.commit(renderReportArtifacts(report, runMeta(journal, broker, loaded)));
-        try {
-          cache?.commit(finalEntries);
-        } catch (err) {
-          if (!(err instanceof IoError)) throw err;
-          throw new IoError(`${err.message} (the artifacts${args.out === undefined ? "" : ` in ${args.out}`} are written; the same replay run again finishes recording it)`);
-        }
+        commitCache(cache, finalEntries, writer instanceof ArtifactsInMemory ? warnings : args.out);
         faultPoint("cache-committed");
         const artifacts = writer instanceof ArtifactsInMemory ? writer.artifacts : null;
         return { exitCode: report.totals.killSwitch ? EXIT.killSwitch : EXIT.ok, report, resumed, rerun, warnings, artifacts };
@@ -220,6 +215,21 @@ function openReplay(args: ReplayArgs): Job<Report, ReplayOutcome> {
     abort();
     closeInputs(inputs);
     throw err;
+  }
+}
+
+/**
+ * Records the finished replay in the cache. When it cannot: with the artifacts kept in memory the
+ * result is whole and nothing is written, so the failure is one of its `warnings`; with them
+ * written (into `out`), an I/O error saying they are.
+ */
+function commitCache(cache: { commit(entries: readonly CacheEntry[]): void } | null, entries: readonly CacheEntry[], warningsOrOut: string[] | string | undefined): void {
+  try {
+    cache?.commit(entries);
+  } catch (err) {
+    if (!(err instanceof IoError)) throw err;
+    if (Array.isArray(warningsOrOut)) warningsOrOut.push(`${err.message} (the result stands; the same replay run again with this cache finishes recording it)`);
+    else throw new IoError(`${err.message} (the artifacts${warningsOrOut === undefined ? "" : ` in ${warningsOrOut}`} are written; the same replay run again finishes recording it)`);
   }
 }
 
