@@ -7,6 +7,7 @@ import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, sy
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { SqliteCacheStore } from "../src/adapters/cache/store.js";
 import { BadInputError, ConfigError, importRecords, type InputSource, IoError, merge, replay, verify } from "../src/index.js";
@@ -170,6 +171,18 @@ describe("replay() throws typed errors, never exits", () => {
     const err = await replay({ journal: join(tempDir(), "missing.jsonl"), broker: BROKER }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IoError);
     expect((err as Error).message).toMatch(/cannot read the journal .*missing\.jsonl: no such file/);
+  });
+});
+
+describe("importing the library", () => {
+  it("changes no environment variable and reads none that can make the import fail", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, RECON_PROOF_TEST_FAULT: "not a fault" };
+    delete env["SQLITE_USE_URI"];
+    const entry = JSON.stringify(pathToFileURL(join(REPO, "dist", "index.js")).href);
+    const code = `const lib = await import(${entry}); console.log(typeof lib.replay, process.env.SQLITE_USE_URI ?? "unset");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { env, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("function unset\n");
   });
 });
 

@@ -54,11 +54,29 @@ function parseFault(item: string): Fault {
   return { point: point!, at, action: action! };
 }
 
-const faults = process.env[FAULT_ENV] === undefined || process.env[FAULT_ENV] === "" ? [] : process.env[FAULT_ENV].split(",").map(parseFault);
-const recordFaults = new Set(faults.filter((f) => f.point === "record").map((f) => f.at));
-const diskFault = faults.find((f) => f.point === "write") ?? null;
-/** Bytes the checked writes may still write before the injected disk fault. */
-let diskRoom = diskFault?.at ?? Infinity;
+interface Faults {
+  readonly all: readonly Fault[];
+  readonly records: ReadonlySet<number>;
+  readonly disk: Fault | null;
+  /** Bytes the checked writes may still write before the injected disk fault. */
+  diskRoom: number;
+}
+
+let loaded: Faults | null = null;
+
+/**
+ * The faults the environment sets, read at the first point reached rather than when this module is
+ * imported: importing the library reads no environment and cannot throw. The command line reads
+ * them when it starts, so a variable it cannot read stops it before it does anything.
+ */
+export function loadFaults(): Faults {
+  if (loaded !== null) return loaded;
+  const text = process.env[FAULT_ENV];
+  const all = text === undefined || text === "" ? [] : text.split(",").map(parseFault);
+  const disk = all.find((f) => f.point === "write") ?? null;
+  loaded = { all, records: new Set(all.filter((f) => f.point === "record").map((f) => f.at)), disk, diskRoom: disk?.at ?? Infinity };
+  return loaded;
+}
 
 function act(fault: Fault): void {
   const where = fault.point === "record" ? `record@${fault.at}` : fault.point;
@@ -81,14 +99,16 @@ function act(fault: Fault): void {
 
 /** Acts on a fault set for this named point, if any. */
 export function faultPoint(point: FaultPoint): void {
+  const faults = loadFaults().all;
   if (faults.length === 0) return;
   for (const f of faults) if (f.point === point) act(f);
 }
 
 /** Acts on a fault set for input record `record` (1-based), if any. */
 export function faultAfterRecord(record: number): void {
-  if (recordFaults.size === 0 || !recordFaults.has(record)) return;
-  for (const f of faults) if (f.point === "record" && f.at === record) act(f);
+  const faults = loaded ?? loadFaults();
+  if (faults.records.size === 0 || !faults.records.has(record)) return;
+  for (const f of faults.all) if (f.point === "record" && f.at === record) act(f);
 }
 
 /**
@@ -97,12 +117,13 @@ export function faultAfterRecord(record: number): void {
  * with its error, as a disk that fills up does (a short write, then ENOSPC).
  */
 export function writeRoom(length: number): number {
-  if (diskFault === null) return length;
-  if (diskRoom === 0 && length > 0) {
-    const code = diskFault.action as WriteError;
+  const faults = loadFaults();
+  if (faults.disk === null) return length;
+  if (faults.diskRoom === 0 && length > 0) {
+    const code = faults.disk.action as WriteError;
     throw Object.assign(new Error(`${code}: ${WRITE_ERRORS[code].text}, write`), { code, errno: WRITE_ERRORS[code].errno, syscall: "write" });
   }
-  const n = Math.min(length, diskRoom);
-  diskRoom -= n;
+  const n = Math.min(length, faults.diskRoom);
+  faults.diskRoom -= n;
   return n;
 }

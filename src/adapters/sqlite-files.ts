@@ -17,10 +17,23 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, IoError } from "../domain/errors.js";
 import { copyInto, makeScratchFolder } from "./write-lines.js";
 
-// URI filenames (`file:...?immutable=1`) are off in better-sqlite3's build unless this is set when
-// its native part loads, which is at the first database opened. Plain paths are resolved to absolute
-// ones before they are opened, so no path of the user's is ever read as a URI.
-process.env["SQLITE_USE_URI"] ??= "1";
+/**
+ * Turns on URI filenames (`file:...?immutable=1`), which better-sqlite3's build leaves off unless
+ * SQLITE_USE_URI=1 is in the environment when the process opens its first database (it reads the
+ * variable once, then, for the whole process; it has no option for one connection). Set before a
+ * database is opened rather than when this module is imported, so importing the library changes no
+ * environment; the command line sets it when it starts. Plain paths are resolved to absolute ones
+ * before they are opened, so no path of the user's is ever read as a URI.
+ */
+export function enableSqliteUriFilenames(): void {
+  process.env["SQLITE_USE_URI"] ??= "1";
+}
+
+/** A better-sqlite3 database, opened with URI filenames on (enableSqliteUriFilenames). */
+export function openDatabase(path: string, options?: Database.Options): Database.Database {
+  enableSqliteUriFilenames();
+  return new Database(path, options);
+}
 
 /** The environment variable that changes sqlite_busy_wait_ms (whole milliseconds). */
 export const BUSY_WAIT_ENV = "RECON_PROOF_SQLITE_BUSY_WAIT_MS";
@@ -112,7 +125,7 @@ export interface ReadOnlyDb {
 
 /** Opens and reads the schema once, so a lock, a read-only folder or a non-database shows now. */
 function openAndProbe(name: string, readonly: boolean, timeout: number): Database.Database {
-  const db = new Database(name, { readonly, fileMustExist: true, timeout });
+  const db = openDatabase(name, { readonly, fileMustExist: true, timeout });
   try {
     db.prepare("SELECT COUNT(*) FROM sqlite_master").get();
     return db;

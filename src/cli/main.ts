@@ -4,6 +4,8 @@
 
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { loadFaults } from "../adapters/fault-points.js";
+import { enableSqliteUriFilenames } from "../adapters/sqlite-files.js";
 import { flushStdout, watchStdout } from "../adapters/stdout.js";
 import { EXIT } from "../runtime/exit-codes.js";
 import { EXIT_MEANING, exitCodesHelp, type SetExit } from "./errors.js";
@@ -95,6 +97,11 @@ async function afterStdoutFlushed(code: number): Promise<number> {
   return EXIT.ioError;
 }
 
+// What the library leaves to its first use, the command sets up before it does anything: the test
+// faults the environment sets (a value it cannot read stops it here), and SQLite's URI filenames,
+// in the environment every thread and child process it starts inherits.
+loadFaults();
+enableSqliteUriFilenames();
 watchStdout();
 // A rejection here is a bug (typed errors are mapped to exit codes): Node prints it and exits 1.
 void main(process.argv).then(afterStdoutFlushed).then((code) => {

@@ -20,12 +20,12 @@
 // This file holds that layout, the upgrades from schemas 1 and 2, the checks a file must pass before
 // a replay writes to it, and the creation of an empty one (`cache init`).
 
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CacheEntry } from "../../core/books/cache.js";
 import { IoError } from "../../domain/errors.js";
-import { sqliteIoReason } from "../sqlite-files.js";
+import { openDatabase, sqliteIoReason } from "../sqlite-files.js";
 import { ioReason } from "../write-lines.js";
 import { entriesChecksum, entryFromRow, type EntryRow, opCrc, type OpRow } from "./rows.js";
 
@@ -92,7 +92,7 @@ export function initCache(path: string): void {
   if (existsSync(path)) throw new IoError(`a file already exists at ${path}; a cache is never overwritten`);
   const tmp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const db = new Database(tmp);
+    const db = openDatabase(tmp);
     try {
       db.pragma("journal_mode = WAL");
       db.exec(SCHEMA);

@@ -13,7 +13,7 @@ import { basename, resolve } from "node:path";
 import type { CacheEntry, CacheOp } from "../../core/books/cache.js";
 import { ConfigError, IoError } from "../../domain/errors.js";
 import { faultPoint } from "../fault-points.js";
-import { sqliteBusyWaitMs, sqliteIoReason } from "../sqlite-files.js";
+import { openDatabase, sqliteBusyWaitMs, sqliteIoReason } from "../sqlite-files.js";
 import { type Claim, claimCache, forgetClaim, releaseClaim, releaseQuietly } from "./claim.js";
 import { BatchChanges, changesOf, entriesChecksum, entryToRow, type EntryRow, opCrc, type OpRow } from "./rows.js";
 import { batchKey, CACHE_SCHEMA_VERSION, checkCacheFile, metaValue, readEntries, UPGRADE_FROM_1, UPGRADE_TO_3 } from "./schema.js";
@@ -93,7 +93,7 @@ export class SqliteCacheStore {
     const timeout = sqliteBusyWaitMs();
     let db: Database.Database;
     try {
-      db = new Database(resolve(path), { fileMustExist: true, timeout });
+      db = openDatabase(resolve(path), { fileMustExist: true, timeout });
     } catch (err) {
       return failed(`cache unreadable: ${(err as Error).message}`);
     }
