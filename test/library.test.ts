@@ -275,6 +275,13 @@ describe("importRecords() converts as `recon-proof import` converts", () => {
 });
 
 describe("merge() combines shard folders as `recon-proof merge` does", () => {
+  it("no shard folders: a ConfigError worded for merge()'s options, not the command line's", () => {
+    for (const shards of [[], undefined, [5]] as unknown as string[][]) {
+      expect(() => merge({ shards })).toThrow(ConfigError);
+      expect(() => merge({ shards })).toThrow(/^merge\(\) needs the shard folders: merge\(\{ shards: /);
+    }
+  });
+
   it("two shards of a scenario merge into the unsharded replay's bytes; a changed shard file is a BadInputError naming its path", async () => {
     const dir = join(SCENARIOS, "symbol-cap-breach");
     const inputs = ["--journal", join(dir, "journal.jsonl"), "--broker", join(dir, "broker.jsonl"), "--config", join(dir, "config.json")];

@@ -1,6 +1,7 @@
 // The library's merge: `recon-proof merge`'s combination of shard folders (`replay --shard K/N`)
 // into the unsharded replay's artifacts, returned in memory instead of written into a folder.
 
+import { ConfigError } from "../domain/errors.js";
 import { runMerge } from "../shard/merge.js";
 import { type ArtifactsResult, artifactsResult, libraryError, SILENT } from "./replay.js";
 
@@ -20,6 +21,10 @@ export interface MergeResult extends ArtifactsResult {
  * ConfigError when no shards are given, IoError for a folder that cannot be read.
  */
 export function merge(options: MergeOptions): MergeResult {
+  const { shards } = options;
+  if (!Array.isArray(shards) || shards.length === 0 || !shards.every((s) => typeof s === "string")) {
+    throw new ConfigError("merge() needs the shard folders: merge({ shards: [dir, ...] }), the paths of the folders `recon-proof replay --shard K/N --out DIR` wrote, one for each K");
+  }
   try {
     const outcome = runMerge(options.shards, null, {}, SILENT);
     return { ...artifactsResult(outcome.exitCode, outcome.artifacts!), warnings: outcome.warnings };
