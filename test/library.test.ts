@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { SqliteCacheStore } from "../src/adapters/cache/store.js";
@@ -96,6 +96,21 @@ describe("replay() reads lines given in memory", () => {
       expect(await sha({ text: readFileSync(file) })).toBe(fromFile);
       expect(await sha(JOURNAL)).not.toBe(fromFile);
     }
+  });
+
+  it("when one input fails while it is read, a readline interface given for another is closed", async () => {
+    // A stream that never ends (a live feed): only the replay can close the interface over it.
+    const feed = new PassThrough();
+    feed.write(`${BROKER[0]!}\n`);
+    const lines = createInterface({ input: feed, crlfDelay: Infinity });
+    const closed = new Promise<string>((resolve) => lines.once("close", () => resolve("closed")));
+    async function* failing(): AsyncGenerator<string> {
+      yield JOURNAL[0]!;
+      throw new Error("the cursor died");
+    }
+    await expect(replay({ journal: failing(), broker: lines })).rejects.toThrow("the cursor died");
+    const waited = new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 2000));
+    expect(await Promise.race([closed, waited])).toBe("closed");
   });
 
   it("a line that is refused is named by its number among the lines given", async () => {

@@ -3,6 +3,7 @@
 // as a typed error instead of an exit code.
 
 import { basename } from "node:path";
+import { Interface as ReadlineInterface } from "node:readline";
 import type { LogInput } from "../adapters/inputs.js";
 import type { ArtifactName } from "../artifacts/names.js";
 import type { RenderedArtifacts } from "../artifacts/render.js";
@@ -79,7 +80,7 @@ function isIterable(x: unknown): x is Iterable<string> | AsyncIterable<string> {
 type LineIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
 /** An input with its lines' iteration begun (or a path, or bytes, which need no reading here). */
-type StartedInput = LogInput | { readonly name: string; readonly lines: LineIterator };
+type StartedInput = LogInput | { readonly name: string; readonly lines: LineIterator; readonly from: unknown };
 
 /** What an input may be, as the errors about one that is none of these tell the user. */
 const ACCEPTED = "give a file's path (a string or { path }), its text ({ text }), or its lines as strings "
@@ -120,12 +121,16 @@ function startInput(source: InputSource, defaultName: string): StartedInput {
   if ("text" in source) return { name, bytes: typeof source.text === "string" ? Buffer.from(source.text, "utf8") : Buffer.from(source.text) };
   const lines = "lines" in source && isIterable(source.lines) ? source.lines : isIterable(source) ? source : null;
   if (lines === null) throw new ConfigError(`${defaultName}: got ${kindOf(source)} that is none of these: ${ACCEPTED}`);
-  return { name, lines: Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]() };
+  return { name, lines: Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator](), from: lines };
 }
 
-/** Ends the iteration of lines no longer wanted (a readline interface closes its stream). */
+/**
+ * Ends the iteration of lines no longer wanted. Ending a readline interface's iteration leaves it
+ * open (and its stream read), so it is closed too.
+ */
 function stopInput(input: StartedInput | undefined): void {
   if (input === undefined || typeof input === "string" || !("lines" in input)) return;
+  if (input.from instanceof ReadlineInterface) input.from.close();
   void Promise.resolve().then(() => input.lines.return?.()).catch(() => undefined);
 }
 
