@@ -77,9 +77,18 @@ const redeliveryAfterRestart: Injector = (p, pick) => {
 };
 
 /**
+ * True when a journal restart lies between `from` and `to`. An order a restart's snapshot lists has
+ * no sent time, so it is past its in-flight grace at once: the restart's reconciliation would call
+ * it stale if the broker's record of it were lost.
+ */
+const restartBetween = (p: ParsedLogs, from: Obj, to: Obj): boolean =>
+  p.journal.some((o) => o["type"] === "restart" && timeOrder(o, from) >= 0 && timeOrder(o, to) <= 0);
+
+/**
  * The broker's acknowledgement of an order is lost; its fills (which carry the client order id)
  * still tie it to the engine. Only an order every later event names by client order id, that fills
- * within the in-flight grace of its decision (so no reconciliation could call it stale first).
+ * within the in-flight grace of its decision with no restart in between (so no reconciliation could
+ * call it stale first).
  */
 const droppedAck: Injector = (p, pick) => {
   const grace = resolveConfig(p.logs.config ?? {}).inFlightGraceMs;
@@ -90,7 +99,7 @@ const droppedAck: Injector = (p, pick) => {
     const later = p.broker.filter((b, k) => k !== i && b["broker_order_id"] === o["broker_order_id"]);
     const fills = later.filter((b) => b["type"] === "fill");
     const namedById = later.every((b) => b["client_order_id"] === coid);
-    return namedById && fills.length > 0 && msOf(fills[0]!) - msOf(decision) < grace ? [i] : [];
+    return namedById && fills.length > 0 && msOf(fills[0]!) - msOf(decision) < grace && !restartBetween(p, decision, fills[0]!) ? [i] : [];
   });
   const i = chosen(points, pick);
   if (i === undefined) return null;
