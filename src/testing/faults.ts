@@ -122,16 +122,21 @@ const disconnectWindow: Injector = (p, pick) => {
 /**
  * A fill of the engine's order is never reported as an event, and the broker's position snapshot at
  * the end shows the position it made: the books differ by that fill, a position drift. Only a fill
- * of an order the broker acknowledged before it.
+ * of an order the broker acknowledged before it, in a symbol whose books agree at the end without the fault.
  */
 const missedFill: Injector = (p, pick) => {
   const tolerance = resolveConfig(p.logs.config ?? {}).driftToleranceUnits;
   // The order keeps an earlier broker record (its accept), so losing the fill leaves it known, not stale.
   const acceptedBefore = (i: number) => p.broker.slice(0, i).some((b) => b["type"] === "order_accepted" && p.coidOf(b) === p.coidOf(p.broker[i]!));
-  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance) && acceptedBefore(i));
+  const positions = replayLogs(p.logs).positions;
+  // A symbol that already drifts could drift by minus the fill: losing it would make the books agree.
+  // (Positions are canonical decimal text: equal text, equal quantity.)
+  const drifts = new Set(positions.filter((h) => h.engine_qty !== h.broker_qty).map((h) => h.symbol));
+  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance) && acceptedBefore(i)
+    && !drifts.has(symbolOf(p.broker[i]!)));
   const i = chosen(points, pick);
   if (i === undefined) return null;
-  const held = replayLogs(p.logs).positions.filter((h) => Number(h.broker_qty) !== 0);
+  const held = positions.filter((h) => Number(h.broker_qty) !== 0);
   const last = [...p.journal, ...p.broker].reduce((a, b) => (timeOrder(b, a) > 0 ? b : a));
   const snapshot = JSON.stringify({ type: "position_snapshot", ts: last["ts"], event_id: freshEventId(p, "injected-position-snapshot"),
     positions: held.map((h) => ({ symbol: h.symbol, qty: h.broker_qty, avg_price: h.broker_avg_price })) });

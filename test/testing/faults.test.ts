@@ -122,9 +122,30 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
     expectFindings(injectFault(noRestart, "dropped-ack", 0)!);
   });
 
+  it("missed-fill: no fill of a symbol that already drifts (a drift of minus the fill would cancel out)", () => {
+    const line = (o: object) => JSON.stringify(o);
+    const logs = {
+      journal: [
+        line({ type: "snapshot", ts: "2025-10-20T09:00:00Z", open_orders: [], positions: [] }),
+        line({ type: "decision", ts: "2025-10-20T09:00:01Z", decision_id: "D-1", client_order_id: "C-1", symbol: "EURUSD", side: "buy", qty: 1000, ref_price: "1.08" }),
+      ],
+      broker: [
+        line({ type: "position_snapshot", ts: "2025-10-20T09:00:00Z", event_id: "P-0", positions: [] }),
+        line({ type: "order_accepted", ts: "2025-10-20T09:00:01.100Z", event_id: "E-1", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000 }),
+        line({ type: "fill", ts: "2025-10-20T09:00:01.200Z", event_id: "E-2", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000, price: "1.08", fee: "0" }),
+        line({ type: "fill", ts: "2025-10-20T09:00:02Z", event_id: "E-3", client_order_id: "MANUAL-1", broker_order_id: "B-9", symbol: "EURUSD", side: "sell", qty: 1000, price: "1.08", fee: "0" }),
+      ],
+    };
+    // The orphan sell leaves EURUSD drifting by -1000; losing C-1's buy of 1000 would make the books agree.
+    expect(injectFault(logs, "missed-fill", 0)).toBeNull();
+    // Without the orphan the books agree, and losing the fill is a drift.
+    expectFindings(injectFault({ ...logs, broker: logs.broker.slice(0, 3) }, "missed-fill", 0)!);
+  });
+
   it("generated scenarios the injectors once misjudged: each case meets what it expects", () => {
     const hits: Array<[number, number, Fault[], FaultName]> = [
       [60, 720, ["disconnect", "orphan", "lost-order", "price-drift"], "dropped-ack"],
+      [140, 380, ["disconnect", "orphan", "crash-restart"], "missed-fill"],
     ];
     for (const [seed, events, faults, fault] of hits) {
       const s = generateScenario({ seed, events, faults });
