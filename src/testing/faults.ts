@@ -187,7 +187,7 @@ const INJECTORS: Record<FaultName, Injector> = {
  */
 export function injectFault(logs: Logs, fault: FaultName, pick = 0): FaultCase | null {
   const injected = INJECTORS[fault](parseLogs(logs), pick);
-  return injected === null ? null : { ...injected, fault, original: logs };
+  return injected === null ? null : { ...injected, ...(logs.names === undefined ? {} : { names: logs.names }), fault, original: logs };
 }
 
 export type { Obj };
