@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCase } from "../../src/testing/laws.js";
-import { expectFindings, FAULT_NAMES, faultArbitrary, type FaultCase, type FaultName, injectFault, loadLogs } from "../../src/testing/index.js";
+import { expectFindings, FAULT_NAMES, faultArbitrary, type FaultCase, type FaultName, injectFault, loadLogs, scenarioArbitrary } from "../../src/testing/index.js";
 import { type Fault, generateScenario } from "../../src/gen/generate.js";
 import { REPO } from "../helpers/cli.js";
 
@@ -152,5 +152,18 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
       const c = injectFault({ journal: s.journal, broker: s.broker, config: s.config }, fault, 34);
       if (c !== null) expectFindings(c);
     }
+  });
+
+  it("every fault, at a point fast-check picks, in generated scenarios of 60 to 1200 events with any faults: each case meets what it expects", () => {
+    // A fresh seed each run explores new scenarios; it is printed so a failure can be run again (FC_SEED=...).
+    const seed = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`fault injection on generated scenarios: fast-check seed ${seed}`);
+    fc.assert(fc.property(scenarioArbitrary({ minEvents: 60, maxEvents: 1200 }), fc.nat(), (s, pick) => {
+      const logs = { journal: s.journal, broker: s.broker, config: s.config };
+      for (const fault of FAULT_NAMES) {
+        const c = injectFault(logs, fault, pick);
+        if (c !== null) checkCase(c);
+      }
+    }), { numRuns: 4, seed });
   });
 });
