@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import { type Expected, type ExpectedFinding, injectFault } from "./faults.js";
-import { type CacheChange, type FoundFinding, type Logs, type ReplayOutcome, ReplayKilled, replayLogs } from "./run.js";
+import { type CacheChange, type FoundFinding, isBlankLine, type Logs, type ReplayOutcome, ReplayKilled, replayLogs } from "./run.js";
 
 /** fast-check's run parameters the laws pass on: how many runs, and the seed and path of a failure to replay. */
 export interface LawOptions {
@@ -121,7 +121,7 @@ const plainJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => 
  */
 export function expectKillResumeIdentical(logs: Logs | fc.Arbitrary<Logs>, opts: LawOptions = {}): void {
   runLaw("expectKillResumeIdentical", fc.property(arbitraryOf(logs), fc.nat(), (l, pick) => {
-    const records = l.journal.length + l.broker.length;
+    const records = [...l.journal, ...l.broker].filter((line) => !isBlankLine(line)).length;
     const crashAfter = 1 + (pick % records);
     const clean = replayLogs(l);
     const killed: CacheChange[] = [];
