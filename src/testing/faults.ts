@@ -77,9 +77,18 @@ const redeliveryAfterRestart: Injector = (p, pick) => {
 };
 
 /**
+ * True when a journal restart lies between `from` and `to`. An order a restart's snapshot lists has
+ * no sent time, so it is past its in-flight grace at once: the restart's reconciliation would call
+ * it stale if the broker's record of it were lost.
+ */
+const restartBetween = (p: ParsedLogs, from: Obj, to: Obj): boolean =>
+  p.journal.some((o) => o["type"] === "restart" && timeOrder(o, from) >= 0 && timeOrder(o, to) <= 0);
+
+/**
  * The broker's acknowledgement of an order is lost; its fills (which carry the client order id)
  * still tie it to the engine. Only an order every later event names by client order id, that fills
- * within the in-flight grace of its decision (so no reconciliation could call it stale first).
+ * within the in-flight grace of its decision with no restart in between (so no reconciliation could
+ * call it stale first).
  */
 const droppedAck: Injector = (p, pick) => {
   const grace = resolveConfig(p.logs.config ?? {}).inFlightGraceMs;
@@ -90,7 +99,7 @@ const droppedAck: Injector = (p, pick) => {
     const later = p.broker.filter((b, k) => k !== i && b["broker_order_id"] === o["broker_order_id"]);
     const fills = later.filter((b) => b["type"] === "fill");
     const namedById = later.every((b) => b["client_order_id"] === coid);
-    return namedById && fills.length > 0 && msOf(fills[0]!) - msOf(decision) < grace ? [i] : [];
+    return namedById && fills.length > 0 && msOf(fills[0]!) - msOf(decision) < grace && !restartBetween(p, decision, fills[0]!) ? [i] : [];
   });
   const i = chosen(points, pick);
   if (i === undefined) return null;
@@ -113,16 +122,21 @@ const disconnectWindow: Injector = (p, pick) => {
 /**
  * A fill of the engine's order is never reported as an event, and the broker's position snapshot at
  * the end shows the position it made: the books differ by that fill, a position drift. Only a fill
- * of an order the broker acknowledged before it.
+ * of an order the broker acknowledged before it, in a symbol whose books agree at the end without the fault.
  */
 const missedFill: Injector = (p, pick) => {
   const tolerance = resolveConfig(p.logs.config ?? {}).driftToleranceUnits;
   // The order keeps an earlier broker record (its accept), so losing the fill leaves it known, not stale.
   const acceptedBefore = (i: number) => p.broker.slice(0, i).some((b) => b["type"] === "order_accepted" && p.coidOf(b) === p.coidOf(p.broker[i]!));
-  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance) && acceptedBefore(i));
+  const positions = replayLogs(p.logs).positions;
+  // A symbol that already drifts could drift by minus the fill: losing it would make the books agree.
+  // (Positions are canonical decimal text: equal text, equal quantity.)
+  const drifts = new Set(positions.filter((h) => h.engine_qty !== h.broker_qty).map((h) => h.symbol));
+  const points = liveFillsOfEngineOrders(p).filter((i) => Number(p.broker[i]!["qty"]) > Number(tolerance) && acceptedBefore(i)
+    && !drifts.has(symbolOf(p.broker[i]!)));
   const i = chosen(points, pick);
   if (i === undefined) return null;
-  const held = replayLogs(p.logs).positions.filter((h) => Number(h.broker_qty) !== 0);
+  const held = positions.filter((h) => Number(h.broker_qty) !== 0);
   const last = [...p.journal, ...p.broker].reduce((a, b) => (timeOrder(b, a) > 0 ? b : a));
   const snapshot = JSON.stringify({ type: "position_snapshot", ts: last["ts"], event_id: freshEventId(p, "injected-position-snapshot"),
     positions: held.map((h) => ({ symbol: h.symbol, qty: h.broker_qty, avg_price: h.broker_avg_price })) });
@@ -173,7 +187,7 @@ const INJECTORS: Record<FaultName, Injector> = {
  */
 export function injectFault(logs: Logs, fault: FaultName, pick = 0): FaultCase | null {
   const injected = INJECTORS[fault](parseLogs(logs), pick);
-  return injected === null ? null : { ...injected, fault, original: logs };
+  return injected === null ? null : { ...injected, ...(logs.names === undefined ? {} : { names: logs.names }), fault, original: logs };
 }
 
 export type { Obj };

@@ -2,11 +2,12 @@
 // where the link to the broker was down, and the helpers that splice a new line in. Lines a fault
 // leaves alone keep their exact text.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeSymbol } from "../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant } from "../domain/time.js";
-import type { Logs } from "./run.js";
+import { loadConfig } from "../adapters/inputs.js";
+import { isBlankLine, type LogFileNames, type Logs, readLogs } from "./run.js";
 
 export type Obj = Record<string, unknown>;
 
@@ -38,7 +39,14 @@ export const timeOrder = (a: Obj | Instant, b: Obj | Instant): number =>
 
 export const symbolOf = (o: Obj): string => normalizeSymbol(String(o["symbol"]));
 
-export function parseLogs(logs: Logs): ParsedLogs {
+/**
+ * The logs parsed for injection: every line validated as the replay validates it (a refused line
+ * throws BadInputError naming its file and line), then blank lines left out (an injected fault's
+ * logs number their lines afresh anyway).
+ */
+export function parseLogs(given: Logs): ParsedLogs {
+  readLogs(given);
+  const logs: Logs = { ...given, journal: given.journal.filter((l) => !isBlankLine(l)), broker: given.broker.filter((l) => !isBlankLine(l)) };
   const journal = logs.journal.map((l) => JSON.parse(l) as Obj);
   const broker = logs.broker.map((l) => JSON.parse(l) as Obj);
   const decided = new Map<string, Obj>();
@@ -102,23 +110,27 @@ export function journalIndexAfter(p: ParsedLogs, t: Instant): number {
   return k === -1 ? p.journal.length : k;
 }
 
-export interface LogFileNames {
-  readonly journal?: string;
-  readonly broker?: string;
-  readonly config?: string;
+export type { LogFileNames };
+
+/** A file's lines as the command line reads them: a leading BOM dropped, CRLF or LF endings, blank lines kept in place. */
+function fileLines(path: string): string[] {
+  const text = readFileSync(path, "utf8");
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
+  // The final newline ends the last line; it starts none.
+  return lines[lines.length - 1] === "" ? lines.slice(0, -1) : lines;
 }
 
 /**
  * Reads a recorded incident from a folder: journal.jsonl, broker.jsonl and (if present) config.json,
- * or the names given. Blank lines are dropped; every other line is kept as written.
+ * or the names given. Lines are kept as written, blank ones too (the replay skips them), so a
+ * refused line is named by its file and line as the command line names it. The config is read by
+ * the command line's own loader (exact decimals; a key twice is refused) and kept as its effective
+ * settings.
  */
 export function loadLogs(dir: string, names: LogFileNames = {}): Logs {
-  const lines = (name: string) => readFileSync(join(dir, name), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
-  let config: Record<string, unknown> | undefined;
-  try {
-    config = JSON.parse(readFileSync(join(dir, names.config ?? "config.json"), "utf8")) as Record<string, unknown>;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT" || names.config !== undefined) throw err;
-  }
-  return { journal: lines(names.journal ?? "journal.jsonl"), broker: lines(names.broker ?? "broker.jsonl"), ...(config === undefined ? {} : { config }) };
+  const files = { journal: names.journal ?? "journal.jsonl", broker: names.broker ?? "broker.jsonl", config: names.config ?? "config.json" };
+  const configPath = join(dir, files.config);
+  const config = names.config !== undefined || existsSync(configPath) ? loadConfig(configPath).effective : undefined;
+  return { journal: fileLines(join(dir, files.journal)), broker: fileLines(join(dir, files.broker)), ...(config === undefined ? {} : { config }),
+    names: files };
 }

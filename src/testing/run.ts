@@ -9,17 +9,50 @@ import { replay } from "../core/replay.js";
 import { resolveConfig } from "../domain/config.js";
 import { configToJson } from "../domain/config-json.js";
 import * as D from "../domain/decimal.js";
+import { badInput } from "../api/errors.js";
 import { DataError } from "../domain/errors.js";
+import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import type { Report } from "../domain/report.js";
 import { parseBrokerLine, parseJournalLine } from "../domain/validate.js";
 
-/** Two logs as the engine and the broker wrote them (one JSON object a line), and the replay's config. */
+/** The files a pair of logs was read from: a refused line is named by them (default journal.jsonl, broker.jsonl, config.json). */
+export interface LogFileNames {
+  readonly journal?: string;
+  readonly broker?: string;
+  readonly config?: string;
+}
+
+/**
+ * Two logs as the engine and the broker wrote them (one JSON object a line; a blank line is skipped
+ * but keeps its place, so line numbers are the file's), and the replay's config.
+ */
 export interface Logs {
   readonly journal: readonly string[];
   readonly broker: readonly string[];
   /** The config file's object; absent, every default applies. */
   readonly config?: Record<string, unknown>;
+  /** The files the lines came from, to name a refused line. */
+  readonly names?: LogFileNames;
 }
+
+/** Blank, as the command line has it: empty or only whitespace (skipped, but counted as a line). */
+export const isBlankLine = (text: string): boolean => text.trim() === "";
+
+/** Runs `work`; a line it refuses throws the library's BadInputError, named by its file: "bad input: journal.jsonl:3: field ...". */
+function namingRefusedLines<T>(logs: Logs, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    throw badInput(err, { journal: logs.names?.journal ?? "journal.jsonl", broker: logs.names?.broker ?? "broker.jsonl" });
+  }
+}
+
+/** Each line's record, validated as the command line validates it and numbered as in its file; a refused line throws BadInputError. */
+export const readLogs = (logs: Logs): { journal: JournalRecord[]; broker: BrokerEvent[] } => namingRefusedLines(logs, () => ({
+  journal: logs.journal.flatMap((text, i) => (isBlankLine(text) ? [] : [parseJournalLine(text, i + 1)])),
+  broker: logs.broker.flatMap((text, i) => (isBlankLine(text) ? [] : [parseBrokerLine(text, i + 1)])),
+}));
 
 /** What reconciliation found, as reconcile-report.json names it. */
 export interface FoundFinding {
@@ -66,21 +99,14 @@ const CONFIG_HASH = "recon-proof-testing";
 /** Thrown when a replay stops at its crash point. */
 export class ReplayKilled extends Error {}
 
-/** Replays two logs in process; bad input throws the CLI's message (journal.jsonl:LINE, the field, what was expected). */
+/** Replays two logs in process; a refused line throws the library's BadInputError, worded as the command line words it. */
 export function replayLogs(logs: Logs, opts: RunOptions = {}): ReplayOutcome {
-  try {
-    return replayInProcess(logs, opts);
-  } catch (err) {
-    if (!(err instanceof DataError)) throw err;
-    const file = err.source === "journal" || err.source === "broker" ? `${err.source}.jsonl` : String(err.source);
-    throw new Error(`bad input: ${err.describe(file)}`, { cause: err });
-  }
+  return namingRefusedLines(logs, () => replayInProcess(logs, opts));
 }
 
 function replayInProcess(logs: Logs, opts: RunOptions): ReplayOutcome {
   const config = resolveConfig(logs.config ?? {});
-  const journal = logs.journal.map((text, i) => parseJournalLine(text, i + 1));
-  const broker = logs.broker.map((text, i) => parseBrokerLine(text, i + 1));
+  const { journal, broker } = readLogs(logs);
   let trades: Report["trades"][number][] = [];
   const note = (index: number, ops: readonly CacheOp[]) => {
     if (ops.length > 0) opts.changes?.push({ index, ops });

@@ -30,3 +30,16 @@ describe("the testing entry point's dependencies", () => {
     expect(files.filter((f) => inTesting(f.file) && f.imports.some((i) => /^(vitest|jest|@jest\/)/.test(i))).map((f) => f.file)).toEqual([]);
   });
 });
+
+describe("the testing entry point's documentation", () => {
+  it("every name src/testing/index.ts exports is named in docs/property-tests.md", () => {
+    const index = readFileSync(join(REPO, "src/testing/index.ts"), "utf8");
+    const names = [...index.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(",")).map((n) => n.replace(/^\s*type\s+/, "").trim())
+      .filter((n) => n !== "");
+    expect(names.length).toBeGreaterThan(20);
+    const docs = readFileSync(join(REPO, "docs/property-tests.md"), "utf8");
+    // Named as code (`name`, `name(...)`), in bold, or called in an example.
+    const named = (n: string) => new RegExp(`(?:\`|\\*\\*)${n}(?:\`|\\*\\*|\\()|\\b${n}\\(`).test(docs);
+    expect(names.filter((n) => !named(n))).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCase } from "../../src/testing/laws.js";
-import { expectFindings, FAULT_NAMES, faultArbitrary, type FaultCase, type FaultName, injectFault, loadLogs } from "../../src/testing/index.js";
+import { expectFindings, FAULT_NAMES, faultArbitrary, type FaultCase, type FaultName, injectFault, loadLogs, scenarioArbitrary } from "../../src/testing/index.js";
+import { type Fault, generateScenario } from "../../src/gen/generate.js";
 import { REPO } from "../helpers/cli.js";
 
 const RECORDED = {
@@ -98,5 +99,71 @@ describe("fault injectors on a recorded log: reconciliation finds what each faul
     // C-1's fill has a cancel request 400 microseconds after it: only C-2's fill can take the crash.
     expectFindings(faultArbitrary(logs, ["crash-restart"]), { numRuns: 10 });
     expect(injectFault(logs, "crash-restart", 0)!.description).toContain("F-C-2");
+  });
+
+  it("dropped-ack: no order with a journal restart between its decision and its first fill (the restart's snapshot lists it, with no sent time)", () => {
+    const line = (o: object) => JSON.stringify(o);
+    const logs = {
+      journal: [
+        line({ type: "snapshot", ts: "2025-10-20T09:00:00Z", open_orders: [], positions: [] }),
+        line({ type: "decision", ts: "2025-10-20T09:00:01Z", decision_id: "D-1", client_order_id: "C-1", symbol: "EURUSD", side: "buy", qty: 1000, ref_price: "1.08" }),
+        line({ type: "restart", ts: "2025-10-20T09:00:01.300Z", reason: "deploy" }),
+        line({ type: "snapshot", ts: "2025-10-20T09:00:01.300Z", open_orders: [{ client_order_id: "C-1", symbol: "EURUSD", side: "buy", qty: 1000, filled_qty: 0, ref_price: "1.08" }], positions: [] }),
+      ],
+      broker: [
+        line({ type: "order_accepted", ts: "2025-10-20T09:00:01.100Z", event_id: "E-1", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000 }),
+        line({ type: "fill", ts: "2025-10-20T09:00:01.500Z", event_id: "E-2", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000, price: "1.08", fee: "0" }),
+      ],
+    };
+    // Without its ack the restart's reconciliation would call C-1 stale and engage the kill switch.
+    expect(injectFault(logs, "dropped-ack", 0)).toBeNull();
+    // Without the restart the same order is a point, and dropping its ack changes nothing.
+    const noRestart = { ...logs, journal: logs.journal.slice(0, 2) };
+    expectFindings(injectFault(noRestart, "dropped-ack", 0)!);
+  });
+
+  it("missed-fill: no fill of a symbol that already drifts (a drift of minus the fill would cancel out)", () => {
+    const line = (o: object) => JSON.stringify(o);
+    const logs = {
+      journal: [
+        line({ type: "snapshot", ts: "2025-10-20T09:00:00Z", open_orders: [], positions: [] }),
+        line({ type: "decision", ts: "2025-10-20T09:00:01Z", decision_id: "D-1", client_order_id: "C-1", symbol: "EURUSD", side: "buy", qty: 1000, ref_price: "1.08" }),
+      ],
+      broker: [
+        line({ type: "position_snapshot", ts: "2025-10-20T09:00:00Z", event_id: "P-0", positions: [] }),
+        line({ type: "order_accepted", ts: "2025-10-20T09:00:01.100Z", event_id: "E-1", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000 }),
+        line({ type: "fill", ts: "2025-10-20T09:00:01.200Z", event_id: "E-2", client_order_id: "C-1", broker_order_id: "B-1", symbol: "EURUSD", side: "buy", qty: 1000, price: "1.08", fee: "0" }),
+        line({ type: "fill", ts: "2025-10-20T09:00:02Z", event_id: "E-3", client_order_id: "MANUAL-1", broker_order_id: "B-9", symbol: "EURUSD", side: "sell", qty: 1000, price: "1.08", fee: "0" }),
+      ],
+    };
+    // The orphan sell leaves EURUSD drifting by -1000; losing C-1's buy of 1000 would make the books agree.
+    expect(injectFault(logs, "missed-fill", 0)).toBeNull();
+    // Without the orphan the books agree, and losing the fill is a drift.
+    expectFindings(injectFault({ ...logs, broker: logs.broker.slice(0, 3) }, "missed-fill", 0)!);
+  });
+
+  it("generated scenarios the injectors once misjudged: each case meets what it expects", () => {
+    const hits: Array<[number, number, Fault[], FaultName]> = [
+      [60, 720, ["disconnect", "orphan", "lost-order", "price-drift"], "dropped-ack"],
+      [140, 380, ["disconnect", "orphan", "crash-restart"], "missed-fill"],
+    ];
+    for (const [seed, events, faults, fault] of hits) {
+      const s = generateScenario({ seed, events, faults });
+      const c = injectFault({ journal: s.journal, broker: s.broker, config: s.config }, fault, 34);
+      if (c !== null) expectFindings(c);
+    }
+  });
+
+  it("every fault, at a point fast-check picks, in generated scenarios of 60 to 1200 events with any faults: each case meets what it expects", () => {
+    // A fresh seed each run explores new scenarios; it is printed so a failure can be run again (FC_SEED=...).
+    const seed = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`fault injection on generated scenarios: fast-check seed ${seed}`);
+    fc.assert(fc.property(scenarioArbitrary({ minEvents: 60, maxEvents: 1200 }), fc.nat(), (s, pick) => {
+      const logs = { journal: s.journal, broker: s.broker, config: s.config };
+      for (const fault of FAULT_NAMES) {
+        const c = injectFault(logs, fault, pick);
+        if (c !== null) checkCase(c);
+      }
+    }), { numRuns: 4, seed });
   });
 });

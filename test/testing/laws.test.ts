@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  expectDeterministic, expectDuplicateDeliveryIsNoOp, expectFindings, expectKillResumeIdentical, injectFault, loadLogs, replayLogs, scenarioArbitrary,
+  type CheckedCase, expectDeterministic, expectDuplicateDeliveryIsNoOp, expectFindings, expectKillResumeIdentical, injectFault, loadLogs, replayLogs, scenarioArbitrary,
 } from "../../src/testing/index.js";
 import { REPO } from "../helpers/cli.js";
 
@@ -29,6 +29,24 @@ describe("the laws hold on a recorded log and on generated scenarios", () => {
 
   it("expectFindings: each generated scenario's ground truth is found", () => {
     expectFindings(small, { numRuns: 10 });
+  });
+});
+
+describe("a fixed case is checked once: it holds no choice for more runs to explore", () => {
+  /** How many times the law reads the logs' journal: one count per replay's read of it. */
+  function journalReads(check: (c: CheckedCase) => void): number {
+    let reads = 0;
+    const counted: CheckedCase = { ...healthy, expected: { findings: [], unchanged: false, duplicateDeliveriesAdded: 0 } };
+    Object.defineProperty(counted, "journal", { get: () => { reads++; return healthy.journal; } });
+    check(counted);
+    return reads;
+  }
+
+  it("expectFindings and expectDeterministic, given one case, replay it as often as one run does", () => {
+    const once = journalReads((c) => expectFindings(c, { numRuns: 1 }));
+    expect(once).toBeGreaterThan(0);
+    expect(journalReads((c) => expectFindings(c))).toBe(once);
+    expect(journalReads((c) => expectDeterministic(c))).toBe(journalReads((c) => expectDeterministic(c, { numRuns: 1 })));
   });
 });
 
