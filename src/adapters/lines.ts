@@ -7,6 +7,7 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, readSync } from "node:fs";
+import { isBlankLine } from "../domain/blank-line.js";
 import { DataError } from "../domain/errors.js";
 import { inputName, openInputFile, unreadableInput } from "./input-files.js";
 
@@ -128,7 +129,7 @@ export class LineReader implements Iterable<Line> {
           this.checkLength(end - start, lineNo);
           this.linesRead = lineNo;
           const text = data.toString("latin1", start, end);
-          if (!isBlank(text)) yield { text, line: lineNo, offset: chunkOffset + start };
+          if (!isBlankLine(text)) yield { text, line: lineNo, offset: chunkOffset + start };
         }
         if (start < n) {
           carry.add(Buffer.from(data.subarray(start))); // a copy: `chunk` is reused by the next read
@@ -161,7 +162,7 @@ export class LineReader implements Iterable<Line> {
     this.checkLength(bytes.length - ending, lineNo);
     this.linesRead = lineNo;
     const text = this.decode(bytes, lineNo, lineOffset);
-    return isBlank(text) ? null : { text, line: lineNo, offset: lineOffset };
+    return isBlankLine(text) ? null : { text, line: lineNo, offset: lineOffset };
   }
 
   /** Text of a line; bytes that are not UTF-8 are bad input (replacement characters would make
@@ -211,12 +212,6 @@ class Carry {
     this.length = 0;
     return bytes;
   }
-}
-
-/** Blank: empty or only whitespace, as String.prototype.trim has it (a blank line is skipped). */
-function isBlank(text: string): boolean {
-  const first = text.charCodeAt(0);
-  return !(first > 0x20 && first < 0x7f) && text.trim() === ""; // a visible ASCII character first: not blank
 }
 
 function decodeLine(bytes: Buffer, lineNo: number): string {

@@ -2,9 +2,10 @@
 // fast-check property and, when it fails, throws an Error that names the law, the seed and path that
 // replay the failure, and the shrunk counterexample. No test framework is imported.
 
+import { isBlankLine } from "../domain/blank-line.js";
 import fc from "fast-check";
 import { type Expected, type ExpectedFinding, injectFault } from "./faults.js";
-import { type CacheChange, type FoundFinding, isBlankLine, type Logs, type ReplayOutcome, ReplayKilled, replayLogs } from "./run.js";
+import { type CacheChange, type FoundFinding, type Logs, type ReplayOutcome, ReplayKilled, replayLogs } from "./run.js";
 
 /** fast-check's run parameters the laws pass on: how many runs, and the seed and path of a failure to replay. */
 export interface LawOptions {

@@ -2,12 +2,13 @@
 // where the link to the broker was down, and the helpers that splice a new line in. Lines a fault
 // leaves alone keep their exact text.
 
+import { isBlankLine } from "../domain/blank-line.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeSymbol } from "../domain/symbol.js";
 import { compareInstants, type Instant, parseInputInstant } from "../domain/time.js";
 import { loadConfig } from "../adapters/inputs.js";
-import { isBlankLine, type LogFileNames, type Logs, readLogs } from "./run.js";
+import { type LogFileNames, type Logs, readLogs } from "./run.js";
 
 export type Obj = Record<string, unknown>;
 

@@ -10,6 +10,7 @@ import { resolveConfig } from "../domain/config.js";
 import { configToJson } from "../domain/config-json.js";
 import * as D from "../domain/decimal.js";
 import { badInput } from "../api/errors.js";
+import { isBlankLine } from "../domain/blank-line.js";
 import { DataError } from "../domain/errors.js";
 import type { BrokerEvent, JournalRecord } from "../domain/records.js";
 import type { Report } from "../domain/report.js";
@@ -34,9 +35,6 @@ export interface Logs {
   /** The files the lines came from, to name a refused line. */
   readonly names?: LogFileNames;
 }
-
-/** Blank, as the command line has it: empty or only whitespace (skipped, but counted as a line). */
-export const isBlankLine = (text: string): boolean => text.trim() === "";
 
 /** Runs `work`; a line it refuses throws the library's BadInputError, named by its file: "bad input: journal.jsonl:3: field ...". */
 function namingRefusedLines<T>(logs: Logs, work: () => T): T {
